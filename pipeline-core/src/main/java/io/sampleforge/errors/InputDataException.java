@@ -1,0 +1,20 @@
+package io.sampleforge.errors;
+
+/** The input data breaks a rule: a missing or mistyped column, invalid values (exit code 3). */
+public final class InputDataException extends SampleforgeException {
+  private static final long serialVersionUID = 1L;
+
+  public InputDataException(String message) {
+    super(message);
+  }
+
+  /** Builds "column 'name' rule; e.g. value". */
+  public static InputDataException of(String column, String rule, Object example) {
+    return new InputDataException("column '" + column + "' " + rule + "; e.g. " + example);
+  }
+
+  @Override
+  public int exitCode() {
+    return 3;
+  }
+}

@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# Sampleforge front door: build if needed, then run a job through Spark.
+#
+#   ./submit.sh --help
+#   ./submit.sh JOB [submit options] [job args...]
+#
+# With SPARK_HOME set (and $SPARK_HOME/bin/spark-submit present) the job goes through
+# spark-submit with the cluster uber jar; otherwise it runs embedded: one local JVM that starts
+# org.apache.spark.deploy.SparkSubmit from the project's own classpath.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+readonly ROOT
+readonly MAIN_CLASS="io.sampleforge.jobs.SampleforgeMain"
+readonly JOBS_JAR="$ROOT/jobs/target/jobs-0.1.0-SNAPSHOT.jar"
+readonly CLASSPATH_FILE="$ROOT/jobs/target/classpath.txt"
+readonly CLUSTER_JAR="$ROOT/jobs/target/sampleforge-jobs-cluster.jar"
+readonly LOCAL_CONF="$ROOT/conf/spark/local.conf"
+readonly CLUSTER_CONF="$ROOT/conf/spark/cluster.conf"
+readonly GPU_CONF="$ROOT/conf/spark/gpu.conf"
+readonly LOG4J_CONF="$ROOT/conf/log4j2.properties"
+
+# Spark's Java 17 module options (org.apache.spark.launcher.JavaModuleOptions, Spark 4.2).
+readonly SPARK_MODULE_OPTS=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-modules=jdk.incubator.vector
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+  -Dio.netty.tryReflectionSetAccessible=true
+  -Dio.netty.allocator.type=pooled
+)
+readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
+
+readonly JOBS=(quickstart smote synth-table)
+
+usage() {
+  cat <<EOF
+Usage: ./submit.sh JOB [submit options] [job args...]
+       ./submit.sh --help
+       ./submit.sh JOB --help              (the job's own options)
+
+Jobs:
+  quickstart    generate an imbalanced table and balance it with SMOTE
+  smote         SMOTE minority augmentation of a Parquet/CSV table
+  synth-table   generate a deterministic make_classification-style table
+
+Submit options (taken by submit.sh anywhere on the line; everything else goes to the job):
+  --master M             Spark master (default: local[*] embedded, the cluster's default
+                         with spark-submit)
+  --deploy-mode D        client or cluster (spark-submit)
+  --conf k=v             Spark property; repeatable; overrides the properties file
+  --properties-file F    Spark properties file (default: conf/spark/local.conf embedded,
+                         conf/spark/cluster.conf with spark-submit)
+  --gpu                  also apply conf/spark/gpu.conf (Spark RAPIDS + libtorch CUDA), passed
+                         as --conf pairs; add the RAPIDS jar with --conf spark.jars=...;
+                         needs a cluster master, not local[*]
+  --driver-memory X      driver heap, e.g. 8g (default: \$SF_DRIVER_MEMORY or 4g)
+  --dry-run              print the command as one shell-quoted line and exit, without building
+  --                     pass everything after it to the job unchanged
+  -h, --help             this help (before JOB)
+
+Modes:
+  SPARK_HOME set and \$SPARK_HOME/bin/spark-submit present:
+      \$SPARK_HOME/bin/spark-submit ... jobs/target/sampleforge-jobs-cluster.jar JOB args
+      (built with ./mvnw -Pcluster package if missing)
+  otherwise, embedded:
+      java ... org.apache.spark.deploy.SparkSubmit --master local[*] ... JOB args
+      (built with ./mvnw install if missing)
+
+Environment:
+  SPARK_HOME         use spark-submit from this Spark distribution
+  SF_DRIVER_MEMORY   default driver heap (4g)
+  DJL_CACHE_DIR      DJL native library cache (default \$HOME/.djl.ai); DJL_OFFLINE=true is set
+  JAVA_HOME          Java 17+ used for the embedded JVM and the build
+
+Relative input/output paths in job args are relative to your current directory.
+Examples:
+  ./submit.sh quickstart --help
+  ./submit.sh synth-table --conf spark.sql.shuffle.partitions=4 [job args...]
+  SPARK_HOME=/opt/spark ./submit.sh smote --master yarn --deploy-mode cluster [job args...]
+EOF
+}
+
+die() {
+  echo "submit.sh: $*" >&2
+  exit 2
+}
+
+# Shell-quote one word for display (a copy-pasteable line).
+quote() {
+  local s="$1"
+  if [[ -n "$s" && "$s" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
+    printf '%s' "$s"
+  else
+    printf "'%s'" "${s//\'/\'\\\'\'}"
+  fi
+}
+
+# Escape a string for use inside double quotes.
+dquote_escape() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  s="${s//\$/\\\$}"
+  s="${s//\`/\\\`}"
+  printf '%s' "$s"
+}
+
+# Read Java-properties style "key value" / "key=value" lines (single-line values only),
+# skipping blanks and comments. Prints "key<TAB>value" lines.
+read_props() {
+  local file="$1" line key value
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    [[ -z "$line" || "$line" == \#* || "$line" == \!* ]] && continue
+    if [[ "$line" =~ ^([^[:space:]=:]+)[[:space:]]*[=:[:space:]][[:space:]]*(.*)$ ]]; then
+      key="${BASH_REMATCH[1]}"
+      value="${BASH_REMATCH[2]}"
+    else
+      key="$line"
+      value=""
+    fi
+    value="${value%"${value##*[![:space:]]}"}"
+    printf '%s\t%s\n' "$key" "$value"
+  done <"$file"
+}
+
+# Value of one key in a properties file (last one wins), empty if absent.
+prop_get() {
+  local file="$1" want="$2" key value result=""
+  [[ -f "$file" ]] || return 0
+  while IFS=$'\t' read -r key value; do
+    [[ "$key" == "$want" ]] && result="$value"
+  done < <(read_props "$file")
+  printf '%s' "$result"
+}
+
+# Run the Maven wrapper from the project root, quietly, output to stderr.
+build() {
+  echo "submit.sh: building ($*) ..." >&2
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests "$@") >&2
+}
+
+is_job() {
+  local j
+  for j in "${JOBS[@]}"; do
+    [[ "$1" == "$j" ]] && return 0
+  done
+  return 1
+}
+
+# ---- Parse arguments ------------------------------------------------------------------------
+if [[ $# -eq 0 ]]; then
+  usage
+  exit 0
+fi
+
+JOB=""
+MASTER=""
+DEPLOY_MODE=""
+PROPS_FILE=""
+DRIVER_MEMORY=""
+GPU=false
+DRY_RUN=false
+USER_CONFS=()
+JOB_ARGS=()
+
+need_value() {
+  [[ $# -ge 2 ]] || die "option $1 needs a value"
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h | --help | help)
+      if [[ -z "$JOB" ]]; then
+        usage
+        exit 0
+      fi
+      JOB_ARGS+=("$1")
+      ;;
+    --master) need_value "$@"; MASTER="$2"; shift ;;
+    --master=*) MASTER="${1#*=}" ;;
+    --deploy-mode) need_value "$@"; DEPLOY_MODE="$2"; shift ;;
+    --deploy-mode=*) DEPLOY_MODE="${1#*=}" ;;
+    --conf) need_value "$@"; USER_CONFS+=("$2"); shift ;;
+    --conf=*) USER_CONFS+=("${1#*=}") ;;
+    --properties-file) need_value "$@"; PROPS_FILE="$2"; shift ;;
+    --properties-file=*) PROPS_FILE="${1#*=}" ;;
+    --driver-memory) need_value "$@"; DRIVER_MEMORY="$2"; shift ;;
+    --driver-memory=*) DRIVER_MEMORY="${1#*=}" ;;
+    --gpu) GPU=true ;;
+    --dry-run) DRY_RUN=true ;;
+    --)
+      shift
+      [[ -n "$JOB" || $# -eq 0 ]] || { JOB="$1"; shift; }
+      JOB_ARGS+=("$@")
+      break
+      ;;
+    *)
+      if [[ -z "$JOB" ]]; then
+        [[ "$1" == -* ]] && die "unknown option before JOB: $1 (see ./submit.sh --help)"
+        JOB="$1"
+      else
+        JOB_ARGS+=("$1")
+      fi
+      ;;
+  esac
+  shift
+done
+
+[[ -n "$JOB" ]] || die "no JOB given (see ./submit.sh --help)"
+is_job "$JOB" || die "unknown job '$JOB'; jobs: ${JOBS[*]} (see ./submit.sh --help)"
+for c in "${USER_CONFS[@]}"; do
+  [[ "$c" == *=* ]] || die "--conf expects k=v, got '$c'"
+done
+if [[ -n "$PROPS_FILE" && ! -f "$PROPS_FILE" ]]; then
+  die "properties file not found: $PROPS_FILE"
+fi
+
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
+export DJL_OFFLINE=true
+
+USE_SPARK_SUBMIT=false
+if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
+  USE_SPARK_SUBMIT=true
+fi
+
+if $USE_SPARK_SUBMIT; then
+  PROPS_FILE="${PROPS_FILE:-$CLUSTER_CONF}"
+else
+  PROPS_FILE="${PROPS_FILE:-$LOCAL_CONF}"
+  MASTER="${MASTER:-local[*]}"
+fi
+
+# GPU settings as --conf pairs (spark-submit accepts a single --properties-file). They come
+# before the user's --conf so that the user's values win. Project-relative paths that exist
+# (the discovery script) are made absolute.
+GPU_CONFS=()
+if $GPU; then
+  [[ -f "$GPU_CONF" ]] || die "missing $GPU_CONF"
+  if [[ "$MASTER" == local || "$MASTER" == local\[* ]]; then
+    die "--gpu needs a cluster master (spark://, yarn, k8s://, local-cluster[...]); GPU task resources hang in $MASTER"
+  fi
+  while IFS=$'\t' read -r key value; do
+    if [[ -n "$value" && "$value" != /* && "$value" == conf/* && -e "$ROOT/$value" ]]; then
+      value="$ROOT/$value"
+    fi
+    GPU_CONFS+=("$key=$value")
+  done < <(read_props "$GPU_CONF")
+fi
+
+# Merge our JVM options with a properties-file value and the user's --conf value for KEY.
+# Removes the user's --conf for KEY from USER_CONFS; prints the merged value.
+MERGED_VALUE=""
+merge_java_opts() {
+  local key="$1" base from_file from_user="" result c
+  base="${SPARK_MODULE_OPTS[*]} ${DJL_OPTS[*]}"
+  local kept=()
+  for c in "${USER_CONFS[@]}"; do
+    if [[ "${c%%=*}" == "$key" ]]; then
+      from_user="${c#*=}"
+    else
+      kept+=("$c")
+    fi
+  done
+  USER_CONFS=(${kept[@]+"${kept[@]}"})
+  from_file="$(prop_get "$PROPS_FILE" "$key")"
+  result="$base"
+  if [[ -n "$from_file" && "$from_file" == *"$base"* ]]; then
+    result="$from_file"
+  elif [[ -n "$from_file" ]]; then
+    result="$base $from_file"
+  fi
+  if [[ -n "$from_user" && "$result" != *"$from_user"* ]]; then
+    result="$result $from_user"
+  fi
+  MERGED_VALUE="$result"
+}
+
+# ---- Build the command ----------------------------------------------------------------------
+CMD=()
+CP_INDEX=-1
+if $USE_SPARK_SUBMIT; then
+  APP_JAR="$CLUSTER_JAR"
+  CMD+=("$SPARK_HOME/bin/spark-submit" --class "$MAIN_CLASS")
+  [[ -n "$MASTER" ]] && CMD+=(--master "$MASTER")
+  [[ -n "$DEPLOY_MODE" ]] && CMD+=(--deploy-mode "$DEPLOY_MODE")
+  [[ -n "$DRIVER_MEMORY" ]] && CMD+=(--driver-memory "$DRIVER_MEMORY")
+  CMD+=(--properties-file "$PROPS_FILE")
+  merge_java_opts spark.driver.extraJavaOptions
+  DRIVER_OPTS="$MERGED_VALUE"
+  merge_java_opts spark.executor.extraJavaOptions
+  EXECUTOR_OPTS="$MERGED_VALUE"
+  for c in ${GPU_CONFS[@]+"${GPU_CONFS[@]}"} ${USER_CONFS[@]+"${USER_CONFS[@]}"}; do
+    CMD+=(--conf "$c")
+  done
+  CMD+=(--conf "spark.driver.extraJavaOptions=$DRIVER_OPTS")
+  CMD+=(--conf "spark.executor.extraJavaOptions=$EXECUTOR_OPTS")
+else
+  APP_JAR="$JOBS_JAR"
+  JAVA="java"
+  [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && JAVA="$JAVA_HOME/bin/java"
+  CMD+=("$JAVA" "${SPARK_MODULE_OPTS[@]}" "${DJL_OPTS[@]}"
+    "-Dlog4j2.configurationFile=$LOG4J_CONF"
+    "-Xmx${DRIVER_MEMORY:-${SF_DRIVER_MEMORY:-4g}}"
+    -cp)
+  CP_INDEX=${#CMD[@]}
+  CMD+=("$JOBS_JAR:<classpath.txt>")
+  CMD+=(org.apache.spark.deploy.SparkSubmit --master "$MASTER")
+  [[ -n "$DEPLOY_MODE" ]] && CMD+=(--deploy-mode "$DEPLOY_MODE")
+  CMD+=(--class "$MAIN_CLASS" --properties-file "$PROPS_FILE")
+  # Executors outside this JVM (local-cluster[...], spark://) need the DJL options too.
+  if [[ "$MASTER" != local && "$MASTER" != local\[* ]]; then
+    merge_java_opts spark.executor.extraJavaOptions
+    GPU_CONFS+=("spark.executor.extraJavaOptions=$MERGED_VALUE")
+  fi
+  for c in ${GPU_CONFS[@]+"${GPU_CONFS[@]}"} ${USER_CONFS[@]+"${USER_CONFS[@]}"}; do
+    CMD+=(--conf "$c")
+  done
+fi
+CMD+=("$APP_JAR" "$JOB")
+CMD+=(${JOB_ARGS[@]+"${JOB_ARGS[@]}"})
+
+if $DRY_RUN; then
+  line="DJL_CACHE_DIR=$(quote "$DJL_CACHE_DIR") DJL_OFFLINE=true"
+  for i in "${!CMD[@]}"; do
+    if [[ "$i" -eq "$CP_INDEX" ]]; then
+      line+=" \"$(dquote_escape "$JOBS_JAR"):\$(cat $(quote "$CLASSPATH_FILE"))\""
+    else
+      line+=" $(quote "${CMD[$i]}")"
+    fi
+  done
+  printf '%s\n' "$line"
+  exit 0
+fi
+
+# ---- Build when missing, then run ----------------------------------------------------------
+if $USE_SPARK_SUBMIT; then
+  [[ -f "$CLUSTER_JAR" ]] || build -Pcluster package
+  [[ -f "$CLUSTER_JAR" ]] || die "build did not produce $CLUSTER_JAR"
+else
+  if [[ ! -f "$JOBS_JAR" || ! -f "$CLASSPATH_FILE" ]]; then
+    build install
+  fi
+  [[ -f "$JOBS_JAR" ]] || die "build did not produce $JOBS_JAR"
+  [[ -f "$CLASSPATH_FILE" ]] || die "build did not produce $CLASSPATH_FILE"
+  CMD[CP_INDEX]="$JOBS_JAR:$(<"$CLASSPATH_FILE")"
+fi
+
+exec "${CMD[@]}"
