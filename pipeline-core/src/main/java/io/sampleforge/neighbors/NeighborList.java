@@ -13,20 +13,32 @@ public final class NeighborList implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final long queryKey;
+  private final int capacity;
   private final long[] keys;
   private final double[] squaredDistances;
 
-  public NeighborList(long queryKey, long[] keys, double[] squaredDistances) {
-    if (keys.length != squaredDistances.length) {
-      throw new IllegalArgumentException("keys and distances differ in length");
+  /**
+   * @param queryKey record key of the query row
+   * @param capacity k, the most neighbours the list keeps when merged
+   * @param keys neighbour keys in (distance, key) order
+   * @param squaredDistances their squared distances
+   */
+  public NeighborList(long queryKey, int capacity, long[] keys, double[] squaredDistances) {
+    if (keys.length != squaredDistances.length || keys.length > capacity) {
+      throw new IllegalArgumentException("keys and distances differ in length or exceed capacity " + capacity);
     }
     this.queryKey = queryKey;
+    this.capacity = capacity;
     this.keys = keys;
     this.squaredDistances = squaredDistances;
   }
 
   public long queryKey() {
     return queryKey;
+  }
+
+  public int capacity() {
+    return capacity;
   }
 
   public int size() {
@@ -49,8 +61,9 @@ public final class NeighborList implements Serializable {
     return keys.clone();
   }
 
-  /** Merges two lists for the same query over disjoint reference sets, keeping the best {@code k}. */
-  public static NeighborList merge(NeighborList a, NeighborList b, int k) {
+  /** Merges two lists for the same query over disjoint reference sets, keeping the best capacity. */
+  public static NeighborList merge(NeighborList a, NeighborList b) {
+    int k = Math.min(a.capacity, b.capacity);
     if (a.queryKey != b.queryKey) {
       throw new IllegalArgumentException("merging lists of different queries " + a.queryKey + " and " + b.queryKey);
     }
@@ -70,7 +83,7 @@ public final class NeighborList implements Serializable {
         d[o] = b.squaredDistances[j++];
       }
     }
-    return new NeighborList(a.queryKey, keys, d);
+    return new NeighborList(a.queryKey, k, keys, d);
   }
 
   /** The (distance, key) order. */

@@ -59,6 +59,6 @@ final class RunningTopK {
     double[] d = new double[size];
     System.arraycopy(keys, 0, k, 0, size);
     System.arraycopy(d2, 0, d, 0, size);
-    return new NeighborList(queryKey, k, d);
+    return new NeighborList(queryKey, capacity, k, d);
   }
 }

@@ -57,7 +57,7 @@ class BlockNeighborSearchTest {
       nk[i] = keys[idx.get(i)];
       nd[i] = d2[idx.get(i)];
     }
-    return new NeighborList(qKey, nk, nd);
+    return new NeighborList(qKey, k, nk, nd);
   }
 
   private void check(int n, int d, int k, boolean integer) {
@@ -111,8 +111,8 @@ class BlockNeighborSearchTest {
     List<NeighborList> a = search.search(all, left);
     List<NeighborList> b = search.search(all, right);
     for (int i = 0; i < n; i++) {
-      assertArrayEquals(whole.get(i).keys(), NeighborList.merge(a.get(i), b.get(i), 6).keys());
-      assertArrayEquals(whole.get(i).keys(), NeighborList.merge(b.get(i), a.get(i), 6).keys());
+      assertArrayEquals(whole.get(i).keys(), NeighborList.merge(a.get(i), b.get(i)).keys());
+      assertArrayEquals(whole.get(i).keys(), NeighborList.merge(b.get(i), a.get(i)).keys());
     }
   }
 }

@@ -1,0 +1,134 @@
+package io.sampleforge.spark;
+
+import io.sampleforge.neighbors.BlockNeighborSearch;
+import io.sampleforge.neighbors.FeatureBlock;
+import io.sampleforge.neighbors.NeighborList;
+import io.sampleforge.random.Hash64;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Exact k-nearest neighbours within each class, distributed over Spark so that a class larger than
+ * one executor's memory still works: rows are hashed by record key into blocks of about
+ * {@code blockRows}; every (query block, reference block) pair of a class becomes one task that runs
+ * {@link BlockNeighborSearch} on the task's device; partial lists are merged per query with
+ * {@code reduceByKey} in (distance, key) order. Block membership depends only on the keys, so the
+ * result is independent of input partitioning. Cost per class of n rows in B = ⌈n/blockRows⌉
+ * blocks: n²·d GEMM flops, a shuffle of B copies of the class, and n·B·k merged entries; a task holds
+ * two blocks.
+ */
+public final class DistributedNeighbors {
+  /** Output column: record key of the query row. */
+  public static final String KEY = "__sf_key";
+  /** Output column: neighbour keys in (distance, key) order. */
+  public static final String NEIGHBOR_KEYS = "__sf_nbr_keys";
+  /** Output column: neighbour distances, ascending. */
+  public static final String NEIGHBOR_DISTANCES = "__sf_nbr_dist";
+
+  private DistributedNeighbors() {}
+
+  /**
+   * @param rows columns (label string, key long, features array&lt;double&gt;) in that order
+   * @param neighbors k per class label; classes absent or with k = 0 are skipped
+   * @param counts rows per class label
+   * @param blockRows target rows per block
+   * @return (key, neighbour keys, neighbour distances) for every row of every searched class
+   */
+  public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
+      Map<String, Long> counts, int blockRows) {
+    HashMap<String, Integer> blocks = new HashMap<>();
+    HashMap<String, Integer> ks = new HashMap<>();
+    int pairs = 0;
+    for (Map.Entry<String, Integer> e : neighbors.entrySet()) {
+      if (e.getValue() > 0) {
+        int b = (int) Math.max(1, (counts.get(e.getKey()) + blockRows - 1) / blockRows);
+        blocks.put(e.getKey(), b);
+        ks.put(e.getKey(), e.getValue());
+        pairs += b * b;
+      }
+    }
+    int parallelism = spark.sparkContext().defaultParallelism();
+    int partitions = Math.max(1, Math.min(Math.max(pairs, 1), 4 * parallelism));
+    JavaPairRDD<BlockPair, FeatureBlock> grouped = rows.javaRDD()
+        .filter(r -> blocks.containsKey(r.getString(0)))
+        .mapToPair(r -> {
+          String label = r.getString(0);
+          long key = r.getLong(1);
+          int b = (int) Math.floorMod(Hash64.mix(key), (long) blocks.get(label));
+          List<Double> x = r.getList(2);
+          double[] v = new double[x.size()];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = x.get(i);
+          }
+          return new Tuple2<>(new BlockPair(label, b, -1), new Tuple2<>(key, v));
+        })
+        .groupByKey(new HashPartitioner(partitions))
+        .mapValues(DistributedNeighbors::toBlock)
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaPairRDD<BlockPair, FeatureBlock> asQuery = grouped.flatMapToPair(e -> {
+      List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
+      for (int r = 0; r < blocks.get(e._1().label()); r++) {
+        out.add(new Tuple2<>(new BlockPair(e._1().label(), e._1().query(), r), e._2()));
+      }
+      return out.iterator();
+    });
+    JavaPairRDD<BlockPair, FeatureBlock> asReference = grouped.flatMapToPair(e -> {
+      List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
+      for (int q = 0; q < blocks.get(e._1().label()); q++) {
+        out.add(new Tuple2<>(new BlockPair(e._1().label(), q, e._1().query()), e._2()));
+      }
+      return out.iterator();
+    });
+    JavaRDD<Row> lists = asQuery.join(asReference, new HashPartitioner(partitions))
+        .flatMapToPair(pair -> {
+          int k = ks.get(pair._1().label());
+          List<NeighborList> found = new BlockNeighborSearch(k, TaskDevices.current()).search(pair._2()._1(), pair._2()._2());
+          List<Tuple2<Long, NeighborList>> out = new ArrayList<>(found.size());
+          for (NeighborList l : found) {
+            out.add(new Tuple2<>(l.queryKey(), l));
+          }
+          return out.iterator();
+        })
+        .reduceByKey((a, b) -> NeighborList.merge(a, b), partitions)
+        .map(e -> {
+          NeighborList l = e._2();
+          Long[] keys = new Long[l.size()];
+          Double[] dist = new Double[l.size()];
+          for (int i = 0; i < l.size(); i++) {
+            keys[i] = l.key(i);
+            dist[i] = l.distance(i);
+          }
+          return RowFactory.create(e._1(), keys, dist);
+        });
+    StructType schema = new StructType()
+        .add(KEY, DataTypes.LongType, false)
+        .add(NEIGHBOR_KEYS, DataTypes.createArrayType(DataTypes.LongType, false), false)
+        .add(NEIGHBOR_DISTANCES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    return spark.createDataFrame(lists, schema);
+  }
+
+  private static FeatureBlock toBlock(Iterable<Tuple2<Long, double[]>> rows) {
+    List<Tuple2<Long, double[]>> list = new ArrayList<>();
+    rows.forEach(list::add);
+    long[] keys = new long[list.size()];
+    double[][] values = new double[list.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = list.get(i)._1();
+      values[i] = list.get(i)._2();
+    }
+    return FeatureBlock.of(keys, values);
+  }
+}

@@ -1,0 +1,149 @@
+package io.sampleforge.spark;
+
+import io.sampleforge.tabular.InvalidHandling;
+import io.sampleforge.tabular.Passthrough;
+import io.sampleforge.tabular.SamplingStrategy;
+import io.sampleforge.tabular.SmoteSettings;
+import java.util.Arrays;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * SMOTE minority over-sampling as a Spark ML stage (Chawla et al., JAIR 2002; count semantics of
+ * imbalanced-learn's {@code sampling_strategy}): {@link #transform} returns every input row
+ * (numeric features as double) plus synthetic rows {@code parent + u·(neighbour − parent)}, u in
+ * [0,1), towards one of the parent's k exact nearest same-class rows (the parent itself excluded,
+ * duplicates of it included), with lineage columns. Children per parent follow a deterministic
+ * quota (floor plus a keyed-random remainder), so per-class output counts equal the targets exactly
+ * and no row is unused when n_new ≥ n. Output rows are a function of (input rows, params, seed)
+ * only. Cost: dominated by the exact all-pairs neighbour search of each raised class, O(n_c²·d)
+ * (see {@link DistributedNeighbors}); call {@link #run} to also get the per-class report.
+ */
+public final class Smote extends Transformer {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> labelCol;
+  private final Param<String> featuresCol;
+  private final StringArrayParam featureCols;
+  private final IntParam k;
+  private final Param<String> samplingStrategy;
+  private final LongParam seed;
+  private final Param<String> idCol;
+  private final Param<String> isSyntheticCol;
+  private final Param<String> parentIdCol;
+  private final Param<String> neighborIdCol;
+  private final Param<String> passthrough;
+  private final Param<String> handleInvalid;
+  private final IntParam blockRows;
+
+  public Smote() {
+    this(Identifiable$.MODULE$.randomUID("smote"));
+  }
+
+  public Smote(String uid) {
+    this.uid = uid;
+    labelCol = new Param<>(this, "labelCol", "class label column");
+    featuresCol = new Param<>(this, "featuresCol", "one ML Vector features column (alternative to featureCols)");
+    featureCols = new StringArrayParam(this, "featureCols", "numeric feature columns (alternative to featuresCol)");
+    k = new IntParam(this, "k", "nearest same-class neighbours to interpolate towards (>= 1)", ParamValidators.gtEq(1));
+    samplingStrategy = new Param<>(this, "samplingStrategy",
+        "auto | minority | not minority | not majority | all | a float in (0,1] | class:count,...");
+    seed = new LongParam(this, "seed", "seed of every keyed random stream");
+    idCol = new Param<>(this, "idCol", "unique id column used as record key and lineage id; empty: content hash");
+    isSyntheticCol = new Param<>(this, "isSyntheticCol", "lineage column: true for generated rows");
+    parentIdCol = new Param<>(this, "parentIdCol", "lineage column: id (or record key) of the parent row");
+    neighborIdCol = new Param<>(this, "neighborIdCol", "lineage column: id (or record key) of the neighbour");
+    passthrough = new Param<>(this, "passthrough", "other columns of synthetic rows: parent | null",
+        ParamValidators.inArray(new String[] {"parent", "null"}));
+    handleInvalid = new Param<>(this, "handleInvalid", "rows with null label or null/NaN/infinite features: error | drop",
+        ParamValidators.inArray(new String[] {"error", "drop"}));
+    blockRows = new IntParam(this, "blockRows", "rows per block of the distributed neighbour search (>= 64)", ParamValidators.gtEq(64));
+    setDefault(labelCol, "label");
+    setDefault(featuresCol, "");
+    setDefault(featureCols, new String[0]);
+    setDefault(k, 5);
+    setDefault(samplingStrategy, "auto");
+    setDefault(seed, 42L);
+    setDefault(idCol, "");
+    setDefault(isSyntheticCol, "is_synthetic");
+    setDefault(parentIdCol, "parent_id");
+    setDefault(neighborIdCol, "neighbor_id");
+    setDefault(passthrough, "parent");
+    setDefault(handleInvalid, "error");
+    setDefault(blockRows, 16384);
+  }
+
+  public Param<String> labelCol() { return labelCol; }
+  public Param<String> featuresCol() { return featuresCol; }
+  public StringArrayParam featureCols() { return featureCols; }
+  public IntParam k() { return k; }
+  public Param<String> samplingStrategy() { return samplingStrategy; }
+  public LongParam seed() { return seed; }
+  public Param<String> idCol() { return idCol; }
+  public Param<String> isSyntheticCol() { return isSyntheticCol; }
+  public Param<String> parentIdCol() { return parentIdCol; }
+  public Param<String> neighborIdCol() { return neighborIdCol; }
+  public Param<String> passthrough() { return passthrough; }
+  public Param<String> handleInvalid() { return handleInvalid; }
+  public IntParam blockRows() { return blockRows; }
+
+  public Smote setLabelCol(String v) { set(labelCol, v); return this; }
+  public Smote setFeaturesCol(String v) { set(featuresCol, v); return this; }
+  public Smote setFeatureCols(String... v) { set(featureCols, v); return this; }
+  public Smote setK(int v) { set(k, v); return this; }
+  public Smote setSamplingStrategy(String v) { SamplingStrategy.parse(v); set(samplingStrategy, v); return this; }
+  public Smote setSeed(long v) { set(seed, v); return this; }
+  public Smote setIdCol(String v) { set(idCol, v); return this; }
+  public Smote setIsSyntheticCol(String v) { set(isSyntheticCol, v); return this; }
+  public Smote setParentIdCol(String v) { set(parentIdCol, v); return this; }
+  public Smote setNeighborIdCol(String v) { set(neighborIdCol, v); return this; }
+  public Smote setPassthrough(String v) { set(passthrough, v); return this; }
+  public Smote setHandleInvalid(String v) { set(handleInvalid, v); return this; }
+  public Smote setBlockRows(int v) { set(blockRows, v); return this; }
+
+  /** The validated settings these params describe. */
+  public SmoteSettings settings() {
+    String vector = getOrDefault(featuresCol);
+    return new SmoteSettings(getOrDefault(labelCol), vector.isEmpty() ? null : vector,
+        Arrays.asList(getOrDefault(featureCols)), (Integer) getOrDefault(k),
+        SamplingStrategy.parse(getOrDefault(samplingStrategy)), (Long) getOrDefault(seed),
+        getOrDefault(idCol), getOrDefault(isSyntheticCol), getOrDefault(parentIdCol),
+        getOrDefault(neighborIdCol), Passthrough.parse(getOrDefault(passthrough)),
+        InvalidHandling.parse(getOrDefault(handleInvalid)), (Integer) getOrDefault(blockRows));
+  }
+
+  /** Runs SMOTE and returns the output with the per-class report. */
+  public SmoteResult run(Dataset<?> dataset) {
+    return SmoteExecution.run(dataset.toDF(), settings());
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    return run(dataset).output();
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return SmoteSchema.output(schema, settings());
+  }
+
+  @Override
+  public Smote copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+}

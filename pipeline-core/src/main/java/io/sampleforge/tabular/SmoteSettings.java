@@ -1,0 +1,87 @@
+package io.sampleforge.tabular;
+
+import io.sampleforge.errors.ConfigException;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Validated, immutable settings of one SMOTE run.
+ *
+ * @param labelCol class label column
+ * @param featuresCol one ML Vector column of features, or null when {@code featureCols} is used
+ * @param featureCols numeric feature columns, empty when {@code featuresCol} is used
+ * @param k nearest same-class neighbours, at least 1
+ * @param strategy target counts per class
+ * @param seed job seed of every keyed random stream
+ * @param idCol unique id column used as record key and lineage id, or null for content hashes
+ * @param isSyntheticCol lineage column: true on generated rows
+ * @param parentIdCol lineage column: id (or record key) of the parent row
+ * @param neighborIdCol lineage column: id (or record key) of the neighbour interpolated towards
+ * @param passthrough what synthetic rows carry in other columns
+ * @param handleInvalid what to do with null/NaN/infinite values
+ * @param blockRows rows per block of the distributed neighbour search
+ */
+public record SmoteSettings(String labelCol, String featuresCol, List<String> featureCols, int k,
+    SamplingStrategy strategy, long seed, String idCol, String isSyntheticCol, String parentIdCol,
+    String neighborIdCol, Passthrough passthrough, InvalidHandling handleInvalid, int blockRows)
+    implements Serializable {
+
+  public SmoteSettings {
+    requireName("labelCol", labelCol);
+    featureCols = featureCols == null ? List.of() : List.copyOf(featureCols);
+    boolean vector = featuresCol != null && !featuresCol.isEmpty();
+    if (vector == !featureCols.isEmpty()) {
+      throw ConfigException.of("featureCols/featuresCol",
+          "exactly one must be set: a list of numeric columns or one Vector column",
+          "featureCols=" + featureCols + ", featuresCol=" + featuresCol);
+    }
+    if (!vector) {
+      featuresCol = null;
+      Set<String> seen = new HashSet<>();
+      for (String c : featureCols) {
+        requireName("featureCols", c);
+        if (!seen.add(c)) {
+          throw ConfigException.of("featureCols", "must not repeat a column", "'" + c + "'");
+        }
+        if (c.equals(labelCol)) {
+          throw ConfigException.of("featureCols", "must not contain the label column", "'" + c + "'");
+        }
+      }
+    }
+    if (k < 1) {
+      throw ConfigException.of("k", "must be at least 1", k);
+    }
+    if (strategy == null) {
+      throw ConfigException.of("samplingStrategy", "must be set", "null");
+    }
+    if (idCol != null && idCol.isEmpty()) {
+      idCol = null;
+    }
+    requireName("isSyntheticCol", isSyntheticCol);
+    requireName("parentIdCol", parentIdCol);
+    requireName("neighborIdCol", neighborIdCol);
+    if (Set.of(isSyntheticCol, parentIdCol, neighborIdCol).size() != 3) {
+      throw ConfigException.of("lineage columns", "must have three distinct names",
+          List.of(isSyntheticCol, parentIdCol, neighborIdCol));
+    }
+    if (passthrough == null || handleInvalid == null) {
+      throw ConfigException.of("passthrough/handleInvalid", "must be set", passthrough + "/" + handleInvalid);
+    }
+    if (blockRows < 64) {
+      throw ConfigException.of("blockRows", "must be at least 64", blockRows);
+    }
+  }
+
+  /** True when the features are one Vector column. */
+  public boolean vectorFeatures() {
+    return featuresCol != null;
+  }
+
+  private static void requireName(String parameter, String value) {
+    if (value == null || value.isBlank()) {
+      throw ConfigException.of(parameter, "must be a non-empty column name", "'" + value + "'");
+    }
+  }
+}
