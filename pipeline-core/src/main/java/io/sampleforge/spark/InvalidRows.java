@@ -1,7 +1,6 @@
 package io.sampleforge.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -32,8 +31,9 @@ final class InvalidRows {
     checks.add(col(q(s.labelCol())).isNull());
     if (s.vectorFeatures()) {
       names.add(s.featuresCol());
-      checks.add(col(q(s.featuresCol())).isNull().or(expr("exists(vector_to_array(" + q(s.featuresCol())
-          + "), v -> isnan(v) OR v = double('inf') OR v = double('-inf'))")));
+      Column values = org.apache.spark.ml.functions.vector_to_array(col(q(s.featuresCol())), "float64");
+      checks.add(col(q(s.featuresCol())).isNull().or(org.apache.spark.sql.functions.exists(values,
+          v -> v.isNaN().or(v.equalTo(Double.POSITIVE_INFINITY)).or(v.equalTo(Double.NEGATIVE_INFINITY)))));
     } else {
       for (String c : s.featureCols()) {
         names.add(c);
