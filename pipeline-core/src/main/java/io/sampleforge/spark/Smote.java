@@ -111,6 +111,23 @@ public final class Smote extends Transformer {
   public Smote setHandleInvalid(String v) { set(handleInvalid, v); return this; }
   public Smote setBlockRows(int v) { set(blockRows, v); return this; }
 
+  /** A stage whose params equal the given settings. */
+  public static Smote of(SmoteSettings s) {
+    Smote smote = new Smote().setLabelCol(s.labelCol()).setK(s.k()).setSamplingStrategy(s.strategy().toString())
+        .setSeed(s.seed()).setIsSyntheticCol(s.isSyntheticCol()).setParentIdCol(s.parentIdCol())
+        .setNeighborIdCol(s.neighborIdCol()).setPassthrough(s.passthrough().name().toLowerCase(java.util.Locale.ROOT))
+        .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows());
+    if (s.vectorFeatures()) {
+      smote.setFeaturesCol(s.featuresCol());
+    } else {
+      smote.setFeatureCols(s.featureCols().toArray(new String[0]));
+    }
+    if (s.idCol() != null) {
+      smote.setIdCol(s.idCol());
+    }
+    return smote;
+  }
+
   /** The validated settings these params describe. */
   public SmoteSettings settings() {
     String vector = getOrDefault(featuresCol);

@@ -1,0 +1,58 @@
+package io.sampleforge.jobs;
+
+import io.sampleforge.errors.SampleforgeException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point of Sampleforge's jobs (spark-submit main class). Exit codes: 0 ok, 2 usage or
+ * config error, 3 bad input data, 1 internal error.
+ */
+@Command(name = "sampleforge", mixinStandardHelpOptions = true, version = "sampleforge 0.1.0-SNAPSHOT",
+    description = "Sampling and data synthesis at Spark scale.",
+    subcommands = {QuickstartCommand.class, SmoteCommand.class, SynthTableCommand.class})
+public final class SampleforgeMain implements Runnable {
+  private static final Logger LOG = LogManager.getLogger(SampleforgeMain.class);
+
+  public static final int OK = 0;
+  public static final int INTERNAL = 1;
+  public static final int USAGE = 2;
+  public static final int BAD_INPUT = 3;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Runs a command line and returns its exit code (no System.exit; the session is left running). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new SampleforgeMain());
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof SampleforgeException se) {
+        cmd.getErr().println("sampleforge: error: " + se.getMessage());
+        return se.exitCode();
+      }
+      LOG.error("internal error", ex);
+      cmd.getErr().println("sampleforge: internal error: " + ex);
+      return INTERNAL;
+    });
+    cli.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("sampleforge: usage error: " + ex.getMessage());
+      ex.getCommandLine().usage(ex.getCommandLine().getErr());
+      return USAGE;
+    });
+    return cli.execute(args);
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args);
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    System.exit(code);
+  }
+}

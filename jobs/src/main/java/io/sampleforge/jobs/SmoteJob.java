@@ -1,0 +1,119 @@
+package io.sampleforge.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.sampleforge.jobs.config.SmoteJobConfig;
+import io.sampleforge.jobs.io.AtomicOutput;
+import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.TableInput;
+import io.sampleforge.jobs.run.PhaseTimer;
+import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.spark.Smote;
+import io.sampleforge.spark.SmoteResult;
+import io.sampleforge.tabular.ClassPlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code smote} job: config -> {@link Smote} stage -> read input -> write Parquet atomically ->
+ * verify per-class counts against the plan -> {@code _manifest.json}.
+ */
+public final class SmoteJob {
+  private static final Logger LOG = LogManager.getLogger(SmoteJob.class);
+
+  /** What the job did, for the console summary. */
+  public record Summary(String output, List<ClassPlan> plans, long dropped, Map<String, Double> seconds) {}
+
+  private SmoteJob() {}
+
+  public static Summary run(SparkSession spark, SmoteJobConfig cfg) {
+    ProgressListener progress = new ProgressListener(10);
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      PhaseTimer timer = new PhaseTimer(progress);
+      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
+          UUID.randomUUID().toString());
+      try {
+        Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+        Smote smote = Smote.of(cfg.settings());
+        SmoteResult result = timer.time("plan+neighbors", () -> smote.run(input));
+        for (ClassPlan p : result.plans()) {
+          p.warnings().forEach(w -> LOG.warn("{}", w));
+        }
+        if (result.droppedInvalidRows() > 0) {
+          LOG.warn("dropped {} rows with a null label or null/NaN/infinite features (on_invalid: drop)", result.droppedInvalidRows());
+        }
+        long expected = result.plans().stream().mapToLong(ClassPlan::target).sum();
+        progress.totalRows(expected);
+        timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
+        Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
+        verifyCounts(result.plans(), written);
+        Manifest manifest = new Manifest()
+            .put("job", "smote")
+            .put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg))
+            .put("seed", cfg.seed())
+            .put("input", cfg.input())
+            .put("output", cfg.output())
+            .put("counts", countsTable(result.plans()))
+            .put("dropped_invalid_rows", result.droppedInvalidRows())
+            .put("warnings", warnings(result.plans()))
+            .put("versions", Manifest.versions(spark.version()))
+            .put("seconds", timer.seconds());
+        manifest.write(out.fileSystem(), out.staging());
+        out.commit();
+        result.release();
+        return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());
+      } catch (RuntimeException | Error e) {
+        out.abort();
+        throw e;
+      }
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
+    }
+  }
+
+  static Map<String, Long> countByClass(Dataset<Row> df, String label) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Row r : df.groupBy(col("`" + label + "`").cast("string")).count().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    return counts;
+  }
+
+  private static void verifyCounts(List<ClassPlan> plans, Map<String, Long> written) {
+    Map<String, Long> planned = new TreeMap<>();
+    plans.forEach(p -> planned.put(p.label(), p.target()));
+    if (!planned.equals(written)) {
+      throw new IllegalStateException("count contract broken: planned " + planned + " but wrote " + written);
+    }
+  }
+
+  private static List<Map<String, Object>> countsTable(List<ClassPlan> plans) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (ClassPlan p : plans) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("class", p.label());
+      m.put("before", p.before());
+      m.put("after", p.target());
+      m.put("synthetic", p.synthetic());
+      m.put("neighbors_used", p.neighbors());
+      rows.add(m);
+    }
+    return rows;
+  }
+
+  private static List<String> warnings(List<ClassPlan> plans) {
+    List<String> w = new ArrayList<>();
+    plans.forEach(p -> w.addAll(p.warnings()));
+    return w;
+  }
+}

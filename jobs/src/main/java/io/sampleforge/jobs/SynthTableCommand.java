@@ -1,0 +1,36 @@
+package io.sampleforge.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.config.SynthTableConfig;
+import io.sampleforge.jobs.run.JobSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code synth-table}: a deterministic make_classification-style imbalanced table. */
+@Command(name = "synth-table", mixinStandardHelpOptions = true,
+    description = "Generate a deterministic make_classification-style imbalanced table (config: conf/jobs/synth-table.yaml)")
+final class SynthTableCommand implements Callable<Integer> {
+  @Mixin
+  JobOptions options;
+
+  @Option(names = "--rows", paramLabel = "N", description = "shortcut for --set rows=N")
+  Long rows;
+
+  @Override
+  public Integer call() {
+    List<String> extra = new ArrayList<>();
+    if (rows != null) {
+      extra.add("rows=" + rows);
+    }
+    ObjectNode tree = options.tree(extra);
+    SynthTableConfig cfg = ConfigLoader.bind(tree, SynthTableConfig.class);
+    SynthTableJob.Summary s = SynthTableJob.run(JobSession.getOrCreate("synth-table"), cfg);
+    System.out.printf("wrote %d rows to %s; rows per class %s%n", cfg.rows(), s.output(), s.counts());
+    return 0;
+  }
+}

@@ -1,0 +1,91 @@
+package io.sampleforge.jobs.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.tabular.InvalidHandling;
+import io.sampleforge.tabular.Passthrough;
+import io.sampleforge.tabular.SamplingStrategy;
+import io.sampleforge.tabular.SmoteSettings;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code smote} job's config (conf/jobs/smote.yaml documents every key), validated on
+ * construction; defaults match imbalanced-learn's SMOTE (k = 5, sampling_strategy auto).
+ */
+public record SmoteJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
+    String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
+    Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows) {
+
+  /** Lineage column names. */
+  public record Lineage(String isSynthetic, String parentId, String neighborId) {
+    public Lineage {
+      isSynthetic = isSynthetic == null ? "is_synthetic" : isSynthetic;
+      parentId = parentId == null ? "parent_id" : parentId;
+      neighborId = neighborId == null ? "neighbor_id" : neighborId;
+    }
+  }
+
+  public SmoteJobConfig {
+    if (input == null || input.isBlank()) {
+      throw ConfigException.of("input", "must name a Parquet or CSV path", "'" + input + "'");
+    }
+    if (output == null || output.isBlank()) {
+      throw ConfigException.of("output", "must name the output path", "'" + output + "'");
+    }
+    inputFormat = inputFormat == null ? (input.toLowerCase().endsWith(".csv") ? TableFormat.CSV : TableFormat.PARQUET) : inputFormat;
+    mode = mode == null ? WriteMode.ERROR : mode;
+    label = label == null ? "label" : label;
+    features = features == null ? List.of() : List.copyOf(features);
+    k = k == null ? 5 : k;
+    seed = seed == null ? 42L : seed;
+    lineage = lineage == null ? new Lineage(null, null, null) : lineage;
+    passthrough = passthrough == null ? "parent" : passthrough;
+    onInvalid = onInvalid == null ? "error" : onInvalid;
+    blockRows = blockRows == null ? 16384 : blockRows;
+    settings(label, features, featuresVector, k, strategyText(samplingStrategy), seed, idColumn, lineage, passthrough, onInvalid, blockRows);
+  }
+
+  /** The stage settings (validated). */
+  public SmoteSettings settings() {
+    return settings(label, features, featuresVector, k, strategyText(samplingStrategy), seed, idColumn, lineage, passthrough, onInvalid, blockRows);
+  }
+
+  /** The sampling strategy in its textual form (auto, 0.5, a:100,b:200). */
+  public String strategy() {
+    return strategyText(samplingStrategy);
+  }
+
+  private static SmoteSettings settings(String label, List<String> features, String vector, int k, String strategy,
+      long seed, String id, Lineage lineage, String passthrough, String onInvalid, int blockRows) {
+    return new SmoteSettings(label, vector, features, k, SamplingStrategy.parse(strategy), seed, id,
+        lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
+        InvalidHandling.parse(onInvalid), blockRows);
+  }
+
+  static String strategyText(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return "auto";
+    }
+    if (node.isObject()) {
+      List<String> parts = new ArrayList<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber()) {
+          throw ConfigException.of("sampling_strategy." + e.getKey(), "must be an integer target count", e.getValue());
+        }
+        parts.add(e.getKey() + ":" + e.getValue().asLong());
+      }
+      return String.join(",", parts);
+    }
+    if (node.isNumber()) {
+      return Double.toString(node.asDouble());
+    }
+    if (node.isTextual()) {
+      return node.asText();
+    }
+    throw ConfigException.of("sampling_strategy", "must be a name, a float or a map of class to count", node);
+  }
+}

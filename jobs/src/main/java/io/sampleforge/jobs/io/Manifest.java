@@ -1,0 +1,50 @@
+package io.sampleforge.jobs.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * {@code _manifest.json} written beside a job's data: job, resolved config, seed, paths, counts,
+ * versions, warnings and wall time per phase. Keys keep insertion order.
+ */
+public final class Manifest {
+  public static final String FILE = "_manifest.json";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final Map<String, Object> fields = new LinkedHashMap<>();
+
+  public Manifest put(String key, Object value) {
+    fields.put(key, value);
+    return this;
+  }
+
+  public Map<String, Object> fields() {
+    return fields;
+  }
+
+  public void write(FileSystem fs, String directory) {
+    try (OutputStream out = fs.create(new Path(directory, FILE), true)) {
+      JSON.writeValue(out, fields);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Project, Spark, DJL and Java versions. */
+  public static Map<String, String> versions(String sparkVersion) {
+    Map<String, String> v = new LinkedHashMap<>();
+    Package p = Manifest.class.getPackage();
+    v.put("sampleforge", p != null && p.getImplementationVersion() != null ? p.getImplementationVersion() : "0.1.0-SNAPSHOT");
+    v.put("spark", sparkVersion);
+    Package djl = ai.djl.ndarray.NDArray.class.getPackage();
+    v.put("djl", djl != null && djl.getImplementationVersion() != null ? djl.getImplementationVersion() : "0.36.0");
+    v.put("java", System.getProperty("java.version"));
+    return v;
+  }
+}

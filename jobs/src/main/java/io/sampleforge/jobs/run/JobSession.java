@@ -1,0 +1,24 @@
+package io.sampleforge.jobs.run;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The job's SparkSession: the active one when a caller (notebook, test, spark-submit) made it,
+ * otherwise a new one whose master comes from spark-submit / spark.master, defaulting to local[*].
+ */
+public final class JobSession {
+  private JobSession() {}
+
+  public static SparkSession getOrCreate(String appName) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName("sampleforge " + appName);
+    if (!conf.contains("spark.master")) {
+      builder.master("local[*]");
+    }
+    if (!conf.contains("spark.serializer")) {
+      builder.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    }
+    return builder.getOrCreate();
+  }
+}

@@ -1,0 +1,56 @@
+package io.sampleforge.spark;
+
+import io.sampleforge.tabular.ClassificationTable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Spark front of {@link ClassificationTable}: a table with columns {@code id} (long),
+ * {@code f0..f(d-1)} (double) and {@code label} (int), generated in parallel from
+ * {@code spark.range}; each row depends only on its id. Cost: O(d²) per row, no shuffle.
+ */
+public final class SyntheticTables {
+  private SyntheticTables() {}
+
+  public static StructType schema(int features) {
+    StructType s = new StructType().add("id", DataTypes.LongType, false);
+    for (int j = 0; j < features; j++) {
+      s = s.add("f" + j, DataTypes.DoubleType, false);
+    }
+    return s.add("label", DataTypes.IntegerType, false);
+  }
+
+  public static Dataset<Row> classification(SparkSession spark, ClassificationTable.Spec spec, int partitions) {
+    ClassificationTable table = new ClassificationTable(spec);
+    StructType schema = schema(spec.features());
+    return spark.range(0, spec.rows(), 1, partitions).mapPartitions(
+        (MapPartitionsFunction<Long, Row>) ids -> new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return ids.hasNext();
+          }
+
+          @Override
+          public Row next() {
+            long id = ids.next();
+            double[] x = table.features(id);
+            List<Object> v = new ArrayList<>(x.length + 2);
+            v.add(id);
+            for (double d : x) {
+              v.add(d);
+            }
+            v.add(table.label(id));
+            return RowFactory.create(v.toArray());
+          }
+        }, Encoders.row(schema));
+  }
+}
