@@ -14,9 +14,17 @@ public final class ClassCounts {
     SortedMap<String, Long> sorted = new TreeMap<>(counts);
     if (sorted.size() < 2) {
       throw InputDataException.of("label", "must hold at least two classes to over-sample",
-          "only " + sorted.keySet() + " present");
+          "only " + describe(sorted.keySet()) + " present");
     }
     return sorted;
+  }
+
+  /** Labels for messages: all of them when few, else the first ten and how many more. */
+  public static String describe(java.util.Collection<String> labels) {
+    if (labels.size() <= 10) {
+      return labels.toString();
+    }
+    return labels.stream().limit(10).toList().toString().replace("]", ", ... (" + labels.size() + " classes)]");
   }
 
   /** The class with the most rows; ties to the first in sorted order. */

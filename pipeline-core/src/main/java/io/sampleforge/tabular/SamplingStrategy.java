@@ -121,7 +121,7 @@ public sealed interface SamplingStrategy extends Serializable
       if (sorted.size() != 2) {
         throw ConfigException.of("samplingStrategy",
             "can be a float only with exactly two classes (use class:count pairs for multi-class)",
-            ratio + " with " + sorted.size() + " classes " + sorted.keySet());
+            ratio + " with " + sorted.size() + " classes " + ClassCounts.describe(sorted.keySet()));
       }
       String majority = ClassCounts.majority(sorted);
       String minority = ClassCounts.minority(sorted);
@@ -159,7 +159,7 @@ public sealed interface SamplingStrategy extends Serializable
       for (Map.Entry<String, Long> e : wanted.entrySet()) {
         Long have = sorted.get(e.getKey());
         if (have == null) {
-          throw ConfigException.of("samplingStrategy", "names a class that is not present in the label column (present: " + sorted.keySet() + ")", "'" + e.getKey() + "'");
+          throw ConfigException.of("samplingStrategy", "names a class that is not present in the label column (present: " + ClassCounts.describe(sorted.keySet()) + ")", "'" + e.getKey() + "'");
         }
         if (e.getValue() < have) {
           throw ConfigException.of("samplingStrategy",
