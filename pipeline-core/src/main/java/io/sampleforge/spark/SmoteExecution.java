@@ -57,6 +57,8 @@ final class SmoteExecution {
   static final String NBR_X = "__sf_nbr_x";
   static final String NBR_ID = "__sf_nbr_id";
   static final String GAP = "__sf_gap";
+  /** Neighbour rows are broadcast to the generation join below this estimated size. */
+  static final long BROADCAST_BYTES = 128L << 20;
 
   private SmoteExecution() {}
 
@@ -65,9 +67,6 @@ final class SmoteExecution {
     StructType outSchema = SmoteSchema.output(input.schema(), s);
     InvalidRows.Outcome checked = InvalidRows.apply(input, s);
     Dataset<Row> df = checked.valid();
-    if (s.idCol() != null) {
-      RecordKeys.requireUniqueIds(df, s.idCol());
-    }
     Map<String, Long> counts = new TreeMap<>();
     for (Row r : df.groupBy(col(q(s.labelCol())).cast("string")).count().collectAsList()) {
       counts.put(r.getString(0), r.getLong(1));
@@ -80,6 +79,9 @@ final class SmoteExecution {
       return new SmoteResult(originals.select(outputColumns(outSchema)), plans, checked.dropped(), List.of());
     }
     List<String> raisedLabels = raised.stream().map(ClassPlan::label).toList();
+    if (s.idCol() != null) {
+      RecordKeys.requireUniqueIds(df.filter(col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray())), s.idCol());
+    }
     Dataset<Row> minority = RecordKeys.withKeys(
             df.filter(col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray())), s.idCol(), KEY)
         .withColumn(LABEL, col(q(s.labelCol())).cast("string"))
@@ -119,7 +121,10 @@ final class SmoteExecution {
         .withColumn(GAP, gap.apply(col(KEY), col(CHILD), col("__sf_k")));
     Column nbrId = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
     Dataset<Row> nbr = minority.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
-    Dataset<Row> joined = children.join(nbr, toSeq(NBR_KEY));
+    long raisedRows = raised.stream().mapToLong(ClassPlan::before).sum();
+    long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
+    boolean small = raisedRows * (dims * 8 + 48) < BROADCAST_BYTES;
+    Dataset<Row> joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY));
 
     List<Column> cols = new ArrayList<>();
     for (StructField f : outSchema.fields()) {
