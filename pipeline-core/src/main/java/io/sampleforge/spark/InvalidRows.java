@@ -1,6 +1,8 @@
 package io.sampleforge.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -10,6 +12,8 @@ import io.sampleforge.tabular.InvalidHandling;
 import io.sampleforge.tabular.SmoteSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,8 +26,14 @@ import org.apache.spark.sql.Row;
 final class InvalidRows {
   private InvalidRows() {}
 
-  record Outcome(Dataset<Row> valid, long dropped) {}
+  /**
+   * @param valid the rows SMOTE may use
+   * @param dropped rows dropped (drop mode only)
+   * @param counts valid rows per class label (string form)
+   */
+  record Outcome(Dataset<Row> valid, long dropped, Map<String, Long> counts) {}
 
+  /** One aggregation pass: per-class counts of all rows, of invalid rows, and of each failed check. */
   static Outcome apply(Dataset<Row> df, SmoteSettings s) {
     List<String> names = new ArrayList<>();
     List<Column> checks = new ArrayList<>();
@@ -45,31 +55,40 @@ final class InvalidRows {
     for (Column c : checks) {
       any = any.or(c);
     }
-    List<Column> counts = new ArrayList<>();
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(sum(when(any, 1L).otherwise(0L)));
     for (Column c : checks) {
-      counts.add(sum(when(c, 1L).otherwise(0L)));
+      aggs.add(sum(when(c, 1L).otherwise(0L)));
     }
-    Row totals = df.agg(counts.get(0), counts.subList(1, counts.size()).toArray(new Column[0])).first();
-    long invalidCells = 0;
-    int firstBad = -1;
-    for (int i = 0; i < checks.size(); i++) {
-      long n = totals.isNullAt(i) ? 0 : totals.getLong(i);
-      invalidCells += n;
-      if (n > 0 && firstBad < 0) {
-        firstBad = i;
+    List<Row> perClass = df.groupBy(col(q(s.labelCol())).cast("string"))
+        .agg(count(lit(1)), aggs.toArray(new Column[0])).collectAsList();
+    Map<String, Long> counts = new TreeMap<>();
+    long invalidRows = 0;
+    long[] failed = new long[checks.size()];
+    for (Row r : perClass) {
+      long invalid = r.getLong(2);
+      invalidRows += invalid;
+      for (int i = 0; i < checks.size(); i++) {
+        failed[i] += r.getLong(3 + i);
+      }
+      if (!r.isNullAt(0) && r.getLong(1) > invalid) {
+        counts.put(r.getString(0), r.getLong(1) - invalid);
       }
     }
-    if (invalidCells == 0) {
-      return new Outcome(df, 0);
+    if (invalidRows == 0) {
+      return new Outcome(df, 0, counts);
     }
     if (s.handleInvalid() == InvalidHandling.ERROR) {
-      long n = totals.getLong(firstBad);
+      int firstBad = 0;
+      while (failed[firstBad] == 0) {
+        firstBad++;
+      }
       Row example = df.filter(checks.get(firstBad)).limit(1).collectAsList().get(0);
       String rule = firstBad == 0 ? "(the label) must not be null" : "(a feature) must be non-null and finite (no NaN or infinity)";
-      throw InputDataException.of(names.get(firstBad), rule + "; " + n + " offending rows (use handleInvalid=drop / --on-invalid drop to drop them)", example);
+      throw InputDataException.of(names.get(firstBad), rule + "; " + failed[firstBad]
+          + " offending rows (use handleInvalid=drop / --on-invalid drop to drop them)", example);
     }
-    long dropped = df.filter(any).count();
-    return new Outcome(df.filter(not(any)), dropped);
+    return new Outcome(df.filter(not(any)), invalidRows, counts);
   }
 
   static String q(String name) {

@@ -35,16 +35,17 @@ public final class RecordKeys {
     return hashed.withColumn(keyCol, xxhash64(col(hashCol), occurrence)).drop(hashCol);
   }
 
-  /** Fails when the id column has nulls or repeated values: ids must identify rows. */
+  /** Fails when the id column has nulls or repeated values: ids must identify rows (one aggregation). */
   public static void requireUniqueIds(Dataset<Row> df, String idCol) {
-    List<Row> nulls = df.filter(col(idCol).isNull()).limit(1).collectAsList();
-    if (!nulls.isEmpty()) {
-      long n = df.filter(col(idCol).isNull()).count();
-      throw InputDataException.of(idCol, "(the id column) must not be null; " + n + " null ids", nulls.get(0));
+    List<Row> bad = df.groupBy(col(idCol)).count()
+        .filter(col(idCol).isNull().or(col("count").gt(1))).limit(1).collectAsList();
+    if (bad.isEmpty()) {
+      return;
     }
-    List<Row> dup = df.groupBy(col(idCol)).count().filter(col("count").gt(1)).limit(1).collectAsList();
-    if (!dup.isEmpty()) {
-      throw InputDataException.of(idCol, "(the id column) must be unique", "value " + dup.get(0).get(0) + " appears " + dup.get(0).getLong(1) + " times");
+    Row r = bad.get(0);
+    if (r.isNullAt(0)) {
+      throw InputDataException.of(idCol, "(the id column) must not be null", r.getLong(1) + " null ids");
     }
+    throw InputDataException.of(idCol, "(the id column) must be unique", "value " + r.get(0) + " appears " + r.getLong(1) + " times");
   }
 }

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -67,10 +66,7 @@ final class SmoteExecution {
     StructType outSchema = SmoteSchema.output(input.schema(), s);
     InvalidRows.Outcome checked = InvalidRows.apply(input, s);
     Dataset<Row> df = checked.valid();
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row r : df.groupBy(col(q(s.labelCol())).cast("string")).count().collectAsList()) {
-      counts.put(r.getString(0), r.getLong(1));
-    }
+    Map<String, Long> counts = checked.counts();
     List<ClassPlan> plans = SmotePlanner.plan(counts, s.strategy(), s.k());
     List<ClassPlan> raised = plans.stream().filter(p -> p.synthetic() > 0).toList();
 
