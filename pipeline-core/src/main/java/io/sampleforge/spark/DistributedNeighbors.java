@@ -22,8 +22,8 @@ import scala.Tuple2;
 
 /**
  * Exact k-nearest neighbours within each class, distributed over Spark so that a class larger than
- * one executor's memory still works: rows are hashed by record key into blocks of about
- * {@code blockRows}; every (query block, reference block) pair of a class becomes one task that runs
+ * one executor's memory still works: rows are hashed by record key into blocks of at most about
+ * {@code blockRows} (and enough blocks to occupy every core); every (query block, reference block) pair of a class becomes one task that runs
  * {@link BlockNeighborSearch} on the task's device; partial lists are merged per query with
  * {@code reduceByKey} in (distance, key) order. Block membership depends only on the keys, so the
  * result is independent of input partitioning. Cost per class of n rows in B = ⌈n/blockRows⌉
@@ -44,7 +44,7 @@ public final class DistributedNeighbors {
    * @param rows columns (label string, key long, features array&lt;double&gt;) in that order
    * @param neighbors k per class label; classes absent or with k = 0 are skipped
    * @param counts rows per class label
-   * @param blockRows target rows per block
+   * @param blockRows most rows per block (see {@link #autoBlockRows})
    * @return (key, neighbour keys, neighbour distances) for every row of every searched class
    */
   public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
@@ -54,7 +54,7 @@ public final class DistributedNeighbors {
     int pairs = 0;
     for (Map.Entry<String, Integer> e : neighbors.entrySet()) {
       if (e.getValue() > 0) {
-        int b = (int) Math.max(1, (counts.get(e.getKey()) + blockRows - 1) / blockRows);
+        int b = blocksFor(counts.get(e.getKey()), blockRows, spark.sparkContext().defaultParallelism());
         blocks.put(e.getKey(), b);
         ks.put(e.getKey(), e.getValue());
         pairs += b * b;
@@ -118,6 +118,22 @@ public final class DistributedNeighbors {
         .add(NEIGHBOR_KEYS, DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add(NEIGHBOR_DISTANCES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
     return spark.createDataFrame(lists, schema);
+  }
+
+  /** Rows per block when the caller asks for automatic sizing: about 4 MB of float32 features, within [4096, 65536]. */
+  public static int autoBlockRows(int dims) {
+    return (int) Math.max(4096, Math.min(65536, (4L << 20) / Math.max(1, dims)));
+  }
+
+  /**
+   * Blocks of a class: enough that no block exceeds {@code maxRows}, and, for classes of at least
+   * 8192 rows, at least ⌈√(4·parallelism)⌉ so that the B² block pairs keep every core busy. Depends
+   * only on the class size and the cluster's default parallelism, never on input partitioning.
+   */
+  static int blocksFor(long rows, int maxRows, int parallelism) {
+    long bySize = Math.max(1, (rows + maxRows - 1) / maxRows);
+    long byCores = rows >= 8192 ? (long) Math.ceil(Math.sqrt(4.0 * parallelism)) : 1;
+    return (int) Math.min(rows, Math.max(bySize, byCores));
   }
 
   private static FeatureBlock toBlock(Iterable<Tuple2<Long, double[]>> rows) {

@@ -67,7 +67,7 @@ public final class Smote extends Transformer {
         ParamValidators.inArray(new String[] {"parent", "null"}));
     handleInvalid = new Param<>(this, "handleInvalid", "rows with null label or null/NaN/infinite features: error | drop",
         ParamValidators.inArray(new String[] {"error", "drop"}));
-    blockRows = new IntParam(this, "blockRows", "rows per block of the distributed neighbour search (>= 64)", ParamValidators.gtEq(64));
+    blockRows = new IntParam(this, "blockRows", "most rows per block of the distributed neighbour search (0: automatic, else >= 64)", ParamValidators.gtEq(0));
     setDefault(labelCol, "label");
     setDefault(featuresCol, "");
     setDefault(featureCols, new String[0]);
@@ -80,7 +80,7 @@ public final class Smote extends Transformer {
     setDefault(neighborIdCol, "neighbor_id");
     setDefault(passthrough, "parent");
     setDefault(handleInvalid, "error");
-    setDefault(blockRows, 16384);
+    setDefault(blockRows, 0);
   }
 
   public Param<String> labelCol() { return labelCol; }

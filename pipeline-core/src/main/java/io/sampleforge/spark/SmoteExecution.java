@@ -56,6 +56,8 @@ final class SmoteExecution {
   static final String NBR_X = "__sf_nbr_x";
   static final String NBR_ID = "__sf_nbr_id";
   static final String GAP = "__sf_gap";
+  /** Target synthetic rows per partition of the generation stage (explicit, so AQE cannot fold it into one task). */
+  static final long CHILDREN_PER_PARTITION = 250_000L;
   /** Neighbour rows are broadcast to the generation join below this estimated size. */
   static final long BROADCAST_BYTES = 128L << 20;
 
@@ -95,7 +97,8 @@ final class SmoteExecution {
     Dataset<Row> classes = spark.createDataFrame(classRows, new StructType()
         .add(LABEL, DataTypes.StringType).add("__sf_base", DataTypes.LongType)
         .add("__sf_rem", DataTypes.LongType).add("__sf_k", DataTypes.IntegerType));
-    Dataset<Row> neighbors = DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, s.blockRows());
+    Dataset<Row> neighbors = DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes,
+        s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows(s.vectorFeatures() ? 64 : s.featureCols().size()));
 
     long seed = s.seed();
     UserDefinedFunction priority = udf((UDF1<Long, Double>) key -> SmoteDraws.quotaPriority(seed, key), DataTypes.DoubleType);
@@ -110,7 +113,10 @@ final class SmoteExecution {
         .withColumn(CHILDREN, col("__sf_base").plus(when(col(RANK).lt(col("__sf_rem")), 1L).otherwise(0L)))
         .filter(col(CHILDREN).gt(0))
         .join(neighbors, toSeq(KEY), "left");
+    long totalChildren = raised.stream().mapToLong(ClassPlan::synthetic).sum();
+    int spread = (int) Math.max(2L * spark.sparkContext().defaultParallelism(), Math.min(100_000L, totalChildren / CHILDREN_PER_PARTITION));
     Dataset<Row> children = parents
+        .repartition(spread, col(KEY))
         .withColumn(CHILD, explode(sequence(lit(0L), col(CHILDREN).minus(1L))))
         .withColumn(NBR_KEY, when(col("__sf_k").equalTo(0), col(KEY))
             .otherwise(element_at(col(DistributedNeighbors.NEIGHBOR_KEYS), rank.apply(col(KEY), col(CHILD), col("__sf_k")).plus(1))))

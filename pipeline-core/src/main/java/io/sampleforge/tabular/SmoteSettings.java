@@ -21,7 +21,7 @@ import java.util.Set;
  * @param neighborIdCol lineage column: id (or record key) of the neighbour interpolated towards
  * @param passthrough what synthetic rows carry in other columns
  * @param handleInvalid what to do with null/NaN/infinite values
- * @param blockRows rows per block of the distributed neighbour search
+ * @param blockRows most rows per block of the distributed neighbour search, 0 for automatic
  */
 public record SmoteSettings(String labelCol, String featuresCol, List<String> featureCols, int k,
     SamplingStrategy strategy, long seed, String idCol, String isSyntheticCol, String parentIdCol,
@@ -69,8 +69,8 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     if (passthrough == null || handleInvalid == null) {
       throw ConfigException.of("passthrough/handleInvalid", "must be set", passthrough + "/" + handleInvalid);
     }
-    if (blockRows < 64) {
-      throw ConfigException.of("blockRows", "must be at least 64", blockRows);
+    if (blockRows != 0 && blockRows < 64) {
+      throw ConfigException.of("blockRows", "must be 0 (automatic) or at least 64", blockRows);
     }
   }
 

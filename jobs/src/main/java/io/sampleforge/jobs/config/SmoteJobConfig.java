@@ -44,7 +44,7 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     lineage = lineage == null ? new Lineage(null, null, null) : lineage;
     passthrough = passthrough == null ? "parent" : passthrough;
     onInvalid = onInvalid == null ? "error" : onInvalid;
-    blockRows = blockRows == null ? 16384 : blockRows;
+    blockRows = blockRows == null ? 0 : blockRows;
     settings(label, features, featuresVector, k, strategyText(samplingStrategy), seed, idColumn, lineage, passthrough, onInvalid, blockRows);
   }
 

@@ -9,8 +9,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Logs progress of long phases from Spark task metrics, at most every {@code intervalSeconds}:
- * phase, tasks done / total of the running stage, rows done (records read or written by finished
- * tasks) and rows/s since the phase began.
+ * phase, tasks done / total of the running stage, records read or written by finished tasks of
+ * the phase (across its stages) and records/s since the phase began, and the expected output rows.
  */
 public final class ProgressListener extends SparkListener {
   private static final Logger LOG = LogManager.getLogger(ProgressListener.class);
@@ -57,8 +57,8 @@ public final class ProgressListener extends SparkListener {
       lastLog = now;
       double s = Math.max(1e-9, (now - phaseStart) / 1e9);
       long r = rows.get();
-      LOG.info("progress {}: stage tasks {}/{}, rows {}{}, {} rows/s", phase, tasksDone.get(), stageTasks, r,
-          totalRows > 0 ? "/" + totalRows : "", String.format("%.0f", r / s));
+      LOG.info("progress {}: stage tasks {}/{}, records read or written {} ({} records/s){}", phase, tasksDone.get(),
+          stageTasks, r, String.format("%.0f", r / s), totalRows > 0 ? ", output rows expected " + totalRows : "");
     }
   }
 }
