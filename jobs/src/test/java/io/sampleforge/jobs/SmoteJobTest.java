@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sampleforge.spark.SparkTestSession;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,30 +15,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The smote and synth-table jobs end to end: config, Parquet/CSV in, atomic Parquet out, manifest, exit codes. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmoteJobTest {
-  private SparkSession spark;
+class SmoteJobTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;
   private String table;
-
-  @BeforeAll
-  void start() {
-    spark = SparkTestSession.start("local[2]");
-  }
-
-  @AfterAll
-  void stop() {
-    SparkTestSession.stop(spark);
-  }
 
   private String table() {
     if (table == null) {

@@ -2,8 +2,8 @@ package io.sampleforge.neighbors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,25 +15,25 @@ import java.util.List;
  * block (a row is never its own neighbour; duplicates of it are), by tiled GEMMs on DJL NDArrays.
  *
  * <p>The method is the blocked brute force of kNN-IS (Maillo et al., Knowledge-Based Systems 2017)
- * with two additions. Screening/re-ranking: each [query tile × reference tile] block of squared
- * distances is computed on the engine's device as {@code |r|² − 2·q·rᵀ} (float32 GEMM on data
- * centred on the reference block's mean) and reduced at once to its best {@code k+1+slack}
- * candidates with {@code topK}, so no distance block outlives its tile; candidates are re-ranked
- * with exact float64 distances into a running top-k per query in (distance, key) order, and when
- * the float32 screen cannot prove that no excluded row ties or beats the current k-th distance the
- * query is re-scanned exactly over that tile. Pruning: rows of both blocks are ordered along the
- * reference block's principal axis and tiles are visited nearest-first; since projections onto a
- * unit vector shrink distances, a reference tile whose projected gap to the query tile exceeds
- * every current k-th distance of the tile is skipped with all farther ones. The result equals an
- * exact float64 search with ties broken by key. Cost: at most O(nq·nr·d) GEMM flops plus
- * O(nq·nr) top-k work, less the pruned tiles; memory O((nq+nr)·d + tileQ·tileR) floats.
+ * with a threshold screen and pruning. Rows of both blocks are ordered along the reference block's
+ * principal axis and, for each query tile, reference tiles are visited nearest-first. Each
+ * [query tile × reference tile] block of screened values {@code |r|² − 2·q·rᵀ} (= d² − |q|²) is one
+ * float32 GEMM on the engine's device (data centred on the reference mean), reduced on the device
+ * to its row minima; only rows whose minimum beats the query's current k-th distance (plus a
+ * tolerance bounding the float32 error) are copied out and scanned, and only their entries below
+ * that threshold are re-ranked with exact float64 distances into a running top-k in
+ * (distance, key) order. Because tiles come nearest-first, thresholds tighten early and most rows
+ * of later tiles are never copied. Since projections onto a unit vector shrink distances, a
+ * reference tile whose projected gap to the query tile exceeds every current k-th distance is
+ * skipped together with all farther ones. The result equals an exact float64 search with ties
+ * broken by key. Cost: at most O(nq·nr·d) GEMM flops and one O(nq·nr) row-minimum pass, less the
+ * pruned tiles, plus copies of the flagged rows; memory O((nq+nr)·d + tileQ·tileR) floats.
  */
 public final class BlockNeighborSearch {
   /** Default rows per query tile. */
-  public static final int TILE_QUERY = 256;
+  public static final int TILE_QUERY = 128;
   /** Default rows per reference tile. */
-  public static final int TILE_REFERENCE = 2048;
-  private static final int SLACK = 4;
+  public static final int TILE_REFERENCE = 1024;
   private static final double SCREEN_TOLERANCE = 1e-5;
 
   private final int k;
@@ -90,17 +90,12 @@ public final class BlockNeighborSearch {
         for (int rs = 0; rs < nr; rs += tileReference) {
           int[] rows = Arrays.copyOfRange(refOrder, rs, Math.min(nr, rs + tileReference));
           float[] values = new float[rows.length * d];
+          double[] exactNorms = centre(reference, rows, mean, values);
           float[] norms = new float[rows.length];
           double maxNorm = 0;
           for (int t = 0; t < rows.length; t++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-              float v = (float) (reference.value(rows[t], j) - mean[j]);
-              values[t * d + j] = v;
-              s += (double) v * v;
-            }
-            norms[t] = (float) s;
-            maxNorm = Math.max(maxNorm, s);
+            norms[t] = (float) exactNorms[t];
+            maxNorm = Math.max(maxNorm, exactNorms[t]);
           }
           tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]],
               manager.create(values, new Shape(rows.length, d)).transpose(),
@@ -111,16 +106,7 @@ public final class BlockNeighborSearch {
           double low = queryProj[qRows[0]];
           double high = queryProj[qRows[qRows.length - 1]];
           float[] qTile = new float[qRows.length * d];
-          double[] qNorm = new double[qRows.length];
-          for (int t = 0; t < qRows.length; t++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-              float v = (float) (query.value(qRows[t], j) - mean[j]);
-              qTile[t * d + j] = v;
-              s += (double) v * v;
-            }
-            qNorm[t] = s;
-          }
+          double[] qNorm = centre(query, qRows, mean, qTile);
           RefTile[] visit = tiles.toArray(new RefTile[0]);
           double[] gaps = new double[visit.length];
           Integer[] order = new Integer[visit.length];
@@ -135,7 +121,7 @@ public final class BlockNeighborSearch {
               if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
                 break;
               }
-              screenTile(query, reference, q, qRows, qNorm, visit[o], best);
+              screenTile(query, reference, manager, q, qRows, qNorm, visit[o], best);
             }
           }
         }
@@ -156,49 +142,100 @@ public final class BlockNeighborSearch {
     return w;
   }
 
-  private void screenTile(FeatureBlock query, FeatureBlock reference, NDArray q, int[] qRows, double[] qNorm,
-      RefTile tile, RunningTopK[] best) {
+  private void screenTile(FeatureBlock query, FeatureBlock reference, NDManager manager, NDArray q, int[] qRows,
+      double[] qNorm, RefTile tile, RunningTopK[] best) {
     int tileRows = tile.rows().length;
-    int candidates = Math.min(tileRows, k + 1 + SLACK);
-    float[] values;
-    long[] indices;
     try (NDArray scores = q.matMul(tile.transposed())) {
       scores.muli(-2f).addi(tile.norms());
-      NDList top = scores.topK(candidates, 1, false, true);
-      try {
-        values = top.get(0).toFloatArray();
-        indices = top.get(1).toLongArray();
-      } finally {
-        top.close();
+      float[] rowMin;
+      try (NDArray m = scores.min(new int[] {1})) {
+        rowMin = m.toFloatArray();
       }
-    }
-    for (int t = 0; t < qRows.length; t++) {
-      int i = qRows[t];
-      RunningTopK heap = best[i];
-      long queryKey = query.key(i);
-      int base = t * candidates;
-      float screenMax = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < candidates; c++) {
-        int r = tile.rows()[(int) indices[base + c]];
-        screenMax = Math.max(screenMax, values[base + c]);
-        long key = reference.key(r);
-        if (key != queryKey) {
-          heap.offer(query.squaredDistance(i, reference, r), key);
+      float[] threshold = new float[qRows.length];
+      boolean[] flagged = new boolean[qRows.length];
+      int count = 0;
+      for (int t = 0; t < qRows.length; t++) {
+        threshold[t] = threshold(best[qRows[t]], qNorm[t], tile.maxNorm());
+        flagged[t] = rowMin[t] < threshold[t];
+        count += flagged[t] ? 1 : 0;
+      }
+      if (count == 0) {
+        return;
+      }
+      float[] values;
+      if (count == qRows.length) {
+        values = scores.toFloatArray();
+      } else {
+        long[] which = new long[count];
+        for (int t = 0, w = 0; t < qRows.length; t++) {
+          if (flagged[t]) {
+            which[w++] = t;
+          }
+        }
+        try (NDArray index = manager.create(which); NDArray rows = scores.get(new NDIndex("{}", index))) {
+          values = rows.toFloatArray();
         }
       }
-      if (candidates < tileRows) {
-        double tolerance = SCREEN_TOLERANCE * (qNorm[t] + tile.maxNorm()) + 1e-12;
-        double excludedLowerBound = qNorm[t] + screenMax - tolerance;
-        if (!heap.isFull() || excludedLowerBound <= heap.worst()) {
-          for (int r : tile.rows()) {
-            long key = reference.key(r);
-            if (key != queryKey) {
-              heap.offer(query.squaredDistance(i, reference, r), key);
-            }
+      int f = 0;
+      for (int t = 0; t < qRows.length; t++) {
+        if (!flagged[t]) {
+          continue;
+        }
+        int i = qRows[t];
+        RunningTopK heap = best[i];
+        long queryKey = query.key(i);
+        float limit = threshold[t];
+        int base = f++ * tileRows;
+        int end = base + tileRows;
+        for (int c = firstBelow(values, base, end, limit); c >= 0; c = firstBelow(values, c + 1, end, limit)) {
+          int r = tile.rows()[c - base];
+          long key = reference.key(r);
+          if (key != queryKey) {
+            heap.offer(query.squaredDistance(i, reference, r), key);
+            limit = threshold(heap, qNorm[t], tile.maxNorm());
           }
         }
       }
     }
+  }
+
+  /** Index of the first value in [from, to) below {@code limit}, or -1: the hot loop, kept tiny for the JIT. */
+  private static int firstBelow(float[] values, int from, int to, float limit) {
+    for (int c = from; c < to; c++) {
+      if (values[c] < limit) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The screened value (|r|² − 2·q·r in float32, i.e. d² − |q|²) below which a reference row might
+   * still enter the query's top k: +infinity while the list is not full, else the k-th exact d²
+   * minus |q|² plus a tolerance that bounds the float32 error, rounded up.
+   */
+  private static float threshold(RunningTopK heap, double queryNorm, double maxRefNorm) {
+    if (!heap.isFull()) {
+      return Float.POSITIVE_INFINITY;
+    }
+    double tolerance = SCREEN_TOLERANCE * (queryNorm + maxRefNorm) + 1e-12;
+    return Math.nextUp((float) (heap.worst() - queryNorm + tolerance));
+  }
+
+  /** Writes rows − mean as float32 into {@code out} (row-major) and returns their squared norms. */
+  private static double[] centre(FeatureBlock block, int[] rows, double[] mean, float[] out) {
+    int d = block.dim();
+    double[] norms = new double[rows.length];
+    for (int t = 0; t < rows.length; t++) {
+      double s = 0;
+      for (int j = 0; j < d; j++) {
+        float v = (float) (block.value(rows[t], j) - mean[j]);
+        out[t * d + j] = v;
+        s += (double) v * v;
+      }
+      norms[t] = s;
+    }
+    return norms;
   }
 
   private static double[] mean(FeatureBlock block) {

@@ -61,10 +61,14 @@ class BlockNeighborSearchTest {
   }
 
   private void check(int n, int d, int k, boolean integer) {
+    check(n, d, k, integer, new BlockNeighborSearch(k, Device.cpu()));
+  }
+
+  private void check(int n, int d, int k, boolean integer, BlockNeighborSearch search) {
     double[][] rows = data(n, d, n * 31L + d, integer);
     long[] keys = keys(n, 7);
     FeatureBlock block = FeatureBlock.of(keys, rows);
-    List<NeighborList> got = new BlockNeighborSearch(k, Device.cpu()).search(block, block);
+    List<NeighborList> got = search.search(block, block);
     assertEquals(n, got.size());
     for (int i = 0; i < n; i++) {
       long qKey = block.key(i);
@@ -91,6 +95,13 @@ class BlockNeighborSearchTest {
   @Test
   void integerDataWithManyTiesAndDuplicates() {
     check(2600, 3, 5, true);
+  }
+
+  @Test
+  void smallTilesWithHeavyPruningOnLowDimensionalData() {
+    check(2000, 2, 5, false, new BlockNeighborSearch(5, Device.cpu(), 16, 64));
+    check(2000, 2, 7, true, new BlockNeighborSearch(7, Device.cpu(), 16, 64));
+    check(1500, 5, 3, false, new BlockNeighborSearch(3, Device.cpu(), 7, 33));
   }
 
   @Test

@@ -16,29 +16,13 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 
 /** Every bad-input rule gives a clear error (column/parameter, rule, offending value) or a warning. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmoteBadInputTest {
-  private SparkSession spark;
-
-  @BeforeAll
-  void start() {
-    spark = SparkTestSession.start("local[2]");
-  }
-
-  @AfterAll
-  void stop() {
-    SparkTestSession.stop(spark);
-  }
+class SmoteBadInputTest extends LocalSparkTest {
 
   /** id, x1, x2 (double), s (string), label: class a has na rows, b has nb rows. */
   private Dataset<Row> table(int na, int nb, Double bad) {

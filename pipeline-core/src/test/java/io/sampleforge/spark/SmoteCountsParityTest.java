@@ -17,10 +17,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,19 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * strategies imbalanced-learn refuses are refused (golden/smote_counts.json, made by
  * golden/make_golden.py).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmoteCountsParityTest {
-  private SparkSession spark;
-
-  @BeforeAll
-  void start() {
-    spark = SparkTestSession.start("local[2]");
-  }
-
-  @AfterAll
-  void stop() {
-    SparkTestSession.stop(spark);
-  }
+class SmoteCountsParityTest extends LocalSparkTest {
 
   static JsonNode golden() throws IOException {
     try (InputStream in = SmoteCountsParityTest.class.getResourceAsStream("/golden/smote_counts.json")) {

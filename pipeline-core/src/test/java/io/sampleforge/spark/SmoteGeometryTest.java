@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,19 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the distributed neighbour search returns exactly sklearn's distances even when split into many
  * blocks.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmoteGeometryTest {
-  private SparkSession spark;
-
-  @BeforeAll
-  void start() {
-    spark = SparkTestSession.start("local[2]");
-  }
-
-  @AfterAll
-  void stop() {
-    SparkTestSession.stop(spark);
-  }
+class SmoteGeometryTest extends LocalSparkTest {
 
   @ParameterizedTest(name = "{0} {2}")
   @CsvSource(delimiter = ';', value = {
