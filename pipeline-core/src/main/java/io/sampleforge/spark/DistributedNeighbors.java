@@ -17,7 +17,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -76,8 +75,7 @@ public final class DistributedNeighbors {
           return new Tuple2<>(new BlockPair(label, b, -1), new Tuple2<>(key, v));
         })
         .groupByKey(new HashPartitioner(partitions))
-        .mapValues(DistributedNeighbors::toBlock)
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        .mapValues(DistributedNeighbors::toBlock);
     JavaPairRDD<BlockPair, FeatureBlock> asQuery = grouped.flatMapToPair(e -> {
       List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
       for (int r = 0; r < blocks.get(e._1().label()); r++) {

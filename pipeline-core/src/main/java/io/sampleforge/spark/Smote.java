@@ -27,6 +27,10 @@ import org.apache.spark.sql.types.StructType;
  * and no row is unused when n_new ≥ n. Output rows are a function of (input rows, params, seed)
  * only. Cost: dominated by the exact all-pairs neighbour search of each raised class, O(n_c²·d)
  * (see {@link DistributedNeighbors}); call {@link #run} to also get the per-class report.
+ *
+ * <p>The rows of the classes being raised are persisted (memory and disk) while the output is
+ * computed; {@link #transform} leaves them cached, {@link #run} returns a {@link SmoteResult}
+ * whose {@code release()} unpersists them once the output has been written.
  */
 public final class Smote extends Transformer {
   private static final long serialVersionUID = 1L;
