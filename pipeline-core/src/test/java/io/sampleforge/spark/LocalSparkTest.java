@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
-/** Base of test classes sharing one local[2] SparkSession. */
+/** Base (a fixture, not a test) of test classes sharing one local[2] SparkSession. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LocalSparkTest {
   protected SparkSession spark;
@@ -13,6 +13,8 @@ public abstract class LocalSparkTest {
   @BeforeAll
   void startSpark() {
     spark = SparkTestSession.start("local[2]");
+    org.junit.jupiter.api.Assertions.assertEquals(4, spark.sparkContext().defaultParallelism(),
+        "the shared fixture sets spark.default.parallelism=4");
   }
 
   @AfterAll
