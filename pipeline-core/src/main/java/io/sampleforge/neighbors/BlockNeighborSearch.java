@@ -18,7 +18,8 @@ import java.util.List;
  * with a threshold screen and pruning. Rows of both blocks are ordered along the reference block's
  * principal axis and, for each query tile, reference tiles are visited nearest-first. Each
  * [query tile × reference tile] block of screened values {@code |r|² − 2·q·rᵀ} (= d² − |q|²) is one
- * float32 GEMM on the engine's device (data centred on the reference mean), reduced on the device
+ * float32 GEMM of augmented rows {@code [q, 1]·[−2r, |r|²]ᵀ} on the engine's device (data centred on
+ * the reference mean, so no separate scale or add pass touches the block), reduced on the device
  * to its row minima; only rows whose minimum beats the query's current k-th distance (plus a
  * tolerance bounding the float32 error) are copied out and scanned, and only their entries below
  * that threshold are re-ranked with exact float64 distances into a running top-k in
@@ -64,7 +65,7 @@ public final class BlockNeighborSearch {
   }
 
   /** One reference tile: rows (sorted along the axis) and their projected interval. */
-  private record RefTile(int[] rows, double low, double high, NDArray transposed, NDArray norms, double maxNorm) {}
+  private record RefTile(int[] rows, double low, double high, NDArray transposed, double maxNorm) {}
 
   /** One list per query row (in block order), each with min(k, candidates) entries. */
   public List<NeighborList> search(FeatureBlock query, FeatureBlock reference) {
@@ -89,24 +90,28 @@ public final class BlockNeighborSearch {
         List<RefTile> tiles = new ArrayList<>();
         for (int rs = 0; rs < nr; rs += tileReference) {
           int[] rows = Arrays.copyOfRange(refOrder, rs, Math.min(nr, rs + tileReference));
-          float[] values = new float[rows.length * d];
-          double[] exactNorms = centre(reference, rows, mean, values);
-          float[] norms = new float[rows.length];
+          float[] values = new float[rows.length * (d + 1)];
+          double[] exactNorms = centre(reference, rows, mean, values, d + 1);
           double maxNorm = 0;
           for (int t = 0; t < rows.length; t++) {
-            norms[t] = (float) exactNorms[t];
+            for (int j = 0; j < d; j++) {
+              values[t * (d + 1) + j] *= -2f;
+            }
+            values[t * (d + 1) + d] = (float) exactNorms[t];
             maxNorm = Math.max(maxNorm, exactNorms[t]);
           }
           tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]],
-              manager.create(values, new Shape(rows.length, d)).transpose(),
-              manager.create(norms, new Shape(1, rows.length)), maxNorm));
+              manager.create(values, new Shape(rows.length, d + 1)).transpose(), maxNorm));
         }
         for (int qs = 0; qs < nq; qs += tileQuery) {
           int[] qRows = Arrays.copyOfRange(queryOrder, qs, Math.min(nq, qs + tileQuery));
           double low = queryProj[qRows[0]];
           double high = queryProj[qRows[qRows.length - 1]];
-          float[] qTile = new float[qRows.length * d];
-          double[] qNorm = centre(query, qRows, mean, qTile);
+          float[] qTile = new float[qRows.length * (d + 1)];
+          double[] qNorm = centre(query, qRows, mean, qTile, d + 1);
+          for (int t = 0; t < qRows.length; t++) {
+            qTile[t * (d + 1) + d] = 1f;
+          }
           RefTile[] visit = tiles.toArray(new RefTile[0]);
           double[] gaps = new double[visit.length];
           Integer[] order = new Integer[visit.length];
@@ -115,7 +120,7 @@ public final class BlockNeighborSearch {
             order[t] = t;
           }
           Arrays.sort(order, Comparator.<Integer>comparingDouble(t -> gaps[t]).thenComparingInt(t -> t));
-          try (NDArray q = manager.create(qTile, new Shape(qRows.length, d))) {
+          try (NDArray q = manager.create(qTile, new Shape(qRows.length, d + 1))) {
             for (int o : order) {
               double gap = gaps[o];
               if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
@@ -146,7 +151,6 @@ public final class BlockNeighborSearch {
       double[] qNorm, RefTile tile, RunningTopK[] best) {
     int tileRows = tile.rows().length;
     try (NDArray scores = q.matMul(tile.transposed())) {
-      scores.muli(-2f).addi(tile.norms());
       float[] rowMin;
       try (NDArray m = scores.min(new int[] {1})) {
         rowMin = m.toFloatArray();
@@ -222,15 +226,18 @@ public final class BlockNeighborSearch {
     return Math.nextUp((float) (heap.worst() - queryNorm + tolerance));
   }
 
-  /** Writes rows − mean as float32 into {@code out} (row-major) and returns their squared norms. */
-  private static double[] centre(FeatureBlock block, int[] rows, double[] mean, float[] out) {
+  /**
+   * Writes rows − mean as float32 into {@code out} (row-major with {@code stride} ≥ d floats per row,
+   * the spare columns left for the caller) and returns their squared norms.
+   */
+  private static double[] centre(FeatureBlock block, int[] rows, double[] mean, float[] out, int stride) {
     int d = block.dim();
     double[] norms = new double[rows.length];
     for (int t = 0; t < rows.length; t++) {
       double s = 0;
       for (int j = 0; j < d; j++) {
         float v = (float) (block.value(rows[t], j) - mean[j]);
-        out[t * d + j] = v;
+        out[t * stride + j] = v;
         s += (double) v * v;
       }
       norms[t] = s;
