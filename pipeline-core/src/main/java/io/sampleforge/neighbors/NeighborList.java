@@ -16,6 +16,7 @@ public final class NeighborList implements Serializable {
   private final int capacity;
   private final long[] keys;
   private final double[] squaredDistances;
+  private final int[] tags;
 
   /**
    * @param queryKey record key of the query row
@@ -24,13 +25,34 @@ public final class NeighborList implements Serializable {
    * @param squaredDistances their squared distances
    */
   public NeighborList(long queryKey, int capacity, long[] keys, double[] squaredDistances) {
-    if (keys.length != squaredDistances.length || keys.length > capacity) {
-      throw new IllegalArgumentException("keys and distances differ in length or exceed capacity " + capacity);
+    this(queryKey, capacity, keys, squaredDistances, new int[keys.length]);
+  }
+
+  /**
+   * As above, with one integer tag per neighbour (the caller's code for the neighbour's class, for
+   * example); tags travel with their entries through {@link #merge}.
+   */
+  public NeighborList(long queryKey, int capacity, long[] keys, double[] squaredDistances, int[] tags) {
+    if (keys.length != squaredDistances.length || keys.length != tags.length || keys.length > capacity) {
+      throw new IllegalArgumentException("keys, distances and tags differ in length or exceed capacity " + capacity);
     }
     this.queryKey = queryKey;
     this.capacity = capacity;
     this.keys = keys;
     this.squaredDistances = squaredDistances;
+    this.tags = tags;
+  }
+
+  /** This list with every entry tagged {@code tag}. */
+  public NeighborList withTag(int tag) {
+    int[] t = new int[keys.length];
+    java.util.Arrays.fill(t, tag);
+    return new NeighborList(queryKey, capacity, keys, squaredDistances, t);
+  }
+
+  /** Tag of the neighbour at {@code rank}. */
+  public int tag(int rank) {
+    return tags[rank];
   }
 
   public long queryKey() {
@@ -70,6 +92,7 @@ public final class NeighborList implements Serializable {
     int n = Math.min(k, a.size() + b.size());
     long[] keys = new long[n];
     double[] d = new double[n];
+    int[] t = new int[n];
     int i = 0;
     int j = 0;
     for (int o = 0; o < n; o++) {
@@ -77,13 +100,15 @@ public final class NeighborList implements Serializable {
           || (i < a.size() && precedes(a.squaredDistances[i], a.keys[i], b.squaredDistances[j], b.keys[j]));
       if (takeA) {
         keys[o] = a.keys[i];
+        t[o] = a.tags[i];
         d[o] = a.squaredDistances[i++];
       } else {
         keys[o] = b.keys[j];
+        t[o] = b.tags[j];
         d[o] = b.squaredDistances[j++];
       }
     }
-    return new NeighborList(a.queryKey, k, keys, d);
+    return new NeighborList(a.queryKey, k, keys, d, t);
   }
 
   /** The (distance, key) order. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -36,10 +37,14 @@ public final class DistributedNeighbors {
   public static final String NEIGHBOR_KEYS = "__sf_nbr_keys";
   /** Output column: neighbour distances, ascending. */
   public static final String NEIGHBOR_DISTANCES = "__sf_nbr_dist";
+  /** Output column of an all-classes search: each neighbour's class label. */
+  public static final String NEIGHBOR_LABELS = "__sf_nbr_labels";
 
   private DistributedNeighbors() {}
 
   /**
+   * Same-class search: every row of a class with k &gt; 0 among the other rows of its class.
+   *
    * @param rows columns (label string, key long, features array&lt;double&gt;) in that order
    * @param neighbors k per class label; classes absent or with k = 0 are skipped
    * @param counts rows per class label
@@ -48,19 +53,47 @@ public final class DistributedNeighbors {
    */
   public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
       Map<String, Long> counts, int blockRows) {
-    HashMap<String, Integer> blocks = new HashMap<>();
+    return search(spark, rows, neighbors, counts, blockRows, false);
+  }
+
+  /**
+   * Neighbour search of the rows of the classes with k &gt; 0, among the rows of their own class or,
+   * with {@code acrossClasses}, among all rows of {@code rows} (every class in {@code counts}); the
+   * query row itself (same record key) is never its own neighbour. With {@code acrossClasses} the
+   * output has a fourth column, {@link #NEIGHBOR_LABELS}: each neighbour's class label.
+   */
+  public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
+      Map<String, Long> counts, int blockRows, boolean acrossClasses) {
+    int parallelism = spark.sparkContext().defaultParallelism();
+    List<String> labels = new ArrayList<>(new TreeSet<>(counts.keySet()));
     HashMap<String, Integer> ks = new HashMap<>();
-    int pairs = 0;
-    for (Map.Entry<String, Integer> e : neighbors.entrySet()) {
-      if (e.getValue() > 0) {
-        int b = blocksFor(counts.get(e.getKey()), blockRows, spark.sparkContext().defaultParallelism());
-        blocks.put(e.getKey(), b);
-        ks.put(e.getKey(), e.getValue());
-        pairs += b * b;
+    neighbors.forEach((label, k) -> {
+      if (k > 0 && counts.getOrDefault(label, 0L) > 0) {
+        ks.put(label, k);
+      }
+    });
+    HashMap<String, Integer> blocks = new HashMap<>();
+    HashMap<String, List<String>> refsOf = new HashMap<>();
+    HashMap<String, List<String>> queriesOf = new HashMap<>();
+    long pairs = 0;
+    for (String label : labels) {
+      if (acrossClasses || ks.containsKey(label)) {
+        blocks.put(label, blocksFor(counts.get(label), blockRows, parallelism));
       }
     }
-    int parallelism = spark.sparkContext().defaultParallelism();
-    int partitions = Math.max(1, Math.min(Math.max(pairs, 1), 4 * parallelism));
+    for (String q : ks.keySet()) {
+      List<String> refs = acrossClasses ? labels.stream().filter(blocks::containsKey).toList() : List.of(q);
+      refsOf.put(q, refs);
+      for (String r : refs) {
+        queriesOf.computeIfAbsent(r, x -> new ArrayList<>()).add(q);
+        pairs += (long) blocks.get(q) * blocks.get(r);
+      }
+    }
+    HashMap<String, Integer> labelIndex = new HashMap<>();
+    for (int i = 0; i < labels.size(); i++) {
+      labelIndex.put(labels.get(i), i);
+    }
+    int partitions = (int) Math.max(1, Math.min(Math.max(pairs, 1), 4L * parallelism));
     JavaPairRDD<BlockPair, FeatureBlock> grouped = rows.javaRDD()
         .filter(r -> blocks.containsKey(r.getString(0)))
         .mapToPair(r -> {
@@ -72,31 +105,38 @@ public final class DistributedNeighbors {
           for (int i = 0; i < v.length; i++) {
             v[i] = x.get(i);
           }
-          return new Tuple2<>(new BlockPair(label, b, -1), new Tuple2<>(key, v));
+          return new Tuple2<>(BlockPair.block(label, b), new Tuple2<>(key, v));
         })
         .groupByKey(new HashPartitioner(partitions))
         .mapValues(DistributedNeighbors::toBlock);
     JavaPairRDD<BlockPair, FeatureBlock> asQuery = grouped.flatMapToPair(e -> {
       List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
-      for (int r = 0; r < blocks.get(e._1().label()); r++) {
-        out.add(new Tuple2<>(new BlockPair(e._1().label(), e._1().query(), r), e._2()));
+      String q = e._1().label();
+      for (String ref : refsOf.getOrDefault(q, List.of())) {
+        for (int r = 0; r < blocks.get(ref); r++) {
+          out.add(new Tuple2<>(new BlockPair(q, e._1().query(), ref, r), e._2()));
+        }
       }
       return out.iterator();
     });
     JavaPairRDD<BlockPair, FeatureBlock> asReference = grouped.flatMapToPair(e -> {
       List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
-      for (int q = 0; q < blocks.get(e._1().label()); q++) {
-        out.add(new Tuple2<>(new BlockPair(e._1().label(), q, e._1().query()), e._2()));
+      String ref = e._1().label();
+      for (String q : queriesOf.getOrDefault(ref, List.of())) {
+        for (int b = 0; b < blocks.get(q); b++) {
+          out.add(new Tuple2<>(new BlockPair(q, b, ref, e._1().query()), e._2()));
+        }
       }
       return out.iterator();
     });
     JavaRDD<Row> lists = asQuery.join(asReference, new HashPartitioner(partitions))
         .flatMapToPair(pair -> {
           int k = ks.get(pair._1().label());
+          int tag = labelIndex.get(pair._1().refLabel());
           List<NeighborList> found = new BlockNeighborSearch(k, TaskDevices.current()).search(pair._2()._1(), pair._2()._2());
           List<Tuple2<Long, NeighborList>> out = new ArrayList<>(found.size());
           for (NeighborList l : found) {
-            out.add(new Tuple2<>(l.queryKey(), l));
+            out.add(new Tuple2<>(l.queryKey(), acrossClasses ? l.withTag(tag) : l));
           }
           return out.iterator();
         })
@@ -105,16 +145,21 @@ public final class DistributedNeighbors {
           NeighborList l = e._2();
           Long[] keys = new Long[l.size()];
           Double[] dist = new Double[l.size()];
+          String[] nbrLabels = new String[l.size()];
           for (int i = 0; i < l.size(); i++) {
             keys[i] = l.key(i);
             dist[i] = l.distance(i);
+            nbrLabels[i] = labels.get(l.tag(i));
           }
-          return RowFactory.create(e._1(), keys, dist);
+          return acrossClasses ? RowFactory.create(e._1(), keys, dist, nbrLabels) : RowFactory.create(e._1(), keys, dist);
         });
     StructType schema = new StructType()
         .add(KEY, DataTypes.LongType, false)
         .add(NEIGHBOR_KEYS, DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add(NEIGHBOR_DISTANCES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    if (acrossClasses) {
+      schema = schema.add(NEIGHBOR_LABELS, DataTypes.createArrayType(DataTypes.StringType, false), false);
+    }
     return spark.createDataFrame(lists, schema);
   }
 

@@ -1,11 +1,13 @@
 package io.sampleforge.spark;
 
 import io.sampleforge.tabular.InvalidHandling;
+import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.Passthrough;
 import io.sampleforge.tabular.SamplingStrategy;
 import io.sampleforge.tabular.SmoteSettings;
 import java.util.Arrays;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -49,6 +51,9 @@ public final class Smote extends Transformer {
   private final Param<String> passthrough;
   private final Param<String> handleInvalid;
   private final IntParam blockRows;
+  private final Param<String> method;
+  private final IntParam mNeighbors;
+  private final DoubleParam shrinkage;
 
   public Smote() {
     this(Identifiable$.MODULE$.randomUID("smote"));
@@ -72,6 +77,11 @@ public final class Smote extends Transformer {
     handleInvalid = new Param<>(this, "handleInvalid", "rows with null label or null/NaN/infinite features: error | drop",
         ParamValidators.inArray(new String[] {"error", "drop"}));
     blockRows = new IntParam(this, "blockRows", "most rows per block of the distributed neighbour search (0: automatic, else >= 64)", ParamValidators.gtEq(0));
+    method = new Param<>(this, "method", "over-sampling method: smote | borderline-1 | borderline-2 | adasyn | random",
+        ParamValidators.inArray(new String[] {"smote", "borderline-1", "borderline-2", "adasyn", "random"}));
+    mNeighbors = new IntParam(this, "mNeighbors", "borderline: neighbours among all classes deciding danger rows (>= 1)",
+        ParamValidators.gtEq(1));
+    shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)", ParamValidators.gtEq(0));
     setDefault(labelCol, "label");
     setDefault(featuresCol, "");
     setDefault(featureCols, new String[0]);
@@ -85,6 +95,9 @@ public final class Smote extends Transformer {
     setDefault(passthrough, "parent");
     setDefault(handleInvalid, "error");
     setDefault(blockRows, 0);
+    setDefault(method, "smote");
+    setDefault(mNeighbors, 10);
+    setDefault(shrinkage, 0.0);
   }
 
   public Param<String> labelCol() { return labelCol; }
@@ -100,6 +113,9 @@ public final class Smote extends Transformer {
   public Param<String> passthrough() { return passthrough; }
   public Param<String> handleInvalid() { return handleInvalid; }
   public IntParam blockRows() { return blockRows; }
+  public Param<String> method() { return method; }
+  public IntParam mNeighbors() { return mNeighbors; }
+  public DoubleParam shrinkage() { return shrinkage; }
 
   public Smote setLabelCol(String v) { set(labelCol, v); return this; }
   public Smote setFeaturesCol(String v) { set(featuresCol, v); return this; }
@@ -114,13 +130,22 @@ public final class Smote extends Transformer {
   public Smote setPassthrough(String v) { set(passthrough, v); return this; }
   public Smote setHandleInvalid(String v) { set(handleInvalid, v); return this; }
   public Smote setBlockRows(int v) { set(blockRows, v); return this; }
+  public Smote setMethod(String v) { set(method, v); return this; }
+  public Smote setMNeighbors(int v) { set(mNeighbors, v); return this; }
+  public Smote setShrinkage(double v) { set(shrinkage, v); return this; }
 
   /** A stage whose params equal the given settings. */
   public static Smote of(SmoteSettings s) {
     Smote smote = new Smote().setLabelCol(s.labelCol()).setK(s.k()).setSamplingStrategy(s.strategy().toString())
         .setSeed(s.seed()).setIsSyntheticCol(s.isSyntheticCol()).setParentIdCol(s.parentIdCol())
         .setNeighborIdCol(s.neighborIdCol()).setPassthrough(s.passthrough().name().toLowerCase(java.util.Locale.ROOT))
-        .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows());
+        .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows())
+        .setMethod(s.method().id());
+    if (s.method() instanceof OverSamplingMethod.Borderline b) {
+      smote.setMNeighbors(b.mNeighbors());
+    } else if (s.method() instanceof OverSamplingMethod.RandomOver r) {
+      smote.setShrinkage(r.shrinkage());
+    }
     if (s.vectorFeatures()) {
       smote.setFeaturesCol(s.featuresCol());
     } else {
@@ -140,7 +165,8 @@ public final class Smote extends Transformer {
         SamplingStrategy.parse(getOrDefault(samplingStrategy)), (Long) getOrDefault(seed),
         getOrDefault(idCol), getOrDefault(isSyntheticCol), getOrDefault(parentIdCol),
         getOrDefault(neighborIdCol), Passthrough.parse(getOrDefault(passthrough)),
-        InvalidHandling.parse(getOrDefault(handleInvalid)), (Integer) getOrDefault(blockRows));
+        InvalidHandling.parse(getOrDefault(handleInvalid)), (Integer) getOrDefault(blockRows),
+        OverSamplingMethod.parse(getOrDefault(method), (Integer) getOrDefault(mNeighbors), (Double) getOrDefault(shrinkage)));
   }
 
   /** Runs SMOTE and returns the output with the per-class report. */

@@ -3,6 +3,9 @@ package io.sampleforge.spark;
 import static io.sampleforge.spark.InvalidRows.q;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
@@ -14,6 +17,8 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.sampleforge.tabular.ClassPlan;
+import io.sampleforge.tabular.OverSamplingMethod;
+import io.sampleforge.tabular.WeightedQuota;
 import io.sampleforge.tabular.Passthrough;
 import io.sampleforge.tabular.SmoteDraws;
 import io.sampleforge.tabular.SmotePlanner;
@@ -56,6 +61,14 @@ final class SmoteExecution {
   static final String NBR_X = "__sf_nbr_x";
   static final String NBR_ID = "__sf_nbr_id";
   static final String GAP = "__sf_gap";
+  static final String WEIGHT = "__sf_weight";
+  static final String CROSS_KEYS = "__sf_cross_keys";
+  static final String CROSS_LABELS = "__sf_cross_labels";
+  static final String INTERP_KEYS = "__sf_interp_keys";
+  static final String INTERP_LABELS = "__sf_interp_labels";
+  static final String K_EFF = "__sf_k_eff";
+  static final String NBR_RANK = "__sf_nbr_rank";
+  static final String NOISE = "__sf_noise";
   /** Target synthetic rows per partition of the generation stage (explicit, so AQE cannot fold it into one task). */
   static final long CHILDREN_PER_PARTITION = 250_000L;
   /** Neighbour rows are broadcast to the generation join below this estimated size. */
@@ -65,68 +78,142 @@ final class SmoteExecution {
 
   static SmoteResult run(Dataset<Row> input, SmoteSettings s) {
     SparkSession spark = input.sparkSession();
+    OverSamplingMethod method = s.method();
     StructType outSchema = SmoteSchema.output(input.schema(), s);
     InvalidRows.Outcome checked = InvalidRows.apply(input, s);
     Dataset<Row> df = checked.valid();
     Map<String, Long> counts = checked.counts();
-    List<ClassPlan> plans = SmotePlanner.plan(counts, s.strategy(), s.k());
-    List<ClassPlan> raised = plans.stream().filter(p -> p.synthetic() > 0).toList();
+    List<ClassPlan> plans = SmotePlanner.plan(counts, s.strategy(), s.k(), method.interpolates());
 
     Dataset<Row> originals = withLineage(castFeatures(df, s), s, outSchema, lit(false), lit(null), lit(null));
-    if (raised.isEmpty()) {
+    if (plans.stream().noneMatch(p -> p.synthetic() > 0)) {
       return new SmoteResult(originals.select(outputColumns(outSchema)), plans, checked.dropped(), List.of());
     }
-    List<String> raisedLabels = raised.stream().map(ClassPlan::label).toList();
+    List<String> raisedLabels = plans.stream().filter(p -> p.synthetic() > 0).map(ClassPlan::label).toList();
+    boolean across = method.needsAllClassNeighbors();
+    Column isRaised = col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray());
+    Dataset<Row> keyedSource = across ? df : df.filter(isRaised);
     if (s.idCol() != null) {
-      RecordKeys.requireUniqueIds(df.filter(col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray())), s.idCol());
+      RecordKeys.requireUniqueIds(keyedSource, s.idCol());
     }
-    Dataset<Row> minority = RecordKeys.withKeys(
-            df.filter(col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray())), s.idCol(), KEY)
+    Dataset<Row> keyed = RecordKeys.withKeys(keyedSource, s.idCol(), KEY)
         .withColumn(LABEL, col(q(s.labelCol())).cast("string"))
         .withColumn(X, featureArray(s))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> minority = across ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
+    long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
+    int blockRows = s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows((int) dims);
+    long totalRows = counts.values().stream().mapToLong(Long::longValue).sum();
 
-    Map<String, Integer> ks = new HashMap<>();
-    Map<String, Long> sizes = new HashMap<>();
-    List<Row> classRows = new ArrayList<>();
-    for (ClassPlan p : raised) {
-      ks.put(p.label(), p.neighbors());
-      sizes.put(p.label(), p.before());
-      classRows.add(RowFactory.create(p.label(), p.baseChildren(), p.remainder(), p.neighbors()));
+    Dataset<Row> seeds = minority;
+    if (across) {
+      int m = crossNeighbors(method, s.k());
+      Map<String, Integer> ms = new HashMap<>();
+      raisedLabels.forEach(l -> ms.put(l, (int) Math.min(m, totalRows - 1)));
+      Dataset<Row> cross = DistributedNeighbors.search(spark, keyed.select(col(LABEL), col(KEY), col(X)), ms, counts,
+              blockRows, true)
+          .select(col(KEY), col(DistributedNeighbors.NEIGHBOR_KEYS).as(CROSS_KEYS),
+              col(DistributedNeighbors.NEIGHBOR_LABELS).as(CROSS_LABELS));
+      seeds = minority.join(cross, toSeq(KEY), "left");
     }
-    Dataset<Row> classes = spark.createDataFrame(classRows, new StructType()
-        .add(LABEL, DataTypes.StringType).add("__sf_base", DataTypes.LongType)
-        .add("__sf_rem", DataTypes.LongType).add("__sf_k", DataTypes.IntegerType));
-    Dataset<Row> neighbors = DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes,
-        s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows(s.vectorFeatures() ? 64 : s.featureCols().size()));
+    seeds = seeds.withColumn(WEIGHT, seedWeight(method, s.k()));
+
+    // children per seed row: largest remainder over weight groups, keyed priority inside a group
+    Map<String, Map<Long, Long>> groups = new HashMap<>();
+    if (across) {
+      for (Row r : seeds.groupBy(col(LABEL), col(WEIGHT)).count().collectAsList()) {
+        groups.computeIfAbsent(r.getString(0), x -> new HashMap<>()).put(r.getLong(1), r.getLong(2));
+      }
+    }
+    List<ClassPlan> finalPlans = new ArrayList<>();
+    List<ClassPlan> raised = new ArrayList<>();
+    List<Row> quotaRows = new ArrayList<>();
+    for (ClassPlan p : plans) {
+      if (p.synthetic() <= 0) {
+        finalPlans.add(p);
+        continue;
+      }
+      Map<Long, Long> byWeight = across ? groups.getOrDefault(p.label(), Map.of()) : Map.of(1L, p.before());
+      boolean anySeed = byWeight.entrySet().stream().anyMatch(e -> e.getKey() > 0 && e.getValue() > 0);
+      if (!anySeed) {
+        finalPlans.add(p.unmet(noSeedReason(method, p.before())));
+        continue;
+      }
+      finalPlans.add(p);
+      raised.add(p);
+      WeightedQuota quota = WeightedQuota.allocate(p.synthetic(), byWeight);
+      for (WeightedQuota.Group g : quota.groups().values()) {
+        if (g.baseChildren() > 0 || g.extraRows() > 0) {
+          quotaRows.add(RowFactory.create(p.label(), g.weight(), g.baseChildren(), g.extraRows(), p.neighbors()));
+        }
+      }
+    }
+    if (raised.isEmpty()) {
+      keyed.unpersist();
+      return new SmoteResult(originals.select(outputColumns(outSchema)), finalPlans, checked.dropped(), List.of());
+    }
+    Dataset<Row> quotas = spark.createDataFrame(quotaRows, new StructType()
+        .add(LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.LongType).add("__sf_base", DataTypes.LongType)
+        .add("__sf_extra", DataTypes.LongType).add("__sf_k", DataTypes.IntegerType));
 
     long seed = s.seed();
     UserDefinedFunction priority = udf((UDF1<Long, Double>) key -> SmoteDraws.quotaPriority(seed, key), DataTypes.DoubleType);
-    UserDefinedFunction rank = udf((UDF3<Long, Long, Integer, Integer>) (key, child, k) ->
-        k == 0 ? 0 : SmoteDraws.neighborRank(seed, key, child, k), DataTypes.IntegerType);
-    UserDefinedFunction gap = udf((UDF3<Long, Long, Integer, Double>) (key, child, k) ->
-        k == 0 ? 0.0 : SmoteDraws.gap(seed, key, child), DataTypes.DoubleType);
+    Dataset<Row> parents = seeds
+        .join(broadcast(quotas), toSeq(LABEL, WEIGHT))
+        .withColumn(RANK, row_number().over(Window.partitionBy(col(LABEL), col(WEIGHT))
+            .orderBy(priority.apply(col(KEY)), col(KEY))).minus(1))
+        .withColumn(CHILDREN, col("__sf_base").plus(when(col(RANK).lt(col("__sf_extra")), 1L).otherwise(0L)))
+        .filter(col(CHILDREN).gt(0));
 
-    Dataset<Row> parents = minority
-        .withColumn(RANK, row_number().over(Window.partitionBy(col(LABEL)).orderBy(priority.apply(col(KEY)), col(KEY))).minus(1))
-        .join(broadcast(classes), LABEL)
-        .withColumn(CHILDREN, col("__sf_base").plus(when(col(RANK).lt(col("__sf_rem")), 1L).otherwise(0L)))
-        .filter(col(CHILDREN).gt(0))
-        .join(neighbors, toSeq(KEY), "left");
+    boolean borderline2 = method instanceof OverSamplingMethod.Borderline b && b.kind() == 2;
+    if (method.interpolates() && !borderline2) {
+      Map<String, Integer> ks = new HashMap<>();
+      Map<String, Long> sizes = new HashMap<>();
+      for (ClassPlan p : raised) {
+        ks.put(p.label(), p.neighbors());
+        sizes.put(p.label(), p.before());
+      }
+      Dataset<Row> sameClass = DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes,
+          blockRows);
+      parents = parents.join(sameClass, toSeq(KEY), "left")
+          .withColumn(INTERP_KEYS, col(DistributedNeighbors.NEIGHBOR_KEYS))
+          .withColumn(INTERP_LABELS, lit(null).cast("array<string>"))
+          .withColumn(K_EFF, col("__sf_k"));
+    } else if (borderline2) {
+      parents = parents
+          .withColumn(INTERP_KEYS, expr("slice(" + CROSS_KEYS + ", 1, " + s.k() + ")"))
+          .withColumn(INTERP_LABELS, expr("slice(" + CROSS_LABELS + ", 1, " + s.k() + ")"))
+          .withColumn(K_EFF, expr("size(" + INTERP_KEYS + ")"));
+    }
+
     long totalChildren = raised.stream().mapToLong(ClassPlan::synthetic).sum();
     int spread = (int) Math.max(2L * spark.sparkContext().defaultParallelism(), Math.min(100_000L, totalChildren / CHILDREN_PER_PARTITION));
     Dataset<Row> children = parents
         .repartition(spread, col(KEY))
-        .withColumn(CHILD, explode(sequence(lit(0L), col(CHILDREN).minus(1L))))
-        .withColumn(NBR_KEY, when(col("__sf_k").equalTo(0), col(KEY))
-            .otherwise(element_at(col(DistributedNeighbors.NEIGHBOR_KEYS), rank.apply(col(KEY), col(CHILD), col("__sf_k")).plus(1))))
-        .withColumn(GAP, gap.apply(col(KEY), col(CHILD), col("__sf_k")));
-    Column nbrId = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
-    Dataset<Row> nbr = minority.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
-    long raisedRows = raised.stream().mapToLong(ClassPlan::before).sum();
-    long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
-    boolean small = raisedRows * (dims * 8 + 48) < BROADCAST_BYTES;
-    Dataset<Row> joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY));
+        .withColumn(CHILD, explode(sequence(lit(0L), col(CHILDREN).minus(1L))));
+    Dataset<Row> joined;
+    if (method.interpolates()) {
+      UserDefinedFunction rank = udf((UDF3<Long, Long, Integer, Integer>) (key, child, k) ->
+          k == 0 ? 0 : SmoteDraws.neighborRank(seed, key, child, k), DataTypes.IntegerType);
+      UserDefinedFunction gap = udf((UDF3<Long, Long, Integer, Double>) (key, child, k) ->
+          k == 0 ? 0.0 : SmoteDraws.gap(seed, key, child), DataTypes.DoubleType);
+      Column gapScale = borderline2
+          ? when(element_at(col(INTERP_LABELS), col(NBR_RANK).plus(1)).equalTo(col(LABEL)), 1.0).otherwise(0.5)
+          : lit(1.0);
+      children = children
+          .withColumn(NBR_RANK, rank.apply(col(KEY), col(CHILD), col(K_EFF)))
+          .withColumn(NBR_KEY, when(col(K_EFF).equalTo(0), col(KEY))
+              .otherwise(element_at(col(INTERP_KEYS), col(NBR_RANK).plus(1))))
+          .withColumn(GAP, gap.apply(col(KEY), col(CHILD), col(K_EFF)).multiply(gapScale));
+      Column nbrId = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
+      Dataset<Row> nbrSource = borderline2 ? keyed : minority;
+      Dataset<Row> nbr = nbrSource.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
+      long lookupRows = borderline2 ? totalRows : raised.stream().mapToLong(ClassPlan::before).sum();
+      boolean small = lookupRows * (dims * 8 + 48) < BROADCAST_BYTES;
+      joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY));
+    } else {
+      joined = children.withColumn(NOISE, smoothedBootstrapNoise(minority, s, totalRows, seed));
+    }
 
     List<Column> cols = new ArrayList<>();
     for (StructField f : outSchema.fields()) {
@@ -137,13 +224,18 @@ final class SmoteExecution {
       } else if (name.equals(s.parentIdCol())) {
         c = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
       } else if (name.equals(s.neighborIdCol())) {
-        c = col(NBR_ID);
+        c = method.interpolates() ? col(NBR_ID) : lit(null);
       } else if (s.vectorFeatures() && name.equals(s.featuresCol())) {
-        c = functions.array_to_vector(expr("zip_with(" + X + ", " + NBR_X + ", (a, b) -> a + " + GAP + " * (b - a))"));
+        String combine = method.interpolates()
+            ? "zip_with(" + X + ", " + NBR_X + ", (a, b) -> a + " + GAP + " * (b - a))"
+            : "zip_with(" + X + ", " + NOISE + ", (a, z) -> a + z)";
+        c = functions.array_to_vector(expr(combine));
       } else if (!s.vectorFeatures() && s.featureCols().contains(name)) {
         int i = s.featureCols().indexOf(name) + 1;
         Column a = element_at(col(X), i);
-        c = a.plus(col(GAP).multiply(element_at(col(NBR_X), i).minus(a)));
+        c = method.interpolates()
+            ? a.plus(col(GAP).multiply(element_at(col(NBR_X), i).minus(a)))
+            : a.plus(element_at(col(NOISE), i));
       } else if (name.equals(s.labelCol()) || s.passthrough() == Passthrough.PARENT) {
         c = col(q(name));
       } else {
@@ -153,7 +245,72 @@ final class SmoteExecution {
     }
     Dataset<Row> synthetic = joined.select(cols.toArray(new Column[0]));
     Dataset<Row> output = originals.select(outputColumns(outSchema)).unionByName(synthetic);
-    return new SmoteResult(output, plans, checked.dropped(), List.of(minority));
+    return new SmoteResult(output, finalPlans, checked.dropped(), List.of(keyed));
+  }
+
+  /** Neighbours among all classes each seed row needs (danger test, ADASYN ratio, borderline-2 interpolation). */
+  private static int crossNeighbors(OverSamplingMethod method, int k) {
+    if (method instanceof OverSamplingMethod.Borderline b) {
+      return b.kind() == 2 ? Math.max(b.mNeighbors(), k) : b.mNeighbors();
+    }
+    return k;
+  }
+
+  /** Integer weight of a seed row: its share of the class's children is proportional to it. */
+  private static Column seedWeight(OverSamplingMethod method, int k) {
+    if (method instanceof OverSamplingMethod.Borderline b) {
+      Column other = otherClass(b.mNeighbors());
+      return when(other.multiply(2).geq(b.mNeighbors()).and(other.lt(b.mNeighbors())), 1L).otherwise(0L);
+    }
+    if (method instanceof OverSamplingMethod.Adasyn) {
+      return otherClass(k).cast("long");
+    }
+    return lit(1L);
+  }
+
+  /** Rows of another class among the first m all-class neighbours (0 when the row has none). */
+  private static Column otherClass(int m) {
+    return coalesce(expr("size(filter(slice(" + CROSS_LABELS + ", 1, " + m + "), l -> l != " + LABEL + "))"), lit(0));
+  }
+
+  private static String noSeedReason(OverSamplingMethod method, long rows) {
+    if (method instanceof OverSamplingMethod.Borderline b) {
+      return "none of its " + rows + " rows is in danger (m/2 <= other-class rows among its " + b.mNeighbors()
+          + " nearest neighbours < m), so " + method.id() + " has no seed row";
+    }
+    return "none of its " + rows + " rows has a row of another class among its nearest neighbours, so adasyn has no seed row";
+  }
+
+  /**
+   * Column of per-feature noise arrays for random over-sampling: shrinkage·h·σ_j·z_j with the
+   * class's population standard deviations σ_j (one small aggregation), or zeros when shrinkage is 0.
+   */
+  private static Column smoothedBootstrapNoise(Dataset<Row> minority, SmoteSettings s, long totalRows, long seed) {
+    double shrinkage = ((OverSamplingMethod.RandomOver) s.method()).shrinkage();
+    if (shrinkage == 0) {
+      return expr("transform(" + X + ", a -> 0d)");
+    }
+    HashMap<String, double[]> scales = new HashMap<>();
+    List<Row> stds = minority.select(col(LABEL), posexplode(col(X)))
+        .groupBy(col(LABEL), col("pos")).agg(stddev_pop(col("col")).as("sd")).collectAsList();
+    Map<String, Integer> widths = new HashMap<>();
+    for (Row r : stds) {
+      widths.merge(r.getString(0), r.getInt(1) + 1, Math::max);
+    }
+    for (Row r : stds) {
+      int width = widths.get(r.getString(0));
+      double h = OverSamplingMethod.RandomOver.bandwidth(width, totalRows);
+      scales.computeIfAbsent(r.getString(0), x -> new double[width])[r.getInt(1)] = shrinkage * h * r.getDouble(2);
+    }
+    UserDefinedFunction noise = udf((UDF3<Long, Long, String, double[]>) (key, child, label) -> {
+      double[] scale = scales.get(label);
+      double[] z = new double[scale.length];
+      for (int j = 0; j < z.length; j++) {
+        z[j] = scale[j] * SmoteDraws.noise(seed, key, child, scale.length, j);
+      }
+      return z;
+    }, DataTypes.createArrayType(DataTypes.DoubleType, false));
+    return noise.apply(col(KEY), col(CHILD), col(LABEL));
   }
 
   private static Column[] outputColumns(StructType schema) {
@@ -182,7 +339,7 @@ final class SmoteExecution {
     return array(s.featureCols().stream().map(c -> col(q(c)).cast("double")).toArray(Column[]::new));
   }
 
-  private static scala.collection.immutable.Seq<String> toSeq(String name) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(name)).toList();
+  private static scala.collection.immutable.Seq<String> toSeq(String... names) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
   }
 }

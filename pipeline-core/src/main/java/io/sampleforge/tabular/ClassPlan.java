@@ -35,4 +35,12 @@ public record ClassPlan(String label, long before, long target, int neighbors, L
   public long remainder() {
     return before == 0 ? 0 : synthetic() % before;
   }
+
+  /** This plan with no synthetic rows, and a warning saying why the target could not be met. */
+  public ClassPlan unmet(String reason) {
+    List<String> w = new java.util.ArrayList<>(warnings);
+    w.add("class '" + label + "': " + reason + "; 0 synthetic rows instead of " + synthetic()
+        + " (output " + before + " rows, requested " + target + ")");
+    return new ClassPlan(label, before, before, neighbors, w);
+  }
 }

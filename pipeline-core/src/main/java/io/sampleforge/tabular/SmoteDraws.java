@@ -21,6 +21,7 @@ public final class SmoteDraws {
   public static final String QUOTA = "smote/quota";
   public static final String NEIGHBOR = "smote/neighbor";
   public static final String GAP = "smote/gap";
+  public static final String NOISE = "random/noise";
 
   private SmoteDraws() {}
 
@@ -37,6 +38,11 @@ public final class SmoteDraws {
   /** Interpolation gap of child {@code child}, uniform in [0, 1). */
   public static double gap(long seed, long parentKey, long child) {
     return KeyedStream.of(seed, GAP, parentKey).uniform(child);
+  }
+
+  /** Standard normal draw j of child {@code child} of a parent, for the smoothed bootstrap. */
+  public static double noise(long seed, long parentKey, long child, int dims, int j) {
+    return KeyedStream.of(seed, NOISE, parentKey).gaussian(child * dims + j);
   }
 
   /** parent + u · (neighbour − parent), in float64. */

@@ -17,6 +17,14 @@ public final class SmotePlanner {
 
   /** Plans every class; classes that are not raised get a plan with zero synthetic rows. */
   public static List<ClassPlan> plan(Map<String, Long> counts, SamplingStrategy strategy, int k) {
+    return plan(counts, strategy, k, true);
+  }
+
+  /**
+   * As above; with {@code interpolates} false (random over-sampling) no neighbours are used and the
+   * small-class rules do not apply.
+   */
+  public static List<ClassPlan> plan(Map<String, Long> counts, SamplingStrategy strategy, int k, boolean interpolates) {
     if (k < 1) {
       throw ConfigException.of("k", "must be at least 1", k);
     }
@@ -28,7 +36,9 @@ public final class SmotePlanner {
       long target = e.getValue();
       List<String> warnings = new ArrayList<>();
       int neighbors = k;
-      if (target > before) {
+      if (!interpolates) {
+        neighbors = 0;
+      } else if (target > before) {
         if (before == 1) {
           neighbors = 0;
           warnings.add("class '" + label + "' has 1 row: its " + (target - before)

@@ -22,11 +22,12 @@ import java.util.Set;
  * @param passthrough what synthetic rows carry in other columns
  * @param handleInvalid what to do with null/NaN/infinite values
  * @param blockRows most rows per block of the distributed neighbour search, 0 for automatic
+ * @param method the over-sampling method (null: plain SMOTE)
  */
 public record SmoteSettings(String labelCol, String featuresCol, List<String> featureCols, int k,
     SamplingStrategy strategy, long seed, String idCol, String isSyntheticCol, String parentIdCol,
-    String neighborIdCol, Passthrough passthrough, InvalidHandling handleInvalid, int blockRows)
-    implements Serializable {
+    String neighborIdCol, Passthrough passthrough, InvalidHandling handleInvalid, int blockRows,
+    OverSamplingMethod method) implements Serializable {
 
   public SmoteSettings {
     requireName("labelCol", labelCol);
@@ -68,6 +69,9 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     }
     if (passthrough == null || handleInvalid == null) {
       throw ConfigException.of("passthrough/handleInvalid", "must be set", passthrough + "/" + handleInvalid);
+    }
+    if (method == null) {
+      method = new OverSamplingMethod.Smote();
     }
     if (blockRows != 0 && blockRows < 64) {
       throw ConfigException.of("blockRows", "must be 0 (automatic) or at least 64", blockRows);

@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.tabular.InvalidHandling;
+import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.Passthrough;
 import io.sampleforge.tabular.SamplingStrategy;
 import io.sampleforge.tabular.SmoteSettings;
@@ -17,7 +18,8 @@ import java.util.Map;
  */
 public record SmoteJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
-    Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows) {
+    Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows,
+    String method, Integer mNeighbors, Double shrinkage) {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
@@ -45,24 +47,29 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     passthrough = passthrough == null ? "parent" : passthrough;
     onInvalid = onInvalid == null ? "error" : onInvalid;
     blockRows = blockRows == null ? 0 : blockRows;
-    settings(label, features, featuresVector, k, strategyText(samplingStrategy), seed, idColumn, lineage, passthrough, onInvalid, blockRows);
+    method = method == null ? "smote" : method;
+    mNeighbors = mNeighbors == null ? 10 : mNeighbors;
+    build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
+        method, mNeighbors, shrinkage);
   }
 
   /** The stage settings (validated). */
   public SmoteSettings settings() {
-    return settings(label, features, featuresVector, k, strategyText(samplingStrategy), seed, idColumn, lineage, passthrough, onInvalid, blockRows);
+    return build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
+        method, mNeighbors, shrinkage);
+  }
+
+  private static SmoteSettings build(String label, List<String> features, String featuresVector, int k,
+      JsonNode samplingStrategy, long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid,
+      int blockRows, String method, int mNeighbors, Double shrinkage) {
+    return new SmoteSettings(label, featuresVector, features, k, SamplingStrategy.parse(strategyText(samplingStrategy)), seed,
+        idColumn, lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
+        InvalidHandling.parse(onInvalid), blockRows, OverSamplingMethod.parse(method, mNeighbors, shrinkage));
   }
 
   /** The sampling strategy in its textual form (auto, 0.5, a:100,b:200). */
   public String strategy() {
     return strategyText(samplingStrategy);
-  }
-
-  private static SmoteSettings settings(String label, List<String> features, String vector, int k, String strategy,
-      long seed, String id, Lineage lineage, String passthrough, String onInvalid, int blockRows) {
-    return new SmoteSettings(label, vector, features, k, SamplingStrategy.parse(strategy), seed, id,
-        lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
-        InvalidHandling.parse(onInvalid), blockRows);
   }
 
   static String strategyText(JsonNode node) {
