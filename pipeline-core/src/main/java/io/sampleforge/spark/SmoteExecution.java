@@ -4,8 +4,6 @@ import static io.sampleforge.spark.InvalidRows.q;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
@@ -17,6 +15,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.sampleforge.tabular.ClassPlan;
+import io.sampleforge.tabular.ExactMoments;
 import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.WeightedQuota;
 import io.sampleforge.tabular.Passthrough;
@@ -283,7 +282,8 @@ final class SmoteExecution {
 
   /**
    * Column of per-feature noise arrays for random over-sampling: shrinkage·h·σ_j·z_j with the
-   * class's population standard deviations σ_j (one small aggregation), or zeros when shrinkage is 0.
+   * class's population standard deviations σ_j (one exact aggregation, {@link ExactMoments}, so the
+   * noise does not depend on partitioning), or zeros when shrinkage is 0.
    */
   private static Column smoothedBootstrapNoise(Dataset<Row> minority, SmoteSettings s, long totalRows, long seed) {
     double shrinkage = ((OverSamplingMethod.RandomOver) s.method()).shrinkage();
@@ -291,17 +291,26 @@ final class SmoteExecution {
       return expr("transform(" + X + ", a -> 0d)");
     }
     HashMap<String, double[]> scales = new HashMap<>();
-    List<Row> stds = minority.select(col(LABEL), posexplode(col(X)))
-        .groupBy(col(LABEL), col("pos")).agg(stddev_pop(col("col")).as("sd")).collectAsList();
-    Map<String, Integer> widths = new HashMap<>();
-    for (Row r : stds) {
-      widths.merge(r.getString(0), r.getInt(1) + 1, Math::max);
-    }
-    for (Row r : stds) {
-      int width = widths.get(r.getString(0));
-      double h = OverSamplingMethod.RandomOver.bandwidth(width, totalRows);
-      scales.computeIfAbsent(r.getString(0), x -> new double[width])[r.getInt(1)] = shrinkage * h * r.getDouble(2);
-    }
+    Map<String, ExactMoments> moments = minority.select(col(LABEL), col(X)).javaRDD()
+        .mapToPair(r -> {
+          List<Double> x = r.getList(1);
+          double[] v = new double[x.size()];
+          for (int j = 0; j < v.length; j++) {
+            v[j] = x.get(j);
+          }
+          return new scala.Tuple2<>(r.getString(0), new ExactMoments().add(v));
+        })
+        .reduceByKey(ExactMoments::merge)
+        .collectAsMap();
+    moments.forEach((label, m) -> {
+      double[] sd = m.populationStd();
+      double h = OverSamplingMethod.RandomOver.bandwidth(sd.length, totalRows);
+      double[] scale = new double[sd.length];
+      for (int j = 0; j < sd.length; j++) {
+        scale[j] = shrinkage * h * sd[j];
+      }
+      scales.put(label, scale);
+    });
     UserDefinedFunction noise = udf((UDF3<Long, Long, String, double[]>) (key, child, label) -> {
       double[] scale = scales.get(label);
       double[] z = new double[scale.length];

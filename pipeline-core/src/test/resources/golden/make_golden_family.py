@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""Golden files for the SMOTE-family tests (Borderline-SMOTE, ADASYN, random over-sampling).
+
+For each dataset below (the same mlbench CSVs and label rules as make_golden.py) it writes
+family_<dataset>.csv with one line per row of every class that sampling_strategy="auto" raises:
+
+  row         0-based data-row index in the CSV
+  label       class label (after the binary relabelling, if any)
+  other10     rows of another class among the row's 10 nearest rows of the WHOLE table, the row
+              itself excluded (Borderline-SMOTE's m_neighbors=10 test)
+  danger      1 when imbalanced-learn's own BorderlineSMOTE._in_danger_noise(kind="danger") says
+              so, computed by imblearn 0.10 code on an m_neighbors=10 NearestNeighbors fitted on X
+  other5      rows of another class among the 5 nearest rows of the whole table (ADASYN, k=5)
+  adasyn_n    imbalanced-learn ADASYN's per-row count rint(G * r_i / sum r), r_i = its own
+              (sklearn) other-class share among 5 neighbours, which equals other5 / 5 except on tie rows
+              (the script checks that these add up to the number of rows imblearn's ADASYN adds)
+  dall5       exact distance to the 5th nearest row of the whole table (Borderline-SMOTE kind 2)
+  tie10/tie5  1 when the 10th/5th and next distances are equal, so the neighbour SET (and the
+              counts above) depend on tie-breaking; tests skip such rows
+
+and family_summary.json with imblearn's BorderlineSMOTE / RandomOverSampler output counts and
+RandomOverSampler's smoothed-bootstrap scale per feature for shrinkage=1 (the smoothing constant
+(4/((d+2)N))^(1/(d+4)) times the class's population std, read from imblearn's formula).
+
+Distances are exact float64 sqrt(sum (a_j-b_j)^2) over an exhaustive search (no sklearn
+rounding); imblearn's danger flags use sklearn's own neighbours.
+
+Rerun from the repository root with Debian's python3-imblearn (0.10), python3-sklearn and
+python3-pandas:
+
+    /usr/bin/python3 pipeline-core/src/test/resources/golden/make_golden_family.py
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_golden import load, counts  # noqa: E402
+
+import imblearn  # noqa: E402
+from imblearn.over_sampling import ADASYN, BorderlineSMOTE, RandomOverSampler  # noqa: E402
+from sklearn.neighbors import NearestNeighbors  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATASETS = ["PimaIndiansDiabetes", "Satellite"]
+
+
+def exact_sorted(X, i):
+    d = np.sqrt(((X - X[i]) ** 2).sum(axis=1))
+    d[i] = np.inf
+    order = np.argsort(d, kind="stable")
+    return d, order
+
+
+def main():
+    summary = {"versions": {"imblearn": imblearn.__version__, "numpy": np.__version__}, "datasets": {}}
+    for stem in DATASETS:
+        X, y, _ = load(stem)
+        before = counts(y)
+        majority = max(before, key=lambda c: before[c])
+        raised = [c for c in sorted(before) if c != majority]
+        nn_m = NearestNeighbors(n_neighbors=11).fit(X)
+        lines = ["row,label,other10,danger,other5,adasyn_n,dall5,tie10,tie5"]
+        ds = {}
+        for c in raised:
+            idx = np.flatnonzero(y == c)
+            danger = BorderlineSMOTE(m_neighbors=10)._in_danger_noise(nn_m, X[idx], c, y, kind="danger")
+            rows = []
+            for pos, i in enumerate(idx):
+                d, order = exact_sorted(X, i)
+                other10 = int(np.sum(y[order[:10]] != c))
+                other5 = int(np.sum(y[order[:5]] != c))
+                tie10 = int(d[order[9]] == d[order[10]])
+                tie5 = int(d[order[4]] == d[order[5]])
+                rows.append([i, other10, int(danger[pos]), other5, d[order[4]], tie10, tie5])
+            g = before[majority] - before[c]
+            # imblearn's own neighbours for its counts: NearestNeighbors(6) on X, first column dropped
+            nns = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X[idx], return_distance=False)[:, 1:]
+            r = np.sum(y[nns] != c, axis=1).astype(float) / 5
+            n_i = np.rint(r / r.sum() * g).astype(int)
+            # imblearn's own ADASYN must add exactly sum(n_i) rows to this class
+            _, y_res = ADASYN(sampling_strategy={c: before[majority]}, n_neighbors=5, random_state=0).fit_resample(X, y)
+            assert int(np.sum(y_res == c)) - before[c] == int(n_i.sum()), (stem, c)
+            for row, n in zip(rows, n_i):
+                i, other10, dg, other5, dall5, tie10, tie5 = row
+                lines.append(f"{i},{c},{other10},{dg},{other5},{int(n)},{dall5!r},{tie10},{tie5}")
+            ds[c] = {"danger": int(danger.sum()), "adasyn_added": int(n_i.sum()), "tie10": sum(x[5] for x in rows),
+                     "tie5": sum(x[6] for x in rows)}
+        _, yb = BorderlineSMOTE(kind="borderline-1", m_neighbors=10, random_state=0).fit_resample(X, y)
+        _, yr = RandomOverSampler(random_state=0).fit_resample(X, y)
+        n, dims = X.shape
+        h = (4 / ((dims + 2) * n)) ** (1 / (dims + 4))
+        scales = {c: list(h * np.std(X[y == c], axis=0)) for c in raised}
+        summary["datasets"][stem] = {"before": before, "borderline1_after": counts(yb), "random_after": counts(yr),
+                                     "classes": ds, "shrinkage1_scale": scales}
+        with open(os.path.join(HERE, f"family_{stem}.csv"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+    with open(os.path.join(HERE, "family_summary.json"), "w") as f:
+        json.dump(summary, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
