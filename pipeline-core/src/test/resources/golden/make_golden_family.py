@@ -18,6 +18,15 @@ family_<dataset>.csv with one line per row of every class that sampling_strategy
   tie10/tie5  1 when the 10th/5th and next distances are equal, so the neighbour SET (and the
               counts above) depend on tie-breaking; tests skip such rows
 
+clean_<dataset>.csv with one line per row of the whole table (no synthesis):
+
+  row         0-based data-row index
+  enn_keep    1 when imbalanced-learn's EditedNearestNeighbours(n_neighbors=3, kind_sel="all",
+              sampling_strategy="all") keeps the row (its sample_indices_)
+  tomek_keep  1 when TomekLinks(sampling_strategy="all") keeps it
+  enn_tie     1 when the row's 3rd and 4th exact distances are equal (neighbour set depends on ties)
+  tomek_tie   1 when the 1st and 2nd exact distances are equal for the row or for its nearest row
+
 and family_summary.json with imblearn's BorderlineSMOTE / RandomOverSampler output counts and
 RandomOverSampler's smoothed-bootstrap scale per feature for shrinkage=1 (the smoothing constant
 (4/((d+2)N))^(1/(d+4)) times the class's population std, read from imblearn's formula).
@@ -42,6 +51,7 @@ from make_golden import load, counts  # noqa: E402
 
 import imblearn  # noqa: E402
 from imblearn.over_sampling import ADASYN, BorderlineSMOTE, RandomOverSampler  # noqa: E402
+from imblearn.under_sampling import EditedNearestNeighbours, TomekLinks  # noqa: E402
 from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,6 +106,28 @@ def main():
         scales = {c: list(h * np.std(X[y == c], axis=0)) for c in raised}
         summary["datasets"][stem] = {"before": before, "borderline1_after": counts(yb), "random_after": counts(yr),
                                      "classes": ds, "shrinkage1_scale": scales}
+        enn = EditedNearestNeighbours(n_neighbors=3, kind_sel="all", sampling_strategy="all").fit(X, y)
+        enn.fit_resample(X, y)
+        tomek = TomekLinks(sampling_strategy="all")
+        tomek.fit_resample(X, y)
+        enn_keep = set(enn.sample_indices_.tolist())
+        tomek_keep = set(tomek.sample_indices_.tolist())
+        first = []
+        tie1 = []
+        enn_tie = []
+        for i in range(n):
+            d, order = exact_sorted(X, i)
+            first.append(order[0])
+            tie1.append(d[order[0]] == d[order[1]])
+            enn_tie.append(d[order[2]] == d[order[3]])
+        clean = ["row,enn_keep,tomek_keep,enn_tie,tomek_tie"]
+        for i in range(n):
+            tt = int(tie1[i] or tie1[first[i]])
+            clean.append(f"{i},{int(i in enn_keep)},{int(i in tomek_keep)},{int(enn_tie[i])},{tt}")
+        with open(os.path.join(HERE, f"clean_{stem}.csv"), "w") as f:
+            f.write("\n".join(clean) + "\n")
+        summary["datasets"][stem]["enn_kept"] = len(enn_keep)
+        summary["datasets"][stem]["tomek_kept"] = len(tomek_keep)
         with open(os.path.join(HERE, f"family_{stem}.csv"), "w") as f:
             f.write("\n".join(lines) + "\n")
     with open(os.path.join(HERE, "family_summary.json"), "w") as f:

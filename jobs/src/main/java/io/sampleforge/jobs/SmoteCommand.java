@@ -39,7 +39,7 @@ final class SmoteCommand implements Callable<Integer> {
   static void print(PrintStream out, SmoteJob.Summary s) {
     out.printf("%-24s %12s %12s %12s %s%n", "class", "before", "after", "synthetic", "note");
     for (ClassPlan p : s.plans()) {
-      out.printf("%-24s %12d %12d %12d %s%n", p.label(), p.before(), p.target(), p.synthetic(),
+      out.printf("%-24s %12d %12d %12d %s%n", p.label(), p.before(), p.after(), p.synthetic(),
           p.warnings().isEmpty() ? "" : String.join("; ", p.warnings()));
     }
     if (s.dropped() > 0) {

@@ -52,7 +52,7 @@ public final class SmoteJob {
         if (result.droppedInvalidRows() > 0) {
           LOG.warn("dropped {} rows with a null label or null/NaN/infinite features (on_invalid: drop)", result.droppedInvalidRows());
         }
-        long expected = result.plans().stream().mapToLong(ClassPlan::target).sum();
+        long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
         progress.totalRows(expected);
         timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
         Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
@@ -91,7 +91,7 @@ public final class SmoteJob {
 
   private static void verifyCounts(List<ClassPlan> plans, Map<String, Long> written) {
     Map<String, Long> planned = new TreeMap<>();
-    plans.forEach(p -> planned.put(p.label(), p.target()));
+    plans.forEach(p -> planned.put(p.label(), p.after()));
     if (!planned.equals(written)) {
       throw new IllegalStateException("count contract broken: planned " + planned + " but wrote " + written);
     }
@@ -103,7 +103,9 @@ public final class SmoteJob {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("class", p.label());
       m.put("before", p.before());
-      m.put("after", p.target());
+      m.put("target", p.target());
+      m.put("removed_by_cleaning", p.removedByCleaning());
+      m.put("after", p.after());
       m.put("synthetic", p.synthetic());
       m.put("neighbors_used", p.neighbors());
       rows.add(m);

@@ -1,5 +1,6 @@
 package io.sampleforge.spark;
 
+import io.sampleforge.tabular.Cleaning;
 import io.sampleforge.tabular.InvalidHandling;
 import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.Passthrough;
@@ -54,6 +55,7 @@ public final class Smote extends Transformer {
   private final Param<String> method;
   private final IntParam mNeighbors;
   private final DoubleParam shrinkage;
+  private final Param<String> clean;
 
   public Smote() {
     this(Identifiable$.MODULE$.randomUID("smote"));
@@ -82,6 +84,8 @@ public final class Smote extends Transformer {
     mNeighbors = new IntParam(this, "mNeighbors", "borderline: neighbours among all classes deciding danger rows (>= 1)",
         ParamValidators.gtEq(1));
     shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)", ParamValidators.gtEq(0));
+    clean = new Param<>(this, "clean", "cleaning after synthesis: none | enn | tomek",
+        ParamValidators.inArray(new String[] {"none", "enn", "tomek"}));
     setDefault(labelCol, "label");
     setDefault(featuresCol, "");
     setDefault(featureCols, new String[0]);
@@ -98,6 +102,7 @@ public final class Smote extends Transformer {
     setDefault(method, "smote");
     setDefault(mNeighbors, 10);
     setDefault(shrinkage, 0.0);
+    setDefault(clean, "none");
   }
 
   public Param<String> labelCol() { return labelCol; }
@@ -116,6 +121,7 @@ public final class Smote extends Transformer {
   public Param<String> method() { return method; }
   public IntParam mNeighbors() { return mNeighbors; }
   public DoubleParam shrinkage() { return shrinkage; }
+  public Param<String> clean() { return clean; }
 
   public Smote setLabelCol(String v) { set(labelCol, v); return this; }
   public Smote setFeaturesCol(String v) { set(featuresCol, v); return this; }
@@ -133,6 +139,7 @@ public final class Smote extends Transformer {
   public Smote setMethod(String v) { set(method, v); return this; }
   public Smote setMNeighbors(int v) { set(mNeighbors, v); return this; }
   public Smote setShrinkage(double v) { set(shrinkage, v); return this; }
+  public Smote setClean(String v) { set(clean, v); return this; }
 
   /** A stage whose params equal the given settings. */
   public static Smote of(SmoteSettings s) {
@@ -140,7 +147,7 @@ public final class Smote extends Transformer {
         .setSeed(s.seed()).setIsSyntheticCol(s.isSyntheticCol()).setParentIdCol(s.parentIdCol())
         .setNeighborIdCol(s.neighborIdCol()).setPassthrough(s.passthrough().name().toLowerCase(java.util.Locale.ROOT))
         .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows())
-        .setMethod(s.method().id());
+        .setMethod(s.method().id()).setClean(s.clean().id());
     if (s.method() instanceof OverSamplingMethod.Borderline b) {
       smote.setMNeighbors(b.mNeighbors());
     } else if (s.method() instanceof OverSamplingMethod.RandomOver r) {
@@ -166,7 +173,8 @@ public final class Smote extends Transformer {
         getOrDefault(idCol), getOrDefault(isSyntheticCol), getOrDefault(parentIdCol),
         getOrDefault(neighborIdCol), Passthrough.parse(getOrDefault(passthrough)),
         InvalidHandling.parse(getOrDefault(handleInvalid)), (Integer) getOrDefault(blockRows),
-        OverSamplingMethod.parse(getOrDefault(method), (Integer) getOrDefault(mNeighbors), (Double) getOrDefault(shrinkage)));
+        OverSamplingMethod.parse(getOrDefault(method), (Integer) getOrDefault(mNeighbors), (Double) getOrDefault(shrinkage)),
+        Cleaning.parse(getOrDefault(clean)));
   }
 
   /** Runs SMOTE and returns the output with the per-class report. */

@@ -13,8 +13,10 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.sampleforge.tabular.ClassPlan;
+import io.sampleforge.tabular.Cleaning;
 import io.sampleforge.tabular.ExactMoments;
 import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.WeightedQuota;
@@ -84,14 +86,15 @@ final class SmoteExecution {
     Map<String, Long> counts = checked.counts();
     List<ClassPlan> plans = SmotePlanner.plan(counts, s.strategy(), s.k(), method.interpolates());
 
-    Dataset<Row> originals = withLineage(castFeatures(df, s), s, outSchema, lit(false), lit(null), lit(null));
-    if (plans.stream().noneMatch(p -> p.synthetic() > 0)) {
-      return new SmoteResult(originals.select(outputColumns(outSchema)), plans, checked.dropped(), List.of());
+    boolean cleaning = s.clean() != Cleaning.NONE;
+    boolean nothingRaised = plans.stream().noneMatch(p -> p.synthetic() > 0);
+    if (nothingRaised && !cleaning) {
+      return finish(spark, s, outSchema, df, null, plans, checked.dropped(), List.of(), 0);
     }
     List<String> raisedLabels = plans.stream().filter(p -> p.synthetic() > 0).map(ClassPlan::label).toList();
     boolean across = method.needsAllClassNeighbors();
     Column isRaised = col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray());
-    Dataset<Row> keyedSource = across ? df : df.filter(isRaised);
+    Dataset<Row> keyedSource = across || cleaning ? df : df.filter(isRaised);
     if (s.idCol() != null) {
       RecordKeys.requireUniqueIds(keyedSource, s.idCol());
     }
@@ -99,9 +102,12 @@ final class SmoteExecution {
         .withColumn(LABEL, col(q(s.labelCol())).cast("string"))
         .withColumn(X, featureArray(s))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> minority = across ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
+    Dataset<Row> minority = across || cleaning ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
     long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
     int blockRows = s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows((int) dims);
+    if (nothingRaised) {
+      return finish(spark, s, outSchema, keyed, null, plans, checked.dropped(), List.of(keyed), blockRows);
+    }
     long totalRows = counts.values().stream().mapToLong(Long::longValue).sum();
 
     Dataset<Row> seeds = minority;
@@ -148,8 +154,11 @@ final class SmoteExecution {
       }
     }
     if (raised.isEmpty()) {
-      keyed.unpersist();
-      return new SmoteResult(originals.select(outputColumns(outSchema)), finalPlans, checked.dropped(), List.of());
+      if (!cleaning) {
+        keyed.unpersist();
+        return finish(spark, s, outSchema, df, null, finalPlans, checked.dropped(), List.of(), blockRows);
+      }
+      return finish(spark, s, outSchema, keyed, null, finalPlans, checked.dropped(), List.of(keyed), blockRows);
     }
     Dataset<Row> quotas = spark.createDataFrame(quotaRows, new StructType()
         .add(LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.LongType).add("__sf_base", DataTypes.LongType)
@@ -215,6 +224,8 @@ final class SmoteExecution {
     }
 
     List<Column> cols = new ArrayList<>();
+    Column[] featureValues = new Column[s.featureCols().size()];
+    Column vectorValues = null;
     for (StructField f : outSchema.fields()) {
       String name = f.name();
       Column c;
@@ -228,13 +239,15 @@ final class SmoteExecution {
         String combine = method.interpolates()
             ? "zip_with(" + X + ", " + NBR_X + ", (a, b) -> a + " + GAP + " * (b - a))"
             : "zip_with(" + X + ", " + NOISE + ", (a, z) -> a + z)";
-        c = functions.array_to_vector(expr(combine));
+        vectorValues = expr(combine);
+        c = functions.array_to_vector(vectorValues);
       } else if (!s.vectorFeatures() && s.featureCols().contains(name)) {
         int i = s.featureCols().indexOf(name) + 1;
         Column a = element_at(col(X), i);
         c = method.interpolates()
             ? a.plus(col(GAP).multiply(element_at(col(NBR_X), i).minus(a)))
             : a.plus(element_at(col(NOISE), i));
+        featureValues[i - 1] = c.cast("double");
       } else if (name.equals(s.labelCol()) || s.passthrough() == Passthrough.PARENT) {
         c = col(q(name));
       } else {
@@ -242,9 +255,46 @@ final class SmoteExecution {
       }
       cols.add(c.cast(f.dataType()).as(name));
     }
+    if (cleaning) {
+      cols.add(col(LABEL));
+      cols.add(xxhash64(lit("sampleforge/synthetic-row"), col(KEY), col(CHILD)).as(CleaningStage.ROW_KEY));
+      cols.add((s.vectorFeatures() ? vectorValues : array(featureValues)).as(CleaningStage.ROW_X));
+    }
     Dataset<Row> synthetic = joined.select(cols.toArray(new Column[0]));
-    Dataset<Row> output = originals.select(outputColumns(outSchema)).unionByName(synthetic);
-    return new SmoteResult(output, finalPlans, checked.dropped(), List.of(keyed));
+    return finish(spark, s, outSchema, cleaning ? keyed : df, synthetic, finalPlans, checked.dropped(), List.of(keyed),
+        blockRows);
+  }
+
+  /**
+   * Appends the synthetic rows to the originals and, when configured, cleans the result.
+   *
+   * @param originalsSource the valid input rows; with cleaning, the keyed rows of every class
+   * @param synthetic output-schema columns (plus label, row key and feature array with cleaning), or null
+   */
+  private static SmoteResult finish(SparkSession spark, SmoteSettings s, StructType outSchema, Dataset<Row> originalsSource,
+      Dataset<Row> synthetic, List<ClassPlan> plans, long dropped, List<Dataset<Row>> cached, int blockRows) {
+    Dataset<Row> originals = withLineage(castFeatures(originalsSource, s), s, outSchema, lit(false), lit(null), lit(null));
+    if (s.clean() == Cleaning.NONE) {
+      Dataset<Row> out = originals.select(outputColumns(outSchema));
+      return new SmoteResult(synthetic == null ? out : out.unionByName(synthetic), plans, dropped, cached);
+    }
+    List<Column> cols = new ArrayList<>(List.of(outputColumns(outSchema)));
+    cols.add(col(LABEL));
+    cols.add(col(KEY).as(CleaningStage.ROW_KEY));
+    cols.add(col(X).as(CleaningStage.ROW_X));
+    Dataset<Row> table = originals.select(cols.toArray(new Column[0]));
+    if (synthetic != null) {
+      table = table.unionByName(synthetic);
+    }
+    Map<String, Long> counts = new HashMap<>();
+    plans.forEach(p -> counts.put(p.label(), p.target()));
+    CleaningStage.Cleaned cleaned = CleaningStage.apply(spark, table, s.clean(), counts,
+        blockRows > 0 ? blockRows : DistributedNeighbors.autoBlockRows(s.vectorFeatures() ? 64 : s.featureCols().size()));
+    List<ClassPlan> after = plans.stream()
+        .map(p -> p.cleaned(s.clean().id(), cleaned.removedPerClass().getOrDefault(p.label(), 0L))).toList();
+    List<Dataset<Row>> all = new ArrayList<>(cached);
+    all.addAll(cleaned.cached());
+    return new SmoteResult(cleaned.rows().select(outputColumns(outSchema)), after, dropped, all);
   }
 
   /** Neighbours among all classes each seed row needs (danger test, ADASYN ratio, borderline-2 interpolation). */

@@ -23,11 +23,12 @@ import java.util.Set;
  * @param handleInvalid what to do with null/NaN/infinite values
  * @param blockRows most rows per block of the distributed neighbour search, 0 for automatic
  * @param method the over-sampling method (null: plain SMOTE)
+ * @param clean cleaning applied after synthesis (null: none)
  */
 public record SmoteSettings(String labelCol, String featuresCol, List<String> featureCols, int k,
     SamplingStrategy strategy, long seed, String idCol, String isSyntheticCol, String parentIdCol,
     String neighborIdCol, Passthrough passthrough, InvalidHandling handleInvalid, int blockRows,
-    OverSamplingMethod method) implements Serializable {
+    OverSamplingMethod method, Cleaning clean) implements Serializable {
 
   public SmoteSettings {
     requireName("labelCol", labelCol);
@@ -72,6 +73,9 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     }
     if (method == null) {
       method = new OverSamplingMethod.Smote();
+    }
+    if (clean == null) {
+      clean = Cleaning.NONE;
     }
     if (blockRows != 0 && blockRows < 64) {
       throw ConfigException.of("blockRows", "must be 0 (automatic) or at least 64", blockRows);

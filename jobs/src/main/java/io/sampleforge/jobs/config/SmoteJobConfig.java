@@ -2,6 +2,7 @@ package io.sampleforge.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.tabular.Cleaning;
 import io.sampleforge.tabular.InvalidHandling;
 import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.Passthrough;
@@ -19,7 +20,7 @@ import java.util.Map;
 public record SmoteJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
     Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows,
-    String method, Integer mNeighbors, Double shrinkage) {
+    String method, Integer mNeighbors, Double shrinkage, String clean) {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
@@ -50,21 +51,22 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     method = method == null ? "smote" : method;
     mNeighbors = mNeighbors == null ? 10 : mNeighbors;
     build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
-        method, mNeighbors, shrinkage);
+        method, mNeighbors, shrinkage, clean);
   }
 
   /** The stage settings (validated). */
   public SmoteSettings settings() {
     return build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
-        method, mNeighbors, shrinkage);
+        method, mNeighbors, shrinkage, clean);
   }
 
   private static SmoteSettings build(String label, List<String> features, String featuresVector, int k,
       JsonNode samplingStrategy, long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid,
-      int blockRows, String method, int mNeighbors, Double shrinkage) {
+      int blockRows, String method, int mNeighbors, Double shrinkage, String clean) {
     return new SmoteSettings(label, featuresVector, features, k, SamplingStrategy.parse(strategyText(samplingStrategy)), seed,
         idColumn, lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
-        InvalidHandling.parse(onInvalid), blockRows, OverSamplingMethod.parse(method, mNeighbors, shrinkage));
+        InvalidHandling.parse(onInvalid), blockRows, OverSamplingMethod.parse(method, mNeighbors, shrinkage),
+        Cleaning.parse(clean));
   }
 
   /** The sampling strategy in its textual form (auto, 0.5, a:100,b:200). */
