@@ -61,6 +61,36 @@ class SmoteJobTest extends io.sampleforge.spark.LocalSparkTest {
   }
 
   @Test
+  void borderlineWithEnnCleaningReportsRemovedRowsInTheManifest() throws IOException {
+    String out = dir.resolve("borderline-enn").toString();
+    int code = SampleforgeMain.execute("smote", "--input", table(), "--output", out,
+        "--set", "features=[f0,f1,f2,f3,f4]", "--set", "id_column=id", "--set", "method=borderline-2",
+        "--set", "m_neighbors=8", "--set", "clean=enn");
+    assertEquals(0, code);
+    JsonNode m = new ObjectMapper().readTree(new File(out, "_manifest.json"));
+    assertEquals("borderline-2", m.get("config").get("method").asText());
+    Map<String, Long> counts = SmoteJob.countByClass(spark.read().parquet(out), "label");
+    long removed = 0;
+    for (JsonNode c : m.get("counts")) {
+      assertEquals(c.get("target").asLong() - c.get("removed_by_cleaning").asLong(), c.get("after").asLong());
+      assertEquals(c.get("after").asLong(), counts.get(c.get("class").asText()), "class " + c.get("class"));
+      removed += c.get("removed_by_cleaning").asLong();
+    }
+    assertTrue(removed > 0, "ENN removes overlapping rows of this table");
+    assertTrue(m.get("warnings").toString().contains("cleaning 'enn' removed"), m.get("warnings").toString());
+  }
+
+  @Test
+  void methodConfigErrorsExitTwo() {
+    assertEquals(2, SampleforgeMain.execute("smote", "--input", table(), "--output", dir.resolve("m1").toString(),
+        "--set", "features=[f0]", "--set", "method=kmeans-smote"));
+    assertEquals(2, SampleforgeMain.execute("smote", "--input", table(), "--output", dir.resolve("m2").toString(),
+        "--set", "features=[f0]", "--set", "shrinkage=0.5"));
+    assertEquals(2, SampleforgeMain.execute("smote", "--input", table(), "--output", dir.resolve("m3").toString(),
+        "--set", "features=[f0]", "--set", "clean=smoteenn"));
+  }
+
+  @Test
   void refusesExistingOutputUnlessOverwrite() throws IOException {
     String out = dir.resolve("exists").toString();
     Files.createDirectories(Path.of(out));
