@@ -83,7 +83,11 @@ public final class NeighborList implements Serializable {
     return keys.clone();
   }
 
-  /** Merges two lists for the same query over disjoint reference sets, keeping the best capacity. */
+  /**
+   * Merges two lists for the same query, keeping the best capacity in (distance, key) order; a
+   * neighbour present in both (overlapping reference sets, as in the approximate search's trees)
+   * is kept once.
+   */
   public static NeighborList merge(NeighborList a, NeighborList b) {
     int k = Math.min(a.capacity, b.capacity);
     if (a.queryKey != b.queryKey) {
@@ -95,18 +99,25 @@ public final class NeighborList implements Serializable {
     int[] t = new int[n];
     int i = 0;
     int j = 0;
-    for (int o = 0; o < n; o++) {
+    int o = 0;
+    while (o < n && (i < a.size() || j < b.size())) {
       boolean takeA = j >= b.size()
           || (i < a.size() && precedes(a.squaredDistances[i], a.keys[i], b.squaredDistances[j], b.keys[j]));
-      if (takeA) {
-        keys[o] = a.keys[i];
-        t[o] = a.tags[i];
-        d[o] = a.squaredDistances[i++];
-      } else {
-        keys[o] = b.keys[j];
-        t[o] = b.tags[j];
-        d[o] = b.squaredDistances[j++];
+      long key = takeA ? a.keys[i] : b.keys[j];
+      double dist = takeA ? a.squaredDistances[i] : b.squaredDistances[j];
+      int tag = takeA ? a.tags[i++] : b.tags[j++];
+      // the same neighbour found twice (approximate search: several trees) sorts adjacently; keep one
+      if (o > 0 && keys[o - 1] == key && d[o - 1] == dist) {
+        continue;
       }
+      keys[o] = key;
+      d[o] = dist;
+      t[o++] = tag;
+    }
+    if (o < n) {
+      keys = java.util.Arrays.copyOf(keys, o);
+      d = java.util.Arrays.copyOf(d, o);
+      t = java.util.Arrays.copyOf(t, o);
     }
     return new NeighborList(a.queryKey, k, keys, d, t);
   }

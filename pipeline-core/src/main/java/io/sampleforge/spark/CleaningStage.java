@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 
+import io.sampleforge.neighbors.NeighborSearch;
 import io.sampleforge.tabular.Cleaning;
 import java.util.HashMap;
 import java.util.List;
@@ -36,14 +37,15 @@ final class CleaningStage {
    * @param counts rows per class label in {@code table}
    * @return rows of {@code table} not removed, with the same columns
    */
-  static Cleaned apply(SparkSession spark, Dataset<Row> table, Cleaning cleaning, Map<String, Long> counts, int blockRows) {
+  static Cleaned apply(SparkSession spark, Dataset<Row> table, Cleaning cleaning, Map<String, Long> counts, int blockRows,
+      NeighborSearch search, long seed) {
     String label = SmoteExecution.LABEL;
     Dataset<Row> cached = table.persist(StorageLevel.MEMORY_AND_DISK());
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     Map<String, Integer> ks = new HashMap<>();
     counts.forEach((l, n) -> ks.put(l, (int) Math.min(cleaning.neighbors(), total - 1)));
-    Dataset<Row> nbrs = DistributedNeighbors.search(spark, cached.select(col(label), col(ROW_KEY), col(ROW_X)), ks, counts,
-            blockRows, true)
+    Dataset<Row> nbrs = Neighbors.find(spark, cached.select(col(label), col(ROW_KEY), col(ROW_X)), ks, counts,
+            blockRows, true, search, seed)
         .join(cached.select(col(ROW_KEY).as(DistributedNeighbors.KEY), col(label)), DistributedNeighbors.KEY);
     Dataset<Row> removed;
     if (cleaning == Cleaning.ENN) {

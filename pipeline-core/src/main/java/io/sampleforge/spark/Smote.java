@@ -1,5 +1,6 @@
 package io.sampleforge.spark;
 
+import io.sampleforge.neighbors.NeighborSearch;
 import io.sampleforge.tabular.Cleaning;
 import io.sampleforge.tabular.InvalidHandling;
 import io.sampleforge.tabular.OverSamplingMethod;
@@ -56,6 +57,11 @@ public final class Smote extends Transformer {
   private final IntParam mNeighbors;
   private final DoubleParam shrinkage;
   private final Param<String> clean;
+  private final Param<String> neighborSearch;
+  private final IntParam approxLeafRows;
+  private final IntParam approxTrees;
+  private final DoubleParam approxSpill;
+  private final LongParam approxAbove;
 
   public Smote() {
     this(Identifiable$.MODULE$.randomUID("smote"));
@@ -86,6 +92,16 @@ public final class Smote extends Transformer {
     shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)", ParamValidators.gtEq(0));
     clean = new Param<>(this, "clean", "cleaning after synthesis: none | enn | tomek",
         ParamValidators.inArray(new String[] {"none", "enn", "tomek"}));
+    neighborSearch = new Param<>(this, "neighborSearch", "neighbour search: exact | approximate | auto",
+        ParamValidators.inArray(new String[] {"exact", "approximate", "auto"}));
+    approxLeafRows = new IntParam(this, "approxLeafRows", "approximate search: target rows per tree leaf (>= 256)",
+        ParamValidators.gtEq(256));
+    approxTrees = new IntParam(this, "approxTrees", "approximate search: random-projection trees (1..64)",
+        ParamValidators.inRange(1, 64));
+    approxSpill = new DoubleParam(this, "approxSpill", "approximate search: spill fraction around each split (0..0.5)",
+        ParamValidators.inRange(0, 0.5));
+    approxAbove = new LongParam(this, "approxAbove", "auto search: approximate when the searched set exceeds this many rows",
+        ParamValidators.gtEq(1));
     setDefault(labelCol, "label");
     setDefault(featuresCol, "");
     setDefault(featureCols, new String[0]);
@@ -103,6 +119,12 @@ public final class Smote extends Transformer {
     setDefault(mNeighbors, 10);
     setDefault(shrinkage, 0.0);
     setDefault(clean, "none");
+    NeighborSearch ns = NeighborSearch.defaults();
+    setDefault(neighborSearch, ns.mode().id());
+    setDefault(approxLeafRows, ns.leafRows());
+    setDefault(approxTrees, ns.trees());
+    setDefault(approxSpill, ns.spill());
+    setDefault(approxAbove, ns.autoThreshold());
   }
 
   public Param<String> labelCol() { return labelCol; }
@@ -122,6 +144,11 @@ public final class Smote extends Transformer {
   public IntParam mNeighbors() { return mNeighbors; }
   public DoubleParam shrinkage() { return shrinkage; }
   public Param<String> clean() { return clean; }
+  public Param<String> neighborSearch() { return neighborSearch; }
+  public IntParam approxLeafRows() { return approxLeafRows; }
+  public IntParam approxTrees() { return approxTrees; }
+  public DoubleParam approxSpill() { return approxSpill; }
+  public LongParam approxAbove() { return approxAbove; }
 
   public Smote setLabelCol(String v) { set(labelCol, v); return this; }
   public Smote setFeaturesCol(String v) { set(featuresCol, v); return this; }
@@ -140,6 +167,11 @@ public final class Smote extends Transformer {
   public Smote setMNeighbors(int v) { set(mNeighbors, v); return this; }
   public Smote setShrinkage(double v) { set(shrinkage, v); return this; }
   public Smote setClean(String v) { set(clean, v); return this; }
+  public Smote setNeighborSearch(String v) { set(neighborSearch, v); return this; }
+  public Smote setApproxLeafRows(int v) { set(approxLeafRows, v); return this; }
+  public Smote setApproxTrees(int v) { set(approxTrees, v); return this; }
+  public Smote setApproxSpill(double v) { set(approxSpill, v); return this; }
+  public Smote setApproxAbove(long v) { set(approxAbove, v); return this; }
 
   /** A stage whose params equal the given settings. */
   public static Smote of(SmoteSettings s) {
@@ -147,7 +179,9 @@ public final class Smote extends Transformer {
         .setSeed(s.seed()).setIsSyntheticCol(s.isSyntheticCol()).setParentIdCol(s.parentIdCol())
         .setNeighborIdCol(s.neighborIdCol()).setPassthrough(s.passthrough().name().toLowerCase(java.util.Locale.ROOT))
         .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows())
-        .setMethod(s.method().id()).setClean(s.clean().id());
+        .setMethod(s.method().id()).setClean(s.clean().id())
+        .setNeighborSearch(s.search().mode().id()).setApproxLeafRows(s.search().leafRows())
+        .setApproxTrees(s.search().trees()).setApproxSpill(s.search().spill()).setApproxAbove(s.search().autoThreshold());
     if (s.method() instanceof OverSamplingMethod.Borderline b) {
       smote.setMNeighbors(b.mNeighbors());
     } else if (s.method() instanceof OverSamplingMethod.RandomOver r) {
@@ -174,7 +208,9 @@ public final class Smote extends Transformer {
         getOrDefault(neighborIdCol), Passthrough.parse(getOrDefault(passthrough)),
         InvalidHandling.parse(getOrDefault(handleInvalid)), (Integer) getOrDefault(blockRows),
         OverSamplingMethod.parse(getOrDefault(method), (Integer) getOrDefault(mNeighbors), (Double) getOrDefault(shrinkage)),
-        Cleaning.parse(getOrDefault(clean)));
+        Cleaning.parse(getOrDefault(clean)),
+        new NeighborSearch(NeighborSearch.Mode.parse(getOrDefault(neighborSearch)), (Integer) getOrDefault(approxLeafRows),
+            (Integer) getOrDefault(approxTrees), (Double) getOrDefault(approxSpill), (Long) getOrDefault(approxAbove)));
   }
 
   /** Runs SMOTE and returns the output with the per-class report. */

@@ -4,6 +4,8 @@ import static io.sampleforge.spark.InvalidRows.q;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
@@ -115,8 +117,8 @@ final class SmoteExecution {
       int m = crossNeighbors(method, s.k());
       Map<String, Integer> ms = new HashMap<>();
       raisedLabels.forEach(l -> ms.put(l, (int) Math.min(m, totalRows - 1)));
-      Dataset<Row> cross = DistributedNeighbors.search(spark, keyed.select(col(LABEL), col(KEY), col(X)), ms, counts,
-              blockRows, true)
+      Dataset<Row> cross = Neighbors.find(spark, keyed.select(col(LABEL), col(KEY), col(X)), ms, counts,
+              blockRows, true, s.search(), s.seed())
           .select(col(KEY), col(DistributedNeighbors.NEIGHBOR_KEYS).as(CROSS_KEYS),
               col(DistributedNeighbors.NEIGHBOR_LABELS).as(CROSS_LABELS));
       seeds = minority.join(cross, toSeq(KEY), "left");
@@ -181,12 +183,13 @@ final class SmoteExecution {
         ks.put(p.label(), p.neighbors());
         sizes.put(p.label(), p.before());
       }
-      Dataset<Row> sameClass = DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes,
-          blockRows);
+      Dataset<Row> sameClass = Neighbors.find(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes,
+          blockRows, false, s.search(), s.seed());
       parents = parents.join(sameClass, toSeq(KEY), "left")
           .withColumn(INTERP_KEYS, col(DistributedNeighbors.NEIGHBOR_KEYS))
           .withColumn(INTERP_LABELS, lit(null).cast("array<string>"))
-          .withColumn(K_EFF, col("__sf_k"));
+          .withColumn(K_EFF, when(col("__sf_k").equalTo(0), 0)
+              .otherwise(least(col("__sf_k"), coalesce(size(col(INTERP_KEYS)), lit(0)))));
     } else if (borderline2) {
       parents = parents
           .withColumn(INTERP_KEYS, expr("slice(" + CROSS_KEYS + ", 1, " + s.k() + ")"))
@@ -289,7 +292,8 @@ final class SmoteExecution {
     Map<String, Long> counts = new HashMap<>();
     plans.forEach(p -> counts.put(p.label(), p.target()));
     CleaningStage.Cleaned cleaned = CleaningStage.apply(spark, table, s.clean(), counts,
-        blockRows > 0 ? blockRows : DistributedNeighbors.autoBlockRows(s.vectorFeatures() ? 64 : s.featureCols().size()));
+        blockRows > 0 ? blockRows : DistributedNeighbors.autoBlockRows(s.vectorFeatures() ? 64 : s.featureCols().size()),
+        s.search(), s.seed());
     List<ClassPlan> after = plans.stream()
         .map(p -> p.cleaned(s.clean().id(), cleaned.removedPerClass().getOrDefault(p.label(), 0L))).toList();
     List<Dataset<Row>> all = new ArrayList<>(cached);

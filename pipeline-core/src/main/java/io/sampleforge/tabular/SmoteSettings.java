@@ -1,6 +1,7 @@
 package io.sampleforge.tabular;
 
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.neighbors.NeighborSearch;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
@@ -24,11 +25,12 @@ import java.util.Set;
  * @param blockRows most rows per block of the distributed neighbour search, 0 for automatic
  * @param method the over-sampling method (null: plain SMOTE)
  * @param clean cleaning applied after synthesis (null: none)
+ * @param search exact or approximate neighbour search (null: {@link NeighborSearch#defaults()})
  */
 public record SmoteSettings(String labelCol, String featuresCol, List<String> featureCols, int k,
     SamplingStrategy strategy, long seed, String idCol, String isSyntheticCol, String parentIdCol,
     String neighborIdCol, Passthrough passthrough, InvalidHandling handleInvalid, int blockRows,
-    OverSamplingMethod method, Cleaning clean) implements Serializable {
+    OverSamplingMethod method, Cleaning clean, NeighborSearch search) implements Serializable {
 
   public SmoteSettings {
     requireName("labelCol", labelCol);
@@ -76,6 +78,9 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     }
     if (clean == null) {
       clean = Cleaning.NONE;
+    }
+    if (search == null) {
+      search = NeighborSearch.defaults();
     }
     if (blockRows != 0 && blockRows < 64) {
       throw ConfigException.of("blockRows", "must be 0 (automatic) or at least 64", blockRows);

@@ -53,7 +53,7 @@ public final class KernelBench {
   }
 
   /** Two Gaussian clusters in 8 informative dims, 4 linear mixtures of them, the rest noise. */
-  private static double[][] rows(int n, int d) {
+  static double[][] rows(int n, int d) {
     KeyedStream s = KeyedStream.of(3, "kernel-bench", n);
     int informative = Math.min(8, d);
     double[][] rows = new double[n][d];

@@ -2,6 +2,7 @@ package io.sampleforge.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.neighbors.NeighborSearch;
 import io.sampleforge.tabular.Cleaning;
 import io.sampleforge.tabular.InvalidHandling;
 import io.sampleforge.tabular.OverSamplingMethod;
@@ -20,7 +21,8 @@ import java.util.Map;
 public record SmoteJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
     Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows,
-    String method, Integer mNeighbors, Double shrinkage, String clean) {
+    String method, Integer mNeighbors, Double shrinkage, String clean, String neighborSearch,
+    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove) {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
@@ -50,23 +52,31 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     blockRows = blockRows == null ? 0 : blockRows;
     method = method == null ? "smote" : method;
     mNeighbors = mNeighbors == null ? 10 : mNeighbors;
+    NeighborSearch ns = NeighborSearch.defaults();
+    neighborSearch = neighborSearch == null ? ns.mode().id() : neighborSearch;
+    approxLeafRows = approxLeafRows == null ? ns.leafRows() : approxLeafRows;
+    approxTrees = approxTrees == null ? ns.trees() : approxTrees;
+    approxSpill = approxSpill == null ? ns.spill() : approxSpill;
+    approxAbove = approxAbove == null ? ns.autoThreshold() : approxAbove;
     build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
-        method, mNeighbors, shrinkage, clean);
+        method, mNeighbors, shrinkage, clean,
+        new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove));
   }
 
   /** The stage settings (validated). */
   public SmoteSettings settings() {
     return build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
-        method, mNeighbors, shrinkage, clean);
+        method, mNeighbors, shrinkage, clean,
+        new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove));
   }
 
   private static SmoteSettings build(String label, List<String> features, String featuresVector, int k,
       JsonNode samplingStrategy, long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid,
-      int blockRows, String method, int mNeighbors, Double shrinkage, String clean) {
+      int blockRows, String method, int mNeighbors, Double shrinkage, String clean, NeighborSearch search) {
     return new SmoteSettings(label, featuresVector, features, k, SamplingStrategy.parse(strategyText(samplingStrategy)), seed,
         idColumn, lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
         InvalidHandling.parse(onInvalid), blockRows, OverSamplingMethod.parse(method, mNeighbors, shrinkage),
-        Cleaning.parse(clean));
+        Cleaning.parse(clean), search);
   }
 
   /** The sampling strategy in its textual form (auto, 0.5, a:100,b:200). */
