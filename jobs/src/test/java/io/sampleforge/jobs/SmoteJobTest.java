@@ -88,6 +88,10 @@ class SmoteJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "features=[f0]", "--set", "shrinkage=0.5"));
     assertEquals(2, SampleforgeMain.execute("smote", "--input", table(), "--output", dir.resolve("m3").toString(),
         "--set", "features=[f0]", "--set", "clean=smoteenn"));
+    assertEquals(2, SampleforgeMain.execute("smote", "--input", table(), "--output", dir.resolve("m4").toString(),
+        "--set", "features=[f0]", "--set", "categorical=[f1]", "--set", "method=adasyn"));
+    assertEquals(2, SampleforgeMain.execute("smote", "--input", table(), "--output", dir.resolve("m5").toString(),
+        "--set", "features=[f0]", "--set", "neighbor_search=fast"));
   }
 
   @Test

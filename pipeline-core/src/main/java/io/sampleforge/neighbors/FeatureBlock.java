@@ -6,7 +6,10 @@ import java.util.Arrays;
 /**
  * A block of rows for neighbour search: record keys and row-major float64 features, sorted by key
  * so that a block's layout (and therefore every computation over it) depends only on its rows.
- * Cost: 8·(d+1) bytes per row.
+ * Rows may also carry c categorical codes (64-bit hashes of the values); their exact distance then
+ * adds {@code penalty} per code that differs (SMOTE-NC's nominal term, Chawla et al. 2002), and
+ * the continuous part, which the GEMM screen sees, stays a lower bound of it. Cost: 8·(d+c+1)
+ * bytes per row.
  */
 public final class FeatureBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -14,11 +17,43 @@ public final class FeatureBlock implements Serializable {
   private final long[] keys;
   private final double[] values;
   private final int dim;
+  private final long[] codes;
+  private final int categories;
+  private final double penalty;
 
-  private FeatureBlock(long[] keys, double[] values, int dim) {
+  private FeatureBlock(long[] keys, double[] values, int dim, long[] codes, int categories, double penalty) {
     this.keys = keys;
     this.values = values;
     this.dim = dim;
+    this.codes = codes;
+    this.categories = categories;
+    this.penalty = penalty;
+  }
+
+  /**
+   * Builds a block with categorical codes, sorting rows by key; keys must be distinct.
+   *
+   * @param codes per row, c codes (the same c for every row)
+   * @param penalty squared-distance contribution of each differing code, finite and &gt;= 0
+   */
+  public static FeatureBlock of(long[] keys, double[][] rows, long[][] codes, double penalty) {
+    FeatureBlock plain = of(keys, rows);
+    int c = codes.length == 0 ? 0 : codes[0].length;
+    if (!(penalty >= 0) || Double.isInfinite(penalty)) {
+      throw new IllegalArgumentException("penalty must be finite and >= 0, got " + penalty);
+    }
+    java.util.Map<Long, long[]> byKey = new java.util.HashMap<>();
+    for (int i = 0; i < keys.length; i++) {
+      if (codes[i].length != c) {
+        throw new IllegalArgumentException("row of key " + keys[i] + " has " + codes[i].length + " codes, expected " + c);
+      }
+      byKey.put(keys[i], codes[i]);
+    }
+    long[] sorted = new long[keys.length * c];
+    for (int i = 0; i < plain.keys.length; i++) {
+      System.arraycopy(byKey.get(plain.keys[i]), 0, sorted, i * c, c);
+    }
+    return new FeatureBlock(plain.keys, plain.values, plain.dim, sorted, c, penalty);
   }
 
   /** Builds a block, sorting rows by key; keys must be distinct. */
@@ -46,7 +81,7 @@ public final class FeatureBlock implements Serializable {
       sortedKeys[i] = keys[src];
       System.arraycopy(rows[src], 0, values, i * dim, dim);
     }
-    return new FeatureBlock(sortedKeys, values, dim);
+    return new FeatureBlock(sortedKeys, values, dim, new long[0], 0, 0);
   }
 
   public int size() {
@@ -75,6 +110,18 @@ public final class FeatureBlock implements Serializable {
       double diff = values[a + j] - other.values[b + j];
       s += diff * diff;
     }
+    if (categories > 0 && other.categories == categories) {
+      int differ = 0;
+      for (int j = 0, ca = i * categories, cb = r * categories; j < categories; j++) {
+        differ += codes[ca + j] != other.codes[cb + j] ? 1 : 0;
+      }
+      s += differ * penalty;
+    }
     return s;
+  }
+
+  /** Number of categorical codes per row (0 for purely numeric blocks). */
+  public int categories() {
+    return categories;
   }
 }

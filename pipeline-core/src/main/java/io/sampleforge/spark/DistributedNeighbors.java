@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
+import scala.Tuple3;
 
 /**
  * Exact k-nearest neighbours within each class, distributed over Spark so that a class larger than
@@ -64,6 +65,16 @@ public final class DistributedNeighbors {
    */
   public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
       Map<String, Long> counts, int blockRows, boolean acrossClasses) {
+    return search(spark, rows, neighbors, counts, blockRows, acrossClasses, Map.of());
+  }
+
+  /**
+   * As above; when {@code rows} has a fourth column of categorical codes (array&lt;long&gt;), the
+   * distance adds {@code penalties.get(label)} per differing code (SMOTE-NC).
+   */
+  public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
+      Map<String, Long> counts, int blockRows, boolean acrossClasses, Map<String, Double> penalties) {
+    HashMap<String, Double> penalty = new HashMap<>(penalties);
     int parallelism = spark.sparkContext().defaultParallelism();
     List<String> labels = new ArrayList<>(new TreeSet<>(counts.keySet()));
     HashMap<String, Integer> ks = new HashMap<>();
@@ -105,10 +116,18 @@ public final class DistributedNeighbors {
           for (int i = 0; i < v.length; i++) {
             v[i] = x.get(i);
           }
-          return new Tuple2<>(BlockPair.block(label, b), new Tuple2<>(key, v));
+          long[] codes = null;
+          if (r.size() > 3 && !r.isNullAt(3)) {
+            List<Long> c = r.getList(3);
+            codes = new long[c.size()];
+            for (int i = 0; i < codes.length; i++) {
+              codes[i] = c.get(i);
+            }
+          }
+          return new Tuple2<>(BlockPair.block(label, b), new Tuple3<>(key, v, codes));
         })
         .groupByKey(new HashPartitioner(partitions))
-        .mapValues(DistributedNeighbors::toBlock);
+        .mapToPair(e -> new Tuple2<>(e._1(), toBlock(e._2(), penalty.getOrDefault(e._1().label(), 0.0))));
     JavaPairRDD<BlockPair, FeatureBlock> asQuery = grouped.flatMapToPair(e -> {
       List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
       String q = e._1().label();
@@ -179,15 +198,18 @@ public final class DistributedNeighbors {
     return (int) Math.min(rows, Math.max(bySize, byCores));
   }
 
-  private static FeatureBlock toBlock(Iterable<Tuple2<Long, double[]>> rows) {
-    List<Tuple2<Long, double[]>> list = new ArrayList<>();
+  private static FeatureBlock toBlock(Iterable<Tuple3<Long, double[], long[]>> rows, double penalty) {
+    List<Tuple3<Long, double[], long[]>> list = new ArrayList<>();
     rows.forEach(list::add);
     long[] keys = new long[list.size()];
     double[][] values = new double[list.size()][];
+    long[][] codes = new long[list.size()][];
+    boolean categorical = !list.isEmpty() && list.get(0)._3() != null;
     for (int i = 0; i < keys.length; i++) {
       keys[i] = list.get(i)._1();
       values[i] = list.get(i)._2();
+      codes[i] = list.get(i)._3();
     }
-    return FeatureBlock.of(keys, values);
+    return categorical ? FeatureBlock.of(keys, values, codes, penalty) : FeatureBlock.of(keys, values);
   }
 }

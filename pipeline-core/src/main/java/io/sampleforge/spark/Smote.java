@@ -58,6 +58,7 @@ public final class Smote extends Transformer {
   private final DoubleParam shrinkage;
   private final Param<String> clean;
   private final Param<String> neighborSearch;
+  private final StringArrayParam categoricalCols;
   private final IntParam approxLeafRows;
   private final IntParam approxTrees;
   private final DoubleParam approxSpill;
@@ -92,6 +93,7 @@ public final class Smote extends Transformer {
     shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)", ParamValidators.gtEq(0));
     clean = new Param<>(this, "clean", "cleaning after synthesis: none | enn | tomek",
         ParamValidators.inArray(new String[] {"none", "enn", "tomek"}));
+    categoricalCols = new StringArrayParam(this, "categoricalCols", "categorical columns (SMOTE-NC; method smote)");
     neighborSearch = new Param<>(this, "neighborSearch", "neighbour search: exact | approximate | auto",
         ParamValidators.inArray(new String[] {"exact", "approximate", "auto"}));
     approxLeafRows = new IntParam(this, "approxLeafRows", "approximate search: target rows per tree leaf (>= 256)",
@@ -119,6 +121,7 @@ public final class Smote extends Transformer {
     setDefault(mNeighbors, 10);
     setDefault(shrinkage, 0.0);
     setDefault(clean, "none");
+    setDefault(categoricalCols, new String[0]);
     NeighborSearch ns = NeighborSearch.defaults();
     setDefault(neighborSearch, ns.mode().id());
     setDefault(approxLeafRows, ns.leafRows());
@@ -145,6 +148,7 @@ public final class Smote extends Transformer {
   public DoubleParam shrinkage() { return shrinkage; }
   public Param<String> clean() { return clean; }
   public Param<String> neighborSearch() { return neighborSearch; }
+  public StringArrayParam categoricalCols() { return categoricalCols; }
   public IntParam approxLeafRows() { return approxLeafRows; }
   public IntParam approxTrees() { return approxTrees; }
   public DoubleParam approxSpill() { return approxSpill; }
@@ -168,6 +172,7 @@ public final class Smote extends Transformer {
   public Smote setShrinkage(double v) { set(shrinkage, v); return this; }
   public Smote setClean(String v) { set(clean, v); return this; }
   public Smote setNeighborSearch(String v) { set(neighborSearch, v); return this; }
+  public Smote setCategoricalCols(String... v) { set(categoricalCols, v); return this; }
   public Smote setApproxLeafRows(int v) { set(approxLeafRows, v); return this; }
   public Smote setApproxTrees(int v) { set(approxTrees, v); return this; }
   public Smote setApproxSpill(double v) { set(approxSpill, v); return this; }
@@ -181,7 +186,8 @@ public final class Smote extends Transformer {
         .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows())
         .setMethod(s.method().id()).setClean(s.clean().id())
         .setNeighborSearch(s.search().mode().id()).setApproxLeafRows(s.search().leafRows())
-        .setApproxTrees(s.search().trees()).setApproxSpill(s.search().spill()).setApproxAbove(s.search().autoThreshold());
+        .setApproxTrees(s.search().trees()).setApproxSpill(s.search().spill()).setApproxAbove(s.search().autoThreshold())
+        .setCategoricalCols(s.categoricalCols().toArray(new String[0]));
     if (s.method() instanceof OverSamplingMethod.Borderline b) {
       smote.setMNeighbors(b.mNeighbors());
     } else if (s.method() instanceof OverSamplingMethod.RandomOver r) {
@@ -210,7 +216,8 @@ public final class Smote extends Transformer {
         OverSamplingMethod.parse(getOrDefault(method), (Integer) getOrDefault(mNeighbors), (Double) getOrDefault(shrinkage)),
         Cleaning.parse(getOrDefault(clean)),
         new NeighborSearch(NeighborSearch.Mode.parse(getOrDefault(neighborSearch)), (Integer) getOrDefault(approxLeafRows),
-            (Integer) getOrDefault(approxTrees), (Double) getOrDefault(approxSpill), (Long) getOrDefault(approxAbove)));
+            (Integer) getOrDefault(approxTrees), (Double) getOrDefault(approxSpill), (Long) getOrDefault(approxAbove)),
+        Arrays.asList(getOrDefault(categoricalCols)));
   }
 
   /** Runs SMOTE and returns the output with the per-class report. */

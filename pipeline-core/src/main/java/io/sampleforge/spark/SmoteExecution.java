@@ -100,10 +100,11 @@ final class SmoteExecution {
     if (s.idCol() != null) {
       RecordKeys.requireUniqueIds(keyedSource, s.idCol());
     }
-    Dataset<Row> keyed = RecordKeys.withKeys(keyedSource, s.idCol(), KEY)
+    Dataset<Row> keyedRows = RecordKeys.withKeys(keyedSource, s.idCol(), KEY)
         .withColumn(LABEL, col(q(s.labelCol())).cast("string"))
-        .withColumn(X, featureArray(s))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .withColumn(X, featureArray(s));
+    boolean nominal = !s.categoricalCols().isEmpty();
+    Dataset<Row> keyed = (nominal ? NominalFeatures.withCodes(keyedRows, s) : keyedRows).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> minority = across || cleaning ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
     long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
     int blockRows = s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows((int) dims);
@@ -183,13 +184,20 @@ final class SmoteExecution {
         ks.put(p.label(), p.neighbors());
         sizes.put(p.label(), p.before());
       }
-      Dataset<Row> sameClass = Neighbors.find(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes,
-          blockRows, false, s.search(), s.seed());
+      Dataset<Row> sameClass = nominal
+          // SMOTE-NC: exact search on continuous features plus med² per differing categorical column
+          ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X), col(NominalFeatures.CODES)), ks,
+              sizes, blockRows, false, NominalFeatures.penalties(minority))
+          : Neighbors.find(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, blockRows, false, s.search(),
+              s.seed());
       parents = parents.join(sameClass, toSeq(KEY), "left")
           .withColumn(INTERP_KEYS, col(DistributedNeighbors.NEIGHBOR_KEYS))
           .withColumn(INTERP_LABELS, lit(null).cast("array<string>"))
           .withColumn(K_EFF, when(col("__sf_k").equalTo(0), 0)
               .otherwise(least(col("__sf_k"), coalesce(size(col(INTERP_KEYS)), lit(0)))));
+      if (nominal) {
+        parents = NominalFeatures.withModes(parents, minority, KEY, INTERP_KEYS, s.categoricalCols().size());
+      }
     } else if (borderline2) {
       parents = parents
           .withColumn(INTERP_KEYS, expr("slice(" + CROSS_KEYS + ", 1, " + s.k() + ")"))
@@ -251,6 +259,8 @@ final class SmoteExecution {
             ? a.plus(col(GAP).multiply(element_at(col(NBR_X), i).minus(a)))
             : a.plus(element_at(col(NOISE), i));
         featureValues[i - 1] = c.cast("double");
+      } else if (s.categoricalCols().contains(name)) {
+        c = NominalFeatures.chosen(s.categoricalCols().indexOf(name), seed, KEY, CHILD, name);
       } else if (name.equals(s.labelCol()) || s.passthrough() == Passthrough.PARENT) {
         c = col(q(name));
       } else {
@@ -345,19 +355,7 @@ final class SmoteExecution {
       return expr("transform(" + X + ", a -> 0d)");
     }
     HashMap<String, double[]> scales = new HashMap<>();
-    Map<String, ExactMoments> moments = minority.select(col(LABEL), col(X)).javaRDD()
-        .mapToPair(r -> {
-          List<Double> x = r.getList(1);
-          double[] v = new double[x.size()];
-          for (int j = 0; j < v.length; j++) {
-            v[j] = x.get(j);
-          }
-          return new scala.Tuple2<>(r.getString(0), new ExactMoments().add(v));
-        })
-        .reduceByKey(ExactMoments::merge)
-        .collectAsMap();
-    moments.forEach((label, m) -> {
-      double[] sd = m.populationStd();
+    ClassMoments.std(minority).forEach((label, sd) -> {
       double h = OverSamplingMethod.RandomOver.bandwidth(sd.length, totalRows);
       double[] scale = new double[sd.length];
       for (int j = 0; j < sd.length; j++) {

@@ -37,6 +37,12 @@ final class SmoteSchema {
         }
       }
     }
+    for (String c : s.categoricalCols()) {
+      DataType t = field(schema, c, "categorical column").dataType();
+      if (!(t instanceof org.apache.spark.sql.types.AtomicType)) {
+        throw InputDataException.of(c, "(a categorical column) must be a string, numeric or boolean column", "type " + t.simpleString());
+      }
+    }
     if (s.idCol() != null) {
       field(schema, s.idCol(), "id column");
     }

@@ -26,11 +26,14 @@ import java.util.Set;
  * @param method the over-sampling method (null: plain SMOTE)
  * @param clean cleaning applied after synthesis (null: none)
  * @param search exact or approximate neighbour search (null: {@link NeighborSearch#defaults()})
+ * @param categoricalCols categorical columns for SMOTE-NC (empty: none); method smote with numeric
+ *     feature columns only
  */
 public record SmoteSettings(String labelCol, String featuresCol, List<String> featureCols, int k,
     SamplingStrategy strategy, long seed, String idCol, String isSyntheticCol, String parentIdCol,
     String neighborIdCol, Passthrough passthrough, InvalidHandling handleInvalid, int blockRows,
-    OverSamplingMethod method, Cleaning clean, NeighborSearch search) implements Serializable {
+    OverSamplingMethod method, Cleaning clean, NeighborSearch search, List<String> categoricalCols)
+    implements Serializable {
 
   public SmoteSettings {
     requireName("labelCol", labelCol);
@@ -81,6 +84,29 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     }
     if (search == null) {
       search = NeighborSearch.defaults();
+    }
+    categoricalCols = categoricalCols == null ? List.of() : List.copyOf(categoricalCols);
+    if (!categoricalCols.isEmpty()) {
+      if (vector) {
+        throw ConfigException.of("categorical", "needs numeric feature columns (features), not a Vector column",
+            "featuresCol=" + featuresCol);
+      }
+      if (!(method instanceof OverSamplingMethod.Smote)) {
+        throw ConfigException.of("categorical", "is supported with method smote (SMOTE-NC) only", "method " + method.id());
+      }
+      if (clean != Cleaning.NONE) {
+        throw ConfigException.of("categorical", "cannot be combined with cleaning yet (clean must be none)", "clean " + clean.id());
+      }
+      Set<String> seenCat = new HashSet<>();
+      for (String c : categoricalCols) {
+        requireName("categorical", c);
+        if (!seenCat.add(c)) {
+          throw ConfigException.of("categorical", "must not repeat a column", "'" + c + "'");
+        }
+        if (c.equals(labelCol) || featureCols.contains(c)) {
+          throw ConfigException.of("categorical", "must not contain the label or a numeric feature column", "'" + c + "'");
+        }
+      }
     }
     if (blockRows != 0 && blockRows < 64) {
       throw ConfigException.of("blockRows", "must be 0 (automatic) or at least 64", blockRows);

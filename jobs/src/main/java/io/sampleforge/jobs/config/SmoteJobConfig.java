@@ -22,7 +22,7 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
     Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows,
     String method, Integer mNeighbors, Double shrinkage, String clean, String neighborSearch,
-    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove) {
+    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove, List<String> categorical) {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
@@ -58,25 +58,29 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     approxTrees = approxTrees == null ? ns.trees() : approxTrees;
     approxSpill = approxSpill == null ? ns.spill() : approxSpill;
     approxAbove = approxAbove == null ? ns.autoThreshold() : approxAbove;
+    categorical = categorical == null ? List.of() : List.copyOf(categorical);
     build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
         method, mNeighbors, shrinkage, clean,
-        new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove));
+        new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove),
+        categorical);
   }
 
   /** The stage settings (validated). */
   public SmoteSettings settings() {
     return build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
         method, mNeighbors, shrinkage, clean,
-        new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove));
+        new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove),
+        categorical);
   }
 
   private static SmoteSettings build(String label, List<String> features, String featuresVector, int k,
       JsonNode samplingStrategy, long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid,
-      int blockRows, String method, int mNeighbors, Double shrinkage, String clean, NeighborSearch search) {
+      int blockRows, String method, int mNeighbors, Double shrinkage, String clean, NeighborSearch search,
+      List<String> categorical) {
     return new SmoteSettings(label, featuresVector, features, k, SamplingStrategy.parse(strategyText(samplingStrategy)), seed,
         idColumn, lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
         InvalidHandling.parse(onInvalid), blockRows, OverSamplingMethod.parse(method, mNeighbors, shrinkage),
-        Cleaning.parse(clean), search);
+        Cleaning.parse(clean), search, categorical);
   }
 
   /** The sampling strategy in its textual form (auto, 0.5, a:100,b:200). */

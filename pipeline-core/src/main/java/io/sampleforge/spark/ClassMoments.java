@@ -1,0 +1,37 @@
+package io.sampleforge.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.sampleforge.tabular.ExactMoments;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Per-class population standard deviation of every feature, accumulated exactly
+ * ({@link ExactMoments}) so the result does not depend on partitioning. Cost: one pass over the
+ * rows and a reduce of one small accumulator per class and partition.
+ */
+final class ClassMoments {
+  private ClassMoments() {}
+
+  /** label -> population std of each feature of {@code rows} (columns {@link SmoteExecution#LABEL}, {@link SmoteExecution#X}). */
+  static Map<String, double[]> std(Dataset<Row> rows) {
+    Map<String, ExactMoments> moments = rows.select(col(SmoteExecution.LABEL), col(SmoteExecution.X)).javaRDD()
+        .mapToPair(r -> {
+          List<Double> x = r.getList(1);
+          double[] v = new double[x.size()];
+          for (int j = 0; j < v.length; j++) {
+            v[j] = x.get(j);
+          }
+          return new scala.Tuple2<>(r.getString(0), new ExactMoments().add(v));
+        })
+        .reduceByKey(ExactMoments::merge)
+        .collectAsMap();
+    Map<String, double[]> out = new HashMap<>();
+    moments.forEach((label, m) -> out.put(label, m.populationStd()));
+    return out;
+  }
+}
