@@ -20,14 +20,39 @@ public final class FeatureBlock implements Serializable {
   private final long[] codes;
   private final int categories;
   private final double penalty;
+  private final int[] groupEnds;
 
-  private FeatureBlock(long[] keys, double[] values, int dim, long[] codes, int categories, double penalty) {
+  private FeatureBlock(long[] keys, double[] values, int dim, long[] codes, int categories, double penalty, int[] groupEnds) {
     this.keys = keys;
     this.values = values;
     this.dim = dim;
     this.codes = codes;
     this.categories = categories;
     this.penalty = penalty;
+    this.groupEnds = groupEnds;
+  }
+
+  /**
+   * A block whose distance is Σ over feature groups of (L1 distance within the group)², the value
+   * difference metric of SMOTEN (Stanfill and Waltz 1986; imbalanced-learn's k=1, r=2) when each
+   * group holds one categorical feature's class-probability vector. Since (Σ|δ|)² ≥ Σδ², the
+   * Euclidean screen of the GEMM stays a lower bound.
+   *
+   * @param groupEnds exclusive end column of each group, increasing, the last equal to the row width
+   */
+  public static FeatureBlock grouped(long[] keys, double[][] rows, int[] groupEnds) {
+    FeatureBlock plain = of(keys, rows);
+    int last = 0;
+    for (int end : groupEnds) {
+      if (end <= last) {
+        throw new IllegalArgumentException("group ends must increase: " + java.util.Arrays.toString(groupEnds));
+      }
+      last = end;
+    }
+    if (plain.size() > 0 && last != plain.dim) {
+      throw new IllegalArgumentException("groups end at " + last + " but rows have " + plain.dim + " columns");
+    }
+    return new FeatureBlock(plain.keys, plain.values, plain.dim, new long[0], 0, 0, groupEnds.clone());
   }
 
   /**
@@ -53,7 +78,7 @@ public final class FeatureBlock implements Serializable {
     for (int i = 0; i < plain.keys.length; i++) {
       System.arraycopy(byKey.get(plain.keys[i]), 0, sorted, i * c, c);
     }
-    return new FeatureBlock(plain.keys, plain.values, plain.dim, sorted, c, penalty);
+    return new FeatureBlock(plain.keys, plain.values, plain.dim, sorted, c, penalty, null);
   }
 
   /** Builds a block, sorting rows by key; keys must be distinct. */
@@ -81,7 +106,7 @@ public final class FeatureBlock implements Serializable {
       sortedKeys[i] = keys[src];
       System.arraycopy(rows[src], 0, values, i * dim, dim);
     }
-    return new FeatureBlock(sortedKeys, values, dim, new long[0], 0, 0);
+    return new FeatureBlock(sortedKeys, values, dim, new long[0], 0, 0, null);
   }
 
   public int size() {
@@ -103,9 +128,20 @@ public final class FeatureBlock implements Serializable {
 
   /** Exact squared Euclidean distance in float64 between row i of this block and row r of another. */
   public double squaredDistance(int i, FeatureBlock other, int r) {
-    double s = 0;
     int a = i * dim;
     int b = r * dim;
+    if (groupEnds != null) {
+      double total = 0;
+      for (int g = 0, start = 0; g < groupEnds.length; start = groupEnds[g++]) {
+        double l1 = 0;
+        for (int j = start; j < groupEnds[g]; j++) {
+          l1 += Math.abs(values[a + j] - other.values[b + j]);
+        }
+        total += l1 * l1;
+      }
+      return total;
+    }
+    double s = 0;
     for (int j = 0; j < dim; j++) {
       double diff = values[a + j] - other.values[b + j];
       s += diff * diff;

@@ -74,6 +74,15 @@ public final class DistributedNeighbors {
    */
   public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
       Map<String, Long> counts, int blockRows, boolean acrossClasses, Map<String, Double> penalties) {
+    return search(spark, rows, neighbors, counts, blockRows, acrossClasses, penalties, null);
+  }
+
+  /**
+   * As above; with {@code groupEnds} the distance is the grouped L1² of
+   * {@link FeatureBlock#grouped} (SMOTEN's value difference metric on class-probability vectors).
+   */
+  public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
+      Map<String, Long> counts, int blockRows, boolean acrossClasses, Map<String, Double> penalties, int[] groupEnds) {
     HashMap<String, Double> penalty = new HashMap<>(penalties);
     int parallelism = spark.sparkContext().defaultParallelism();
     List<String> labels = new ArrayList<>(new TreeSet<>(counts.keySet()));
@@ -127,7 +136,7 @@ public final class DistributedNeighbors {
           return new Tuple2<>(BlockPair.block(label, b), new Tuple3<>(key, v, codes));
         })
         .groupByKey(new HashPartitioner(partitions))
-        .mapToPair(e -> new Tuple2<>(e._1(), toBlock(e._2(), penalty.getOrDefault(e._1().label(), 0.0))));
+        .mapToPair(e -> new Tuple2<>(e._1(), toBlock(e._2(), penalty.getOrDefault(e._1().label(), 0.0), groupEnds)));
     JavaPairRDD<BlockPair, FeatureBlock> asQuery = grouped.flatMapToPair(e -> {
       List<Tuple2<BlockPair, FeatureBlock>> out = new ArrayList<>();
       String q = e._1().label();
@@ -198,7 +207,7 @@ public final class DistributedNeighbors {
     return (int) Math.min(rows, Math.max(bySize, byCores));
   }
 
-  private static FeatureBlock toBlock(Iterable<Tuple3<Long, double[], long[]>> rows, double penalty) {
+  private static FeatureBlock toBlock(Iterable<Tuple3<Long, double[], long[]>> rows, double penalty, int[] groupEnds) {
     List<Tuple3<Long, double[], long[]>> list = new ArrayList<>();
     rows.forEach(list::add);
     long[] keys = new long[list.size()];
@@ -209,6 +218,9 @@ public final class DistributedNeighbors {
       keys[i] = list.get(i)._1();
       values[i] = list.get(i)._2();
       codes[i] = list.get(i)._3();
+    }
+    if (groupEnds != null) {
+      return FeatureBlock.grouped(keys, values, groupEnds);
     }
     return categorical ? FeatureBlock.of(keys, values, codes, penalty) : FeatureBlock.of(keys, values);
   }

@@ -44,7 +44,8 @@ import org.apache.spark.sql.types.DataTypes;
 final class NominalFeatures {
   static final String CODES = "__sf_codes";
   static final String VALUES = "__sf_values";
-  private static final String NULL = "\u0000null";
+  /** Stands for null in value arrays; sorts after every ordinary string (so null is the last value, as in numpy). */
+  private static final String NULL = "\uffffnull";
   private static final String TIED = "__sf_tied_";
 
   private NominalFeatures() {}
@@ -102,6 +103,67 @@ final class NominalFeatures {
     Column fromModes = element_at(tied, pick.apply(col(key), col(child), lit(j), size(tied)).plus(1));
     Column value = when(tied.isNotNull().and(size(tied).gt(0)), fromModes).otherwise(col(q(parentValue)).cast("string"));
     return when(value.equalTo(lit(NULL)), lit(null).cast("string")).otherwise(value);
+  }
+
+  /** The smallest of the tied modes of categorical column {@code j} (SMOTEN's deterministic rule), else the parent's value. */
+  static Column smallest(int j, String parentValue) {
+    Column tied = col(TIED + j);
+    Column value = when(tied.isNotNull().and(size(tied).gt(0)), element_at(tied, 1)).otherwise(col(q(parentValue)).cast("string"));
+    return when(value.equalTo(lit(NULL)), lit(null).cast("string")).otherwise(value);
+  }
+
+  /**
+   * SMOTEN's value difference metric embedding: for every categorical column, each value becomes
+   * its vector of class frequencies P(class | value) over {@code rows} (all classes, labels in
+   * sorted order); the row's features are the concatenation, one group of C columns per
+   * categorical column ({@link io.sampleforge.neighbors.FeatureBlock#grouped}). One aggregation
+   * over (column, value, class); the table of values is collected to the driver.
+   *
+   * @param rows with {@link #VALUES} and {@link SmoteExecution#LABEL}
+   * @return a column of double arrays of width columns·C
+   */
+  static Column vdmEmbedding(Dataset<Row> rows, List<String> labels, int columns) {
+    int classes = labels.size();
+    Map<String, Integer> classIndex = new HashMap<>();
+    for (int i = 0; i < classes; i++) {
+      classIndex.put(labels.get(i), i);
+    }
+    HashMap<String, double[]> table = new HashMap<>(); // "pos\u0000value" -> counts per class
+    for (Row r : rows.select(col(SmoteExecution.LABEL), posexplode(col(VALUES)))
+        .groupBy(col("pos"), col("col"), col(SmoteExecution.LABEL)).count().collectAsList()) {
+      double[] c = table.computeIfAbsent(r.getInt(0) + "\u0000" + r.getString(1), x -> new double[classes]);
+      c[classIndex.get(r.getString(2))] += r.getLong(3);
+    }
+    table.values().forEach(c -> {
+      double total = 0;
+      for (double v : c) {
+        total += v;
+      }
+      for (int i = 0; i < c.length; i++) {
+        c[i] = total == 0 ? 0 : c[i] / total;
+      }
+    });
+    UserDefinedFunction embed = udf((org.apache.spark.sql.api.java.UDF1<scala.collection.Seq<String>, double[]>) values -> {
+      List<String> v = scala.jdk.javaapi.CollectionConverters.asJava(values);
+      double[] out = new double[columns * classes];
+      for (int j = 0; j < columns; j++) {
+        double[] p = table.get(j + "\u0000" + v.get(j));
+        if (p != null) {
+          System.arraycopy(p, 0, out, j * classes, classes);
+        }
+      }
+      return out;
+    }, DataTypes.createArrayType(DataTypes.DoubleType, false));
+    return embed.apply(col(VALUES));
+  }
+
+  /** Exclusive group ends of {@link #vdmEmbedding}: C, 2C, ..., columns·C. */
+  static int[] vdmGroups(int columns, int classes) {
+    int[] ends = new int[columns];
+    for (int j = 0; j < columns; j++) {
+      ends[j] = (j + 1) * classes;
+    }
+    return ends;
   }
 
   /** Scala Seq of column names for joins. */

@@ -86,8 +86,8 @@ public final class Smote extends Transformer {
     handleInvalid = new Param<>(this, "handleInvalid", "rows with null label or null/NaN/infinite features: error | drop",
         ParamValidators.inArray(new String[] {"error", "drop"}));
     blockRows = new IntParam(this, "blockRows", "most rows per block of the distributed neighbour search (0: automatic, else >= 64)", ParamValidators.gtEq(0));
-    method = new Param<>(this, "method", "over-sampling method: smote | borderline-1 | borderline-2 | adasyn | random",
-        ParamValidators.inArray(new String[] {"smote", "borderline-1", "borderline-2", "adasyn", "random"}));
+    method = new Param<>(this, "method", "over-sampling method: smote | borderline-1 | borderline-2 | adasyn | random | smoten",
+        ParamValidators.inArray(new String[] {"smote", "borderline-1", "borderline-2", "adasyn", "random", "smoten"}));
     mNeighbors = new IntParam(this, "mNeighbors", "borderline: neighbours among all classes deciding danger rows (>= 1)",
         ParamValidators.gtEq(1));
     shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)", ParamValidators.gtEq(0));

@@ -4,6 +4,7 @@ import static io.sampleforge.spark.InvalidRows.q;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.col;
@@ -72,6 +73,7 @@ final class SmoteExecution {
   static final String K_EFF = "__sf_k_eff";
   static final String NBR_RANK = "__sf_nbr_rank";
   static final String NOISE = "__sf_noise";
+  static final String SELF_AND_NEIGHBORS = "__sf_self_and_nbrs";
   /** Target synthetic rows per partition of the generation stage (explicit, so AQE cannot fold it into one task). */
   static final long CHILDREN_PER_PARTITION = 250_000L;
   /** Neighbour rows are broadcast to the generation join below this estimated size. */
@@ -86,7 +88,8 @@ final class SmoteExecution {
     InvalidRows.Outcome checked = InvalidRows.apply(input, s);
     Dataset<Row> df = checked.valid();
     Map<String, Long> counts = checked.counts();
-    List<ClassPlan> plans = SmotePlanner.plan(counts, s.strategy(), s.k(), method.interpolates());
+    boolean smoten = method instanceof OverSamplingMethod.Smoten;
+    List<ClassPlan> plans = SmotePlanner.plan(counts, s.strategy(), s.k(), method.interpolates() || smoten);
 
     boolean cleaning = s.clean() != Cleaning.NONE;
     boolean nothingRaised = plans.stream().noneMatch(p -> p.synthetic() > 0);
@@ -104,7 +107,16 @@ final class SmoteExecution {
         .withColumn(LABEL, col(q(s.labelCol())).cast("string"))
         .withColumn(X, featureArray(s));
     boolean nominal = !s.categoricalCols().isEmpty();
-    Dataset<Row> keyed = (nominal ? NominalFeatures.withCodes(keyedRows, s) : keyedRows).persist(StorageLevel.MEMORY_AND_DISK());
+    if (nominal) {
+      keyedRows = NominalFeatures.withCodes(keyedRows, s);
+    }
+    if (smoten) {
+      // value difference metric: class frequencies per value over every valid row of the table
+      Dataset<Row> allValues = NominalFeatures.withCodes(df.withColumn(LABEL, col(q(s.labelCol())).cast("string")), s);
+      keyedRows = keyedRows.withColumn(X, NominalFeatures.vdmEmbedding(allValues, new ArrayList<>(new java.util.TreeSet<>(counts.keySet())),
+          s.categoricalCols().size()));
+    }
+    Dataset<Row> keyed = keyedRows.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> minority = across || cleaning ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
     long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
     int blockRows = s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows((int) dims);
@@ -177,14 +189,18 @@ final class SmoteExecution {
         .filter(col(CHILDREN).gt(0));
 
     boolean borderline2 = method instanceof OverSamplingMethod.Borderline b && b.kind() == 2;
-    if (method.interpolates() && !borderline2) {
+    if ((method.interpolates() || smoten) && !borderline2) {
       Map<String, Integer> ks = new HashMap<>();
       Map<String, Long> sizes = new HashMap<>();
       for (ClassPlan p : raised) {
         ks.put(p.label(), p.neighbors());
         sizes.put(p.label(), p.before());
       }
-      Dataset<Row> sameClass = nominal
+      Dataset<Row> sameClass = smoten
+          // SMOTEN: exact search under the value difference metric (grouped L1² of class frequencies)
+          ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, blockRows, false,
+              Map.of(), NominalFeatures.vdmGroups(s.categoricalCols().size(), counts.size()))
+          : nominal
           // SMOTE-NC: exact search on continuous features plus med² per differing categorical column
           ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X), col(NominalFeatures.CODES)), ks,
               sizes, blockRows, false, NominalFeatures.penalties(minority))
@@ -195,7 +211,12 @@ final class SmoteExecution {
           .withColumn(INTERP_LABELS, lit(null).cast("array<string>"))
           .withColumn(K_EFF, when(col("__sf_k").equalTo(0), 0)
               .otherwise(least(col("__sf_k"), coalesce(size(col(INTERP_KEYS)), lit(0)))));
-      if (nominal) {
+      if (smoten) {
+        // SMOTEN votes over the parent itself and its k neighbours
+        parents = NominalFeatures.withModes(parents.withColumn(SELF_AND_NEIGHBORS,
+                concat(array(col(KEY)), coalesce(col(INTERP_KEYS), array().cast("array<bigint>")))),
+            minority, KEY, SELF_AND_NEIGHBORS, s.categoricalCols().size());
+      } else if (nominal) {
         parents = NominalFeatures.withModes(parents, minority, KEY, INTERP_KEYS, s.categoricalCols().size());
       }
     } else if (borderline2) {
@@ -230,6 +251,8 @@ final class SmoteExecution {
       long lookupRows = borderline2 ? totalRows : raised.stream().mapToLong(ClassPlan::before).sum();
       boolean small = lookupRows * (dims * 8 + 48) < BROADCAST_BYTES;
       joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY));
+    } else if (smoten) {
+      joined = children;
     } else {
       joined = children.withColumn(NOISE, smoothedBootstrapNoise(minority, s, totalRows, seed));
     }
@@ -260,7 +283,8 @@ final class SmoteExecution {
             : a.plus(element_at(col(NOISE), i));
         featureValues[i - 1] = c.cast("double");
       } else if (s.categoricalCols().contains(name)) {
-        c = NominalFeatures.chosen(s.categoricalCols().indexOf(name), seed, KEY, CHILD, name);
+        int j = s.categoricalCols().indexOf(name);
+        c = smoten ? NominalFeatures.smallest(j, name) : NominalFeatures.chosen(j, seed, KEY, CHILD, name);
       } else if (name.equals(s.labelCol()) || s.passthrough() == Passthrough.PARENT) {
         c = col(q(name));
       } else {

@@ -83,6 +83,24 @@ public sealed interface OverSamplingMethod extends Serializable {
     }
   }
 
+  /**
+   * SMOTEN (imbalanced-learn's SMOTE for nominal features): all features categorical; neighbours by
+   * the value difference metric (k=1, r=2) with class probabilities over the whole table; each
+   * synthetic row takes, per feature, the most frequent value among its parent and the parent's k
+   * nearest rows (ties: the smallest value in sorted order), so a parent's children are identical.
+   */
+  record Smoten() implements OverSamplingMethod {
+    @Override
+    public String id() {
+      return "smoten";
+    }
+
+    @Override
+    public boolean interpolates() {
+      return false;
+    }
+  }
+
   /** ADASYN; the neighbour count is the run's k (imbalanced-learn's single {@code n_neighbors}). */
   record Adasyn() implements OverSamplingMethod {
     @Override
@@ -140,8 +158,9 @@ public sealed interface OverSamplingMethod extends Serializable {
       case "borderline-1", "borderline1" -> new Borderline(1, mNeighbors);
       case "borderline-2", "borderline2" -> new Borderline(2, mNeighbors);
       case "adasyn" -> new Adasyn();
+      case "smoten", "n" -> new Smoten();
       case "random" -> new RandomOver(shrinkage == null ? 0 : shrinkage);
-      default -> throw ConfigException.of("method", "must be one of smote, borderline-1, borderline-2, adasyn, random",
+      default -> throw ConfigException.of("method", "must be one of smote, borderline-1, borderline-2, adasyn, random, smoten",
           "'" + name + "'");
     };
   }

@@ -39,7 +39,12 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     requireName("labelCol", labelCol);
     featureCols = featureCols == null ? List.of() : List.copyOf(featureCols);
     boolean vector = featuresCol != null && !featuresCol.isEmpty();
-    if (vector == !featureCols.isEmpty()) {
+    boolean nominalOnly = method instanceof OverSamplingMethod.Smoten;
+    if (nominalOnly && (vector || !featureCols.isEmpty())) {
+      throw ConfigException.of("features", "must be empty for method smoten (all features are the categorical columns)",
+          vector ? featuresCol : featureCols);
+    }
+    if (!nominalOnly && vector == !featureCols.isEmpty()) {
       throw ConfigException.of("featureCols/featuresCol",
           "exactly one must be set: a list of numeric columns or one Vector column",
           "featureCols=" + featureCols + ", featuresCol=" + featuresCol);
@@ -86,13 +91,16 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
       search = NeighborSearch.defaults();
     }
     categoricalCols = categoricalCols == null ? List.of() : List.copyOf(categoricalCols);
+    if (nominalOnly && categoricalCols.isEmpty()) {
+      throw ConfigException.of("categorical", "must list the categorical columns for method smoten", "[]");
+    }
     if (!categoricalCols.isEmpty()) {
       if (vector) {
         throw ConfigException.of("categorical", "needs numeric feature columns (features), not a Vector column",
             "featuresCol=" + featuresCol);
       }
-      if (!(method instanceof OverSamplingMethod.Smote)) {
-        throw ConfigException.of("categorical", "is supported with method smote (SMOTE-NC) only", "method " + method.id());
+      if (!(method instanceof OverSamplingMethod.Smote) && !nominalOnly) {
+        throw ConfigException.of("categorical", "is supported with methods smote (SMOTE-NC) and smoten only", "method " + method.id());
       }
       if (clean != Cleaning.NONE) {
         throw ConfigException.of("categorical", "cannot be combined with cleaning yet (clean must be none)", "clean " + clean.id());
