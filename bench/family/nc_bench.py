@@ -79,20 +79,20 @@ def main():
         man = json.load(open(os.path.join(out, "_manifest.json")))
         rows = f"{sum(c['after'] for c in man['counts']):,}"
     t = time.perf_counter()
-    try:
-        q = subprocess.run(["/usr/bin/time", "-v", "/usr/bin/python3", "-c", IMB, path], capture_output=True, text=True,
-                           timeout=a.imblearn_timeout)
+    if True:
+        # `timeout` inside /usr/bin/time, so the Python child itself is killed (not only its parent)
+        q = subprocess.run(["/usr/bin/time", "-v", "timeout", str(int(a.imblearn_timeout)), "/usr/bin/python3", "-c", IMB,
+                            path], capture_output=True, text=True)
         first = (q.stdout.strip().splitlines() or [""])[-1]
         if first.startswith("OK"):
             imb = f"{float(first.split()[1]):.1f} s fit_resample, {rss_gb(q.stderr):.2f} GB, {int(first.split()[2]):,} rows"
         elif first.startswith("MemoryError"):
             imb = f"MemoryError after {float(first.split()[1]):.1f} s (peak {rss_gb(q.stderr):.2f} GB)"
+        elif q.returncode == 124:
+            imb = f"> {a.imblearn_timeout:.0f} s (killed by the harness; peak {rss_gb(q.stderr):.2f} GB so far)"
         else:
-            tail = (q.stderr.strip().splitlines() or ["?"])
             killed = "Killed" in q.stderr or q.returncode in (-9, 137)
             imb = f"died (rc {q.returncode}{', killed: out of memory' if killed else ''}; peak {rss_gb(q.stderr):.2f} GB)"
-    except subprocess.TimeoutExpired:
-        imb = f"> {a.imblearn_timeout:.0f} s (killed by the harness)"
     print(f"SMOTE-NC benchmark {time.strftime('%Y-%m-%d %H:%M:%S')} | nproc {os.cpu_count()} | command: {' '.join(sys.argv)}\n")
     print("| N | 5 numeric + 5 categorical (10 .. 100,000 values) | Sampleforge (wall incl. JVM start, peak RSS) | output rows | imbalanced-learn SMOTENC |")
     print("|---:|---|---|---:|---|")
