@@ -3,7 +3,10 @@
 # on one libtorch thread, as a Spark task runs it. Prints a Markdown table.
 #
 #   bench/knn/bench.sh [n=50000] [d=16] [k=5] [repeats=3]
+#
+# (bench/knn/recall.sh runs the approximate-search recall harness through this script.)
 set -euo pipefail
+MAIN="${SF_BENCH_MAIN:-io.sampleforge.neighbors.KernelBench}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$ROOT"
 if [[ ! -f jobs/target/classpath.txt || ! -d pipeline-core/target/test-classes ]]; then
@@ -12,4 +15,4 @@ fi
 CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
 exec java -Dai.djl.offline=true -DdisableProgressBar=true -Dai.djl.pytorch.num_threads=1 \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-  -cp "$CP" io.sampleforge.neighbors.KernelBench "${1:-50000}" "${2:-16}" "${3:-5}" "${4:-3}"
+  -cp "$CP" "$MAIN" "${1:-50000}" "${2:-16}" "${3:-5}" "${4:-3}"

@@ -13,13 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 import scala.Tuple4;
 
@@ -78,7 +75,7 @@ public final class ApproximateNeighbors {
     }).collect();
     Map<String, List<double[]>> samples = new HashMap<>();
     for (Row r : sampled) {
-      samples.computeIfAbsent(acrossClasses ? ALL : r.getString(0), x -> new ArrayList<>()).add(vector(r.getList(2)));
+      samples.computeIfAbsent(acrossClasses ? ALL : r.getString(0), x -> new ArrayList<>()).add(NeighborRows.doubles(r.getList(2)));
     }
     HashMap<String, RandomProjectionTree[]> forest = new HashMap<>();
     for (String g : groupSize.keySet()) {
@@ -98,7 +95,7 @@ public final class ApproximateNeighbors {
     }
     int parallelism = spark.sparkContext().defaultParallelism();
     int partitions = (int) Math.max(1, Math.min(leafGroups, 4L * parallelism));
-    JavaRDD<Row> lists = rows.javaRDD()
+    JavaPairRDD<Long, NeighborList> lists = rows.javaRDD()
         .flatMapToPair(r -> {
           String label = r.getString(0);
           String g = acrossClasses ? ALL : label;
@@ -107,7 +104,7 @@ public final class ApproximateNeighbors {
           if (trees == null) {
             return out.iterator();
           }
-          double[] x = vector(r.getList(2));
+          double[] x = NeighborRows.doubles(r.getList(2));
           long key = r.getLong(1);
           boolean query = ks.containsKey(label);
           for (int t = 0; t < trees.length; t++) {
@@ -143,49 +140,19 @@ public final class ApproximateNeighbors {
           }
           return out.iterator();
         })
-        .reduceByKey(NeighborList::merge, partitions)
-        .map(e -> {
-          NeighborList l = e._2();
-          Long[] keys = new Long[l.size()];
-          Double[] dist = new Double[l.size()];
-          String[] nbrLabels = new String[l.size()];
-          for (int i = 0; i < l.size(); i++) {
-            keys[i] = l.key(i);
-            dist[i] = l.distance(i);
-            nbrLabels[i] = labels.get(l.tag(i));
-          }
-          return acrossClasses ? RowFactory.create(e._1(), keys, dist, nbrLabels) : RowFactory.create(e._1(), keys, dist);
-        });
-    StructType schema = new StructType()
-        .add(DistributedNeighbors.KEY, DataTypes.LongType, false)
-        .add(DistributedNeighbors.NEIGHBOR_KEYS, DataTypes.createArrayType(DataTypes.LongType, false), false)
-        .add(DistributedNeighbors.NEIGHBOR_DISTANCES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-    if (acrossClasses) {
-      schema = schema.add(DistributedNeighbors.NEIGHBOR_LABELS, DataTypes.createArrayType(DataTypes.StringType, false), false);
-    }
-    return spark.createDataFrame(lists, schema);
+        .reduceByKey(NeighborList::merge, partitions);
+    return NeighborRows.frame(spark, lists, labels, acrossClasses);
   }
 
   private static FeatureBlock block(List<Tuple4<Boolean, String, Long, double[]>> rows) {
-    // the same key can reach a leaf twice only through distinct spill paths of one tree; keep one
-    TreeMap<Long, double[]> unique = new TreeMap<>();
-    rows.forEach(v -> unique.putIfAbsent(v._3(), v._4()));
-    long[] keys = new long[unique.size()];
-    double[][] x = new double[unique.size()][];
-    int i = 0;
-    for (Map.Entry<Long, double[]> e : unique.entrySet()) {
-      keys[i] = e.getKey();
-      x[i++] = e.getValue();
+    // a row reaches a given leaf of a tree at most once (tree paths are disjoint), so keys are distinct
+    long[] keys = new long[rows.size()];
+    double[][] x = new double[rows.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = rows.get(i)._3();
+      x[i] = rows.get(i)._4();
     }
     return FeatureBlock.of(keys, x);
-  }
-
-  private static double[] vector(List<Double> x) {
-    double[] v = new double[x.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = x.get(i);
-    }
-    return v;
   }
 
   private static double unit(long bits) {

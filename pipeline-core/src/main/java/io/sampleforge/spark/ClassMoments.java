@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sampleforge.tabular.ExactMoments;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,12 +20,7 @@ final class ClassMoments {
   static Map<String, double[]> std(Dataset<Row> rows) {
     Map<String, ExactMoments> moments = rows.select(col(SmoteExecution.LABEL), col(SmoteExecution.X)).javaRDD()
         .mapToPair(r -> {
-          List<Double> x = r.getList(1);
-          double[] v = new double[x.size()];
-          for (int j = 0; j < v.length; j++) {
-            v[j] = x.get(j);
-          }
-          return new scala.Tuple2<>(r.getString(0), new ExactMoments().add(v));
+          return new scala.Tuple2<>(r.getString(0), new ExactMoments().add(NeighborRows.doubles(r.getList(1))));
         })
         .reduceByKey(ExactMoments::merge)
         .collectAsMap();

@@ -66,7 +66,7 @@ final class CleaningStage {
       perClass.put(r.getString(0), r.getLong(1));
     }
     Dataset<Row> kept = cached.join(removed.select(col(DistributedNeighbors.KEY).as(ROW_KEY)),
-        scala.jdk.javaapi.CollectionConverters.asScala(List.of(ROW_KEY)).toList(), "left_anti");
+        SmoteExecution.toSeq(ROW_KEY), "left_anti");
     return new Cleaned(kept, perClass, List.of(cached, removed));
   }
 }

@@ -11,13 +11,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 import scala.Tuple3;
 
@@ -120,11 +116,7 @@ public final class DistributedNeighbors {
           String label = r.getString(0);
           long key = r.getLong(1);
           int b = (int) Math.floorMod(Hash64.mix(key), (long) blocks.get(label));
-          List<Double> x = r.getList(2);
-          double[] v = new double[x.size()];
-          for (int i = 0; i < v.length; i++) {
-            v[i] = x.get(i);
-          }
+          double[] v = NeighborRows.doubles(r.getList(2));
           long[] codes = null;
           if (r.size() > 3 && !r.isNullAt(3)) {
             List<Long> c = r.getList(3);
@@ -157,7 +149,7 @@ public final class DistributedNeighbors {
       }
       return out.iterator();
     });
-    JavaRDD<Row> lists = asQuery.join(asReference, new HashPartitioner(partitions))
+    JavaPairRDD<Long, NeighborList> lists = asQuery.join(asReference, new HashPartitioner(partitions))
         .flatMapToPair(pair -> {
           int k = ks.get(pair._1().label());
           int tag = labelIndex.get(pair._1().refLabel());
@@ -168,27 +160,8 @@ public final class DistributedNeighbors {
           }
           return out.iterator();
         })
-        .reduceByKey((a, b) -> NeighborList.merge(a, b), partitions)
-        .map(e -> {
-          NeighborList l = e._2();
-          Long[] keys = new Long[l.size()];
-          Double[] dist = new Double[l.size()];
-          String[] nbrLabels = new String[l.size()];
-          for (int i = 0; i < l.size(); i++) {
-            keys[i] = l.key(i);
-            dist[i] = l.distance(i);
-            nbrLabels[i] = labels.get(l.tag(i));
-          }
-          return acrossClasses ? RowFactory.create(e._1(), keys, dist, nbrLabels) : RowFactory.create(e._1(), keys, dist);
-        });
-    StructType schema = new StructType()
-        .add(KEY, DataTypes.LongType, false)
-        .add(NEIGHBOR_KEYS, DataTypes.createArrayType(DataTypes.LongType, false), false)
-        .add(NEIGHBOR_DISTANCES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-    if (acrossClasses) {
-      schema = schema.add(NEIGHBOR_LABELS, DataTypes.createArrayType(DataTypes.StringType, false), false);
-    }
-    return spark.createDataFrame(lists, schema);
+        .reduceByKey(NeighborList::merge, partitions);
+    return NeighborRows.frame(spark, lists, labels, acrossClasses);
   }
 
   /** Rows per block when the caller asks for automatic sizing: about 4 MB of float32 features, within [4096, 65536]. */

@@ -81,7 +81,7 @@ final class NominalFeatures {
         .join(minority.select(col(key).as(nk), posexplode(col(VALUES))), nk)
         .groupBy(col(key), col("pos"), col("col")).count();
     Dataset<Row> best = votes.groupBy(col(key), col("pos")).agg(max(col("count")).as("__sf_best"));
-    Dataset<Row> tied = votes.join(best, JavaSeq.of(key, "pos"))
+    Dataset<Row> tied = votes.join(best, SmoteExecution.toSeq(key, "pos"))
         .filter(col("count").equalTo(col("__sf_best")))
         .groupBy(col(key), col("pos")).agg(array_sort(collect_list(col("col"))).as("__sf_tied"));
     Object[] positions = new Object[columns];
@@ -92,7 +92,7 @@ final class NominalFeatures {
     for (int j = 0; j < columns; j++) {
       wide = wide.withColumnRenamed(String.valueOf(j), TIED + j);
     }
-    return parents.join(wide, JavaSeq.of(key), "left");
+    return parents.join(wide, SmoteExecution.toSeq(key), "left");
   }
 
   /** The value of categorical column {@code j} for a child: a keyed pick among the tied modes, else the parent's value. */
@@ -164,14 +164,5 @@ final class NominalFeatures {
       ends[j] = (j + 1) * classes;
     }
     return ends;
-  }
-
-  /** Scala Seq of column names for joins. */
-  static final class JavaSeq {
-    private JavaSeq() {}
-
-    static scala.collection.immutable.Seq<String> of(String... names) {
-      return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
-    }
   }
 }

@@ -424,7 +424,8 @@ final class SmoteExecution {
     return array(s.featureCols().stream().map(c -> col(q(c)).cast("double")).toArray(Column[]::new));
   }
 
-  private static scala.collection.immutable.Seq<String> toSeq(String... names) {
+  /** Scala Seq of column names, for joins. */
+  static scala.collection.immutable.Seq<String> toSeq(String... names) {
     return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
   }
 }
