@@ -1,0 +1,125 @@
+package io.sampleforge.spark;
+
+import io.sampleforge.diversity.GmeRanking;
+import io.sampleforge.diversity.GmeSettings;
+import io.sampleforge.diversity.GreedyMaxEntropy;
+import io.sampleforge.diversity.ItemCorpus;
+import io.sampleforge.diversity.ItemCorpusBuilder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Runs the GME kernel inside a task, one stratum at a time: the partition holds whole strata with
+ * items sorted by id (the tie-break order); each stratum's items are compressed into an {@link
+ * ItemCorpus}, selected, and emitted as ranking rows (stratum, rank, item, entropy per column,
+ * objective, entropy_decreased) before the next stratum is read. Memory: one stratum's corpus.
+ */
+final class GmeStrataRunner implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LogManager.getLogger(GmeStrataRunner.class);
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+  private final GmeSettings settings;
+  private final Map<String, Long> picks;
+  private final boolean stratified;
+
+  GmeStrataRunner(GmeSettings settings, Map<String, Long> picks) {
+    this.settings = settings;
+    this.picks = picks;
+    this.stratified = settings.stratifyBy() != null;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    int cols = settings.attributes().size();
+    return new Iterator<>() {
+      private Row pending = rows.hasNext() ? rows.next() : null;
+      private Iterator<Row> current = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && pending != null) {
+          current = nextStratum(cols).iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+
+      private List<Row> nextStratum(int cols) {
+        Object stratum = pending.get(0);
+        String key = pending.isNullAt(1) ? null : pending.getString(1);
+        ItemCorpusBuilder builder = new ItemCorpusBuilder(cols, settings.binarised());
+        List<Object> ids = new ArrayList<>();
+        while (pending != null && java.util.Objects.equals(key, pending.isNullAt(1) ? null : pending.getString(1))) {
+          List<List<String>> values = new ArrayList<>(cols);
+          for (int j = 0; j < cols; j++) {
+            values.add(pending.getList(4 + j));
+          }
+          builder.add(pending.getLong(3), values);
+          ids.add(pending.get(2));
+          pending = rows.hasNext() ? rows.next() : null;
+        }
+        return select(stratum, key, builder.build(), ids);
+      }
+    };
+  }
+
+  private List<Row> select(Object stratum, String key, ItemCorpus corpus, List<Object> ids) {
+    Long planned = picks.get(key);
+    if (planned == null) {
+      throw new IllegalStateException("no plan for stratum " + key);
+    }
+    int n = (int) Math.min(planned, corpus.items());
+    TaskContext tc = TaskContext.get();
+    int threads = settings.threads() > 0 ? settings.threads() : (tc == null ? 1 : Math.max(1, tc.cpus()));
+    long stratumKey = key == null ? 0L : io.sampleforge.random.Hash64.of(key);
+    long[] lastLog = {System.nanoTime()};
+    long start = lastLog[0];
+    GmeRanking ranking;
+    try (GreedyMaxEntropy gme = new GreedyMaxEntropy(corpus, settings.selector(), settings.candidates(), settings.seed(),
+        stratumKey, threads)) {
+      ranking = gme.select(n, (done, total) -> {
+        long now = System.nanoTime();
+        if (now - lastLog[0] > LOG_EVERY_NANOS) {
+          lastLog[0] = now;
+          LOG.info("gme {}: {}/{} picks ({} items), {} picks/s", key == null ? "all" : key, done, total, corpus.items(),
+              String.format("%.1f", done / ((now - start) / 1e9)));
+        }
+      });
+    }
+    int cols = corpus.columns();
+    List<Row> out = new ArrayList<>(ranking.picks());
+    for (int r = 0; r < ranking.picks(); r++) {
+      List<Object> fields = new ArrayList<>(cols + 5);
+      if (stratified) {
+        fields.add(stratum);
+      }
+      fields.add(r + 1);
+      fields.add(ids.get(ranking.items()[r]));
+      for (int j = 0; j < cols; j++) {
+        fields.add(ranking.entropy(r, j));
+      }
+      fields.add(ranking.objective()[r]);
+      fields.add(ranking.decreased()[r]);
+      out.add(RowFactory.create(fields.toArray()));
+    }
+    return out;
+  }
+}
