@@ -36,6 +36,7 @@ public final class SynthTableJob {
           switch (cfg.format()) {
             case PARQUET -> df.write().parquet(out.staging());
             case CSV -> df.write().option("header", "true").csv(out.staging());
+            case TSV -> df.write().option("header", "true").option("sep", "\t").csv(out.staging());
           }
         });
         Map<String, Long> counts = new LinkedHashMap<>();

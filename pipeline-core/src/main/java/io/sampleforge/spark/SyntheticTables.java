@@ -1,5 +1,6 @@
 package io.sampleforge.spark;
 
+import io.sampleforge.diversity.RelationTable;
 import io.sampleforge.tabular.ClassificationTable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,9 +15,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Spark front of {@link ClassificationTable}: a table with columns {@code id} (long),
- * {@code f0..f(d-1)} (double) and {@code label} (int), generated in parallel from
- * {@code spark.range}; each row depends only on its id. Cost: O(d²) per row, no shuffle.
+ * Spark front of the generated tables: {@link ClassificationTable} (columns {@code id} (long),
+ * {@code f0..f(d-1)} (double), {@code label} (int); O(d²) per row) and {@link RelationTable}
+ * (one row per relation: {@code item} (string) and one string column per attribute). Generated in
+ * parallel from {@code spark.range}; each row depends only on its id. No shuffle.
  */
 public final class SyntheticTables {
   private SyntheticTables() {}
@@ -51,6 +53,30 @@ public final class SyntheticTables {
             v.add(table.label(id));
             return RowFactory.create(v.toArray());
           }
+        }, Encoders.row(schema));
+  }
+
+  /** One row per relation of a {@link RelationTable}: item, then the attribute columns. */
+  public static Dataset<Row> relations(SparkSession spark, RelationTable spec, int partitions) {
+    StructType schema = new StructType().add("item", DataTypes.StringType, false);
+    for (String c : spec.columns()) {
+      schema = schema.add(c, DataTypes.StringType, false);
+    }
+    int cols = spec.columns().size();
+    return spark.range(0, spec.items(), 1, partitions).flatMap(
+        (org.apache.spark.api.java.function.FlatMapFunction<Long, Row>) i -> {
+          String id = spec.itemId(i);
+          int n = spec.relations(i);
+          List<Row> rows = new ArrayList<>(n);
+          for (int r = 0; r < n; r++) {
+            Object[] v = new Object[cols + 1];
+            v[0] = id;
+            for (int j = 0; j < cols; j++) {
+              v[j + 1] = spec.value(i, r, j);
+            }
+            rows.add(RowFactory.create(v));
+          }
+          return rows.iterator();
         }, Encoders.row(schema));
   }
 }

@@ -40,7 +40,7 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     if (output == null || output.isBlank()) {
       throw ConfigException.of("output", "must name the output path", "'" + output + "'");
     }
-    inputFormat = inputFormat == null ? (input.toLowerCase().endsWith(".csv") ? TableFormat.CSV : TableFormat.PARQUET) : inputFormat;
+    inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
     label = label == null ? "label" : label;
     features = features == null ? List.of() : List.copyOf(features);

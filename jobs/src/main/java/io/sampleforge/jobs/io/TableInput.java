@@ -10,11 +10,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Reads a job's input table: Parquet, or CSV with a header row (types inferred, "NA" as null). */
+/**
+ * Reads a job's input table: Parquet, or CSV/TSV with a header row ("NA" and empty fields as null),
+ * with column types inferred or, for jobs that compare values as text, every column a string.
+ */
 public final class TableInput {
   private TableInput() {}
 
   public static Dataset<Row> read(SparkSession spark, String path, TableFormat format) {
+    return read(spark, path, format, true);
+  }
+
+  public static Dataset<Row> read(SparkSession spark, String path, TableFormat format, boolean inferTypes) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -26,7 +33,8 @@ public final class TableInput {
     }
     return switch (format) {
       case PARQUET -> spark.read().parquet(path);
-      case CSV -> spark.read().option("header", "true").option("inferSchema", "true")
+      case CSV, TSV -> spark.read().option("header", "true").option("inferSchema", Boolean.toString(inferTypes))
+          .option("sep", format == TableFormat.TSV ? "\t" : ",")
           .option("nullValue", "NA").option("mode", "FAILFAST").csv(path);
     };
   }

@@ -1,0 +1,178 @@
+package io.sampleforge.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.sampleforge.diversity.GmeSettings;
+import io.sampleforge.diversity.StratumPlan;
+import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.config.GmeEmit;
+import io.sampleforge.jobs.config.GmeJobConfig;
+import io.sampleforge.jobs.io.AtomicOutput;
+import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.TableInput;
+import io.sampleforge.jobs.run.PhaseTimer;
+import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.spark.GmeResult;
+import io.sampleforge.spark.GmeSelection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code gme} job: config -> read (CSV/TSV as strings, like the reference) -> {@link
+ * GmeSelection} -> write the ranking and/or the selected rows atomically -> {@code _manifest.json}
+ * with the plan, final entropies and warnings per stratum.
+ */
+public final class GmeJob {
+  private static final Logger LOG = LogManager.getLogger(GmeJob.class);
+
+  /** One stratum's outcome: its plan, the entropies after its last pick, and picks that lowered an entropy. */
+  public record StratumOutcome(StratumPlan plan, double[] finalEntropies, long decreasedPicks) {}
+
+  /** What the job did, for the console summary. */
+  public record Summary(String output, List<String> attributes, List<StratumOutcome> strata, List<String> warnings,
+      Map<String, Double> seconds) {}
+
+  private GmeJob() {}
+
+  public static Summary run(SparkSession spark, GmeJobConfig cfg) {
+    ProgressListener progress = new ProgressListener(10);
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      PhaseTimer timer = new PhaseTimer(progress);
+      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
+          UUID.randomUUID().toString());
+      try {
+        GmeSettings s = cfg.settings();
+        Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), false));
+        GmeResult result = timer.time("select", () -> GmeSelection.run(input, s, cfg.emit().rows()));
+        result.warnings().forEach(w -> LOG.warn("{}", w));
+        List<StratumOutcome> strata = outcomes(result, s);
+        timer.time("write", () -> {
+          String base = out.staging();
+          if (cfg.emit().ranking()) {
+            result.ranking().orderBy(order(s, GmeSelection.RANK)).write()
+                .parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "ranking").toString() : base);
+          }
+          if (cfg.emit().rows()) {
+            result.rows().write().parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "rows").toString() : base);
+          }
+        });
+        new Manifest()
+            .put("job", "gme")
+            .put("config", ConfigLoader.json().valueToTree(cfg))
+            .put("seed", cfg.seed())
+            .put("input", cfg.input())
+            .put("output", cfg.output())
+            .put("layout", cfg.emit() == GmeEmit.BOTH ? "ranking/ and rows/" : cfg.emit().text() + " at the top level")
+            .put("strata", strataTable(strata, s))
+            .put("warnings", result.warnings())
+            .put("versions", Manifest.versions(spark.version()))
+            .put("seconds", timer.seconds())
+            .write(out.fileSystem(), out.staging());
+        out.commit();
+        result.release();
+        return new Summary(cfg.output(), s.attributes(), strata, result.warnings(), timer.seconds());
+      } catch (RuntimeException | Error e) {
+        out.abort();
+        throw e;
+      }
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
+    }
+  }
+
+  private static Column[] order(GmeSettings s, String rank) {
+    return s.stratifyBy() == null ? new Column[] {col(rank)} : new Column[] {col("`" + s.stratifyBy() + "`"), col(rank)};
+  }
+
+  private static Column stratumKey(GmeSettings s) {
+    return s.stratifyBy() == null ? org.apache.spark.sql.functions.lit(null).cast("string")
+        : col("`" + s.stratifyBy() + "`").cast("string");
+  }
+
+  /** Final entropies and entropy-decreasing picks per stratum, from the cached ranking. */
+  private static List<StratumOutcome> outcomes(GmeResult result, GmeSettings s) {
+    Dataset<Row> ranking = result.ranking().withColumn("__key", stratumKey(s));
+    Map<String, Long> decreased = new HashMap<>();
+    for (Row r : ranking.groupBy("__key").agg(sum(when(col(GmeSelection.DECREASED), 1).otherwise(0)), max(GmeSelection.RANK))
+        .collectAsList()) {
+      decreased.put(r.isNullAt(0) ? null : r.getString(0), r.getLong(1));
+    }
+    Map<String, double[]> last = new HashMap<>();
+    Map<String, Long> planned = new HashMap<>();
+    result.plans().forEach(p -> planned.put(p.stratum(), p.picks()));
+    List<Column> cols = new ArrayList<>();
+    cols.add(col("__key"));
+    cols.add(col(GmeSelection.RANK));
+    s.attributes().forEach(a -> cols.add(col("`" + GmeSelection.entropyColumn(a) + "`")));
+    for (Row r : ranking.select(cols.toArray(Column[]::new)).collectAsList().stream()
+        .filter(r -> r.getInt(1) == planned.getOrDefault(r.isNullAt(0) ? null : r.getString(0), -1L)).toList()) {
+      double[] h = new double[s.attributes().size()];
+      for (int j = 0; j < h.length; j++) {
+        h[j] = r.getDouble(2 + j);
+      }
+      last.put(r.isNullAt(0) ? null : r.getString(0), h);
+    }
+    List<StratumOutcome> out = new ArrayList<>();
+    for (StratumPlan p : result.plans()) {
+      out.add(new StratumOutcome(p, last.getOrDefault(p.stratum(), new double[s.attributes().size()]),
+          decreased.getOrDefault(p.stratum(), 0L)));
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> strataTable(List<StratumOutcome> strata, GmeSettings s) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (StratumOutcome o : strata) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      StratumPlan p = o.plan();
+      m.put("stratum", p.stratum() == null ? (s.stratifyBy() == null ? "(all)" : "null") : p.stratum());
+      m.put("items", p.items());
+      m.put("requested", p.requested());
+      m.put("selected", p.picks());
+      m.put("capped", p.capped());
+      Map<String, Double> h = new LinkedHashMap<>();
+      for (int j = 0; j < s.attributes().size(); j++) {
+        h.put(s.attributes().get(j), o.finalEntropies()[j]);
+      }
+      m.put("final_entropies", h);
+      m.put("picks_that_lowered_an_entropy", o.decreasedPicks());
+      if (s.candidates() > 0) {
+        m.put("candidates_per_step", s.candidates());
+        m.put("first_step_top1_recovery", recovery(p.items(), s.candidates(), 1));
+        m.put("first_step_top10_recovery", recovery(p.items(), s.candidates(), 10));
+      }
+      rows.add(m);
+    }
+    return rows;
+  }
+
+  /** P(m of L drawn items include at least one of the top n) = 1 - C(L-n, m) / C(L, m). */
+  static double recovery(long items, long m, int n) {
+    if (m >= items) {
+      return 1.0;
+    }
+    double miss = 1.0;
+    for (int i = 0; i < n && i < items; i++) {
+      miss *= (double) (items - m - i) / (items - i);
+      if (miss <= 0) {
+        return 1.0;
+      }
+    }
+    return 1.0 - miss;
+  }
+}
