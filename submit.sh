@@ -45,7 +45,7 @@ readonly SPARK_MODULE_OPTS=(
 )
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
-readonly JOBS=(quickstart smote synth-table)
+readonly JOBS=(quickstart smote gme synth-table synth-relations)
 
 usage() {
   cat <<EOF
@@ -54,9 +54,11 @@ Usage: ./submit.sh JOB [submit options] [job args...]
        ./submit.sh JOB --help              (the job's own options)
 
 Jobs:
-  quickstart    generate an imbalanced table and balance it with SMOTE
-  smote         SMOTE minority augmentation of a Parquet/CSV table
-  synth-table   generate a deterministic make_classification-style table
+  quickstart       balance a generated table with SMOTE, then pick a GME-diverse subset of a generated catalogue
+  smote            SMOTE-family minority augmentation of a Parquet/CSV table
+  gme              greedy maximum-entropy (GME) diverse subset of a relation table
+  synth-table      generate a deterministic make_classification-style table
+  synth-relations  generate a deterministic skewed relation table (gme input)
 
 Submit options (taken by submit.sh anywhere on the line; everything else goes to the job):
   --master M             Spark master (default: local[*] embedded, the cluster's default
