@@ -31,6 +31,11 @@ final class EntropyState {
   int remaining;
 
   EntropyState(ItemCorpus corpus, EntropySelector selector) {
+    this(corpus, selector, null);
+  }
+
+  /** With {@code cardinalities} (|V_j| of the whole input) when the corpus is only a shard of it. */
+  EntropyState(ItemCorpus corpus, EntropySelector selector, int[] cardinalities) {
     this.corpus = corpus;
     this.selector = selector;
     int items = corpus.items();
@@ -51,7 +56,8 @@ final class EntropyState {
     for (int j = 0; j < cols; j++) {
       ItemCorpus.Column c = corpus.column(j);
       counts[j] = new long[c.cardinality()];
-      utopia[j] = c.cardinality() == 0 ? 0.0 : StrictMath.log(c.cardinality());
+      int card = cardinalities == null ? c.cardinality() : cardinalities[j];
+      utopia[j] = card == 0 ? 0.0 : StrictMath.log(card);
       int[] t = new int[items];
       for (int d = 0; d < items; d++) {
         t[d] = c.relations(d);
@@ -135,41 +141,56 @@ final class EntropyState {
 
   /** Adds the picked item's counts to the state and grows the Delta of items sharing its values. */
   void apply(int picked) {
-    removed[picked] = true;
-    remaining--;
-    double[] gainCache = new double[8];
+    markRemoved(picked);
     for (int j = 0; j < cols; j++) {
       ItemCorpus.Column c = corpus.column(j);
-      double[] dj = delta[j];
       for (int p = c.itemStart()[picked]; p < c.itemStart()[picked + 1]; p++) {
         int v = c.values()[p];
-        int m = c.multiplicity()[p];
-        long before = counts[j][v];
-        long after = before + m;
-        addToS(j, gain(before, m));
-        total[j] += m;
-        Arrays.fill(gainCache, Double.NaN);
-        for (int q = c.valueStart()[v]; q < c.valueStart()[v + 1]; q++) {
-          int d = c.postings()[q];
-          if (removed[d]) {
-            continue;
-          }
-          int mu = c.postingMultiplicity()[q];
-          double inc;
-          if (mu < gainCache.length) {
-            inc = gainCache[mu];
-            if (Double.isNaN(inc)) {
-              inc = Math.max(0.0, gain(after, mu) - gain(before, mu));
-              gainCache[mu] = inc;
-            }
-          } else {
-            inc = Math.max(0.0, gain(after, mu) - gain(before, mu));
-          }
-          dj[d] += inc;
-        }
-        counts[j][v] = after;
+        applyValue(j, v, counts[j][v], c.multiplicity()[p]);
       }
     }
+  }
+
+  void markRemoved(int d) {
+    removed[d] = true;
+    remaining--;
+  }
+
+  /**
+   * Adds m selections of one value of column j whose selected count was {@code before}: updates T
+   * and S and, when the value occurs in this corpus (local id v >= 0), the Delta of every
+   * remaining item holding it.
+   */
+  void applyValue(int j, int v, long before, int m) {
+    long after = before + m;
+    addToS(j, gain(before, m));
+    total[j] += m;
+    if (v < 0) {
+      return;
+    }
+    ItemCorpus.Column c = corpus.column(j);
+    double[] dj = delta[j];
+    double[] gainCache = new double[8];
+    Arrays.fill(gainCache, Double.NaN);
+    for (int q = c.valueStart()[v]; q < c.valueStart()[v + 1]; q++) {
+      int d = c.postings()[q];
+      if (removed[d]) {
+        continue;
+      }
+      int mu = c.postingMultiplicity()[q];
+      double inc;
+      if (mu < gainCache.length) {
+        inc = gainCache[mu];
+        if (Double.isNaN(inc)) {
+          inc = Math.max(0.0, gain(after, mu) - gain(before, mu));
+          gainCache[mu] = inc;
+        }
+      } else {
+        inc = Math.max(0.0, gain(after, mu) - gain(before, mu));
+      }
+      dj[d] += inc;
+    }
+    counts[j][v] = after;
   }
 
   private void addToS(int j, double x) {

@@ -10,11 +10,13 @@ import java.util.Map;
  * Validated, immutable settings of a GME selection: the item id column, the attribute columns
  * V_1..V_N, the selector, binarised counts, the subset size (with optional per-stratum sizes),
  * missing-value handling, the approximation's candidate count m (0 = exact), stratification, what
- * to do with a short stratum, the seed, and scoring threads per task (0 = spark.task.cpus).
+ * to do with a short stratum, the seed, scoring threads per task (0 = spark.task.cpus), and where
+ * scoring runs ({@link GmeScoring}, with the shard count of the distributed mode, 0 = Spark's
+ * default parallelism).
  */
 public record GmeSettings(String itemColumn, List<String> attributes, EntropySelector selector, boolean binarised,
     SubsetSize size, Map<String, SubsetSize> strataSizes, MissingValues missing, int candidates, String stratifyBy,
-    WhenShort whenShort, long seed, int threads) implements Serializable {
+    WhenShort whenShort, long seed, int threads, GmeScoring scoring, int shards) implements Serializable {
 
   public GmeSettings {
     if (itemColumn == null || itemColumn.isBlank()) {
@@ -43,7 +45,13 @@ public record GmeSettings(String itemColumn, List<String> attributes, EntropySel
     if (!strataSizes.isEmpty() && stratifyBy == null) {
       throw ConfigException.of("strata_n", "needs stratify_by", strataSizes.keySet());
     }
-    if (size == null || selector == null || missing == null || whenShort == null) {
+    if (scoring == GmeScoring.DISTRIBUTED && candidates > 0) {
+      throw ConfigException.of("candidates", "needs scoring: in-task (the distributed mode is exact only)", candidates);
+    }
+    if (shards < 0) {
+      throw ConfigException.of("shards", "must be 0 (default parallelism) or a positive shard count", shards);
+    }
+    if (size == null || scoring == null || selector == null || missing == null || whenShort == null) {
       throw new ConfigException("GME settings: size, selector, missing and when_short must be set");
     }
   }

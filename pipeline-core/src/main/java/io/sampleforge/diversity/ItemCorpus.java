@@ -10,6 +10,7 @@ package io.sampleforge.diversity;
 public final class ItemCorpus {
   private final long[] itemKeys;
   private final Column[] columns;
+  private final java.util.List<java.util.Map<String, Integer>> dictionaries;
 
   /** One attribute column in both orientations. */
   record Column(int cardinality, int[] itemStart, int[] values, int[] multiplicity, int[] valueStart, int[] postings,
@@ -24,9 +25,47 @@ public final class ItemCorpus {
     }
   }
 
-  ItemCorpus(long[] itemKeys, Column[] columns) {
+  ItemCorpus(long[] itemKeys, Column[] columns, java.util.List<java.util.Map<String, Integer>> dictionaries) {
     this.itemKeys = itemKeys;
     this.columns = columns;
+    this.dictionaries = dictionaries;
+  }
+
+  /** The local id of a value of column j, or -1 when no item here holds it. */
+  public int valueId(int column, String value) {
+    Integer id = dictionaries.get(column).get(value);
+    return id == null ? -1 : id;
+  }
+
+  /** Item d's distinct values in column j (with {@link #multiplicities}); in string order. */
+  public String[] values(int column, int item) {
+    Column c = columns[column];
+    String[] byId = valueNames(column);
+    String[] out = new String[c.itemStart()[item + 1] - c.itemStart()[item]];
+    for (int p = c.itemStart()[item]; p < c.itemStart()[item + 1]; p++) {
+      out[p - c.itemStart()[item]] = byId[c.values()[p]];
+    }
+    return out;
+  }
+
+  /** Item d's multiplicities in column j, aligned with {@link #values}. */
+  public int[] multiplicities(int column, int item) {
+    Column c = columns[column];
+    return java.util.Arrays.copyOfRange(c.multiplicity(), c.itemStart()[item], c.itemStart()[item + 1]);
+  }
+
+  private String[][] names;
+
+  private synchronized String[] valueNames(int column) {
+    if (names == null) {
+      names = new String[columns.length][];
+    }
+    if (names[column] == null) {
+      String[] byId = new String[columns[column].cardinality()];
+      dictionaries.get(column).forEach((v, id) -> byId[id] = v);
+      names[column] = byId;
+    }
+    return names[column];
   }
 
   public int items() {

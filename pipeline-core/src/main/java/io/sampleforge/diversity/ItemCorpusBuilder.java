@@ -9,7 +9,8 @@ import java.util.Map;
  * Builds an {@link ItemCorpus} from items given in tie-break order, each with its attribute values
  * per column (one entry per relation; missing values already mapped or removed by the caller).
  * {@code binarised} counts each distinct value once per item, otherwise every relation counts.
- * Value ids are dense per column in first-seen order. Cost: O(values log values-per-item).
+ * Value ids are dense per column in first-seen order; an item's values are kept in string order.
+ * Cost: O(values log values-per-item).
  */
 public final class ItemCorpusBuilder {
   private final boolean binarised;
@@ -49,10 +50,12 @@ public final class ItemCorpusBuilder {
 
   public ItemCorpus build() {
     ItemCorpus.Column[] built = new ItemCorpus.Column[columns.length];
+    List<Map<String, Integer>> dictionaries = new java.util.ArrayList<>();
     for (int j = 0; j < columns.length; j++) {
       built[j] = columns[j].build(items);
+      dictionaries.add(columns[j].ids);
     }
-    return new ItemCorpus(Arrays.copyOf(keys, items), built);
+    return new ItemCorpus(Arrays.copyOf(keys, items), built, dictionaries);
   }
 
   private static final class ColumnBuilder {
@@ -62,33 +65,30 @@ public final class ItemCorpusBuilder {
     private int[] multiplicity = new int[1024];
     private int size;
     private int item;
-    private int[] scratch = new int[16];
 
     void add(List<String> raw, boolean binarised) {
       int n = raw.size();
-      if (scratch.length < n) {
-        scratch = new int[Math.max(n, scratch.length * 2)];
-      }
-      for (int i = 0; i < n; i++) {
-        String v = raw.get(i);
+      String[] sorted = raw.toArray(new String[0]);
+      for (String v : sorted) {
         if (v == null) {
           throw new IllegalArgumentException("null attribute value: map or drop missing values before building");
         }
-        Integer id = ids.get(v);
-        if (id == null) {
-          id = ids.size();
-          ids.put(v, id);
-        }
-        scratch[i] = id;
       }
-      Arrays.sort(scratch, 0, n);
+      // value order inside an item = string order, whatever the input order: every later sum over
+      // an item's values (initial Delta, state updates) then runs in the same order in every mode
+      Arrays.sort(sorted);
       ensure(size + n);
       for (int i = 0; i < n;) {
         int k = i;
-        while (k < n && scratch[k] == scratch[i]) {
+        while (k < n && sorted[k].equals(sorted[i])) {
           k++;
         }
-        values[size] = scratch[i];
+        Integer id = ids.get(sorted[i]);
+        if (id == null) {
+          id = ids.size();
+          ids.put(sorted[i], id);
+        }
+        values[size] = id;
         multiplicity[size] = binarised ? 1 : k - i;
         size++;
         i = k;

@@ -2,6 +2,7 @@ package io.sampleforge.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.sampleforge.diversity.GmeScoring;
 import io.sampleforge.diversity.GmeSettings;
 import io.sampleforge.diversity.StratumPlan;
 import io.sampleforge.errors.InputDataException;
@@ -29,6 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * items' input rows joined back. A stratum's greedy loop is sequential (each pick depends on all
  * earlier ones) and runs in one task with {@code threads} scoring threads: a Spark round per pick
  * would cost more in scheduling than scoring a million candidates does. Strata run in parallel.
+ * {@code scoring: distributed} instead shards each stratum's items across executors with one Spark
+ * round per pick ({@link DistributedGme}), for strata too large for one executor.
  */
 public final class GmeSelection {
   public static final String RANK = "rank";
@@ -55,9 +58,11 @@ public final class GmeSelection {
     plans.forEach(p -> picks.put(p.stratum(), p.picks()));
     int partitions = (int) Math.max(1, Math.min(plans.size(), input.sparkSession().sparkContext().defaultParallelism()));
     StructType schema = rankingSchema(input.schema(), s);
-    Dataset<Row> ranking = items.repartition(partitions, col(GmeItems.STRATUM_KEY))
-        .sortWithinPartitions(col(GmeItems.STRATUM_KEY), col(GmeItems.ITEM))
-        .mapPartitions(new GmeStrataRunner(s, picks), Encoders.row(schema))
+    Dataset<Row> ranking = (s.scoring() == GmeScoring.DISTRIBUTED
+        ? input.sparkSession().createDataFrame(distributed(items, s, plans), schema)
+        : items.repartition(partitions, col(GmeItems.STRATUM_KEY))
+            .sortWithinPartitions(col(GmeItems.STRATUM_KEY), col(GmeItems.ITEM))
+            .mapPartitions(new GmeStrataRunner(s, picks), Encoders.row(schema)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     verify(ranking, s, plans);
     items.unpersist();
@@ -89,6 +94,24 @@ public final class GmeSelection {
       }
     }
     return plans;
+  }
+
+  /** Every stratum through {@link DistributedGme}, one after the other. */
+  private static List<Row> distributed(Dataset<Row> items, GmeSettings s, List<StratumPlan> plans) {
+    int shards = s.shards() > 0 ? s.shards() : items.sparkSession().sparkContext().defaultParallelism();
+    List<Row> out = new ArrayList<>();
+    for (StratumPlan p : plans) {
+      Column same = p.stratum() == null ? col(GmeItems.STRATUM_KEY).isNull() : col(GmeItems.STRATUM_KEY).equalTo(p.stratum());
+      Dataset<Row> stratum = items.filter(same);
+      int[] cardinalities = new int[s.attributes().size()];
+      for (int j = 0; j < cardinalities.length; j++) {
+        cardinalities[j] = (int) stratum.select(org.apache.spark.sql.functions.explode(col(GmeItems.values(j))))
+            .distinct().count();
+      }
+      Object value = stratum.select(col(GmeItems.STRATUM)).first().get(0);
+      out.addAll(DistributedGme.select(stratum, value, s, cardinalities, Math.toIntExact(p.picks()), shards));
+    }
+    return out;
   }
 
   private static void verify(Dataset<Row> ranking, GmeSettings s, List<StratumPlan> plans) {

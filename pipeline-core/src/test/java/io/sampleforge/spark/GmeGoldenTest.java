@@ -3,6 +3,7 @@ package io.sampleforge.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sampleforge.diversity.EntropySelector;
+import io.sampleforge.diversity.GmeScoring;
 import io.sampleforge.diversity.GmeSettings;
 import io.sampleforge.diversity.MissingValues;
 import io.sampleforge.diversity.SubsetSize;
@@ -41,7 +42,8 @@ class GmeGoldenTest extends LocalSparkTest {
       int n) throws IOException {
     Dataset<Row> input = spark.read().option("header", "true").option("sep", "\t").csv(DIR.resolve(file).toString());
     GmeSettings s = new GmeSettings(item, List.of(a, b), EntropySelector.parse(selector), counting.equals("binarised"),
-        new SubsetSize.Count(n), Map.of(), MissingValues.VALUE, 0, null, WhenShort.CAP, 1L, 1);
+        new SubsetSize.Count(n), Map.of(), MissingValues.VALUE, 0, null, WhenShort.CAP, 1L, 1,
+        GmeScoring.IN_TASK, 0);
     GmeResult r = GmeSelection.run(input.repartition(3), s, false);
     List<Row> got = r.ranking().orderBy(GmeSelection.RANK).collectAsList();
     List<String> golden = Files.readAllLines(DIR.resolve("golden_" + name + "_" + selector + "_" + counting + ".tsv"),

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sampleforge.diversity.EntropySelector;
 import io.sampleforge.diversity.GmeRanking;
+import io.sampleforge.diversity.GmeScoring;
 import io.sampleforge.diversity.GmeSettings;
 import io.sampleforge.diversity.GreedyMaxEntropy;
 import io.sampleforge.diversity.ItemCorpusBuilder;
@@ -40,7 +41,28 @@ class GmeSelectionTest extends LocalSparkTest {
   private static GmeSettings settings(String item, List<String> attrs, EntropySelector sel, boolean binarised,
       String n, MissingValues missing, int candidates, String stratify, Map<String, SubsetSize> strataN, WhenShort when) {
     return new GmeSettings(item, attrs, sel, binarised, SubsetSize.parse(n), strataN, missing, candidates, stratify, when,
-        42L, 1);
+        42L, 1, GmeScoring.IN_TASK, 0);
+  }
+
+  private static GmeSettings distributed(GmeSettings s, int shards) {
+    return new GmeSettings(s.itemColumn(), s.attributes(), s.selector(), s.binarised(), s.size(), s.strataSizes(),
+        s.missing(), s.candidates(), s.stratifyBy(), s.whenShort(), s.seed(), s.threads(), GmeScoring.DISTRIBUTED, shards);
+  }
+
+  /** Sharded scoring with one Spark round per pick gives the in-task ranking bit for bit, with and without strata. */
+  @Test
+  void distributedScoringEqualsInTask() {
+    Dataset<Row> t = relations(1500, 3, 21);
+    for (String stratify : new String[] {null, "s"}) {
+      GmeSettings s = settings("doc", List.of("a", "b"), EntropySelector.DUTOPIA, false, "40", MissingValues.VALUE, 0,
+          stratify, null, WhenShort.CAP);
+      List<Row> inTask = GmeSelection.run(t, s, false).ranking().orderBy(stratify == null ? "rank" : "s", "rank")
+          .collectAsList();
+      List<Row> sharded = GmeSelection.run(t.repartition(3), distributed(s, 3), false).ranking()
+          .orderBy(stratify == null ? "rank" : "s", "rank").collectAsList();
+      assertEquals(stratify == null ? 40 : 120, sharded.size());
+      assertTrue(inTask.equals(sharded), "stratify_by=" + stratify);
+    }
   }
 
   /** The reference's own test through the Spark stage: TSV read by Spark, dutopia, counts, N=10. */

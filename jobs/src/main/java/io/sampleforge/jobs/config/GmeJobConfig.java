@@ -2,6 +2,7 @@ package io.sampleforge.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sampleforge.diversity.EntropySelector;
+import io.sampleforge.diversity.GmeScoring;
 import io.sampleforge.diversity.GmeSettings;
 import io.sampleforge.diversity.MissingValues;
 import io.sampleforge.diversity.SubsetSize;
@@ -18,7 +19,8 @@ import java.util.Map;
  */
 public record GmeJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode, String item,
     List<String> attributes, String selector, Boolean binarised, JsonNode n, Map<String, JsonNode> strataN,
-    String stratifyBy, String missing, Integer candidates, String whenShort, GmeEmit emit, Long seed, Integer threads) {
+    String stratifyBy, String missing, Integer candidates, String whenShort, GmeEmit emit, Long seed, Integer threads,
+    String scoring, Integer shards) {
 
   public GmeJobConfig {
     if (input == null || input.isBlank()) {
@@ -39,25 +41,29 @@ public record GmeJobConfig(String input, TableFormat inputFormat, String output,
     emit = emit == null ? GmeEmit.RANKING : emit;
     seed = seed == null ? 42L : seed;
     threads = threads == null ? 0 : threads;
-    settings(item, attributes, selector, binarised, n, strataN, stratifyBy, missing, candidates, whenShort, seed, threads);
+    scoring = scoring == null ? GmeScoring.IN_TASK.id() : scoring;
+    shards = shards == null ? 0 : shards;
+    settings(item, attributes, selector, binarised, n, strataN, stratifyBy, missing, candidates, whenShort, seed, threads,
+        scoring, shards);
   }
 
   /** The stage settings (validated). */
   public GmeSettings settings() {
     return settings(item, attributes, selector, binarised, n, strataN, stratifyBy, missing, candidates, whenShort, seed,
-        threads);
+        threads, scoring, shards);
   }
 
   private static GmeSettings settings(String item, List<String> attributes, String selector, boolean binarised,
       JsonNode n, Map<String, JsonNode> strataN, String stratifyBy, String missing, int candidates, String whenShort,
-      long seed, int threads) {
+      long seed, int threads, String scoring, int shards) {
     Map<String, SubsetSize> perStratum = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = strataN.entrySet().iterator(); it.hasNext();) {
       Map.Entry<String, JsonNode> e = it.next();
       perStratum.put(e.getKey(), size("strata_n." + e.getKey(), e.getValue()));
     }
     return new GmeSettings(item, attributes, EntropySelector.parse(selector), binarised, size("n", n), perStratum,
-        MissingValues.parse(missing), candidates, stratifyBy, WhenShort.parse(whenShort), seed, threads);
+        MissingValues.parse(missing), candidates, stratifyBy, WhenShort.parse(whenShort), seed, threads,
+        GmeScoring.parse(scoring), shards);
   }
 
   private static SubsetSize size(String key, JsonNode node) {
