@@ -1,9 +1,6 @@
 package io.sampleforge.jobs;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.sampleforge.diversity.GmeSettings;
 import io.sampleforge.diversity.StratumPlan;
@@ -17,8 +14,8 @@ import io.sampleforge.jobs.run.PhaseTimer;
 import io.sampleforge.jobs.run.ProgressListener;
 import io.sampleforge.spark.GmeResult;
 import io.sampleforge.spark.GmeSelection;
+import io.sampleforge.spark.StratumOutcome;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +36,6 @@ import org.apache.spark.sql.SparkSession;
 public final class GmeJob {
   private static final Logger LOG = LogManager.getLogger(GmeJob.class);
 
-  /** One stratum's outcome: its plan, the entropies after its last pick, and picks that lowered an entropy. */
-  public record StratumOutcome(StratumPlan plan, double[] finalEntropies, long decreasedPicks) {}
-
   /** What the job did, for the console summary. */
   public record Summary(String output, List<String> attributes, List<StratumOutcome> strata, List<String> warnings,
       Map<String, Double> seconds) {}
@@ -60,11 +54,11 @@ public final class GmeJob {
         Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), false));
         GmeResult result = timer.time("select", () -> GmeSelection.run(input, s, cfg.emit().rows()));
         result.warnings().forEach(w -> LOG.warn("{}", w));
-        List<StratumOutcome> strata = outcomes(result, s);
+        List<StratumOutcome> strata = result.strata();
         timer.time("write", () -> {
           String base = out.staging();
           if (cfg.emit().ranking()) {
-            result.ranking().orderBy(order(s, GmeSelection.RANK)).write()
+            result.ranking().coalesce(1).sortWithinPartitions(order(s, GmeSelection.RANK)).write()
                 .parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "ranking").toString() : base);
           }
           if (cfg.emit().rows()) {
@@ -97,42 +91,6 @@ public final class GmeJob {
 
   private static Column[] order(GmeSettings s, String rank) {
     return s.stratifyBy() == null ? new Column[] {col(rank)} : new Column[] {col("`" + s.stratifyBy() + "`"), col(rank)};
-  }
-
-  private static Column stratumKey(GmeSettings s) {
-    return s.stratifyBy() == null ? org.apache.spark.sql.functions.lit(null).cast("string")
-        : col("`" + s.stratifyBy() + "`").cast("string");
-  }
-
-  /** Final entropies and entropy-decreasing picks per stratum, from the cached ranking. */
-  private static List<StratumOutcome> outcomes(GmeResult result, GmeSettings s) {
-    Dataset<Row> ranking = result.ranking().withColumn("__key", stratumKey(s));
-    Map<String, Long> decreased = new HashMap<>();
-    for (Row r : ranking.groupBy("__key").agg(sum(when(col(GmeSelection.DECREASED), 1).otherwise(0)), max(GmeSelection.RANK))
-        .collectAsList()) {
-      decreased.put(r.isNullAt(0) ? null : r.getString(0), r.getLong(1));
-    }
-    Map<String, double[]> last = new HashMap<>();
-    Map<String, Long> planned = new HashMap<>();
-    result.plans().forEach(p -> planned.put(p.stratum(), p.picks()));
-    List<Column> cols = new ArrayList<>();
-    cols.add(col("__key"));
-    cols.add(col(GmeSelection.RANK));
-    s.attributes().forEach(a -> cols.add(col("`" + GmeSelection.entropyColumn(a) + "`")));
-    for (Row r : ranking.select(cols.toArray(Column[]::new)).collectAsList().stream()
-        .filter(r -> r.getInt(1) == planned.getOrDefault(r.isNullAt(0) ? null : r.getString(0), -1L)).toList()) {
-      double[] h = new double[s.attributes().size()];
-      for (int j = 0; j < h.length; j++) {
-        h[j] = r.getDouble(2 + j);
-      }
-      last.put(r.isNullAt(0) ? null : r.getString(0), h);
-    }
-    List<StratumOutcome> out = new ArrayList<>();
-    for (StratumPlan p : result.plans()) {
-      out.add(new StratumOutcome(p, last.getOrDefault(p.stratum(), new double[s.attributes().size()]),
-          decreased.getOrDefault(p.stratum(), 0L)));
-    }
-    return out;
   }
 
   private static List<Map<String, Object>> strataTable(List<StratumOutcome> strata, GmeSettings s) {

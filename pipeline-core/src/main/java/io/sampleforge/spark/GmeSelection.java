@@ -64,10 +64,10 @@ public final class GmeSelection {
             .sortWithinPartitions(col(GmeItems.STRATUM_KEY), col(GmeItems.ITEM))
             .mapPartitions(new GmeStrataRunner(s, picks), Encoders.row(schema)))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    verify(ranking, s, plans);
+    List<StratumOutcome> outcomes = verify(ranking, s, plans);
     items.unpersist();
     Dataset<Row> rows = withRows ? rowsOf(input, ranking, s) : null;
-    return new GmeResult(ranking, rows, plans, warnings, List.of(ranking));
+    return new GmeResult(ranking, rows, outcomes, warnings, List.of(ranking));
   }
 
   private static List<StratumPlan> plan(Dataset<Row> items, GmeSettings s, List<String> warnings) {
@@ -114,20 +114,41 @@ public final class GmeSelection {
     return out;
   }
 
-  private static void verify(Dataset<Row> ranking, GmeSettings s, List<StratumPlan> plans) {
-    Map<String, Long> got = new HashMap<>();
+  /**
+   * One aggregation over the cached ranking: picks per stratum (checked against the plan: the
+   * count contract), picks that lowered an entropy, and the entropies after the last pick.
+   */
+  private static List<StratumOutcome> verify(Dataset<Row> ranking, GmeSettings s, List<StratumPlan> plans) {
     Column key = s.stratifyBy() == null ? org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType)
         : col(GmeItems.quoted(s.stratifyBy())).cast(DataTypes.StringType);
-    for (Row r : ranking.groupBy(key).count().collectAsList()) {
-      got.put(r.isNullAt(0) ? null : r.getString(0), r.getLong(1));
+    List<Column> entropies = new ArrayList<>();
+    s.attributes().forEach(a -> entropies.add(col(GmeItems.quoted(entropyColumn(a)))));
+    Column last = org.apache.spark.sql.functions.max_by(
+        org.apache.spark.sql.functions.array(entropies.toArray(Column[]::new)), col(RANK));
+    Map<String, Row> got = new HashMap<>();
+    for (Row r : ranking.groupBy(key).agg(org.apache.spark.sql.functions.count(col(RANK)),
+        org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col(DECREASED), 1).otherwise(0)), last)
+        .collectAsList()) {
+      got.put(r.isNullAt(0) ? null : r.getString(0), r);
     }
+    List<StratumOutcome> out = new ArrayList<>();
     for (StratumPlan p : plans) {
-      long n = got.getOrDefault(p.stratum(), 0L);
+      Row r = got.get(p.stratum());
+      long n = r == null ? 0 : r.getLong(1);
       if (n != p.picks()) {
         throw new IllegalStateException("GME count contract broken for stratum " + p.stratum() + ": planned "
             + p.picks() + " picks, got " + n);
       }
+      double[] h = new double[s.attributes().size()];
+      if (r != null && !r.isNullAt(3)) {
+        List<Double> values = r.getList(3);
+        for (int j = 0; j < h.length; j++) {
+          h[j] = values.get(j);
+        }
+      }
+      out.add(new StratumOutcome(p, h, r == null ? 0 : r.getLong(2)));
     }
+    return out;
   }
 
   private static StructType rankingSchema(StructType in, GmeSettings s) {

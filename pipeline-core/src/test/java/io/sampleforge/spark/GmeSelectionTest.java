@@ -113,7 +113,7 @@ class GmeSelectionTest extends LocalSparkTest {
     GmeSettings s = settings("doc", List.of("a", "b"), EntropySelector.SUM, true, "7", MissingValues.VALUE, 0, "s",
         Map.of("s1", new SubsetSize.Count(12)), WhenShort.CAP);
     GmeResult r = GmeSelection.run(t, s, false);
-    assertEquals(3, r.plans().size());
+    assertEquals(3, r.strata().size());
     for (String stratum : List.of("s0", "s1", "s2")) {
       List<Row> got = r.ranking().filter(col("s").equalTo(stratum)).orderBy("rank").drop("s").collectAsList();
       GmeSettings alone = settings("doc", List.of("a", "b"), EntropySelector.SUM, true, stratum.equals("s1") ? "12" : "7",
