@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The smote job on a real multi-JVM Spark cluster on localhost (local-cluster: a master, a worker
- * and two executor JVMs, no Spark distribution needed) writes exactly the rows that local mode
- * writes.
+ * On a real multi-JVM Spark cluster on localhost (local-cluster: a master, a worker and two
+ * executor JVMs, no Spark distribution needed): the smote job writes exactly the rows that local
+ * mode writes, and the gme job's distributed scoring (shards cached in both executor JVMs, one
+ * Spark round per pick) writes exactly the ranking of the in-task mode in local mode.
  */
 class MultiJvmClusterTest {
   @TempDir
@@ -33,17 +34,28 @@ class MultiJvmClusterTest {
         "--set", "id_column=row", "--set", "sampling_strategy=0.6", "--set", "block_rows=300", "--seed", "5"};
   }
 
+  private static String[] gmeArgs(String input, String output, String scoring) {
+    return new String[] {"gme", "--input", input, "--output", output, "--set", "item=item",
+        "--set", "attributes=[brand,category]", "--set", "n=40", "--set", "scoring=" + scoring, "--set", "shards=4"};
+  }
+
   @Test
   void clusterOutputEqualsLocalOutput() throws Exception {
     String input = dir.resolve("satellite").toString();
     String localOut = dir.resolve("local").toString();
     String clusterOut = dir.resolve("cluster").toString();
+    String relations = dir.resolve("relations").toString();
     List<String> local;
+    List<String> localGme;
     SparkSession spark = SparkTestSession.start("local[2]");
     try {
       MlbenchData.read("Satellite", "classes", "damp grey soil").frame(spark, 4).write().parquet(input);
       assertEquals(0, SampleforgeMain.execute(smoteArgs(input, localOut)));
       local = rows(spark, localOut);
+      assertEquals(0, SampleforgeMain.execute("synth-relations", "--output", relations, "--set", "items=3000",
+          "--set", "relations_per_item=4", "--set", "vocabulary=[400, 40]", "--set", "partitions=3"));
+      assertEquals(0, SampleforgeMain.execute(gmeArgs(relations, dir.resolve("gme-local").toString(), "in-task")));
+      localGme = rows(spark, dir.resolve("gme-local").toString());
     } finally {
       SparkTestSession.stop(spark);
     }
@@ -69,6 +81,10 @@ class MultiJvmClusterTest {
       List<String> onCluster = rows(cluster, clusterOut);
       assertEquals(local.size(), onCluster.size());
       assertEquals(local, onCluster);
+      assertEquals(0, SampleforgeMain.execute(gmeArgs(relations, dir.resolve("gme-cluster").toString(), "distributed")));
+      List<String> clusterGme = rows(cluster, dir.resolve("gme-cluster").toString());
+      assertEquals(40, clusterGme.size());
+      assertTrue(localGme.equals(clusterGme), "distributed ranking on two executor JVMs equals the local in-task one");
     } finally {
       SparkTestSession.stop(cluster);
     }
