@@ -1,0 +1,147 @@
+package io.sampleforge.decode;
+
+import io.sampleforge.errors.ConfigException;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Validated, immutable settings of the token sampler, with Hugging Face transformers' parameter
+ * names, ranges and "off" values (temperature 1, top_k 0, top_p 1, min_p 0, typical_p 1, epsilon 0,
+ * eta 0, repetition_penalty 1) plus vLLM's presence and frequency penalties (0 = off) and allowed
+ * token ids (empty = all). Unlike transformers' GenerationConfig, top_k defaults to 0 (off), as
+ * in vLLM: a sampler does only what it is asked to.
+ */
+public record SamplerSettings(DecodingMode mode, double temperature, int topK, double topP, double minP, double typicalP,
+    double epsilon, double eta, int minTokensToKeep, double repetitionPenalty, boolean penalizePrompt,
+    double presencePenalty, double frequencyPenalty, int noRepeatNgramSize, List<Integer> badTokenIds,
+    List<Integer> allowedTokenIds, int minNewTokens, List<Integer> eosTokenIds) implements Serializable {
+
+  public SamplerSettings {
+    mode = mode == null ? DecodingMode.SAMPLE : mode;
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw ConfigException.of("temperature", "must be a finite float > 0 (use mode: greedy for argmax)", temperature);
+    }
+    if (topK < 0) {
+      throw ConfigException.of("top_k", "must be >= 0 (0 = off)", topK);
+    }
+    if (!(topP >= 0 && topP <= 1)) {
+      throw ConfigException.of("top_p", "must be in [0, 1] (1 = off)", topP);
+    }
+    if (!(minP >= 0 && minP <= 1)) {
+      throw ConfigException.of("min_p", "must be in [0, 1] (0 = off)", minP);
+    }
+    if (!(typicalP > 0 && typicalP <= 1)) {
+      throw ConfigException.of("typical_p", "must be in (0, 1) to filter, or 1 = off", typicalP);
+    }
+    if (!(epsilon >= 0 && epsilon < 1)) {
+      throw ConfigException.of("epsilon", "must be in (0, 1) to filter, or 0 = off", epsilon);
+    }
+    if (!(eta >= 0 && eta < 1)) {
+      throw ConfigException.of("eta", "must be in (0, 1) to filter, or 0 = off", eta);
+    }
+    if (minTokensToKeep < 1) {
+      throw ConfigException.of("min_tokens_to_keep", "must be >= 1", minTokensToKeep);
+    }
+    if (!(repetitionPenalty > 0) || Double.isInfinite(repetitionPenalty)) {
+      throw ConfigException.of("repetition_penalty", "must be a finite float > 0 (1 = off)", repetitionPenalty);
+    }
+    if (!(presencePenalty >= -2 && presencePenalty <= 2)) {
+      throw ConfigException.of("presence_penalty", "must be in [-2, 2] (0 = off)", presencePenalty);
+    }
+    if (!(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
+      throw ConfigException.of("frequency_penalty", "must be in [-2, 2] (0 = off)", frequencyPenalty);
+    }
+    if (noRepeatNgramSize < 0) {
+      throw ConfigException.of("no_repeat_ngram_size", "must be >= 0 (0 = off)", noRepeatNgramSize);
+    }
+    if (minNewTokens < 0) {
+      throw ConfigException.of("min_new_tokens", "must be >= 0", minNewTokens);
+    }
+    badTokenIds = ids("bad_token_ids", badTokenIds);
+    allowedTokenIds = ids("allowed_token_ids", allowedTokenIds);
+    eosTokenIds = ids("eos_token_ids", eosTokenIds);
+  }
+
+  private static List<Integer> ids(String name, List<Integer> ids) {
+    if (ids == null) {
+      return List.of();
+    }
+    for (Integer id : ids) {
+      if (id == null || id < 0) {
+        throw ConfigException.of(name, "must hold non-negative token ids", ids);
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  /** Plain sampling at temperature 1 with nothing else on. */
+  public static SamplerSettings defaults() {
+    return builder().build();
+  }
+
+  /** Checks the token ids against a vocabulary size (unknown ids are a config error naming the parameter). */
+  public void checkVocabulary(int vocab) {
+    check("bad_token_ids", badTokenIds, vocab);
+    check("allowed_token_ids", allowedTokenIds, vocab);
+    check("eos_token_ids", eosTokenIds, vocab);
+  }
+
+  private static void check(String name, List<Integer> ids, int vocab) {
+    for (int id : ids) {
+      if (id >= vocab) {
+        throw ConfigException.of(name, "must hold ids below the vocabulary size " + vocab, id);
+      }
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Fluent construction starting from {@link #defaults()}; {@link #build()} validates. */
+  public static final class Builder {
+    private DecodingMode mode = DecodingMode.SAMPLE;
+    private double temperature = 1.0;
+    private int topK;
+    private double topP = 1.0;
+    private double minP;
+    private double typicalP = 1.0;
+    private double epsilon;
+    private double eta;
+    private int minTokensToKeep = 1;
+    private double repetitionPenalty = 1.0;
+    private boolean penalizePrompt = true;
+    private double presencePenalty;
+    private double frequencyPenalty;
+    private int noRepeatNgramSize;
+    private List<Integer> badTokenIds = List.of();
+    private List<Integer> allowedTokenIds = List.of();
+    private int minNewTokens;
+    private List<Integer> eosTokenIds = List.of();
+
+    public Builder mode(DecodingMode v) { mode = v; return this; }
+    public Builder temperature(double v) { temperature = v; return this; }
+    public Builder topK(int v) { topK = v; return this; }
+    public Builder topP(double v) { topP = v; return this; }
+    public Builder minP(double v) { minP = v; return this; }
+    public Builder typicalP(double v) { typicalP = v; return this; }
+    public Builder epsilon(double v) { epsilon = v; return this; }
+    public Builder eta(double v) { eta = v; return this; }
+    public Builder minTokensToKeep(int v) { minTokensToKeep = v; return this; }
+    public Builder repetitionPenalty(double v) { repetitionPenalty = v; return this; }
+    public Builder penalizePrompt(boolean v) { penalizePrompt = v; return this; }
+    public Builder presencePenalty(double v) { presencePenalty = v; return this; }
+    public Builder frequencyPenalty(double v) { frequencyPenalty = v; return this; }
+    public Builder noRepeatNgramSize(int v) { noRepeatNgramSize = v; return this; }
+    public Builder badTokenIds(List<Integer> v) { badTokenIds = v; return this; }
+    public Builder allowedTokenIds(List<Integer> v) { allowedTokenIds = v; return this; }
+    public Builder minNewTokens(int v) { minNewTokens = v; return this; }
+    public Builder eosTokenIds(List<Integer> v) { eosTokenIds = v; return this; }
+
+    public SamplerSettings build() {
+      return new SamplerSettings(mode, temperature, topK, topP, minP, typicalP, epsilon, eta, minTokensToKeep,
+          repetitionPenalty, penalizePrompt, presencePenalty, frequencyPenalty, noRepeatNgramSize, badTokenIds,
+          allowedTokenIds, minNewTokens, eosTokenIds);
+    }
+  }
+}
