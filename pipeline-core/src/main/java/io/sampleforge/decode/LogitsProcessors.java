@@ -74,7 +74,7 @@ public final class LogitsProcessors {
       boolean[] allowed = new boolean[(int) vocab];
       s.allowedTokenIds().forEach(id -> allowed[id] = true);
       NDArray mask = x.getManager().create(allowed, new Shape(1, vocab));
-      x = NDArrays.where(mask, x, x.fullLike(Float.NEGATIVE_INFINITY));
+      x = NDArrays.where(mask, x, LogitsWarpers.negativeInfinity(x));
     }
     if (s.minNewTokens() > 0 && !s.eosTokenIds().isEmpty()) {
       List<Map<Integer, Integer>> eos = new java.util.ArrayList<>(batch);

@@ -62,9 +62,9 @@ public final class LogitsWarpers {
     NDArray order = scores.argSort(1, true);
     NDArray sorted = scores.gather(order, 1);
     NDArray cumulative = sorted.softmax(1).cumSum(1);
-    NDArray removeSorted = cumulative.lte((float) (1 - topP));
+    NDArray removeSorted = cumulative.lte((float) (1 - topP)).toType(DataType.INT8, false);
     keepLast(removeSorted, (int) Math.min(minKeep, vocab));
-    return masked(scores, unsort(removeSorted, order));
+    return masked(scores, unsort(removeSorted.toType(DataType.BOOLEAN, false), order));
   }
 
   /** Removes tokens with probability below min_p times the top probability, never the top min_keep. */
@@ -125,7 +125,12 @@ public final class LogitsWarpers {
   }
 
   private static NDArray masked(NDArray scores, NDArray remove) {
-    return NDArrays.where(remove, scores.fullLike(Float.NEGATIVE_INFINITY), scores);
+    return NDArrays.where(remove, negativeInfinity(scores), scores);
+  }
+
+  /** An array of -inf shaped like x. */
+  static NDArray negativeInfinity(NDArray x) {
+    return x.getManager().full(x.getShape(), Float.NEGATIVE_INFINITY, x.getDataType());
   }
 
   /** Scatters a mask given in sorted order back to vocabulary order. */
@@ -136,7 +141,7 @@ public final class LogitsWarpers {
 
   private static void keepLast(NDArray removeSorted, int n) {
     long vocab = removeSorted.getShape().get(1);
-    removeSorted.set(new NDIndex(":, {}:", vocab - n), false);
+    removeSorted.set(new NDIndex(":, {}:", vocab - n), 0);
   }
 
   private static void keepFirst(NDArray removeSorted, int n) {
