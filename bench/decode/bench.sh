@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Warper chain: Sampleforge (DJL NDArrays on libtorch 2.7.1) vs the same chain in PyTorch (Debian python3-torch),
+# same [batch, vocab] float32 block size, same settings, same machine, same intra-op thread count.
+#   bench/decode/bench.sh [BATCH] [VOCAB] [REPEATS] [THREADS]     (defaults 64 50257 30 1)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:-64}; V=${2:-50257}; R=${3:-30}; T=${4:-1}
+./mvnw -q -B install -DskipTests >/dev/null
+./mvnw -q -B test-compile -pl pipeline-core >/dev/null
+CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
+java -cp "$CP" io.sampleforge.decode.WarperBench "$B" "$V" "$R" "$T" >/tmp/sf-warpers-java.tsv
+/usr/bin/python3 bench/decode/warpers.py "$B" "$V" "$R" "$T" >/tmp/sf-warpers-torch.tsv
+torch_version=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)')
+echo "| warper ([${B}, ${V}] float32, ${T} thread(s), median of ${R}) | Sampleforge ms | PyTorch ${torch_version} ms | ratio (PyTorch / Sampleforge) |"
+echo "|---|---:|---:|---:|"
+join -t $'\t' <(nl -w1 -s$'\t' /tmp/sf-warpers-java.tsv | sort) <(nl -w1 -s$'\t' /tmp/sf-warpers-torch.tsv | sort) | sort -n \
+  | awk -F'\t' '{printf "| %s | %.2f | %.2f | %.2fx |\n", $2, $3, $5, $5/$3}'
