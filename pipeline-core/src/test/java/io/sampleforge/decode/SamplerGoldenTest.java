@@ -194,6 +194,36 @@ class SamplerGoldenTest {
         kept(LogitsWarpers.apply(t, logProbs(.4, .3, .2, .05, .05))));
   }
 
+  /** The compacted chain (after top-k) keeps exactly the tokens the full-width warpers keep, with the same scores. */
+  @Test
+  void compactedChainEqualsTheFullWidthChain() {
+    KeyedStream s = KeyedStream.of(9, "compaction", 0);
+    int batch = 8;
+    int vocab = 2000;
+    float[] v = new float[batch * vocab];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (2.5 * s.gaussian(i));
+    }
+    v[3] = v[7];
+    SamplerSettings chain = SamplerSettings.builder().temperature(.7).topK(40).topP(.8).minP(.02).typicalP(.9)
+        .epsilon(1e-3).eta(1e-3).minTokensToKeep(2).build();
+    NDArray x = manager.create(v, new Shape(batch, vocab));
+    NDArray full = LogitsWarpers.topK(x.div(.7f), 40, 2);
+    full = LogitsWarpers.topP(full, .8, 2);
+    full = LogitsWarpers.minP(full, .02, 2);
+    full = LogitsWarpers.typical(full, .9, 2);
+    full = LogitsWarpers.epsilon(full, 1e-3, 2);
+    full = LogitsWarpers.eta(full, 1e-3, 2);
+    float[] expected = full.toFloatArray();
+    float[] got = LogitsWarpers.apply(chain, x).toFloatArray();
+    assertArrayEquals(expected, got, 0f);
+    int finite = 0;
+    for (float f : got) {
+      finite += f > Float.NEGATIVE_INFINITY ? 1 : 0;
+    }
+    assertTrue(finite >= 2 * batch && finite < 40 * batch, "some but not all of the top 40 survive: " + finite);
+  }
+
   @Test
   void invalidParametersNameTheParameter() {
     assertTrue(assertThrows(ConfigException.class, () -> SamplerSettings.builder().temperature(0).build())
