@@ -76,18 +76,15 @@ public final class KneserNeyLm implements CausalLm, Serializable {
       hash = Hash64.combine(hash, -1);
       for (int end = order - 1; end < padded.length; end++) {
         add(levels.get(order - 1), key(padded, end - order + 1, end), padded[end], 1);
-        // continuation counts for lower orders: each distinct (k+1)-gram adds 1 to its k-gram suffix
+        // continuation counts for lower orders: each distinct (k+1)-gram adds 1 to the count of its
+        // k-gram suffix (context = its k-1 tokens before the predicted one); once a (k+1)-gram was
+        // seen, all its shorter suffixes were too
         for (int k = order - 1; k >= 1; k--) {
-          int start = end - k;
-          if (start - 1 < 0) {
+          int from = end - k;
+          if (!seenNgrams.add(key(padded, from, end + 1))) {
             break;
           }
-          String longer = key(padded, start - 1, end + 1);
-          if (seenNgrams.add(longer)) {
-            add(levels.get(k - 1), key(padded, start, end), padded[end], 1);
-          } else {
-            break;
-          }
+          add(levels.get(k - 1), key(padded, from + 1, end), padded[end], 1);
         }
       }
     }
