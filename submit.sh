@@ -45,7 +45,7 @@ readonly SPARK_MODULE_OPTS=(
 )
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
-readonly JOBS=(quickstart smote gme synth-table synth-relations)
+readonly JOBS=(quickstart smote gme generate synth-table synth-relations)
 
 usage() {
   cat <<EOF
@@ -57,6 +57,7 @@ Jobs:
   quickstart       balance a generated table with SMOTE, then pick a GME-diverse subset of a generated catalogue
   smote            SMOTE-family minority augmentation of a Parquet/CSV table
   gme              greedy maximum-entropy (GME) diverse subset of a relation table
+  generate         completions for a prompt table (built-in Kneser-Ney n-gram model, transformers-style samplers)
   synth-table      generate a deterministic make_classification-style table
   synth-relations  generate a deterministic skewed relation table (gme input)
 

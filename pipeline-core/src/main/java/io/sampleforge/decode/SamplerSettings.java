@@ -94,6 +94,17 @@ public record SamplerSettings(DecodingMode mode, double temperature, int topK, d
     }
   }
 
+  /** The settings as a compact JSON object (snake_case keys), for output rows and manifests. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "{\"mode\":\"%s\",\"temperature\":%s,\"top_k\":%d,\"top_p\":%s,"
+        + "\"min_p\":%s,\"typical_p\":%s,\"epsilon\":%s,\"eta\":%s,\"min_tokens_to_keep\":%d,"
+        + "\"repetition_penalty\":%s,\"penalize_prompt\":%s,\"presence_penalty\":%s,\"frequency_penalty\":%s,"
+        + "\"no_repeat_ngram_size\":%d,\"bad_token_ids\":%s,\"allowed_token_ids\":%s,\"min_new_tokens\":%d,"
+        + "\"eos_token_ids\":%s}", mode.name().toLowerCase(java.util.Locale.ROOT), temperature, topK, topP, minP, typicalP,
+        epsilon, eta, minTokensToKeep, repetitionPenalty, penalizePrompt, presencePenalty, frequencyPenalty,
+        noRepeatNgramSize, badTokenIds, allowedTokenIds, minNewTokens, eosTokenIds).replace(" ", "");
+  }
+
   public static Builder builder() {
     return new Builder();
   }

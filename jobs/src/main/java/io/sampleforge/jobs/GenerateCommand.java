@@ -1,0 +1,35 @@
+package io.sampleforge.jobs;
+
+import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.config.GenerateJobConfig;
+import io.sampleforge.jobs.run.JobSession;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code generate}: synthetic text from a prompt table with a language model and a token sampler. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = "Generate completions for a prompt table with the built-in n-gram model (config: conf/jobs/generate.yaml)")
+final class GenerateCommand implements Callable<Integer> {
+  @Mixin
+  JobOptions options;
+
+  @Override
+  public Integer call() {
+    GenerateJobConfig cfg = ConfigLoader.bind(options.tree(List.of()), GenerateJobConfig.class);
+    GenerateJob.Summary s = GenerateJob.run(JobSession.getOrCreate("generate"), cfg);
+    print(System.out, s);
+    return 0;
+  }
+
+  static void print(PrintStream out, GenerateJob.Summary s) {
+    out.printf("model: %s%n", s.model());
+    out.printf("samples: %d, tokens: %d (%.0f tokens/s), finish reasons %s%n", s.samples(), s.tokens(), s.tokensPerSecond(),
+        s.finishReasons());
+    out.printf("distinct-1 %.3f, distinct-2 %.3f%s%n", s.distinct1(), s.distinct2(),
+        s.grammatical() == null ? "" : String.format(", grammatical %.3f", s.grammatical()));
+    out.printf("output: %s (manifest: %s/_manifest.json)%n", s.output(), s.output());
+  }
+}

@@ -1,0 +1,155 @@
+package io.sampleforge.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.sampleforge.decode.GenerationSettings;
+import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.config.GenerateJobConfig;
+import io.sampleforge.jobs.io.AtomicOutput;
+import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.TableInput;
+import io.sampleforge.jobs.run.PhaseTimer;
+import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.model.KneserNeyLm;
+import io.sampleforge.spark.TextGeneration;
+import io.sampleforge.text.ToyGrammar;
+import io.sampleforge.text.Vocabulary;
+import io.sampleforge.text.WordTokenizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code generate} job: train the model (the built-in Kneser-Ney n-gram model, on the toy
+ * grammar's corpus or a text column) -> read prompts -> {@link TextGeneration} -> write Parquet
+ * atomically -> manifest with tokens/s, finish reasons, distinct-1/2 and, for the toy corpus, the
+ * grammatical fraction of prompt + completion.
+ */
+public final class GenerateJob {
+  private GenerateJob() {}
+
+  /** What the job did, for the console summary. */
+  public record Summary(String output, long samples, long tokens, double tokensPerSecond, Map<String, Long> finishReasons,
+      double distinct1, double distinct2, Double grammatical, String model, Map<String, Double> seconds) {}
+
+  public static Summary run(SparkSession spark, GenerateJobConfig cfg) {
+    ProgressListener progress = new ProgressListener(10);
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      PhaseTimer timer = new PhaseTimer(progress);
+      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
+          UUID.randomUUID().toString());
+      try {
+        KneserNeyLm lm = timer.time("train model", () -> train(spark, cfg));
+        List<Integer> bad = new ArrayList<>(List.of(Vocabulary.UNK, Vocabulary.BOS));
+        cfg.badWords().forEach(w -> {
+          int id = lm.vocabulary().id(w);
+          if (id != Vocabulary.UNK) {
+            bad.add(id);
+          }
+        });
+        GenerationSettings settings = cfg.generation(cfg.sampler(bad, List.of(Vocabulary.EOS)));
+        Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+        TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), lm, settings,
+            cfg.onEmptyPrompt().equals("skip"));
+        timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
+        double generateSeconds = timer.seconds().get("generate+write");
+        Dataset<Row> written = spark.read().parquet(out.staging()).cache();
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        for (Row r : written.groupBy("finish_reason").count().orderBy("finish_reason").collectAsList()) {
+          reasons.put(r.getString(0), r.getLong(1));
+        }
+        long samples = written.count();
+        Row sum = written.agg(org.apache.spark.sql.functions.sum("token_count")).first();
+        long tokens = sum.isNullAt(0) ? 0 : sum.getLong(0);
+        double distinct1 = distinct(written, 1);
+        double distinct2 = distinct(written, 2);
+        Double grammatical = null;
+        if (cfg.model().corpus().equals("toy")) {
+          grammatical = grammaticalFraction(written, prompts, cfg);
+        }
+        written.unpersist();
+        double tps = generateSeconds > 0 ? tokens / generateSeconds : 0;
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("samples", samples);
+        stats.put("tokens", tokens);
+        stats.put("tokens_per_second", tps);
+        stats.put("finish_reasons", reasons);
+        stats.put("distinct_1", distinct1);
+        stats.put("distinct_2", distinct2);
+        stats.put("grammatical_fraction", grammatical);
+        stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
+        new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
+            .put("input", cfg.input()).put("output", cfg.output()).put("model", lm.identity())
+            .put("sampler", settings.sampler().describe()).put("stats", stats)
+            .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+            .write(out.fileSystem(), out.staging());
+        out.commit();
+        return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, lm.identity(),
+            timer.seconds());
+      } catch (RuntimeException | Error e) {
+        out.abort();
+        throw e;
+      }
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
+    }
+  }
+
+  /** Trains the n-gram model on the toy grammar's corpus or on a text column. */
+  static KneserNeyLm train(SparkSession spark, GenerateJobConfig cfg) {
+    GenerateJobConfig.ModelConfig m = cfg.model();
+    WordTokenizer tokenizer = new WordTokenizer();
+    List<List<String>> sentences = new ArrayList<>();
+    if (m.corpus().equals("toy")) {
+      ToyGrammar g = new ToyGrammar();
+      for (int i = 0; i < m.toySentences(); i++) {
+        sentences.add(tokenizer.tokenize(g.sentence(m.corpusSeed(), i)));
+      }
+    } else {
+      Dataset<Row> table = TableInput.read(spark, m.corpus(), io.sampleforge.jobs.config.TableFormat.ofPath(m.corpus()));
+      if (!java.util.Arrays.asList(table.columns()).contains(m.textColumn())) {
+        throw io.sampleforge.errors.InputDataException.of(m.textColumn(), "must exist in the training corpus " + m.corpus(), "missing");
+      }
+      for (Row r : table.select(col("`" + m.textColumn() + "`")).collectAsList()) {
+        if (!r.isNullAt(0) && !r.getString(0).isBlank()) {
+          sentences.add(tokenizer.tokenize(r.getString(0)));
+        }
+      }
+    }
+    Vocabulary v = Vocabulary.of(sentences.stream().flatMap(List::stream).toList());
+    return KneserNeyLm.train(m.order(), v, sentences.stream().map(v::encode).toList());
+  }
+
+  /** distinct-n over all completions (space-separated tokens), computed by Spark. */
+  static double distinct(Dataset<Row> written, int n) {
+    Dataset<Row> grams = written.selectExpr("filter(split(completion, ' '), w -> w != '') as t")
+        .filter("size(t) >= " + n)
+        .selectExpr("explode(transform(sequence(1, size(t) - " + n + " + 1), i -> array_join(slice(t, i, " + n
+            + "), ' '))) as g");
+    Row r = grams.agg(org.apache.spark.sql.functions.count("g"), org.apache.spark.sql.functions.countDistinct("g")).first();
+    long total = r.getLong(0);
+    return total == 0 ? 0.0 : (double) r.getLong(1) / total;
+  }
+
+  /** Fraction of EOS-terminated samples whose prompt + completion the toy grammar accepts (all samples in the denominator). */
+  static double grammaticalFraction(Dataset<Row> written, Dataset<Row> prompts, GenerateJobConfig cfg) {
+    String id = "`" + cfg.idColumn() + "`";
+    Dataset<Row> joined = written.join(prompts.select(col(id), col("`" + cfg.promptColumn() + "`").as("__prompt")),
+        cfg.idColumn());
+    long total = joined.count();
+    ToyGrammar grammar = new ToyGrammar();
+    WordTokenizer tokenizer = new WordTokenizer();
+    long ok = joined.map((MapFunction<Row, Boolean>) r -> r.getAs("finish_reason").equals("eos")
+        && grammar.grammatical(tokenizer.tokenize(r.getAs("__prompt") + " " + r.getAs("completion"))), Encoders.BOOLEAN())
+        .filter((org.apache.spark.api.java.function.FilterFunction<Boolean>) b -> b).count();
+    return total == 0 ? 0.0 : (double) ok / total;
+  }
+}

@@ -1,0 +1,95 @@
+package io.sampleforge.jobs.config;
+
+import io.sampleforge.decode.DecodingMode;
+import io.sampleforge.decode.GenerationSettings;
+import io.sampleforge.decode.SamplerSettings;
+import io.sampleforge.errors.ConfigException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code generate} job's config (conf/jobs/generate.yaml documents every key), validated on
+ * construction. Sampler keys use transformers' names and "off" values.
+ */
+public record GenerateJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode, String idColumn,
+    String promptColumn, ModelConfig model, String decoding, Double temperature, Integer topK, Double topP, Double minP,
+    Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty, Boolean penalizePrompt,
+    Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize, List<String> badWords,
+    Integer minNewTokens, Integer samplesPerPrompt, Integer maxNewTokens, List<String> stop, Integer batchSize, Long seed,
+    String onEmptyPrompt) {
+
+  /** The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job). */
+  public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
+      Long corpusSeed) {
+    public ModelConfig {
+      type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT);
+      if (!type.equals("ngram")) {
+        throw ConfigException.of("model.type", "must be ngram (torchscript and onnx models are not available yet)", "'" + type + "'");
+      }
+      order = order == null ? 4 : order;
+      corpus = corpus == null ? "toy" : corpus;
+      textColumn = textColumn == null ? "text" : textColumn;
+      toySentences = toySentences == null ? 20_000 : toySentences;
+      corpusSeed = corpusSeed == null ? 1L : corpusSeed;
+      if (order < 1 || order > 10) {
+        throw ConfigException.of("model.order", "must be between 1 and 10", order);
+      }
+      if (toySentences < 1) {
+        throw ConfigException.of("model.toy_sentences", "must be >= 1", toySentences);
+      }
+    }
+  }
+
+  public GenerateJobConfig {
+    if (input == null || input.isBlank()) {
+      throw ConfigException.of("input", "must name a Parquet or CSV prompt table", "'" + input + "'");
+    }
+    if (output == null || output.isBlank()) {
+      throw ConfigException.of("output", "must name the output path", "'" + output + "'");
+    }
+    inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
+    mode = mode == null ? WriteMode.ERROR : mode;
+    idColumn = idColumn == null ? "id" : idColumn;
+    promptColumn = promptColumn == null ? "prompt" : promptColumn;
+    model = model == null ? new ModelConfig(null, null, null, null, null, null) : model;
+    badWords = badWords == null ? List.of() : List.copyOf(badWords);
+    samplesPerPrompt = samplesPerPrompt == null ? 1 : samplesPerPrompt;
+    maxNewTokens = maxNewTokens == null ? 32 : maxNewTokens;
+    stop = stop == null ? List.of() : List.copyOf(stop);
+    batchSize = batchSize == null ? 64 : batchSize;
+    seed = seed == null ? 42L : seed;
+    onEmptyPrompt = onEmptyPrompt == null ? "error" : onEmptyPrompt.trim().toLowerCase(Locale.ROOT);
+    if (!onEmptyPrompt.equals("error") && !onEmptyPrompt.equals("skip")) {
+      throw ConfigException.of("on_empty_prompt", "must be error or skip", "'" + onEmptyPrompt + "'");
+    }
+    new GenerationSettings(samplerOf(decoding, temperature, topK, topP, minP, typicalP, epsilon, eta, minTokensToKeep,
+        repetitionPenalty, penalizePrompt, presencePenalty, frequencyPenalty, noRepeatNgramSize, minNewTokens, List.of(),
+        List.of()), samplesPerPrompt, maxNewTokens, stop, batchSize, seed);
+  }
+
+  /** Sampler settings once the vocabulary resolves bad words and EOS. */
+  public SamplerSettings sampler(List<Integer> badTokenIds, List<Integer> eosTokenIds) {
+    return samplerOf(decoding, temperature, topK, topP, minP, typicalP, epsilon, eta, minTokensToKeep, repetitionPenalty,
+        penalizePrompt, presencePenalty, frequencyPenalty, noRepeatNgramSize, minNewTokens, badTokenIds, eosTokenIds);
+  }
+
+  private static SamplerSettings samplerOf(String decoding, Double temperature, Integer topK, Double topP, Double minP,
+      Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty,
+      Boolean penalizePrompt, Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize,
+      Integer minNewTokens, List<Integer> badTokenIds, List<Integer> eosTokenIds) {
+    return SamplerSettings.builder().mode(DecodingMode.parse(decoding))
+        .temperature(temperature == null ? 1.0 : temperature).topK(topK == null ? 0 : topK).topP(topP == null ? 1.0 : topP)
+        .minP(minP == null ? 0.0 : minP).typicalP(typicalP == null ? 1.0 : typicalP).epsilon(epsilon == null ? 0.0 : epsilon)
+        .eta(eta == null ? 0.0 : eta).minTokensToKeep(minTokensToKeep == null ? 1 : minTokensToKeep)
+        .repetitionPenalty(repetitionPenalty == null ? 1.0 : repetitionPenalty)
+        .penalizePrompt(penalizePrompt == null || penalizePrompt)
+        .presencePenalty(presencePenalty == null ? 0.0 : presencePenalty)
+        .frequencyPenalty(frequencyPenalty == null ? 0.0 : frequencyPenalty)
+        .noRepeatNgramSize(noRepeatNgramSize == null ? 0 : noRepeatNgramSize).badTokenIds(badTokenIds)
+        .minNewTokens(minNewTokens == null ? 0 : minNewTokens).eosTokenIds(eosTokenIds).build();
+  }
+
+  public GenerationSettings generation(SamplerSettings sampler) {
+    return new GenerationSettings(sampler, samplesPerPrompt, maxNewTokens, stop, batchSize, seed);
+  }
+}

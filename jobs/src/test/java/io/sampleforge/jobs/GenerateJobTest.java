@@ -1,0 +1,103 @@
+package io.sampleforge.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generate job end to end: n-gram model trained on the toy grammar, prompts CSV in, Parquet out, manifest, errors. */
+class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
+  @TempDir
+  static Path dir;
+
+  private static String prompts() throws IOException {
+    Path p = dir.resolve("prompts.csv");
+    if (!Files.exists(p)) {
+      StringBuilder b = new StringBuilder("id,prompt\n");
+      String[] starts = {"the", "some dogs", "a big cat", "every teacher", "many children", "the small bird"};
+      for (int i = 0; i < 60; i++) {
+        b.append(i).append(',').append(starts[i % starts.length]).append('\n');
+      }
+      Files.writeString(p, b.toString());
+    }
+    return p.toString();
+  }
+
+  private List<String> rows(String path) {
+    return spark.read().parquet(path).orderBy("id", "sample_index").collectAsList().stream().map(Row::toString).toList();
+  }
+
+  /** The same corpus for any batch size and partitioning; the manifest carries the statistics. */
+  @Test
+  void outputIsIndependentOfBatchSizeAndPartitioning() throws IOException {
+    String a = dir.resolve("a").toString();
+    String b = dir.resolve("b").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", "../conf/jobs/generate.yaml", "--input", prompts(),
+        "--output", a, "--set", "samples_per_prompt=3", "--set", "top_p=0.9", "--set", "batch_size=64",
+        "--set", "model.toy_sentences=3000"));
+    spark.read().option("header", "true").option("inferSchema", "true").csv(prompts()).repartition(4).write().parquet(dir.resolve("prompts4").toString());
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", "../conf/jobs/generate.yaml", "--input",
+        dir.resolve("prompts4").toString(), "--output", b, "--set", "samples_per_prompt=3", "--set", "top_p=0.9",
+        "--set", "batch_size=5", "--set", "model.toy_sentences=3000"));
+    List<String> first = spark.read().parquet(a).orderBy("id", "sample_index").collectAsList().stream()
+        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(4)).toList();
+    List<String> second = spark.read().parquet(b).orderBy("id", "sample_index").collectAsList().stream()
+        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(4)).toList();
+    assertEquals(180, first.size());
+    assertTrue(first.equals(second), "batch size 64 / 1 partition vs batch size 5 / 4 partitions");
+    JsonNode m = new ObjectMapper().readTree(new File(a, "_manifest.json"));
+    assertEquals(180, m.get("stats").get("samples").asLong());
+    assertTrue(m.get("stats").get("grammatical_fraction").asDouble() > 0.3, m.get("stats").toString());
+    assertTrue(m.get("model").asText().startsWith("ngram-kn(order=4"));
+    assertTrue(m.get("sampler").asText().contains("\"top_p\":0.9"));
+  }
+
+  @Test
+  void finishReasonsAndStopStrings() throws IOException {
+    String out = dir.resolve("short").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "--input", prompts(), "--output", out, "--set", "max_new_tokens=2",
+        "--set", "model.toy_sentences=2000"));
+    assertEquals(60, spark.read().parquet(out).filter("token_count <= 2").count());
+    assertEquals(0, spark.read().parquet(out).filter("finish_reason = 'length' and token_count != 2").count());
+    assertTrue(spark.read().parquet(out).filter("finish_reason = 'length'").count() > 30);
+    String stopped = dir.resolve("stopped").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "--input", prompts(), "--output", stopped, "--set", "stop=[' with']",
+        "--set", "model.toy_sentences=2000", "--set", "samples_per_prompt=5"));
+    List<Row> stops = spark.read().parquet(stopped).filter("finish_reason = 'stop'").collectAsList();
+    assertFalse(stops.isEmpty(), "some completions reach 'with'");
+    stops.forEach(r -> assertFalse(r.getString(2).contains(" with"), r.getString(2)));
+  }
+
+  @Test
+  void badInputAndParametersHaveDistinctExitCodes() throws IOException {
+    Path withEmpty = dir.resolve("empty.csv");
+    Files.writeString(withEmpty, "id,prompt\n1,the\n2,\n3,a cat\n");
+    String out = dir.resolve("bad").toString();
+    assertEquals(3, SampleforgeMain.execute("generate", "--input", withEmpty.toString(), "--output", out,
+        "--set", "model.toy_sentences=500"));
+    assertFalse(Files.exists(Path.of(out)));
+    assertEquals(0, SampleforgeMain.execute("generate", "--input", withEmpty.toString(), "--output", out,
+        "--set", "model.toy_sentences=500", "--set", "on_empty_prompt=skip"));
+    JsonNode m = new ObjectMapper().readTree(new File(out, "_manifest.json"));
+    assertEquals(1, m.get("stats").get("skipped_empty_prompts").asLong());
+    assertEquals(2, spark.read().parquet(out).count());
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "top_p=1.5"));
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "typical_p=0"));
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "model.type=torchscript"));
+    assertEquals(3, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "prompt_column=text"));
+  }
+}

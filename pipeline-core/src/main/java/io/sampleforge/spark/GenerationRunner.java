@@ -1,0 +1,112 @@
+package io.sampleforge.spark;
+
+import ai.djl.ndarray.NDManager;
+import io.sampleforge.decode.BatchDecoder;
+import io.sampleforge.decode.GenerationSettings;
+import io.sampleforge.decode.SequenceState;
+import io.sampleforge.model.KneserNeyLm;
+import io.sampleforge.text.WordTokenizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The task side of {@link TextGeneration}: reads prompts in chunks, sorts each chunk by prompt
+ * length, decodes batches of {@code batch_size} (prompt, sample) rows, and emits output rows.
+ * One NDManager per task (closed when the task completes); progress logged every 10 s.
+ */
+final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LogManager.getLogger(GenerationRunner.class);
+  private static final int CHUNK_BATCHES = 16;
+
+  private final Broadcast<KneserNeyLm> model;
+  private final GenerationSettings settings;
+
+  GenerationRunner(Broadcast<KneserNeyLm> model, GenerationSettings settings) {
+    this.model = model;
+    this.settings = settings;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> prompts) {
+    KneserNeyLm lm = model.value();
+    WordTokenizer tokenizer = new WordTokenizer();
+    TaskDevices.configureThreads();
+    NDManager manager = NDManager.newBaseManager(TaskDevices.current(), "PyTorch");
+    TaskContext tc = TaskContext.get();
+    if (tc != null) {
+      tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> manager.close());
+    }
+    BatchDecoder decoder = new BatchDecoder(lm, settings);
+    String samplerJson = settings.sampler().describe();
+    long start = System.nanoTime();
+    long[] tokens = {0};
+    long[] lastLog = {start};
+    return new Iterator<>() {
+      private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && prompts.hasNext()) {
+          current = nextChunk().iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+
+      private List<Row> nextChunk() {
+        record Prompt(Object id, long key, int[] ids) {}
+        List<Prompt> chunk = new ArrayList<>();
+        int limit = Math.max(1, settings.batchSize() * CHUNK_BATCHES / settings.samplesPerPrompt());
+        while (prompts.hasNext() && chunk.size() < limit) {
+          Row r = prompts.next();
+          chunk.add(new Prompt(r.get(0), r.getLong(2), lm.vocabulary().encode(tokenizer.tokenize(r.getString(1)))));
+        }
+        chunk.sort(Comparator.comparingInt((Prompt p) -> p.ids().length));
+        List<SequenceState> rows = new ArrayList<>();
+        List<Object> ids = new ArrayList<>();
+        for (Prompt p : chunk) {
+          for (int s = 0; s < settings.samplesPerPrompt(); s++) {
+            rows.add(new SequenceState(p.key(), s, p.ids()));
+            ids.add(p.id());
+          }
+        }
+        List<Row> out = new ArrayList<>(rows.size());
+        for (int from = 0; from < rows.size(); from += settings.batchSize()) {
+          int to = Math.min(rows.size(), from + settings.batchSize());
+          List<BatchDecoder.Result> results = decoder.decode(manager, rows.subList(from, to), t -> lm.vocabulary().token(t));
+          for (int i = from; i < to; i++) {
+            BatchDecoder.Result res = results.get(i - from);
+            tokens[0] += res.tokens().length;
+            out.add(RowFactory.create(ids.get(i), rows.get(i).sampleIndex(), res.text(), res.tokens().length,
+                res.reason().id(), res.logProbability(), samplerJson, lm.identity(), settings.seed()));
+          }
+          long now = System.nanoTime();
+          if (now - lastLog[0] > 10_000_000_000L) {
+            lastLog[0] = now;
+            LOG.info("generate: {} tokens in this task, {} tokens/s", tokens[0],
+                String.format("%.0f", tokens[0] / ((now - start) / 1e9)));
+          }
+        }
+        return out;
+      }
+    };
+  }
+}

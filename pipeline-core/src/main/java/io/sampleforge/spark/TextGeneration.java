@@ -1,0 +1,77 @@
+package io.sampleforge.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.sampleforge.decode.GenerationSettings;
+import io.sampleforge.errors.InputDataException;
+import io.sampleforge.model.KneserNeyLm;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Synthetic text on Spark: the prompt table stays partitioned across executors; the model is
+ * broadcast once per executor JVM; each task tokenizes its prompts, forms batches of similar
+ * prompt length, decodes them with {@link io.sampleforge.decode.BatchDecoder} (keyed draws, so
+ * batch size, partitioning and core count never change a completion) and emits one row per
+ * (prompt, sample). Output columns: the id column, sample_index, completion, token_count,
+ * finish_reason, logprob_sum, sampler, model, seed. Cost: one pass over the prompts; the model calls.
+ */
+public final class TextGeneration {
+  public static final List<String> OUTPUT = List.of("sample_index", "completion", "token_count", "finish_reason",
+      "logprob_sum", "sampler", "model", "seed");
+
+  private TextGeneration() {}
+
+  /** Generation output and how many empty prompts were skipped. */
+  public record Result(Dataset<Row> output, long skippedEmptyPrompts) {}
+
+  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, KneserNeyLm model,
+      GenerationSettings settings, boolean skipEmpty) {
+    List<String> names = Arrays.asList(prompts.columns());
+    for (String c : List.of(idColumn, promptColumn)) {
+      if (!names.contains(c)) {
+        throw InputDataException.of(c, "must exist in the prompt table (columns: " + String.join(", ", names) + ")", "missing");
+      }
+    }
+    if (!(prompts.schema().apply(promptColumn).dataType() instanceof org.apache.spark.sql.types.StringType)) {
+      throw InputDataException.of(promptColumn, "must be a string column", prompts.schema().apply(promptColumn).dataType().simpleString());
+    }
+    String id = GmeItems.quoted(idColumn);
+    String text = GmeItems.quoted(promptColumn);
+    long nullIds = prompts.filter(col(id).isNull()).count();
+    if (nullIds > 0) {
+      throw InputDataException.of(idColumn, "must not be null", nullIds + " prompts with a null id");
+    }
+    Dataset<Row> empty = prompts.filter(col(text).isNull().or(org.apache.spark.sql.functions.trim(col(text)).equalTo("")));
+    long emptyCount = empty.count();
+    if (emptyCount > 0 && !skipEmpty) {
+      Row example = empty.select(col(id)).first();
+      throw InputDataException.of(promptColumn, "must not be null or empty (set on_empty_prompt: skip to skip them)",
+          emptyCount + " prompts, e.g. id " + example.get(0));
+    }
+    Dataset<Row> usable = emptyCount > 0
+        ? prompts.filter(col(text).isNotNull().and(org.apache.spark.sql.functions.trim(col(text)).notEqual(""))) : prompts;
+    Broadcast<KneserNeyLm> shared = prompts.sparkSession().sparkContext().broadcast(model,
+        scala.reflect.ClassTag$.MODULE$.apply(KneserNeyLm.class));
+    StructType schema = new StructType()
+        .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
+        .add("sample_index", DataTypes.IntegerType, false)
+        .add("completion", DataTypes.StringType, false)
+        .add("token_count", DataTypes.IntegerType, false)
+        .add("finish_reason", DataTypes.StringType, false)
+        .add("logprob_sum", DataTypes.DoubleType, false)
+        .add("sampler", DataTypes.StringType, false)
+        .add("model", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false);
+    Dataset<Row> out = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"))
+        .mapPartitions(new GenerationRunner(shared, settings), Encoders.row(schema));
+    return new Result(out, emptyCount);
+  }
+}
