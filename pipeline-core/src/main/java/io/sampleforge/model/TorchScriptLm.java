@@ -1,0 +1,236 @@
+package io.sampleforge.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.random.Hash64;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A causal LM exported to TorchScript, run by DJL's PyTorch engine. Export contract (see
+ * src/test/resources/model/make_tiny_gpt.py for a worked example):
+ * <ul>
+ *   <li>uncached: {@code forward(input_ids int64 [B, T]) -> logits float32 [B, T, V]};</li>
+ *   <li>cached: {@code forward(input_ids int64 [B, T], past float32 [L, 2, B, H, P, D], past_len
+ *       int64 []) -> (logits [B, T, V], present [L, 2, B, H, P+T, D])}, where P may be 0.</li>
+ * </ul>
+ * Rows of a batch are grouped by sequence length (no padding, so no attention mask is needed).
+ * With a cache, each row's key/value tensors are kept under a hash of its token prefix, so a row
+ * extended by one token feeds only that token, whatever batch it lands in; a prefix seen for the
+ * first time runs in full. Cost: one forward per length group per step; the cache holds
+ * L x 2 x H x P x D floats per live row.
+ */
+public final class TorchScriptLm implements CausalLm, AutoCloseable {
+  private final ZooModel<NDList, NDList> model;
+  private final Predictor<NDList, NDList> predictor;
+  private final int vocab;
+  private final boolean cached;
+  private final String identity;
+  private final Map<Long, float[]> cache = new LinkedHashMap<>();
+  private final Map<Long, long[]> cacheShape = new HashMap<>();
+
+  private final long[] cacheGeometry;
+
+  private TorchScriptLm(ZooModel<NDList, NDList> model, int vocab, long[] cacheGeometry, String identity) {
+    this.model = model;
+    this.predictor = model.newPredictor();
+    this.vocab = vocab;
+    this.cached = cacheGeometry != null;
+    this.cacheGeometry = cacheGeometry;
+    this.identity = identity;
+  }
+
+  /** Loads an uncached TorchScript model. Errors name the path. */
+  public static TorchScriptLm load(Path file, int vocab, Device device) {
+    return load(file, vocab, null, device);
+  }
+
+  /** Loads a cached TorchScript model with its cache geometry (layers, heads, head dimension). */
+  public static TorchScriptLm loadCached(Path file, int vocab, int layers, int heads, int headDim, Device device) {
+    return load(file, vocab, new long[] {layers, heads, headDim}, device);
+  }
+
+  private static TorchScriptLm load(Path file, int vocab, long[] cacheGeometry, Device device) {
+    if (!Files.isRegularFile(file)) {
+      throw ConfigException.of("model.path", "must be a readable TorchScript file", "'" + file + "'");
+    }
+    try {
+      Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+          .optModelPath(file).optEngine("PyTorch").optTranslator(new NoopTranslator()).optDevice(device).build();
+      ZooModel<NDList, NDList> m = criteria.loadModel();
+      return new TorchScriptLm(m, vocab, cacheGeometry,
+          "torchscript(" + file.getFileName() + ", sha256=" + sha256(file) + (cacheGeometry != null ? ", cached" : "") + ")");
+    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      throw ConfigException.of("model.path", "must be a TorchScript file libtorch can load (" + e.getMessage() + ")",
+          "'" + file + "'");
+    }
+  }
+
+  @Override
+  public int vocabularySize() {
+    return vocab;
+  }
+
+  @Override
+  public String identity() {
+    return identity;
+  }
+
+  @Override
+  public NDArray nextTokenLogits(NDManager manager, int[][] sequences) {
+    float[] out = new float[sequences.length * vocab];
+    Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
+    for (int i = 0; i < sequences.length; i++) {
+      if (sequences[i].length == 0) {
+        throw new IllegalArgumentException("row " + i + " has no tokens (a causal LM needs at least one)");
+      }
+      byLength.computeIfAbsent(sequences[i].length, k -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> rows : byLength.values()) {
+      if (cached) {
+        runCached(sequences, rows, out);
+      } else {
+        runFull(sequences, rows, out);
+      }
+    }
+    return manager.create(out, new Shape(sequences.length, vocab));
+  }
+
+  private void runFull(int[][] sequences, List<Integer> rows, float[] out) {
+    int t = sequences[rows.get(0)].length;
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      long[] ids = new long[rows.size() * t];
+      for (int r = 0; r < rows.size(); r++) {
+        for (int j = 0; j < t; j++) {
+          ids[r * t + j] = sequences[rows.get(r)][j];
+        }
+      }
+      NDList result = predictor.predict(new NDList(m.create(ids, new Shape(rows.size(), t))));
+      copyLast(result.get(0), rows, out);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("TorchScript forward failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows whose prefix is cached feed one token with their past; the others run their whole sequence. */
+  private void runCached(int[][] sequences, List<Integer> rows, float[] out) {
+    List<Integer> extend = new ArrayList<>();
+    List<Integer> fresh = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    for (int r : rows) {
+      long prefix = prefixKey(sequences[r], sequences[r].length - 1);
+      if (cache.containsKey(prefix) && seen.add(prefix)) {
+        extend.add(r);
+      } else {
+        fresh.add(r);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      forwardCached(sequences, fresh, false, out);
+    }
+    if (!extend.isEmpty()) {
+      forwardCached(sequences, extend, true, out);
+    }
+  }
+
+  private void forwardCached(int[][] sequences, List<Integer> rows, boolean extend, float[] out) {
+    int full = sequences[rows.get(0)].length;
+    int t = extend ? 1 : full;
+    int past = extend ? full - 1 : 0;
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      long[] ids = new long[rows.size() * t];
+      for (int r = 0; r < rows.size(); r++) {
+        for (int j = 0; j < t; j++) {
+          ids[r * t + j] = sequences[rows.get(r)][full - t + j];
+        }
+      }
+      NDArray pastArray;
+      if (extend) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int r : rows) {
+          long key = prefixKey(sequences[r], full - 1);
+          parts.add(m.create(cache.remove(key), new Shape(cacheShape.remove(key))));
+        }
+        pastArray = parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(new NDList(parts), 2);
+      } else {
+        pastArray = m.zeros(new Shape(cacheGeometry[0], 2, rows.size(), cacheGeometry[1], 0, cacheGeometry[2]));
+      }
+      NDList result = predictor.predict(new NDList(m.create(ids, new Shape(rows.size(), t)), pastArray,
+          m.create((long) past)));
+      copyLast(result.get(0), rows, out);
+      NDArray present = result.get(1);
+      for (int r = 0; r < rows.size(); r++) {
+        NDArray row = present.get(new NDIndex(":, :, {}:{}", r, r + 1));
+        long key = prefixKey(sequences[rows.get(r)], full);
+        cache.put(key, row.toFloatArray());
+        cacheShape.put(key, row.getShape().getShape());
+      }
+    } catch (TranslateException e) {
+      throw new IllegalStateException("TorchScript forward failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void copyLast(NDArray logits, List<Integer> rows, float[] out) {
+    long t = logits.getShape().get(1);
+    float[] last = logits.get(new NDIndex(":, {}, :", t - 1)).toFloatArray();
+    for (int r = 0; r < rows.size(); r++) {
+      System.arraycopy(last, r * vocab, out, rows.get(r) * vocab, vocab);
+    }
+  }
+
+  private static long prefixKey(int[] seq, int length) {
+    long h = Hash64.mix(length);
+    for (int i = 0; i < length; i++) {
+      h = Hash64.combine(h, seq[i]);
+    }
+    return h;
+  }
+
+  /** Drops every cached row (call between unrelated batches to bound memory). */
+  public void clearCache() {
+    cache.clear();
+    cacheShape.clear();
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+        d.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(d.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    predictor.close();
+    model.close();
+  }
+}
