@@ -11,6 +11,9 @@ import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.PhaseTimer;
 import io.sampleforge.jobs.run.ProgressListener;
 import io.sampleforge.model.KneserNeyLm;
+import io.sampleforge.model.ModelSpec;
+import io.sampleforge.model.NgramModelSpec;
+import io.sampleforge.model.TorchScriptModelSpec;
 import io.sampleforge.spark.TextGeneration;
 import io.sampleforge.text.ToyGrammar;
 import io.sampleforge.text.Vocabulary;
@@ -47,17 +50,10 @@ public final class GenerateJob {
       AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
           UUID.randomUUID().toString());
       try {
-        KneserNeyLm lm = timer.time("train model", () -> train(spark, cfg));
-        List<Integer> bad = new ArrayList<>(List.of(Vocabulary.UNK, Vocabulary.BOS));
-        cfg.badWords().forEach(w -> {
-          int id = lm.vocabulary().id(w);
-          if (id != Vocabulary.UNK) {
-            bad.add(id);
-          }
-        });
-        GenerationSettings settings = cfg.generation(cfg.sampler(bad, List.of(Vocabulary.EOS)));
+        ModelSpec spec = timer.time("model", () -> model(spark, cfg));
+        GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
         Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
-        TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), lm, settings,
+        TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
             cfg.onEmptyPrompt().equals("skip"));
         timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
         double generateSeconds = timer.seconds().get("generate+write");
@@ -72,7 +68,7 @@ public final class GenerateJob {
         double distinct1 = distinct(written, 1);
         double distinct2 = distinct(written, 2);
         Double grammatical = null;
-        if (cfg.model().corpus().equals("toy")) {
+        if (cfg.toyGrammarMetric()) {
           grammatical = grammaticalFraction(written, prompts, cfg);
         }
         written.unpersist();
@@ -87,12 +83,12 @@ public final class GenerateJob {
         stats.put("grammatical_fraction", grammatical);
         stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
         new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
-            .put("input", cfg.input()).put("output", cfg.output()).put("model", lm.identity())
+            .put("input", cfg.input()).put("output", cfg.output()).put("model", spec.identity())
             .put("sampler", settings.sampler().describe()).put("stats", stats)
             .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
             .write(out.fileSystem(), out.staging());
         out.commit();
-        return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, lm.identity(),
+        return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, spec.identity(),
             timer.seconds());
       } catch (RuntimeException | Error e) {
         out.abort();
@@ -101,6 +97,39 @@ public final class GenerateJob {
     } finally {
       spark.sparkContext().removeSparkListener(progress);
     }
+  }
+
+  /** The model description: a trained n-gram model, or a validated TorchScript file and tokenizer. */
+  static ModelSpec model(SparkSession spark, GenerateJobConfig cfg) {
+    GenerateJobConfig.ModelConfig m = cfg.model();
+    if (m.type().equals("torchscript")) {
+      return TorchScriptModelSpec.of(m.path(), m.tokenizer(), m.vocabSize(), m.bosId(), m.eosIds(), m.cacheGeometry());
+    }
+    return new NgramModelSpec(train(spark, cfg));
+  }
+
+  /** bad_words as token ids (each must be one token of the model's vocabulary). */
+  static List<Integer> badIds(ModelSpec spec, GenerateJobConfig cfg) {
+    List<Integer> ids = new ArrayList<>();
+    for (String w : cfg.badWords()) {
+      int id;
+      if (spec instanceof NgramModelSpec n) {
+        id = n.lm().vocabulary().id(w);
+        if (id == Vocabulary.UNK) {
+          continue;
+        }
+      } else {
+        try (io.sampleforge.text.HfTokenizer t = io.sampleforge.text.HfTokenizer.load(java.nio.file.Path.of(cfg.model().tokenizer()))) {
+          int[] enc = t.encode(w);
+          if (enc.length != 1) {
+            throw io.sampleforge.errors.ConfigException.of("bad_words", "must be single tokens of the model's tokenizer", "'" + w + "'");
+          }
+          id = enc[0];
+        }
+      }
+      ids.add(id);
+    }
+    return ids;
   }
 
   /** Trains the n-gram model on the toy grammar's corpus or on a text column. */

@@ -62,6 +62,40 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(m.get("sampler").asText().contains("\"top_p\":0.9"));
   }
 
+  private static String[] torchscript(String prompts, String out, boolean cached, int batch) {
+    String dirModel = "../pipeline-core/src/test/resources/model/toy_gpt/";
+    return new String[] {"generate", "--input", prompts, "--output", out, "--set", "samples_per_prompt=4",
+        "--set", "model.type=torchscript", "--set", "model.path=" + dirModel + (cached ? "model_cached.pt" : "model.pt"),
+        "--set", "model.tokenizer=" + dirModel + "tokenizer.json", "--set", "model.vocab_size=44", "--set", "model.bos_id=1",
+        "--set", "model.eos_ids=[2]", "--set", "model.cached=" + cached, "--set", "model.layers=2", "--set", "model.heads=4",
+        "--set", "model.head_dim=16", "--set", "toy_grammar_metric=true", "--set", "batch_size=" + batch};
+  }
+
+  /**
+   * The tiny GPT trained on the toy grammar (make_toy_gpt.py) through TorchScript and a Hugging
+   * Face tokenizer.json: incremental decoding with the cache writes exactly the corpus of full
+   * recomputation (another batch size too), and the trained model is mostly grammatical.
+   */
+  @Test
+  void torchScriptModelWithAndWithoutCache() throws IOException {
+    String a = dir.resolve("ts-cached").toString();
+    String b = dir.resolve("ts-full").toString();
+    assertEquals(0, SampleforgeMain.execute(torchscript(prompts(), a, true, 64)));
+    assertEquals(0, SampleforgeMain.execute(torchscript(prompts(), b, false, 7)));
+    List<String> first = spark.read().parquet(a).orderBy("id", "sample_index").collectAsList().stream()
+        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(4)).toList();
+    List<String> second = spark.read().parquet(b).orderBy("id", "sample_index").collectAsList().stream()
+        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(4)).toList();
+    assertEquals(240, first.size());
+    assertTrue(first.equals(second), "cached (batch 64) vs recomputed (batch 7)");
+    JsonNode m = new ObjectMapper().readTree(new File(a, "_manifest.json"));
+    assertTrue(m.get("stats").get("grammatical_fraction").asDouble() > 0.8, m.get("stats").toString());
+    assertTrue(m.get("model").asText().contains("cached"));
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("y").toString(),
+        "--set", "model.type=torchscript", "--set", "model.path=nope.pt", "--set", "model.tokenizer=nope.json",
+        "--set", "model.vocab_size=44"), "a missing model file fails before any task runs");
+  }
+
   @Test
   void finishReasonsAndStopStrings() throws IOException {
     String out = dir.resolve("short").toString();
@@ -96,7 +130,7 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "typical_p=0"));
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
-        "--set", "model.type=torchscript"));
+        "--set", "model.type=onnx"));
     assertEquals(3, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "prompt_column=text"));
   }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.sampleforge.model.CausalLm;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /**
  * Decodes a batch of sequences with a {@link CausalLm} and a {@link NextTokenSampler} until each
@@ -28,7 +28,7 @@ public final class BatchDecoder {
   }
 
   /** Decodes all rows; {@code detokenize} turns generated ids into text (for stop strings and output). */
-  public List<Result> decode(NDManager manager, List<SequenceState> rows, IntFunction<String> detokenizeToken) {
+  public List<Result> decode(NDManager manager, List<SequenceState> rows, Function<int[], String> detokenize) {
     int n = rows.size();
     Result[] out = new Result[n];
     double[] logProb = new double[n];
@@ -62,10 +62,10 @@ public final class BatchDecoder {
         int[] gen = r.generated();
         if (eos.contains(s.tokens()[a])) {
           int[] body = java.util.Arrays.copyOf(gen, gen.length - 1);
-          out[i] = new Result(gen, text(body, detokenizeToken), FinishReason.EOS, logProb[i]);
+          out[i] = new Result(gen, detokenize.apply(body), FinishReason.EOS, logProb[i]);
           continue;
         }
-        String text = text(gen, detokenizeToken);
+        String text = detokenize.apply(gen);
         String stopped = stopAt(text);
         if (stopped != null) {
           out[i] = new Result(gen, stopped, FinishReason.STOP, logProb[i]);
@@ -89,16 +89,5 @@ public final class BatchDecoder {
       }
     }
     return cut < 0 ? null : text.substring(0, cut);
-  }
-
-  private static String text(int[] tokens, IntFunction<String> detokenizeToken) {
-    StringBuilder b = new StringBuilder();
-    for (int t : tokens) {
-      if (b.length() > 0) {
-        b.append(' ');
-      }
-      b.append(detokenizeToken.apply(t));
-    }
-    return b.toString();
   }
 }

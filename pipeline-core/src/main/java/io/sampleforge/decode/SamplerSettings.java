@@ -105,6 +105,15 @@ public record SamplerSettings(DecodingMode mode, double temperature, int topK, d
         noRepeatNgramSize, badTokenIds, allowedTokenIds, minNewTokens, eosTokenIds).replace(" ", "");
   }
 
+  /** These settings with more banned ids and the given EOS ids (what a model adds to the user's settings). */
+  public SamplerSettings withModelTokens(List<Integer> extraBanned, List<Integer> eos) {
+    java.util.LinkedHashSet<Integer> bad = new java.util.LinkedHashSet<>(badTokenIds);
+    bad.addAll(extraBanned);
+    return new SamplerSettings(mode, temperature, topK, topP, minP, typicalP, epsilon, eta, minTokensToKeep,
+        repetitionPenalty, penalizePrompt, presencePenalty, frequencyPenalty, noRepeatNgramSize, List.copyOf(bad),
+        allowedTokenIds, minNewTokens, eos);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -54,13 +54,51 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
 
   private final long[] cacheGeometry;
 
-  private TorchScriptLm(ZooModel<NDList, NDList> model, int vocab, long[] cacheGeometry, String identity) {
+  private static final Map<String, ZooModel<NDList, NDList>> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+  private final boolean shared;
+
+  private TorchScriptLm(ZooModel<NDList, NDList> model, int vocab, long[] cacheGeometry, String identity, boolean shared) {
+    this.shared = shared;
     this.model = model;
     this.predictor = model.newPredictor();
     this.vocab = vocab;
     this.cached = cacheGeometry != null;
     this.cacheGeometry = cacheGeometry;
     this.identity = identity;
+  }
+
+  /**
+   * A predictor (with its own prefix cache) over a model loaded once per JVM and device: what a
+   * Spark task opens; {@link #close()} closes only the predictor.
+   */
+  public static TorchScriptLm shared(Path file, int vocab, long[] cacheGeometry, Device device) {
+    String key = file.toAbsolutePath() + "@" + device + (cacheGeometry != null ? "#cached" : "");
+    TorchScriptLm first = null;
+    ZooModel<NDList, NDList> m = LOADED.get(key);
+    if (m == null) {
+      synchronized (LOADED) {
+        m = LOADED.get(key);
+        if (m == null) {
+          first = load(file, vocab, cacheGeometry, device);
+          LOADED.put(key, first.model);
+          m = first.model;
+        }
+      }
+    }
+    String identity = first != null ? first.identity : identityOf(file, cacheGeometry);
+    if (first != null) {
+      first.predictor.close();
+    }
+    return new TorchScriptLm(m, vocab, cacheGeometry, identity, true);
+  }
+
+  /** The identity string of a model file (name, content hash, cache contract). */
+  public static String identityOf(Path file, long[] cacheGeometry) {
+    try {
+      return "torchscript(" + file.getFileName() + ", sha256=" + sha256(file) + (cacheGeometry != null ? ", cached" : "") + ")";
+    } catch (IOException e) {
+      throw ConfigException.of("model.path", "must be readable", "'" + file + "'");
+    }
   }
 
   /** Loads an uncached TorchScript model. Errors name the path. */
@@ -73,7 +111,7 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
     return load(file, vocab, new long[] {layers, heads, headDim}, device);
   }
 
-  private static TorchScriptLm load(Path file, int vocab, long[] cacheGeometry, Device device) {
+  static TorchScriptLm load(Path file, int vocab, long[] cacheGeometry, Device device) {
     if (!Files.isRegularFile(file)) {
       throw ConfigException.of("model.path", "must be a readable TorchScript file", "'" + file + "'");
     }
@@ -82,7 +120,8 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
           .optModelPath(file).optEngine("PyTorch").optTranslator(new NoopTranslator()).optDevice(device).build();
       ZooModel<NDList, NDList> m = criteria.loadModel();
       return new TorchScriptLm(m, vocab, cacheGeometry,
-          "torchscript(" + file.getFileName() + ", sha256=" + sha256(file) + (cacheGeometry != null ? ", cached" : "") + ")");
+          "torchscript(" + file.getFileName() + ", sha256=" + sha256(file) + (cacheGeometry != null ? ", cached" : "") + ")",
+          false);
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
       throw ConfigException.of("model.path", "must be a TorchScript file libtorch can load (" + e.getMessage() + ")",
           "'" + file + "'");
@@ -231,6 +270,8 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
   @Override
   public void close() {
     predictor.close();
-    model.close();
+    if (!shared) {
+      model.close();
+    }
   }
 }

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.sampleforge.decode.BatchDecoder;
 import io.sampleforge.decode.GenerationSettings;
 import io.sampleforge.decode.SequenceState;
-import io.sampleforge.model.KneserNeyLm;
-import io.sampleforge.text.WordTokenizer;
+import io.sampleforge.model.LoadedModel;
+import io.sampleforge.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -29,26 +29,36 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
   private static final Logger LOG = LogManager.getLogger(GenerationRunner.class);
   private static final int CHUNK_BATCHES = 16;
 
-  private final Broadcast<KneserNeyLm> model;
+  private final Broadcast<ModelSpec> model;
   private final GenerationSettings settings;
 
-  GenerationRunner(Broadcast<KneserNeyLm> model, GenerationSettings settings) {
+  GenerationRunner(Broadcast<ModelSpec> model, GenerationSettings settings) {
     this.model = model;
     this.settings = settings;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> prompts) {
-    KneserNeyLm lm = model.value();
-    WordTokenizer tokenizer = new WordTokenizer();
     TaskDevices.configureThreads();
-    NDManager manager = NDManager.newBaseManager(TaskDevices.current(), "PyTorch");
+    ai.djl.Device device = TaskDevices.current();
+    LoadedModel lm = model.value().open(device);
+    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     TaskContext tc = TaskContext.get();
     if (tc != null) {
-      tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> manager.close());
+      tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> {
+        manager.close();
+        try {
+          lm.resources().close();
+        } catch (Exception e) {
+          LOG.warn("closing the model failed", e);
+        }
+      });
     }
-    BatchDecoder decoder = new BatchDecoder(lm, settings);
-    String samplerJson = settings.sampler().describe();
+    GenerationSettings withTokens = new GenerationSettings(settings.sampler().withModelTokens(lm.bannedIds(), lm.eosIds()),
+        settings.samplesPerPrompt(), settings.maxNewTokens(), settings.stop(), settings.batchSize(), settings.seed());
+    BatchDecoder decoder = new BatchDecoder(lm.lm(), withTokens);
+    String samplerJson = withTokens.sampler().describe();
+    String identity = model.value().identity();
     long start = System.nanoTime();
     long[] tokens = {0};
     long[] lastLog = {start};
@@ -77,7 +87,7 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
         int limit = Math.max(1, settings.batchSize() * CHUNK_BATCHES / settings.samplesPerPrompt());
         while (prompts.hasNext() && chunk.size() < limit) {
           Row r = prompts.next();
-          chunk.add(new Prompt(r.get(0), r.getLong(2), lm.vocabulary().encode(tokenizer.tokenize(r.getString(1)))));
+          chunk.add(new Prompt(r.get(0), r.getLong(2), lm.encode().apply(r.getString(1))));
         }
         chunk.sort(Comparator.comparingInt((Prompt p) -> p.ids().length));
         List<SequenceState> rows = new ArrayList<>();
@@ -91,12 +101,12 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
         List<Row> out = new ArrayList<>(rows.size());
         for (int from = 0; from < rows.size(); from += settings.batchSize()) {
           int to = Math.min(rows.size(), from + settings.batchSize());
-          List<BatchDecoder.Result> results = decoder.decode(manager, rows.subList(from, to), t -> lm.vocabulary().token(t));
+          List<BatchDecoder.Result> results = decoder.decode(manager, rows.subList(from, to), lm.decode());
           for (int i = from; i < to; i++) {
             BatchDecoder.Result res = results.get(i - from);
             tokens[0] += res.tokens().length;
             out.add(RowFactory.create(ids.get(i), rows.get(i).sampleIndex(), res.text(), res.tokens().length,
-                res.reason().id(), res.logProbability(), samplerJson, lm.identity(), settings.seed()));
+                res.reason().id(), res.logProbability(), samplerJson, identity, settings.seed()));
           }
           long now = System.nanoTime();
           if (now - lastLog[0] > 10_000_000_000L) {

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.sampleforge.decode.GenerationSettings;
 import io.sampleforge.errors.InputDataException;
-import io.sampleforge.model.KneserNeyLm;
+import io.sampleforge.model.ModelSpec;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
@@ -32,7 +32,7 @@ public final class TextGeneration {
   /** Generation output and how many empty prompts were skipped. */
   public record Result(Dataset<Row> output, long skippedEmptyPrompts) {}
 
-  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, KneserNeyLm model,
+  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, ModelSpec model,
       GenerationSettings settings, boolean skipEmpty) {
     List<String> names = Arrays.asList(prompts.columns());
     for (String c : List.of(idColumn, promptColumn)) {
@@ -58,8 +58,8 @@ public final class TextGeneration {
     }
     Dataset<Row> usable = emptyCount > 0
         ? prompts.filter(col(text).isNotNull().and(org.apache.spark.sql.functions.trim(col(text)).notEqual(""))) : prompts;
-    Broadcast<KneserNeyLm> shared = prompts.sparkSession().sparkContext().broadcast(model,
-        scala.reflect.ClassTag$.MODULE$.apply(KneserNeyLm.class));
+    Broadcast<ModelSpec> shared = prompts.sparkSession().sparkContext().broadcast(model,
+        scala.reflect.ClassTag$.MODULE$.apply(ModelSpec.class));
     StructType schema = new StructType()
         .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
         .add("sample_index", DataTypes.IntegerType, false)

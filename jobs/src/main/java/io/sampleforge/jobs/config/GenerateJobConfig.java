@@ -16,15 +16,21 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty, Boolean penalizePrompt,
     Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize, List<String> badWords,
     Integer minNewTokens, Integer samplesPerPrompt, Integer maxNewTokens, List<String> stop, Integer batchSize, Long seed,
-    String onEmptyPrompt) {
+    String onEmptyPrompt, Boolean toyGrammarMetric) {
 
-  /** The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job). */
+  /**
+   * The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job on {@code corpus}) or
+   * {@code type: torchscript} (a TorchScript file at {@code path} with a Hugging Face
+   * {@code tokenizer}; {@code cached} with {@code layers}, {@code heads}, {@code head_dim} selects
+   * the incremental contract).
+   */
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
-      Long corpusSeed) {
+      Long corpusSeed, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
+      Boolean cached, Integer layers, Integer heads, Integer headDim) {
     public ModelConfig {
       type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT);
-      if (!type.equals("ngram")) {
-        throw ConfigException.of("model.type", "must be ngram (torchscript and onnx models are not available yet)", "'" + type + "'");
+      if (!type.equals("ngram") && !type.equals("torchscript")) {
+        throw ConfigException.of("model.type", "must be ngram or torchscript (onnx is not available yet)", "'" + type + "'");
       }
       order = order == null ? 4 : order;
       corpus = corpus == null ? "toy" : corpus;
@@ -37,6 +43,24 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       if (toySentences < 1) {
         throw ConfigException.of("model.toy_sentences", "must be >= 1", toySentences);
       }
+      bosId = bosId == null ? -1 : bosId;
+      eosIds = eosIds == null ? List.of() : List.copyOf(eosIds);
+      cached = cached != null && cached;
+      if (type.equals("torchscript")) {
+        if (path == null || tokenizer == null || vocabSize == null) {
+          throw ConfigException.of("model", "torchscript needs path, tokenizer and vocab_size",
+              "path=" + path + ", tokenizer=" + tokenizer + ", vocab_size=" + vocabSize);
+        }
+        if (cached && (layers == null || heads == null || headDim == null)) {
+          throw ConfigException.of("model.cached", "needs layers, heads and head_dim (the cache geometry)",
+              "layers=" + layers + ", heads=" + heads + ", head_dim=" + headDim);
+        }
+      }
+    }
+
+    /** The cache geometry of a cached TorchScript model, else null. */
+    public long[] cacheGeometry() {
+      return cached ? new long[] {layers, heads, headDim} : null;
     }
   }
 
@@ -51,7 +75,8 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     mode = mode == null ? WriteMode.ERROR : mode;
     idColumn = idColumn == null ? "id" : idColumn;
     promptColumn = promptColumn == null ? "prompt" : promptColumn;
-    model = model == null ? new ModelConfig(null, null, null, null, null, null) : model;
+    model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null) : model;
     badWords = badWords == null ? List.of() : List.copyOf(badWords);
     samplesPerPrompt = samplesPerPrompt == null ? 1 : samplesPerPrompt;
     maxNewTokens = maxNewTokens == null ? 32 : maxNewTokens;
@@ -59,6 +84,8 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     batchSize = batchSize == null ? 64 : batchSize;
     seed = seed == null ? 42L : seed;
     onEmptyPrompt = onEmptyPrompt == null ? "error" : onEmptyPrompt.trim().toLowerCase(Locale.ROOT);
+    toyGrammarMetric = toyGrammarMetric != null ? toyGrammarMetric
+        : model.type().equals("ngram") && model.corpus().equals("toy");
     if (!onEmptyPrompt.equals("error") && !onEmptyPrompt.equals("skip")) {
       throw ConfigException.of("on_empty_prompt", "must be error or skip", "'" + onEmptyPrompt + "'");
     }

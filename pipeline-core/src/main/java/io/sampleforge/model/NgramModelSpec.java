@@ -1,0 +1,38 @@
+package io.sampleforge.model;
+
+import ai.djl.Device;
+import io.sampleforge.text.Vocabulary;
+import io.sampleforge.text.WordTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The trained Kneser-Ney model itself (small; shipped whole) with the built-in word tokenizer. A class, not a record, so that Kryo can broadcast it. */
+public final class NgramModelSpec implements ModelSpec {
+  private static final long serialVersionUID = 1L;
+  private final KneserNeyLm lm;
+
+  public NgramModelSpec(KneserNeyLm lm) {
+    this.lm = lm;
+  }
+
+  public KneserNeyLm lm() {
+    return lm;
+  }
+
+  @Override
+  public LoadedModel open(Device device) {
+    WordTokenizer tokenizer = new WordTokenizer();
+    return new LoadedModel(lm, text -> lm.vocabulary().encode(tokenizer.tokenize(text)), ids -> {
+      List<String> words = new ArrayList<>(ids.length);
+      for (int id : ids) {
+        words.add(lm.vocabulary().token(id));
+      }
+      return tokenizer.detokenize(words);
+    }, List.of(Vocabulary.EOS), List.of(Vocabulary.UNK, Vocabulary.BOS), () -> { });
+  }
+
+  @Override
+  public String identity() {
+    return lm.identity();
+  }
+}

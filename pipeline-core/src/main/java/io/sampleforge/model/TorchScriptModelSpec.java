@@ -1,0 +1,76 @@
+package io.sampleforge.model;
+
+import ai.djl.Device;
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.text.HfTokenizer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A TorchScript causal LM file (see {@link TorchScriptLm} for the export contract) with a Hugging
+ * Face tokenizer.json; {@code bosId} (or -1) is prepended to every prompt; {@code cacheGeometry}
+ * (layers, heads, head dimension) selects the cached contract, null the uncached one. Paths must
+ * be readable from every executor (a shared file system or files shipped with --files). A class,
+ * not a record, so that Kryo can broadcast it.
+ */
+public final class TorchScriptModelSpec implements ModelSpec {
+  private static final long serialVersionUID = 1L;
+  private final String modelPath;
+  private final String tokenizerPath;
+  private final int vocabSize;
+  private final int bosId;
+  private final int[] eosIds;
+  private final long[] cacheGeometry;
+  private final String identity;
+
+  private TorchScriptModelSpec(String modelPath, String tokenizerPath, int vocabSize, int bosId, List<Integer> eosIds,
+      long[] cacheGeometry, String identity) {
+    if (vocabSize < 1) {
+      throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size (> 0)", vocabSize);
+    }
+    this.modelPath = modelPath;
+    this.tokenizerPath = tokenizerPath;
+    this.vocabSize = vocabSize;
+    this.bosId = bosId;
+    this.eosIds = eosIds.stream().mapToInt(Integer::intValue).toArray();
+    this.cacheGeometry = cacheGeometry;
+    this.identity = identity;
+  }
+
+  @Override
+  public String identity() {
+    return identity;
+  }
+
+  public List<Integer> eosIds() {
+    return java.util.Arrays.stream(eosIds).boxed().toList();
+  }
+
+  /** Validates the files on the driver (before any task runs) and records the model's identity. */
+  public static TorchScriptModelSpec of(String modelPath, String tokenizerPath, int vocabSize, int bosId,
+      List<Integer> eosIds, long[] cacheGeometry) {
+    HfTokenizer.load(Path.of(tokenizerPath)).close();
+    try (TorchScriptLm probe = TorchScriptLm.load(Path.of(modelPath), vocabSize, cacheGeometry, Device.cpu())) {
+      return new TorchScriptModelSpec(modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity());
+    }
+  }
+
+  @Override
+  public LoadedModel open(Device device) {
+    TorchScriptLm lm = TorchScriptLm.shared(Path.of(modelPath), vocabSize, cacheGeometry, device);
+    HfTokenizer tokenizer = HfTokenizer.load(Path.of(tokenizerPath));
+    return new LoadedModel(lm, text -> {
+      int[] ids = tokenizer.encode(text);
+      if (bosId < 0) {
+        return ids;
+      }
+      int[] withBos = new int[ids.length + 1];
+      withBos[0] = bosId;
+      System.arraycopy(ids, 0, withBos, 1, ids.length);
+      return withBos;
+    }, tokenizer::decode, eosIds(), bosId < 0 ? List.of() : List.of(bosId), () -> {
+      lm.close();
+      tokenizer.close();
+    });
+  }
+}
