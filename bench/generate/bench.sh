@@ -2,7 +2,9 @@
 # generate job benchmarks with the built-in 4-gram Kneser-Ney model trained on the toy grammar (20,000 sentences):
 #  1. tokens/s of the generate+write phase by batch size (2,000 prompts x 4 samples, up to 24 new tokens);
 #  2. samplers compared on the toy grammar: grammatical fraction of prompt + completion and distinct-2.
-#   bench/generate/bench.sh      (work files in $SF_BENCH_DIR, default /tmp/sf-generate-bench; prints markdown tables)
+#  3. (with the argument torchscript) the tiny GPT trained on the toy grammar (TorchScript + tokenizer.json),
+#     cached vs recomputed, by batch size, with its grammatical fraction.
+#   bench/generate/bench.sh [ngram|torchscript|all]   (work files in $SF_BENCH_DIR, default /tmp/sf-generate-bench)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${SF_BENCH_DIR:-/tmp/sf-generate-bench}
@@ -19,6 +21,28 @@ with open(sys.argv[1], "w") as f:
         f.write("%d,%s\n" % (i, starts[i % len(starts)]))
 PYEOF
 stat() { $PY -c "import json,sys; m=json.load(open('$1/_manifest.json')); s=m['stats']; print($2)"; }
+WHAT=${1:-all}
+if [[ "$WHAT" == torchscript || "$WHAT" == all ]]; then
+  M=pipeline-core/src/test/resources/model/toy_gpt
+  echo "| TorchScript toy GPT | batch size | samples | tokens | generate+write s | tokens/s | grammatical |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for cached in true false; do
+    file=$([[ $cached == true ]] && echo model_cached.pt || echo model.pt)
+    for b in 1 16 128; do
+      out="$WORK/ts-$cached-$b"
+      ./submit.sh generate --input "$WORK/prompts.csv" --output "$out" --mode overwrite --set batch_size=$b \
+        --set samples_per_prompt=1 --set max_new_tokens=24 --set model.type=torchscript --set model.path=$M/$file \
+        --set model.tokenizer=$M/tokenizer.json --set model.vocab_size=44 --set model.bos_id=1 --set 'model.eos_ids=[2]' \
+        --set model.cached=$cached --set model.layers=2 --set model.heads=4 --set model.head_dim=16 \
+        --set toy_grammar_metric=true >/dev/null 2>&1
+      printf "| %s | %d | %s | %s | %s | %s | %s |\n" "$([[ $cached == true ]] && echo cached || echo recomputed)" "$b" \
+        "$(stat "$out" "s['samples']")" "$(stat "$out" "s['tokens']")" "$(stat "$out" "'%.1f' % m['seconds']['generate+write']")" \
+        "$(stat "$out" "'%.0f' % s['tokens_per_second']")" "$(stat "$out" "'%.3f' % s['grammatical_fraction']")"
+    done
+  done
+  echo
+fi
+[[ "$WHAT" == torchscript ]] && exit 0
 echo "| batch size | samples | tokens | generate+write s | tokens/s |"
 echo "|---:|---:|---:|---:|---:|"
 for b in 1 8 64 256; do
