@@ -5,11 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import io.sampleforge.decode.GenerationSettings;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.GenerateJobConfig;
-import io.sampleforge.jobs.io.AtomicOutput;
 import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.TableInput;
-import io.sampleforge.jobs.run.PhaseTimer;
-import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.model.KneserNeyLm;
 import io.sampleforge.model.ModelSpec;
 import io.sampleforge.model.NgramModelSpec;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -43,60 +40,48 @@ public final class GenerateJob {
       double distinct1, double distinct2, Double grammatical, String model, Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, GenerateJobConfig cfg) {
-    ProgressListener progress = new ProgressListener(10);
-    spark.sparkContext().addSparkListener(progress);
-    try {
-      PhaseTimer timer = new PhaseTimer(progress);
-      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
-          UUID.randomUUID().toString());
-      try {
-        ModelSpec spec = timer.time("model", () -> model(spark, cfg));
-        GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
-        Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
-        TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
-            cfg.onEmptyPrompt().equals("skip"));
-        timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
-        double generateSeconds = timer.seconds().get("generate+write");
-        Dataset<Row> written = spark.read().parquet(out.staging()).cache();
-        Map<String, Long> reasons = new LinkedHashMap<>();
-        for (Row r : written.groupBy("finish_reason").count().orderBy("finish_reason").collectAsList()) {
-          reasons.put(r.getString(0), r.getLong(1));
-        }
-        long samples = written.count();
-        Row sum = written.agg(org.apache.spark.sql.functions.sum("token_count")).first();
-        long tokens = sum.isNullAt(0) ? 0 : sum.getLong(0);
-        double distinct1 = distinct(written, 1);
-        double distinct2 = distinct(written, 2);
-        Double grammatical = null;
-        if (cfg.toyGrammarMetric()) {
-          grammatical = grammaticalFraction(written, prompts, cfg);
-        }
-        written.unpersist();
-        double tps = generateSeconds > 0 ? tokens / generateSeconds : 0;
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("samples", samples);
-        stats.put("tokens", tokens);
-        stats.put("tokens_per_second", tps);
-        stats.put("finish_reasons", reasons);
-        stats.put("distinct_1", distinct1);
-        stats.put("distinct_2", distinct2);
-        stats.put("grammatical_fraction", grammatical);
-        stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
-        new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
-            .put("input", cfg.input()).put("output", cfg.output()).put("model", spec.identity())
-            .put("sampler", settings.sampler().describe()).put("stats", stats)
-            .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
-            .write(out.fileSystem(), out.staging());
-        out.commit();
-        return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, spec.identity(),
-            timer.seconds());
-      } catch (RuntimeException | Error e) {
-        out.abort();
-        throw e;
+    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+      ModelSpec spec = timer.time("model", () -> model(spark, cfg));
+      GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
+      Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
+          cfg.onEmptyPrompt().equals("skip"));
+      timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
+      double generateSeconds = timer.seconds().get("generate+write");
+      Dataset<Row> written = spark.read().parquet(out.staging()).cache();
+      Map<String, Long> reasons = new LinkedHashMap<>();
+      for (Row r : written.groupBy("finish_reason").count().orderBy("finish_reason").collectAsList()) {
+        reasons.put(r.getString(0), r.getLong(1));
       }
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
-    }
+      long samples = written.count();
+      Row sum = written.agg(org.apache.spark.sql.functions.sum("token_count")).first();
+      long tokens = sum.isNullAt(0) ? 0 : sum.getLong(0);
+      double distinct1 = distinct(written, 1);
+      double distinct2 = distinct(written, 2);
+      Double grammatical = null;
+      if (cfg.toyGrammarMetric()) {
+        grammatical = grammaticalFraction(written, prompts, cfg);
+      }
+      written.unpersist();
+      double tps = generateSeconds > 0 ? tokens / generateSeconds : 0;
+      Map<String, Object> stats = new LinkedHashMap<>();
+      stats.put("samples", samples);
+      stats.put("tokens", tokens);
+      stats.put("tokens_per_second", tps);
+      stats.put("finish_reasons", reasons);
+      stats.put("distinct_1", distinct1);
+      stats.put("distinct_2", distinct2);
+      stats.put("grammatical_fraction", grammatical);
+      stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
+      new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
+          .put("input", cfg.input()).put("output", cfg.output()).put("model", spec.identity())
+          .put("sampler", settings.sampler().describe()).put("stats", stats)
+          .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+          .write(out.fileSystem(), out.staging());
+      out.commit();
+      return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, spec.identity(),
+          timer.seconds());
+    });
   }
 
   /** The model description: a trained n-gram model, or a validated TorchScript file and tokenizer. */

@@ -7,11 +7,9 @@ import io.sampleforge.diversity.StratumPlan;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.GmeEmit;
 import io.sampleforge.jobs.config.GmeJobConfig;
-import io.sampleforge.jobs.io.AtomicOutput;
 import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.TableInput;
-import io.sampleforge.jobs.run.PhaseTimer;
-import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.GmeResult;
 import io.sampleforge.spark.GmeSelection;
 import io.sampleforge.spark.StratumOutcome;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -43,50 +40,38 @@ public final class GmeJob {
   private GmeJob() {}
 
   public static Summary run(SparkSession spark, GmeJobConfig cfg) {
-    ProgressListener progress = new ProgressListener(10);
-    spark.sparkContext().addSparkListener(progress);
-    try {
-      PhaseTimer timer = new PhaseTimer(progress);
-      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
-          UUID.randomUUID().toString());
-      try {
-        GmeSettings s = cfg.settings();
-        Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), false));
-        GmeResult result = timer.time("select", () -> GmeSelection.run(input, s, cfg.emit().rows()));
-        result.warnings().forEach(w -> LOG.warn("{}", w));
-        List<StratumOutcome> strata = result.strata();
-        timer.time("write", () -> {
-          String base = out.staging();
-          if (cfg.emit().ranking()) {
-            result.ranking().coalesce(1).sortWithinPartitions(order(s, GmeSelection.RANK)).write()
-                .parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "ranking").toString() : base);
-          }
-          if (cfg.emit().rows()) {
-            result.rows().write().parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "rows").toString() : base);
-          }
-        });
-        new Manifest()
-            .put("job", "gme")
-            .put("config", ConfigLoader.json().valueToTree(cfg))
-            .put("seed", cfg.seed())
-            .put("input", cfg.input())
-            .put("output", cfg.output())
-            .put("layout", cfg.emit() == GmeEmit.BOTH ? "ranking/ and rows/" : cfg.emit().text() + " at the top level")
-            .put("strata", strataTable(strata, s))
-            .put("warnings", result.warnings())
-            .put("versions", Manifest.versions(spark.version()))
-            .put("seconds", timer.seconds())
-            .write(out.fileSystem(), out.staging());
-        out.commit();
-        result.release();
-        return new Summary(cfg.output(), s.attributes(), strata, result.warnings(), timer.seconds());
-      } catch (RuntimeException | Error e) {
-        out.abort();
-        throw e;
-      }
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
-    }
+    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+      GmeSettings s = cfg.settings();
+      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), false));
+      GmeResult result = timer.time("select", () -> GmeSelection.run(input, s, cfg.emit().rows()));
+      result.warnings().forEach(w -> LOG.warn("{}", w));
+      List<StratumOutcome> strata = result.strata();
+      timer.time("write", () -> {
+        String base = out.staging();
+        if (cfg.emit().ranking()) {
+          result.ranking().coalesce(1).sortWithinPartitions(order(s, GmeSelection.RANK)).write()
+              .parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "ranking").toString() : base);
+        }
+        if (cfg.emit().rows()) {
+          result.rows().write().parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "rows").toString() : base);
+        }
+      });
+      new Manifest()
+          .put("job", "gme")
+          .put("config", ConfigLoader.json().valueToTree(cfg))
+          .put("seed", cfg.seed())
+          .put("input", cfg.input())
+          .put("output", cfg.output())
+          .put("layout", cfg.emit() == GmeEmit.BOTH ? "ranking/ and rows/" : cfg.emit().text() + " at the top level")
+          .put("strata", strataTable(strata, s))
+          .put("warnings", result.warnings())
+          .put("versions", Manifest.versions(spark.version()))
+          .put("seconds", timer.seconds())
+          .write(out.fileSystem(), out.staging());
+      out.commit();
+      result.release();
+      return new Summary(cfg.output(), s.attributes(), strata, result.warnings(), timer.seconds());
+    });
   }
 
   private static Column[] order(GmeSettings s, String rank) {

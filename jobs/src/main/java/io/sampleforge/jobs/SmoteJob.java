@@ -3,11 +3,9 @@ package io.sampleforge.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.sampleforge.jobs.config.SmoteJobConfig;
-import io.sampleforge.jobs.io.AtomicOutput;
 import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.TableInput;
-import io.sampleforge.jobs.run.PhaseTimer;
-import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.Smote;
 import io.sampleforge.spark.SmoteResult;
 import io.sampleforge.tabular.ClassPlan;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Dataset;
@@ -36,49 +33,37 @@ public final class SmoteJob {
   private SmoteJob() {}
 
   public static Summary run(SparkSession spark, SmoteJobConfig cfg) {
-    ProgressListener progress = new ProgressListener(10);
-    spark.sparkContext().addSparkListener(progress);
-    try {
-      PhaseTimer timer = new PhaseTimer(progress);
-      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
-          UUID.randomUUID().toString());
-      try {
-        Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
-        Smote smote = Smote.of(cfg.settings());
-        SmoteResult result = timer.time("plan+neighbors", () -> smote.run(input));
-        for (ClassPlan p : result.plans()) {
-          p.warnings().forEach(w -> LOG.warn("{}", w));
-        }
-        if (result.droppedInvalidRows() > 0) {
-          LOG.warn("dropped {} rows with a null label or null/NaN/infinite features (on_invalid: drop)", result.droppedInvalidRows());
-        }
-        long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
-        progress.totalRows(expected);
-        timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
-        Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
-        verifyCounts(result.plans(), written);
-        Manifest manifest = new Manifest()
-            .put("job", "smote")
-            .put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg))
-            .put("seed", cfg.seed())
-            .put("input", cfg.input())
-            .put("output", cfg.output())
-            .put("counts", countsTable(result.plans()))
-            .put("dropped_invalid_rows", result.droppedInvalidRows())
-            .put("warnings", warnings(result.plans()))
-            .put("versions", Manifest.versions(spark.version()))
-            .put("seconds", timer.seconds());
-        manifest.write(out.fileSystem(), out.staging());
-        out.commit();
-        result.release();
-        return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());
-      } catch (RuntimeException | Error e) {
-        out.abort();
-        throw e;
+    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      Smote smote = Smote.of(cfg.settings());
+      SmoteResult result = timer.time("plan+neighbors", () -> smote.run(input));
+      for (ClassPlan p : result.plans()) {
+        p.warnings().forEach(w -> LOG.warn("{}", w));
       }
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
-    }
+      if (result.droppedInvalidRows() > 0) {
+        LOG.warn("dropped {} rows with a null label or null/NaN/infinite features (on_invalid: drop)", result.droppedInvalidRows());
+      }
+      long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
+      progress.totalRows(expected);
+      timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
+      Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
+      verifyCounts(result.plans(), written);
+      Manifest manifest = new Manifest()
+          .put("job", "smote")
+          .put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg))
+          .put("seed", cfg.seed())
+          .put("input", cfg.input())
+          .put("output", cfg.output())
+          .put("counts", countsTable(result.plans()))
+          .put("dropped_invalid_rows", result.droppedInvalidRows())
+          .put("warnings", warnings(result.plans()))
+          .put("versions", Manifest.versions(spark.version()))
+          .put("seconds", timer.seconds());
+      manifest.write(out.fileSystem(), out.staging());
+      out.commit();
+      result.release();
+      return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());
+    });
   }
 
   static Map<String, Long> countByClass(Dataset<Row> df, String label) {

@@ -2,13 +2,10 @@ package io.sampleforge.jobs;
 
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.SynthRelationsConfig;
-import io.sampleforge.jobs.io.AtomicOutput;
 import io.sampleforge.jobs.io.Manifest;
-import io.sampleforge.jobs.run.PhaseTimer;
-import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.SyntheticTables;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,37 +18,25 @@ public final class SynthRelationsJob {
   public record Summary(String output, long relations, Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, SynthRelationsConfig cfg) {
-    ProgressListener progress = new ProgressListener(10);
-    spark.sparkContext().addSparkListener(progress);
-    try {
-      PhaseTimer timer = new PhaseTimer(progress);
-      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
-          UUID.randomUUID().toString());
-      try {
-        Dataset<Row> df = SyntheticTables.relations(spark, cfg.spec(), cfg.partitions());
-        timer.time("generate+write", () -> {
-          switch (cfg.format()) {
-            case PARQUET -> df.write().parquet(out.staging());
-            case CSV -> df.write().option("header", "true").csv(out.staging());
-            case TSV -> df.write().option("header", "true").option("sep", "\t").csv(out.staging());
-          }
-        });
-        long relations = 0;
-        for (long i = 0; i < cfg.items(); i++) {
-          relations += cfg.spec().relations(i);
+    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+      Dataset<Row> df = SyntheticTables.relations(spark, cfg.spec(), cfg.partitions());
+      timer.time("generate+write", () -> {
+        switch (cfg.format()) {
+          case PARQUET -> df.write().parquet(out.staging());
+          case CSV -> df.write().option("header", "true").csv(out.staging());
+          case TSV -> df.write().option("header", "true").option("sep", "\t").csv(out.staging());
         }
-        new Manifest().put("job", "synth-relations").put("config", ConfigLoader.json().valueToTree(cfg))
-            .put("seed", cfg.seed()).put("output", cfg.output()).put("items", cfg.items()).put("relations", relations)
-            .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
-            .write(out.fileSystem(), out.staging());
-        out.commit();
-        return new Summary(cfg.output(), relations, timer.seconds());
-      } catch (RuntimeException | Error e) {
-        out.abort();
-        throw e;
+      });
+      long relations = 0;
+      for (long i = 0; i < cfg.items(); i++) {
+        relations += cfg.spec().relations(i);
       }
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
-    }
+      new Manifest().put("job", "synth-relations").put("config", ConfigLoader.json().valueToTree(cfg))
+          .put("seed", cfg.seed()).put("output", cfg.output()).put("items", cfg.items()).put("relations", relations)
+          .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+          .write(out.fileSystem(), out.staging());
+      out.commit();
+      return new Summary(cfg.output(), relations, timer.seconds());
+    });
   }
 }

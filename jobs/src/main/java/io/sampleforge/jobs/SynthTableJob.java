@@ -1,15 +1,12 @@
 package io.sampleforge.jobs;
 
 import io.sampleforge.jobs.config.SynthTableConfig;
-import io.sampleforge.jobs.io.AtomicOutput;
 import io.sampleforge.jobs.io.Manifest;
-import io.sampleforge.jobs.run.PhaseTimer;
-import io.sampleforge.jobs.run.ProgressListener;
+import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.SyntheticTables;
 import io.sampleforge.tabular.ClassificationTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,39 +19,27 @@ public final class SynthTableJob {
   public record Summary(String output, Map<String, Long> counts, Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, SynthTableConfig cfg) {
-    ProgressListener progress = new ProgressListener(10);
-    spark.sparkContext().addSparkListener(progress);
-    try {
-      PhaseTimer timer = new PhaseTimer(progress);
+    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
       progress.totalRows(cfg.rows());
-      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), cfg.output(), cfg.mode(),
-          UUID.randomUUID().toString());
-      try {
-        ClassificationTable table = new ClassificationTable(cfg.spec());
-        Dataset<Row> df = SyntheticTables.classification(spark, cfg.spec(), cfg.partitions());
-        timer.time("generate+write", () -> {
-          switch (cfg.format()) {
-            case PARQUET -> df.write().parquet(out.staging());
-            case CSV -> df.write().option("header", "true").csv(out.staging());
-            case TSV -> df.write().option("header", "true").option("sep", "\t").csv(out.staging());
-          }
-        });
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (int c = 0; c < cfg.weights().size(); c++) {
-          counts.put(Integer.toString(c), table.classSize(c));
+      ClassificationTable table = new ClassificationTable(cfg.spec());
+      Dataset<Row> df = SyntheticTables.classification(spark, cfg.spec(), cfg.partitions());
+      timer.time("generate+write", () -> {
+        switch (cfg.format()) {
+          case PARQUET -> df.write().parquet(out.staging());
+          case CSV -> df.write().option("header", "true").csv(out.staging());
+          case TSV -> df.write().option("header", "true").option("sep", "\t").csv(out.staging());
         }
-        new Manifest().put("job", "synth-table").put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
-            .put("output", cfg.output()).put("rows", cfg.rows()).put("counts", counts)
-            .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
-            .write(out.fileSystem(), out.staging());
-        out.commit();
-        return new Summary(cfg.output(), counts, timer.seconds());
-      } catch (RuntimeException | Error e) {
-        out.abort();
-        throw e;
+      });
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (int c = 0; c < cfg.weights().size(); c++) {
+        counts.put(Integer.toString(c), table.classSize(c));
       }
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
-    }
+      new Manifest().put("job", "synth-table").put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
+          .put("output", cfg.output()).put("rows", cfg.rows()).put("counts", counts)
+          .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+          .write(out.fileSystem(), out.staging());
+      out.commit();
+      return new Summary(cfg.output(), counts, timer.seconds());
+    });
   }
 }

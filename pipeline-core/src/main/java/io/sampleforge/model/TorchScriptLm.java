@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +39,8 @@ import java.util.Set;
  * Rows of a batch are grouped by sequence length (no padding, so no attention mask is needed).
  * With a cache, each row's key/value tensors are kept under a hash of its token prefix, so a row
  * extended by one token feeds only that token, whatever batch it lands in; a prefix seen for the
- * first time runs in full. Cost: one forward per length group per step; the cache holds
- * L x 2 x H x P x D floats per live row.
+ * first time runs in full. The cached tensors stay on the model's device. Cost: one forward per
+ * length group per step; the cache holds L x 2 x H x P x D floats per live row.
  */
 public final class TorchScriptLm implements CausalLm, AutoCloseable {
   private final ZooModel<NDList, NDList> model;
@@ -49,8 +48,8 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
   private final int vocab;
   private final boolean cached;
   private final String identity;
-  private final Map<Long, float[]> cache = new LinkedHashMap<>();
-  private final Map<Long, long[]> cacheShape = new HashMap<>();
+  private final Map<Long, NDArray> cache = new LinkedHashMap<>();
+  private NDManager cacheManager;
 
   private final long[] cacheGeometry;
 
@@ -207,11 +206,10 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
         }
       }
       NDArray pastArray;
+      List<NDArray> parts = new ArrayList<>();
       if (extend) {
-        List<NDArray> parts = new ArrayList<>();
         for (int r : rows) {
-          long key = prefixKey(sequences[r], full - 1);
-          parts.add(m.create(cache.remove(key), new Shape(cacheShape.remove(key))));
+          parts.add(cache.remove(prefixKey(sequences[r], full - 1)));
         }
         pastArray = parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(new NDList(parts), 2);
       } else {
@@ -221,12 +219,19 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
           m.create((long) past)));
       copyLast(result.get(0), rows, out);
       NDArray present = result.get(1);
-      for (int r = 0; r < rows.size(); r++) {
-        NDArray row = present.get(new NDIndex(":, :, {}:{}", r, r + 1));
-        long key = prefixKey(sequences[rows.get(r)], full);
-        cache.put(key, row.toFloatArray());
-        cacheShape.put(key, row.getShape().getShape());
+      if (cacheManager == null) {
+        cacheManager = model.getNDManager().newSubManager();
       }
+      for (int r = 0; r < rows.size(); r++) {
+        // stays on the model's device: the next step concatenates it without a host round trip
+        NDArray row = rows.size() == 1 ? present : present.get(new NDIndex(":, :, {}:{}", r, r + 1));
+        row.attach(cacheManager);
+        NDArray old = cache.put(prefixKey(sequences[rows.get(r)], full), row);
+        if (old != null) {
+          old.close();
+        }
+      }
+      parts.forEach(NDArray::close);
     } catch (TranslateException e) {
       throw new IllegalStateException("TorchScript forward failed: " + e.getMessage(), e);
     }
@@ -250,8 +255,8 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
 
   /** Drops every cached row (call between unrelated batches to bound memory). */
   public void clearCache() {
+    cache.values().forEach(NDArray::close);
     cache.clear();
-    cacheShape.clear();
   }
 
   private static String sha256(Path file) throws IOException {
@@ -269,6 +274,10 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
 
   @Override
   public void close() {
+    clearCache();
+    if (cacheManager != null) {
+      cacheManager.close();
+    }
     predictor.close();
     if (!shared) {
       model.close();

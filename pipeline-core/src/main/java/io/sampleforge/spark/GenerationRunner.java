@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.TaskContext;
@@ -62,23 +61,10 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
     long start = System.nanoTime();
     long[] tokens = {0};
     long[] lastLog = {start};
-    return new Iterator<>() {
-      private Iterator<Row> current = java.util.Collections.emptyIterator();
-
+    return new ChunkedRows<>(prompts::hasNext, new java.util.function.Supplier<List<Row>>() {
       @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && prompts.hasNext()) {
-          current = nextChunk().iterator();
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
+      public List<Row> get() {
+        return nextChunk();
       }
 
       private List<Row> nextChunk() {
@@ -117,6 +103,6 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
         }
         return out;
       }
-    };
+    });
   }
 }

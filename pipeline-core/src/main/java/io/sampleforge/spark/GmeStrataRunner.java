@@ -6,11 +6,9 @@ import io.sampleforge.diversity.GreedyMaxEntropy;
 import io.sampleforge.diversity.ItemCorpus;
 import io.sampleforge.diversity.ItemCorpusBuilder;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.TaskContext;
@@ -42,43 +40,31 @@ final class GmeStrataRunner implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     int cols = settings.attributes().size();
-    return new Iterator<>() {
-      private Row pending = rows.hasNext() ? rows.next() : null;
-      private Iterator<Row> current = Collections.emptyIterator();
+    Row[] pending = {rows.hasNext() ? rows.next() : null};
+    return new ChunkedRows<>(() -> pending[0] != null, () -> nextStratum(rows, pending, cols));
+  }
 
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && pending != null) {
-          current = nextStratum(cols).iterator();
-        }
-        return current.hasNext();
+  /** Reads the rows of the stratum starting at pending[0] (advancing it) and selects from them. */
+  private List<Row> nextStratum(Iterator<Row> rows, Row[] pending, int cols) {
+    Object stratum = pending[0].get(0);
+    String key = keyOf(pending[0]);
+    ItemCorpusBuilder builder = new ItemCorpusBuilder(cols, settings.binarised());
+    List<Object> ids = new ArrayList<>();
+    while (pending[0] != null && java.util.Objects.equals(key, keyOf(pending[0]))) {
+      Row r = pending[0];
+      List<List<String>> values = new ArrayList<>(cols);
+      for (int j = 0; j < cols; j++) {
+        values.add(r.getList(4 + j));
       }
+      builder.add(r.getLong(3), values);
+      ids.add(r.get(2));
+      pending[0] = rows.hasNext() ? rows.next() : null;
+    }
+    return select(stratum, key, builder.build(), ids);
+  }
 
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-
-      private List<Row> nextStratum(int cols) {
-        Object stratum = pending.get(0);
-        String key = pending.isNullAt(1) ? null : pending.getString(1);
-        ItemCorpusBuilder builder = new ItemCorpusBuilder(cols, settings.binarised());
-        List<Object> ids = new ArrayList<>();
-        while (pending != null && java.util.Objects.equals(key, pending.isNullAt(1) ? null : pending.getString(1))) {
-          List<List<String>> values = new ArrayList<>(cols);
-          for (int j = 0; j < cols; j++) {
-            values.add(pending.getList(4 + j));
-          }
-          builder.add(pending.getLong(3), values);
-          ids.add(pending.get(2));
-          pending = rows.hasNext() ? rows.next() : null;
-        }
-        return select(stratum, key, builder.build(), ids);
-      }
-    };
+  private static String keyOf(Row r) {
+    return r.isNullAt(1) ? null : r.getString(1);
   }
 
   private List<Row> select(Object stratum, String key, ItemCorpus corpus, List<Object> ids) {

@@ -6,35 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.random.KeyedStream;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Exact checks of the processors and warpers on float32 blocks: the golden vectors of the sampler
  * issue (derived by hand from transformers' definitions), properties where float boundaries make
  * vectors fragile (top-p), and parameter validation.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SamplerGoldenTest {
-  private NDManager manager;
-
-  @BeforeAll
-  void start() {
-    System.setProperty("ai.djl.offline", "true");
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
+class SamplerGoldenTest extends io.sampleforge.testing.PyTorchTest {
 
   private NDArray row(float... values) {
     return manager.create(values, new Shape(1, values.length));

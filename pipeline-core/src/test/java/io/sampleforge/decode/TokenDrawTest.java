@@ -5,31 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.sampleforge.random.KeyedStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Statistical and determinism tests of the keyed float64 Gumbel-max draw, with power checks. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TokenDrawTest {
-  private NDManager manager;
-
-  @BeforeAll
-  void start() {
-    System.setProperty("ai.djl.offline", "true");
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
+class TokenDrawTest extends io.sampleforge.testing.PyTorchTest {
 
   private static double chiSquare(long[] counts, double[] p, long n) {
     double chi = 0;

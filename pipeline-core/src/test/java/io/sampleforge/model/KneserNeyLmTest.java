@@ -3,7 +3,6 @@ package io.sampleforge.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import io.sampleforge.decode.DecodingMode;
 import io.sampleforge.decode.NextTokenSampler;
 import io.sampleforge.decode.SamplerSettings;
@@ -13,27 +12,12 @@ import io.sampleforge.text.Vocabulary;
 import io.sampleforge.text.WordTokenizer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KneserNeyLmTest {
-  private NDManager manager;
+class KneserNeyLmTest extends io.sampleforge.testing.PyTorchTest {
   private final WordTokenizer tokenizer = new WordTokenizer();
   private final ToyGrammar grammar = new ToyGrammar();
 
-  @BeforeAll
-  void start() {
-    System.setProperty("ai.djl.offline", "true");
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
 
   /**
    * Hand-derived interpolated Kneser-Ney on the corpus {"a b", "a c"}, bigrams: unigram

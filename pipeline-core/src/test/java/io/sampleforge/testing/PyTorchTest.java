@@ -1,0 +1,23 @@
+package io.sampleforge.testing;
+
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** Base (a fixture, not a test) of test classes that share one offline PyTorch-engine NDManager. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class PyTorchTest {
+  protected NDManager manager;
+
+  @BeforeAll
+  void startManager() {
+    System.setProperty("ai.djl.offline", "true");
+    manager = NDManager.newBaseManager("PyTorch");
+  }
+
+  @AfterAll
+  void stopManager() {
+    manager.close();
+  }
+}
