@@ -45,7 +45,7 @@ public final class GenerateJob {
       GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
       Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
-          cfg.onEmptyPrompt().equals("skip"));
+          cfg.onEmptyPrompt().equals("skip"), io.sampleforge.decode.ContextOverflow.parse(cfg.contextOverflow()));
       timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
       double generateSeconds = timer.seconds().get("generate+write");
       Dataset<Row> written = spark.read().parquet(out.staging()).cache();
@@ -88,7 +88,8 @@ public final class GenerateJob {
   static ModelSpec model(SparkSession spark, GenerateJobConfig cfg) {
     GenerateJobConfig.ModelConfig m = cfg.model();
     if (m.type().equals("torchscript")) {
-      return TorchScriptModelSpec.of(m.path(), m.tokenizer(), m.vocabSize(), m.bosId(), m.eosIds(), m.cacheGeometry());
+      return TorchScriptModelSpec.of(m.path(), m.tokenizer(), m.vocabSize(), m.bosId(), m.eosIds(), m.cacheGeometry(),
+          m.context());
     }
     return new NgramModelSpec(train(spark, cfg));
   }

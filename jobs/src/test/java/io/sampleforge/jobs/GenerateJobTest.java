@@ -96,6 +96,31 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.vocab_size=44"), "a missing model file fails before any task runs");
   }
 
+  /** Prompts that fill the model context: refused (exit 3) unless truncated from the left; generation stops at the context. */
+  @Test
+  void contextOverflow() throws IOException {
+    Path longPrompts = dir.resolve("long.csv");
+    Files.writeString(longPrompts, "id,prompt\n1,the cat\n2,the big red cat near the small dogs with the old farmer\n");
+    String[] base = torchscript(longPrompts.toString(), dir.resolve("ctx-error").toString(), true, 8);
+    String[] withContext = java.util.Arrays.copyOf(base, base.length + 2);
+    withContext[base.length] = "--set";
+    withContext[base.length + 1] = "model.context=10";
+    assertEquals(3, SampleforgeMain.execute(withContext));
+    assertFalse(Files.exists(dir.resolve("ctx-error")));
+    String truncated = dir.resolve("ctx-truncated").toString();
+    String[] cut = java.util.Arrays.copyOf(withContext, withContext.length + 2);
+    cut[4] = truncated;
+    cut[withContext.length] = "--set";
+    cut[withContext.length + 1] = "context_overflow=truncate-left";
+    assertEquals(0, SampleforgeMain.execute(cut));
+    // the long prompt keeps <s> + its last 8 tokens (9 of 10 positions): exactly one new token fits
+    List<Row> longRows = spark.read().parquet(truncated).filter("id = 2").collectAsList();
+    assertEquals(4, longRows.size());
+    longRows.forEach(r -> assertEquals(1, r.getInt(3)));
+    assertTrue(spark.read().parquet(truncated).filter("id = 1 and token_count <= 7").count() == 4,
+        "the short prompt (3 tokens with <s>) generates at most 7 tokens");
+  }
+
   @Test
   void finishReasonsAndStopStrings() throws IOException {
     String out = dir.resolve("short").toString();

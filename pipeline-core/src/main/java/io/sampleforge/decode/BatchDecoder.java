@@ -19,9 +19,16 @@ public final class BatchDecoder {
   private final CausalLm model;
   private final GenerationSettings settings;
   private final NextTokenSampler sampler;
+  private final int context;
 
   public BatchDecoder(CausalLm model, GenerationSettings settings) {
+    this(model, settings, 0);
+  }
+
+  /** With {@code context} > 0 a row also ends (finish reason length) when prompt + generated reaches it. */
+  public BatchDecoder(CausalLm model, GenerationSettings settings, int context) {
     settings.sampler().checkVocabulary(model.vocabularySize());
+    this.context = context;
     this.model = model;
     this.settings = settings;
     this.sampler = new NextTokenSampler(settings.sampler(), settings.seed());
@@ -34,6 +41,9 @@ public final class BatchDecoder {
     double[] logProb = new double[n];
     List<Integer> active = new ArrayList<>();
     for (int i = 0; i < n; i++) {
+      if (context > 0 && rows.get(i).position() >= context) {
+        throw new IllegalArgumentException("row " + i + " already fills the model context of " + context + " tokens");
+      }
       active.add(i);
     }
     List<Integer> eos = settings.sampler().eosTokenIds();
@@ -69,7 +79,7 @@ public final class BatchDecoder {
         String stopped = stopAt(text);
         if (stopped != null) {
           out[i] = new Result(gen, stopped, FinishReason.STOP, logProb[i]);
-        } else if (step == settings.maxNewTokens() - 1) {
+        } else if (step == settings.maxNewTokens() - 1 || (context > 0 && r.position() >= context)) {
           out[i] = new Result(gen, text, FinishReason.LENGTH, logProb[i]);
         } else {
           still.add(i);

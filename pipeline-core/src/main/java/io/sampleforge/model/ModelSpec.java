@@ -12,4 +12,10 @@ public sealed interface ModelSpec extends Serializable permits NgramModelSpec, T
 
   /** Type, content hash and settings, for provenance. */
   String identity();
+
+  /** The longest token sequence (prompt + generated) the model accepts; 0 = unlimited. */
+  int context();
+
+  /** True when encoded prompts start with a start-of-sequence id that truncation must keep. */
+  boolean startsWithBos();
 }

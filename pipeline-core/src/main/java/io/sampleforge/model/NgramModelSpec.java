@@ -32,6 +32,16 @@ public final class NgramModelSpec implements ModelSpec {
   }
 
   @Override
+  public int context() {
+    return 0;
+  }
+
+  @Override
+  public boolean startsWithBos() {
+    return false;
+  }
+
+  @Override
   public String identity() {
     return lm.identity();
   }

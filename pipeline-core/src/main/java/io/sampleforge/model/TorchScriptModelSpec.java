@@ -22,9 +22,14 @@ public final class TorchScriptModelSpec implements ModelSpec {
   private final int[] eosIds;
   private final long[] cacheGeometry;
   private final String identity;
+  private final int context;
 
   private TorchScriptModelSpec(String modelPath, String tokenizerPath, int vocabSize, int bosId, List<Integer> eosIds,
-      long[] cacheGeometry, String identity) {
+      long[] cacheGeometry, String identity, int context) {
+    if (context < 0) {
+      throw ConfigException.of("model.context", "must be >= 0 (0 = unlimited)", context);
+    }
+    this.context = context;
     if (vocabSize < 1) {
       throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size (> 0)", vocabSize);
     }
@@ -42,16 +47,27 @@ public final class TorchScriptModelSpec implements ModelSpec {
     return identity;
   }
 
+  @Override
+  public int context() {
+    return context;
+  }
+
+  @Override
+  public boolean startsWithBos() {
+    return bosId >= 0;
+  }
+
   public List<Integer> eosIds() {
     return java.util.Arrays.stream(eosIds).boxed().toList();
   }
 
   /** Validates the files on the driver (before any task runs) and records the model's identity. */
   public static TorchScriptModelSpec of(String modelPath, String tokenizerPath, int vocabSize, int bosId,
-      List<Integer> eosIds, long[] cacheGeometry) {
+      List<Integer> eosIds, long[] cacheGeometry, int context) {
     HfTokenizer.load(Path.of(tokenizerPath)).close();
     try (TorchScriptLm probe = TorchScriptLm.load(Path.of(modelPath), vocabSize, cacheGeometry, Device.cpu())) {
-      return new TorchScriptModelSpec(modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity());
+      return new TorchScriptModelSpec(modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity(),
+          context);
     }
   }
 

@@ -2,6 +2,7 @@ package io.sampleforge.spark;
 
 import ai.djl.ndarray.NDManager;
 import io.sampleforge.decode.BatchDecoder;
+import io.sampleforge.decode.ContextOverflow;
 import io.sampleforge.decode.GenerationSettings;
 import io.sampleforge.decode.SequenceState;
 import io.sampleforge.model.LoadedModel;
@@ -30,8 +31,10 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
 
   private final Broadcast<ModelSpec> model;
   private final GenerationSettings settings;
+  private final ContextOverflow overflow;
 
-  GenerationRunner(Broadcast<ModelSpec> model, GenerationSettings settings) {
+  GenerationRunner(Broadcast<ModelSpec> model, GenerationSettings settings, ContextOverflow overflow) {
+    this.overflow = overflow;
     this.model = model;
     this.settings = settings;
   }
@@ -55,7 +58,9 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
     }
     GenerationSettings withTokens = new GenerationSettings(settings.sampler().withModelTokens(lm.bannedIds(), lm.eosIds()),
         settings.samplesPerPrompt(), settings.maxNewTokens(), settings.stop(), settings.batchSize(), settings.seed());
-    BatchDecoder decoder = new BatchDecoder(lm.lm(), withTokens);
+    int context = model.value().context();
+    boolean keepBos = model.value().startsWithBos();
+    BatchDecoder decoder = new BatchDecoder(lm.lm(), withTokens, context);
     String samplerJson = withTokens.sampler().describe();
     String identity = model.value().identity();
     long start = System.nanoTime();
@@ -73,7 +78,14 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
         int limit = Math.max(1, settings.batchSize() * CHUNK_BATCHES / settings.samplesPerPrompt());
         while (prompts.hasNext() && chunk.size() < limit) {
           Row r = prompts.next();
-          chunk.add(new Prompt(r.get(0), r.getLong(2), lm.encode().apply(r.getString(1))));
+          int[] ids = lm.encode().apply(r.getString(1));
+          if (context > 0 && ids.length > context - 1) {
+            if (overflow != ContextOverflow.TRUNCATE_LEFT) {
+              throw new IllegalStateException("prompt of " + ids.length + " tokens exceeds the context " + context);
+            }
+            ids = ContextOverflow.truncateLeft(ids, context - 1, keepBos);
+          }
+          chunk.add(new Prompt(r.get(0), r.getLong(2), ids));
         }
         chunk.sort(Comparator.comparingInt((Prompt p) -> p.ids().length));
         List<SequenceState> rows = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.sampleforge.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.sampleforge.decode.ContextOverflow;
 import io.sampleforge.decode.GenerationSettings;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.model.ModelSpec;
@@ -34,6 +35,11 @@ public final class TextGeneration {
 
   public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, ModelSpec model,
       GenerationSettings settings, boolean skipEmpty) {
+    return run(prompts, idColumn, promptColumn, model, settings, skipEmpty, ContextOverflow.ERROR);
+  }
+
+  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, ModelSpec model,
+      GenerationSettings settings, boolean skipEmpty, ContextOverflow overflow) {
     List<String> names = Arrays.asList(prompts.columns());
     for (String c : List.of(idColumn, promptColumn)) {
       if (!names.contains(c)) {
@@ -60,6 +66,33 @@ public final class TextGeneration {
         ? prompts.filter(col(text).isNotNull().and(org.apache.spark.sql.functions.trim(col(text)).notEqual(""))) : prompts;
     Broadcast<ModelSpec> shared = prompts.sparkSession().sparkContext().broadcast(model,
         scala.reflect.ClassTag$.MODULE$.apply(ModelSpec.class));
+    if (model.context() > 0 && overflow == ContextOverflow.ERROR) {
+      int limit = model.context() - 1;
+      List<Row> tooLong = usable.select(col(id), col(text)).mapPartitions(
+          (org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows -> {
+            io.sampleforge.model.LoadedModel m = shared.value().open(ai.djl.Device.cpu());
+            List<Row> out = new java.util.ArrayList<>();
+            try {
+              while (rows.hasNext()) {
+                Row r = rows.next();
+                int n = m.encode().apply(r.getString(1)).length;
+                if (n > limit) {
+                  out.add(org.apache.spark.sql.RowFactory.create(String.valueOf(r.get(0)), n));
+                }
+              }
+            } finally {
+              m.resources().close();
+            }
+            return out.iterator();
+          }, Encoders.row(new StructType().add("id", DataTypes.StringType).add("tokens", DataTypes.IntegerType)))
+          .collectAsList();
+      if (!tooLong.isEmpty()) {
+        Row e = tooLong.get(0);
+        throw InputDataException.of(promptColumn, "must leave room for a new token in the model context of "
+            + model.context() + " tokens (set context_overflow: truncate-left to cut them)",
+            tooLong.size() + " prompts, e.g. id " + e.get(0) + " with " + e.get(1) + " tokens");
+      }
+    }
     StructType schema = new StructType()
         .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
         .add("sample_index", DataTypes.IntegerType, false)
@@ -71,7 +104,7 @@ public final class TextGeneration {
         .add("model", DataTypes.StringType, false)
         .add("seed", DataTypes.LongType, false);
     Dataset<Row> out = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"))
-        .mapPartitions(new GenerationRunner(shared, settings), Encoders.row(schema));
+        .mapPartitions(new GenerationRunner(shared, settings, overflow), Encoders.row(schema));
     return new Result(out, emptyCount);
   }
 }

@@ -16,7 +16,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty, Boolean penalizePrompt,
     Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize, List<String> badWords,
     Integer minNewTokens, Integer samplesPerPrompt, Integer maxNewTokens, List<String> stop, Integer batchSize, Long seed,
-    String onEmptyPrompt, Boolean toyGrammarMetric) {
+    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow) {
 
   /**
    * The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job on {@code corpus}) or
@@ -26,7 +26,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
    */
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
       Long corpusSeed, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
-      Boolean cached, Integer layers, Integer heads, Integer headDim) {
+      Boolean cached, Integer layers, Integer heads, Integer headDim, Integer context) {
     public ModelConfig {
       type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT);
       if (!type.equals("ngram") && !type.equals("torchscript")) {
@@ -46,6 +46,10 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       bosId = bosId == null ? -1 : bosId;
       eosIds = eosIds == null ? List.of() : List.copyOf(eosIds);
       cached = cached != null && cached;
+      context = context == null ? 0 : context;
+      if (context < 0) {
+        throw ConfigException.of("model.context", "must be >= 0 (0 = unlimited)", context);
+      }
       if (type.equals("torchscript")) {
         if (path == null || tokenizer == null || vocabSize == null) {
           throw ConfigException.of("model", "torchscript needs path, tokenizer and vocab_size",
@@ -76,7 +80,9 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     idColumn = idColumn == null ? "id" : idColumn;
     promptColumn = promptColumn == null ? "prompt" : promptColumn;
     model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null) : model;
+        null, null, null) : model;
+    contextOverflow = contextOverflow == null ? "error" : contextOverflow;
+    io.sampleforge.decode.ContextOverflow.parse(contextOverflow);
     badWords = badWords == null ? List.of() : List.copyOf(badWords);
     samplesPerPrompt = samplesPerPrompt == null ? 1 : samplesPerPrompt;
     maxNewTokens = maxNewTokens == null ? 32 : maxNewTokens;
