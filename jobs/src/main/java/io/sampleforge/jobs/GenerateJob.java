@@ -45,7 +45,8 @@ public final class GenerateJob {
       GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
       Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
-          cfg.onEmptyPrompt().equals("skip"), io.sampleforge.decode.ContextOverflow.parse(cfg.contextOverflow()));
+          cfg.onEmptyPrompt().equals("skip"), io.sampleforge.decode.ContextOverflow.parse(cfg.contextOverflow()),
+          cfg.rowOverrides());
       timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
       double generateSeconds = timer.seconds().get("generate+write");
       Dataset<Row> written = spark.read().parquet(out.staging()).cache();

@@ -121,6 +121,54 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
         "the short prompt (3 tokens with <s>) generates at most 7 tokens");
   }
 
+  /**
+   * Per-row overrides: a row with temperature 0.5 in its column gets exactly what a job-wide
+   * temperature of 0.5 gives it, a row with a null cell what the job's own value gives it (keyed
+   * draws make each row independent of how rows are grouped); a bad cell fails before generation.
+   */
+  @Test
+  void perRowSamplerOverrides() throws IOException {
+    Path table = dir.resolve("overrides.csv");
+    StringBuilder b = new StringBuilder("id,prompt,temperature\n");
+    for (int i = 0; i < 40; i++) {
+      b.append(i).append(",the,").append(i % 2 == 0 ? "0.5" : "").append('\n');
+    }
+    Files.writeString(table, b.toString());
+    String mixed = dir.resolve("ov-mixed").toString();
+    String cold = dir.resolve("ov-cold").toString();
+    String hot = dir.resolve("ov-hot").toString();
+    String[] common = {"--set", "model.toy_sentences=2000", "--set", "samples_per_prompt=3", "--set", "top_p=0.95"};
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "--input", table.toString(), "--output", mixed,
+        "--set", "row_overrides=[temperature]"}, common)));
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "--input", table.toString(), "--output", cold,
+        "--set", "temperature=0.5"}, common)));
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "--input", table.toString(), "--output", hot},
+        common)));
+    List<String> even = completions(mixed, "id % 2 = 0");
+    List<String> odd = completions(mixed, "id % 2 = 1");
+    assertTrue(even.equals(completions(cold, "id % 2 = 0")), "overridden rows = job-wide temperature 0.5");
+    assertTrue(odd.equals(completions(hot, "id % 2 = 1")), "null cells = the job's temperature");
+    assertFalse(even.equals(completions(hot, "id % 2 = 0")), "the override changes the output");
+    assertTrue(spark.read().parquet(mixed).filter("id = 0").first().getString(6).contains("\"temperature\":0.5"));
+    Path bad = dir.resolve("bad-overrides.csv");
+    Files.writeString(bad, "id,prompt,temperature\n1,the,0\n");
+    assertEquals(3, SampleforgeMain.execute("generate", "--input", bad.toString(), "--output", dir.resolve("ov-bad").toString(),
+        "--set", "row_overrides=[temperature]", "--set", "model.toy_sentences=500"));
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", table.toString(), "--output", dir.resolve("ov-bad2").toString(),
+        "--set", "row_overrides=[seed]"));
+  }
+
+  private List<String> completions(String path, String filter) {
+    return spark.read().parquet(path).filter(filter).orderBy("id", "sample_index").collectAsList().stream()
+        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).toList();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void finishReasonsAndStopStrings() throws IOException {
     String out = dir.resolve("short").toString();

@@ -114,6 +114,48 @@ public record SamplerSettings(DecodingMode mode, double temperature, int topK, d
         allowedTokenIds, minNewTokens, eos);
   }
 
+  /** Sampler keys a prompt row may override (numeric values). */
+  public static final List<String> ROW_OVERRIDABLE = List.of("temperature", "top_k", "top_p", "min_p", "typical_p",
+      "epsilon", "eta", "repetition_penalty", "presence_penalty", "frequency_penalty", "no_repeat_ngram_size",
+      "min_new_tokens");
+
+  /** These settings with one numeric parameter replaced (validated like any other settings). */
+  public SamplerSettings with(String key, double value) {
+    Builder b = toBuilder();
+    switch (key) {
+      case "temperature" -> b.temperature(value);
+      case "top_k" -> b.topK(integer(key, value));
+      case "top_p" -> b.topP(value);
+      case "min_p" -> b.minP(value);
+      case "typical_p" -> b.typicalP(value);
+      case "epsilon" -> b.epsilon(value);
+      case "eta" -> b.eta(value);
+      case "repetition_penalty" -> b.repetitionPenalty(value);
+      case "presence_penalty" -> b.presencePenalty(value);
+      case "frequency_penalty" -> b.frequencyPenalty(value);
+      case "no_repeat_ngram_size" -> b.noRepeatNgramSize(integer(key, value));
+      case "min_new_tokens" -> b.minNewTokens(integer(key, value));
+      default -> throw ConfigException.of("row_overrides", "must name sampler keys among " + ROW_OVERRIDABLE, "'" + key + "'");
+    }
+    return b.build();
+  }
+
+  private static int integer(String key, double value) {
+    if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
+      throw ConfigException.of(key, "must be an integer", value);
+    }
+    return (int) value;
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    return builder().mode(mode).temperature(temperature).topK(topK).topP(topP).minP(minP).typicalP(typicalP)
+        .epsilon(epsilon).eta(eta).minTokensToKeep(minTokensToKeep).repetitionPenalty(repetitionPenalty)
+        .penalizePrompt(penalizePrompt).presencePenalty(presencePenalty).frequencyPenalty(frequencyPenalty)
+        .noRepeatNgramSize(noRepeatNgramSize).badTokenIds(badTokenIds).allowedTokenIds(allowedTokenIds)
+        .minNewTokens(minNewTokens).eosTokenIds(eosTokenIds);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -20,8 +20,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The task side of {@link TextGeneration}: reads prompts in chunks, sorts each chunk by prompt
- * length, decodes batches of {@code batch_size} (prompt, sample) rows, and emits output rows.
+ * The task side of {@link TextGeneration}: reads prompts in chunks, groups a chunk by the rows'
+ * sampler settings (per-row overrides), sorts each group by prompt length, decodes batches of
+ * {@code batch_size} (prompt, sample) rows, and emits output rows.
  * One NDManager per task (closed when the task completes); progress logged every 10 s.
  */
 final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
@@ -33,7 +34,11 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
   private final GenerationSettings settings;
   private final ContextOverflow overflow;
 
-  GenerationRunner(Broadcast<ModelSpec> model, GenerationSettings settings, ContextOverflow overflow) {
+  private final List<String> overrides;
+
+  GenerationRunner(Broadcast<ModelSpec> model, GenerationSettings settings, ContextOverflow overflow,
+      List<String> overrides) {
+    this.overrides = List.copyOf(overrides);
     this.overflow = overflow;
     this.model = model;
     this.settings = settings;
@@ -60,8 +65,7 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
         settings.samplesPerPrompt(), settings.maxNewTokens(), settings.stop(), settings.batchSize(), settings.seed());
     int context = model.value().context();
     boolean keepBos = model.value().startsWithBos();
-    BatchDecoder decoder = new BatchDecoder(lm.lm(), withTokens, context);
-    String samplerJson = withTokens.sampler().describe();
+    java.util.Map<io.sampleforge.decode.SamplerSettings, BatchDecoder> decoders = new java.util.HashMap<>();
     String identity = model.value().identity();
     long start = System.nanoTime();
     long[] tokens = {0};
@@ -73,7 +77,7 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
       }
 
       private List<Row> nextChunk() {
-        record Prompt(Object id, long key, int[] ids) {}
+        record Prompt(Object id, long key, int[] ids, io.sampleforge.decode.SamplerSettings sampler) {}
         List<Prompt> chunk = new ArrayList<>();
         int limit = Math.max(1, settings.batchSize() * CHUNK_BATCHES / settings.samplesPerPrompt());
         while (prompts.hasNext() && chunk.size() < limit) {
@@ -85,32 +89,48 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
             }
             ids = ContextOverflow.truncateLeft(ids, context - 1, keepBos);
           }
-          chunk.add(new Prompt(r.get(0), r.getLong(2), ids));
-        }
-        chunk.sort(Comparator.comparingInt((Prompt p) -> p.ids().length));
-        List<SequenceState> rows = new ArrayList<>();
-        List<Object> ids = new ArrayList<>();
-        for (Prompt p : chunk) {
-          for (int s = 0; s < settings.samplesPerPrompt(); s++) {
-            rows.add(new SequenceState(p.key(), s, p.ids()));
-            ids.add(p.id());
+          io.sampleforge.decode.SamplerSettings rowSampler = withTokens.sampler();
+          for (int o = 0; o < overrides.size(); o++) {
+            if (!r.isNullAt(3 + o)) {
+              rowSampler = rowSampler.with(overrides.get(o), r.getDouble(3 + o));
+            }
           }
+          chunk.add(new Prompt(r.get(0), r.getLong(2), ids, rowSampler));
         }
-        List<Row> out = new ArrayList<>(rows.size());
-        for (int from = 0; from < rows.size(); from += settings.batchSize()) {
-          int to = Math.min(rows.size(), from + settings.batchSize());
-          List<BatchDecoder.Result> results = decoder.decode(manager, rows.subList(from, to), lm.decode());
-          for (int i = from; i < to; i++) {
-            BatchDecoder.Result res = results.get(i - from);
-            tokens[0] += res.tokens().length;
-            out.add(RowFactory.create(ids.get(i), rows.get(i).sampleIndex(), res.text(), res.tokens().length,
-                res.reason().id(), res.logProbability(), samplerJson, identity, settings.seed()));
+        // rows sharing sampler settings decode together (keyed draws: grouping never changes a row)
+        java.util.Map<io.sampleforge.decode.SamplerSettings, List<Prompt>> groups = new java.util.LinkedHashMap<>();
+        chunk.forEach(p -> groups.computeIfAbsent(p.sampler(), k -> new ArrayList<>()).add(p));
+        List<Row> out = new ArrayList<>();
+        for (java.util.Map.Entry<io.sampleforge.decode.SamplerSettings, List<Prompt>> g : groups.entrySet()) {
+          BatchDecoder decoder = decoders.computeIfAbsent(g.getKey(), k -> new BatchDecoder(lm.lm(),
+              new GenerationSettings(k, settings.samplesPerPrompt(), settings.maxNewTokens(), settings.stop(),
+                  settings.batchSize(), settings.seed()), context));
+          String samplerJson = g.getKey().describe();
+          List<Prompt> group = new ArrayList<>(g.getValue());
+          group.sort(Comparator.comparingInt((Prompt p) -> p.ids().length));
+          List<SequenceState> rows = new ArrayList<>();
+          List<Object> ids = new ArrayList<>();
+          for (Prompt p : group) {
+            for (int s = 0; s < settings.samplesPerPrompt(); s++) {
+              rows.add(new SequenceState(p.key(), s, p.ids()));
+              ids.add(p.id());
+            }
           }
-          long now = System.nanoTime();
-          if (now - lastLog[0] > 10_000_000_000L) {
-            lastLog[0] = now;
-            LOG.info("generate: {} tokens in this task, {} tokens/s", tokens[0],
-                String.format("%.0f", tokens[0] / ((now - start) / 1e9)));
+          for (int from = 0; from < rows.size(); from += settings.batchSize()) {
+            int to = Math.min(rows.size(), from + settings.batchSize());
+            List<BatchDecoder.Result> results = decoder.decode(manager, rows.subList(from, to), lm.decode());
+            for (int i = from; i < to; i++) {
+              BatchDecoder.Result res = results.get(i - from);
+              tokens[0] += res.tokens().length;
+              out.add(RowFactory.create(ids.get(i), rows.get(i).sampleIndex(), res.text(), res.tokens().length,
+                  res.reason().id(), res.logProbability(), samplerJson, identity, settings.seed()));
+            }
+            long now = System.nanoTime();
+            if (now - lastLog[0] > 10_000_000_000L) {
+              lastLog[0] = now;
+              LOG.info("generate: {} tokens in this task, {} tokens/s", tokens[0],
+                  String.format("%.0f", tokens[0] / ((now - start) / 1e9)));
+            }
           }
         }
         return out;

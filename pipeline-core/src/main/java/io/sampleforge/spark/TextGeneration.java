@@ -35,11 +35,16 @@ public final class TextGeneration {
 
   public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, ModelSpec model,
       GenerationSettings settings, boolean skipEmpty) {
-    return run(prompts, idColumn, promptColumn, model, settings, skipEmpty, ContextOverflow.ERROR);
+    return run(prompts, idColumn, promptColumn, model, settings, skipEmpty, ContextOverflow.ERROR, List.of());
   }
 
+  /**
+   * With {@code overrides}: sampler keys whose per-row values come from the prompt table's columns
+   * of the same name (null = the job's value); every distinct value is validated on the driver.
+   */
   public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, ModelSpec model,
-      GenerationSettings settings, boolean skipEmpty, ContextOverflow overflow) {
+      GenerationSettings settings, boolean skipEmpty, ContextOverflow overflow, List<String> overrides) {
+    RowOverrides.validate(prompts, settings.sampler(), overrides);
     List<String> names = Arrays.asList(prompts.columns());
     for (String c : List.of(idColumn, promptColumn)) {
       if (!names.contains(c)) {
@@ -103,8 +108,11 @@ public final class TextGeneration {
         .add("sampler", DataTypes.StringType, false)
         .add("model", DataTypes.StringType, false)
         .add("seed", DataTypes.LongType, false);
-    Dataset<Row> out = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"))
-        .mapPartitions(new GenerationRunner(shared, settings, overflow), Encoders.row(schema));
+    List<org.apache.spark.sql.Column> selected = new java.util.ArrayList<>(List.of(col(id), col(text),
+        xxhash64(col(id)).as("__key")));
+    overrides.forEach(o -> selected.add(col(GmeItems.quoted(o)).cast(DataTypes.DoubleType)));
+    Dataset<Row> out = usable.select(selected.toArray(org.apache.spark.sql.Column[]::new))
+        .mapPartitions(new GenerationRunner(shared, settings, overflow, overrides), Encoders.row(schema));
     return new Result(out, emptyCount);
   }
 }

@@ -16,7 +16,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty, Boolean penalizePrompt,
     Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize, List<String> badWords,
     Integer minNewTokens, Integer samplesPerPrompt, Integer maxNewTokens, List<String> stop, Integer batchSize, Long seed,
-    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow) {
+    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow, List<String> rowOverrides) {
 
   /**
    * The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job on {@code corpus}) or
@@ -82,6 +82,12 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
         null, null, null) : model;
     contextOverflow = contextOverflow == null ? "error" : contextOverflow;
+    rowOverrides = rowOverrides == null ? List.of() : List.copyOf(rowOverrides);
+    for (String o : rowOverrides) {
+      if (!SamplerSettings.ROW_OVERRIDABLE.contains(o)) {
+        throw ConfigException.of("row_overrides", "must name sampler keys among " + SamplerSettings.ROW_OVERRIDABLE, "'" + o + "'");
+      }
+    }
     io.sampleforge.decode.ContextOverflow.parse(contextOverflow);
     badWords = badWords == null ? List.of() : List.copyOf(badWords);
     samplesPerPrompt = samplesPerPrompt == null ? 1 : samplesPerPrompt;
