@@ -4,7 +4,8 @@
 #  2. samplers compared on the toy grammar: grammatical fraction of prompt + completion and distinct-2.
 #  3. (with the argument torchscript) the tiny GPT trained on the toy grammar (TorchScript + tokenizer.json),
 #     cached vs recomputed, by batch size, with its grammatical fraction.
-#   bench/generate/bench.sh [ngram|torchscript|all]   (work files in $SF_BENCH_DIR, default /tmp/sf-generate-bench)
+#  4. (with the argument gpt-samplers) the sampler comparison of 2. with the toy GPT.
+#   bench/generate/bench.sh [ngram|torchscript|gpt-samplers|all]   (work files in $SF_BENCH_DIR, default /tmp/sf-generate-bench)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${SF_BENCH_DIR:-/tmp/sf-generate-bench}
@@ -41,6 +42,33 @@ if [[ "$WHAT" == torchscript || "$WHAT" == all ]]; then
     done
   done
   echo
+fi
+if [[ "$WHAT" == gpt-samplers ]]; then
+  M=pipeline-core/src/test/resources/model/toy_gpt
+  echo "| sampler (toy GPT, TorchScript) | grammatical fraction | distinct-2 | mean tokens |"
+  echo "|---|---:|---:|---:|"
+  while IFS='|' read -r name sets; do
+    args=()
+    for kv in $sets; do args+=(--set "$kv"); done
+    out="$WORK/gpt-sampler-$(echo "$name" | tr -c 'a-z0-9' '_')"
+    ./submit.sh generate --input "$WORK/prompts.csv" --output "$out" --mode overwrite --set samples_per_prompt=2 \
+      --set max_new_tokens=24 --set model.type=torchscript --set model.path=$M/model.pt \
+      --set model.tokenizer=$M/tokenizer.json --set model.vocab_size=44 --set model.bos_id=1 --set 'model.eos_ids=[2]' \
+      --set model.context=40 --set toy_grammar_metric=true --set batch_size=128 "${args[@]}" >/dev/null 2>&1
+    printf "| %s | %s | %s | %s |\n" "$name" "$(stat "$out" "'%.3f' % s['grammatical_fraction']")" \
+      "$(stat "$out" "'%.3f' % s['distinct_2']")" "$(stat "$out" "'%.1f' % (s['tokens'] / s['samples'])")"
+  done <<'LIST'
+ancestral (temperature 1)|temperature=1.0
+temperature 1.5|temperature=1.5
+temperature 0.7|temperature=0.7
+top-k 5|top_k=5
+top-p 0.9|top_p=0.9
+typical 0.9|typical_p=0.9
+min-p 0.1|min_p=0.1
+eta 0.003|eta=0.003
+greedy|decoding=greedy
+LIST
+  exit 0
 fi
 [[ "$WHAT" == torchscript ]] && exit 0
 echo "| batch size | samples | tokens | generate+write s | tokens/s |"
