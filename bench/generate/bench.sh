@@ -43,18 +43,18 @@ if [[ "$WHAT" == torchscript || "$WHAT" == all ]]; then
   done
   echo
 fi
-if [[ "$WHAT" == gpt-samplers ]]; then
-  M=pipeline-core/src/test/resources/model/toy_gpt
-  echo "| sampler (toy GPT, TorchScript) | grammatical fraction | distinct-2 | mean tokens |"
+# compare_samplers TITLE PREFIX [extra --set args]: one generate run per sampler of the list below
+compare_samplers() {
+  local title=$1 prefix=$2
+  shift 2
+  echo "| sampler ($title) | grammatical fraction | distinct-2 | mean tokens |"
   echo "|---|---:|---:|---:|"
   while IFS='|' read -r name sets; do
-    args=()
+    local args=()
     for kv in $sets; do args+=(--set "$kv"); done
-    out="$WORK/gpt-sampler-$(echo "$name" | tr -c 'a-z0-9' '_')"
+    local out="$WORK/$prefix-$(echo "$name" | tr -c 'a-z0-9' '_')"
     ./submit.sh generate --input "$WORK/prompts.csv" --output "$out" --mode overwrite --set samples_per_prompt=2 \
-      --set max_new_tokens=24 --set model.type=torchscript --set model.path=$M/model.pt \
-      --set model.tokenizer=$M/tokenizer.json --set model.vocab_size=44 --set model.bos_id=1 --set 'model.eos_ids=[2]' \
-      --set model.context=40 --set toy_grammar_metric=true --set batch_size=128 "${args[@]}" >/dev/null 2>&1
+      --set max_new_tokens=24 "$@" "${args[@]}" >/dev/null 2>&1
     printf "| %s | %s | %s | %s |\n" "$name" "$(stat "$out" "'%.3f' % s['grammatical_fraction']")" \
       "$(stat "$out" "'%.3f' % s['distinct_2']")" "$(stat "$out" "'%.1f' % (s['tokens'] / s['samples'])")"
   done <<'LIST'
@@ -66,8 +66,15 @@ top-p 0.9|top_p=0.9
 typical 0.9|typical_p=0.9
 min-p 0.1|min_p=0.1
 eta 0.003|eta=0.003
+epsilon 0.003|epsilon=0.003
 greedy|decoding=greedy
 LIST
+}
+if [[ "$WHAT" == gpt-samplers ]]; then
+  M=pipeline-core/src/test/resources/model/toy_gpt
+  compare_samplers "toy GPT, TorchScript" gpt-sampler --set model.type=torchscript --set model.path=$M/model.pt \
+    --set model.tokenizer=$M/tokenizer.json --set model.vocab_size=44 --set model.bos_id=1 --set 'model.eos_ids=[2]' \
+    --set model.context=40 --set toy_grammar_metric=true --set batch_size=128
   exit 0
 fi
 [[ "$WHAT" == torchscript ]] && exit 0
@@ -80,24 +87,5 @@ for b in 1 8 64 256; do
     "$(stat "$WORK/batch-$b" "'%.1f' % m['seconds']['generate+write']")" "$(stat "$WORK/batch-$b" "'%.0f' % s['tokens_per_second']")"
 done
 echo
-echo "| sampler | grammatical fraction | distinct-2 | mean tokens |"
-echo "|---|---:|---:|---:|"
-while IFS='|' read -r name sets; do
-  args=()
-  for kv in $sets; do args+=(--set "$kv"); done
-  out="$WORK/sampler-$(echo "$name" | tr -c 'a-z0-9' '_')"
-  ./submit.sh generate --input "$WORK/prompts.csv" --output "$out" --mode overwrite --set samples_per_prompt=2 \
-    --set max_new_tokens=24 "${args[@]}" >/dev/null 2>&1
-  printf "| %s | %s | %s | %s |\n" "$name" "$(stat "$out" "'%.3f' % s['grammatical_fraction']")" \
-    "$(stat "$out" "'%.3f' % s['distinct_2']")" "$(stat "$out" "'%.1f' % (s['tokens'] / s['samples'])")"
-done <<'LIST'
-ancestral (temperature 1)|temperature=1.0
-temperature 0.7|temperature=0.7
-top-k 5|top_k=5
-top-p 0.9|top_p=0.9
-typical 0.9|typical_p=0.9
-min-p 0.1|min_p=0.1
-eta 0.003|eta=0.003
-epsilon 0.003|epsilon=0.003
-greedy|decoding=greedy
-LIST
+compare_samplers "4-gram Kneser-Ney" sampler
+

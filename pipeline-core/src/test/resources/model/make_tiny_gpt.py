@@ -11,94 +11,18 @@ weights), exported twice:
 and reference logits for fixed inputs (reference_logits.json). Run: /usr/bin/python3 make_tiny_gpt.py
 """
 import json
-import math
 import os
 
 import torch
-from torch import nn
+
+from gpt_contract import Cached, Gpt, Uncached
 
 here = os.path.dirname(os.path.abspath(__file__))
 torch.manual_seed(1234)
 V, D, H, L, CTX = 64, 32, 2, 2, 32
 HD = D // H
 
-
-class Block(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(D)
-        self.qkv = nn.Linear(D, 3 * D)
-        self.proj = nn.Linear(D, D)
-        self.ln2 = nn.LayerNorm(D)
-        self.fc = nn.Linear(D, 4 * D)
-        self.out = nn.Linear(4 * D, D)
-        self.d = D
-        self.h = H
-        self.hd = HD
-
-    def forward(self, x, past_k, past_v, start: int):
-        b, t, _ = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(self.d, dim=2)
-        q = q.view(b, t, self.h, self.hd).transpose(1, 2)
-        k = k.view(b, t, self.h, self.hd).transpose(1, 2)
-        v = v.view(b, t, self.h, self.hd).transpose(1, 2)
-        k = torch.cat([past_k, k], dim=2)
-        v = torch.cat([past_v, v], dim=2)
-        total = k.shape[2]
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.hd)
-        qpos = torch.arange(t).view(t, 1) + start
-        kpos = torch.arange(total).view(1, total)
-        att = att.masked_fill(kpos > qpos, float("-inf")).softmax(-1)
-        y = (att @ v).transpose(1, 2).reshape(b, t, self.d)
-        x = x + self.proj(y)
-        x = x + self.out(torch.nn.functional.gelu(self.fc(self.ln2(x))))
-        return x, k, v
-
-
-class TinyGpt(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.tok = nn.Embedding(V, D)
-        self.pos = nn.Embedding(CTX, D)
-        self.blocks = nn.ModuleList([Block() for _ in range(L)])
-        self.ln = nn.LayerNorm(D)
-        self.head = nn.Linear(D, V, bias=False)
-
-    def step(self, input_ids, past, past_len):
-        b, t = input_ids.shape
-        start = int(past_len)
-        x = self.tok(input_ids) + self.pos(torch.arange(start, start + t).view(1, t))
-        presents = []
-        for i, blk in enumerate(self.blocks):
-            x, k, v = blk(x, past[i, 0], past[i, 1], start)
-            presents.append(torch.stack([k, v]))
-        return self.head(self.ln(x)), torch.stack(presents)
-
-
-class Uncached(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-        self.layers = L
-        self.h = H
-        self.hd = HD
-
-    def forward(self, input_ids):
-        b = input_ids.shape[0]
-        empty = torch.zeros(self.layers, 2, b, self.h, 0, self.hd)
-        return self.m.step(input_ids, empty, torch.tensor(0))[0]
-
-
-class Cached(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, past, past_len):
-        return self.m.step(input_ids, past, past_len)
-
-
-model = TinyGpt().eval()
+model = Gpt(V, D, H, L, CTX).eval()
 with torch.no_grad():
     ids = torch.tensor([[1, 5, 9, 2, 7, 3], [4, 4, 8, 1, 0, 6]], dtype=torch.int64)
     uncached = torch.jit.script(Uncached(model))

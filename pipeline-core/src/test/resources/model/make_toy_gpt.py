@@ -10,12 +10,13 @@ TorchScriptLm), toy_gpt/tokenizer.json (a Hugging Face WordLevel tokenizer with 
 pre-tokenizer: ids 0 <unk>, 1 <s>, 2 </s>, then the sorted words) and toy_gpt/config.json.
 """
 import json
-import math
 import os
 import sys
 
 import torch
 from torch import nn
+
+from gpt_contract import Cached, Gpt, Uncached
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "toy_gpt")
 os.makedirs(here, exist_ok=True)
@@ -28,75 +29,9 @@ ids = {w: i for i, w in enumerate(vocab)}
 V, D, H, L, CTX = len(vocab), 64, 4, 2, 40
 HD = D // H
 
-
-class Block(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(D)
-        self.qkv = nn.Linear(D, 3 * D)
-        self.proj = nn.Linear(D, D)
-        self.ln2 = nn.LayerNorm(D)
-        self.fc = nn.Linear(D, 4 * D)
-        self.out = nn.Linear(4 * D, D)
-        self.d, self.h, self.hd = D, H, HD
-
-    def forward(self, x, past_k, past_v, start: int):
-        b, t, _ = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(self.d, dim=2)
-        q = q.view(b, t, self.h, self.hd).transpose(1, 2)
-        k = torch.cat([past_k, k.view(b, t, self.h, self.hd).transpose(1, 2)], dim=2)
-        v = torch.cat([past_v, v.view(b, t, self.h, self.hd).transpose(1, 2)], dim=2)
-        total = k.shape[2]
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.hd)
-        qpos = torch.arange(t).view(t, 1) + start
-        att = att.masked_fill(torch.arange(total).view(1, total) > qpos, float("-inf")).softmax(-1)
-        x = x + self.proj((att @ v).transpose(1, 2).reshape(b, t, self.d))
-        return x + self.out(torch.nn.functional.gelu(self.fc(self.ln2(x)))), k, v
-
-
-class Gpt(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.tok = nn.Embedding(V, D)
-        self.pos = nn.Embedding(CTX, D)
-        self.blocks = nn.ModuleList([Block() for _ in range(L)])
-        self.ln = nn.LayerNorm(D)
-        self.head = nn.Linear(D, V, bias=False)
-
-    def step(self, input_ids, past, past_len):
-        b, t = input_ids.shape
-        start = int(past_len)
-        x = self.tok(input_ids) + self.pos(torch.arange(start, start + t).view(1, t))
-        presents = []
-        for i, blk in enumerate(self.blocks):
-            x, k, v = blk(x, past[i, 0], past[i, 1], start)
-            presents.append(torch.stack([k, v]))
-        return self.head(self.ln(x)), torch.stack(presents)
-
-
-class Uncached(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-        self.layers, self.h, self.hd = L, H, HD
-
-    def forward(self, input_ids):
-        empty = torch.zeros(self.layers, 2, input_ids.shape[0], self.h, 0, self.hd)
-        return self.m.step(input_ids, empty, torch.tensor(0))[0]
-
-
-class Cached(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, past, past_len):
-        return self.m.step(input_ids, past, past_len)
-
-
 seqs = [[1] + [ids[w] for w in s] + [2] for s in sentences]
 seqs = [s[:CTX] for s in seqs]
-model = Gpt()
+model = Gpt(V, D, H, L, CTX)
 opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
 g = torch.Generator().manual_seed(11)
 steps, batch = 1200, 64

@@ -3,6 +3,7 @@ package io.sampleforge.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.sampleforge.decode.GenerationSettings;
+import io.sampleforge.errors.ConfigException;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.GenerateJobConfig;
 import io.sampleforge.jobs.io.Manifest;
@@ -13,9 +14,11 @@ import io.sampleforge.model.ModelSpec;
 import io.sampleforge.model.NgramModelSpec;
 import io.sampleforge.model.TorchScriptModelSpec;
 import io.sampleforge.spark.TextGeneration;
+import io.sampleforge.text.HfTokenizer;
 import io.sampleforge.text.ToyGrammar;
 import io.sampleforge.text.Vocabulary;
 import io.sampleforge.text.WordTokenizer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,23 +101,22 @@ public final class GenerateJob {
   /** bad_words as token ids (each must be one token of the model's vocabulary). */
   static List<Integer> badIds(ModelSpec spec, GenerateJobConfig cfg) {
     List<Integer> ids = new ArrayList<>();
-    for (String w : cfg.badWords()) {
-      int id;
-      if (spec instanceof NgramModelSpec n) {
-        id = n.lm().vocabulary().id(w);
-        if (id == Vocabulary.UNK) {
-          continue;
+    if (cfg.badWords().isEmpty()) {
+      return ids;
+    }
+    if (spec instanceof NgramModelSpec n) {
+      // a word outside the trained vocabulary can never be generated, so there is nothing to ban
+      cfg.badWords().stream().map(w -> n.lm().vocabulary().id(w)).filter(id -> id != Vocabulary.UNK).forEach(ids::add);
+      return ids;
+    }
+    try (HfTokenizer t = HfTokenizer.load(Path.of(cfg.model().tokenizer()))) {
+      for (String w : cfg.badWords()) {
+        int[] enc = t.encode(w);
+        if (enc.length != 1) {
+          throw ConfigException.of("bad_words", "must be single tokens of the model's tokenizer", "'" + w + "'");
         }
-      } else {
-        try (io.sampleforge.text.HfTokenizer t = io.sampleforge.text.HfTokenizer.load(java.nio.file.Path.of(cfg.model().tokenizer()))) {
-          int[] enc = t.encode(w);
-          if (enc.length != 1) {
-            throw io.sampleforge.errors.ConfigException.of("bad_words", "must be single tokens of the model's tokenizer", "'" + w + "'");
-          }
-          id = enc[0];
-        }
+        ids.add(enc[0]);
       }
-      ids.add(id);
     }
     return ids;
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * issue (derived by hand from transformers' definitions), properties where float boundaries make
  * vectors fragile (top-p), and parameter validation.
  */
-class SamplerGoldenTest extends io.sampleforge.testing.PyTorchTest {
+class SamplerGoldenTest extends io.sampleforge.testing.PyTorchFixture {
 
   private NDArray row(float... values) {
     return manager.create(values, new Shape(1, values.length));

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Statistical and determinism tests of the keyed float64 Gumbel-max draw, with power checks. */
-class TokenDrawTest extends io.sampleforge.testing.PyTorchTest {
+class TokenDrawTest extends io.sampleforge.testing.PyTorchFixture {
 
   private static double chiSquare(long[] counts, double[] p, long n) {
     double chi = 0;

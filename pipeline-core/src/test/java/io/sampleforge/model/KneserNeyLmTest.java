@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class KneserNeyLmTest extends io.sampleforge.testing.PyTorchTest {
+class KneserNeyLmTest extends io.sampleforge.testing.PyTorchFixture {
   private final WordTokenizer tokenizer = new WordTokenizer();
   private final ToyGrammar grammar = new ToyGrammar();
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** Base (a fixture, not a test) of test classes that share one offline PyTorch-engine NDManager. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class PyTorchTest {
+public abstract class PyTorchFixture {
   protected NDManager manager;
 
   @BeforeAll
