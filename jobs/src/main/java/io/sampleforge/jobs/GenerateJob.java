@@ -12,7 +12,7 @@ import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.model.KneserNeyLm;
 import io.sampleforge.model.ModelSpec;
 import io.sampleforge.model.NgramModelSpec;
-import io.sampleforge.model.TorchScriptModelSpec;
+import io.sampleforge.model.ExportedModelSpec;
 import io.sampleforge.spark.TextGeneration;
 import io.sampleforge.text.HfTokenizer;
 import io.sampleforge.text.ToyGrammar;
@@ -88,12 +88,13 @@ public final class GenerateJob {
     });
   }
 
-  /** The model description: a trained n-gram model, or a validated TorchScript file and tokenizer. */
+  /** The model description: a trained n-gram model, or a validated exported model file and tokenizer. */
   static ModelSpec model(SparkSession spark, GenerateJobConfig cfg) {
     GenerateJobConfig.ModelConfig m = cfg.model();
-    if (m.type().equals("torchscript")) {
-      return TorchScriptModelSpec.of(m.path(), m.tokenizer(), m.vocabSize(), m.bosId(), m.eosIds(), m.cacheGeometry(),
-          m.context());
+    if (!m.type().equals("ngram")) {
+      GenerateJobConfig.ModelConfig r = m.resolved();
+      return ExportedModelSpec.of(r.format(), r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(), r.eosOrNone(),
+          r.cacheGeometry(), r.contextOrUnlimited());
     }
     return new NgramModelSpec(train(spark, cfg));
   }
@@ -109,7 +110,7 @@ public final class GenerateJob {
       cfg.badWords().stream().map(w -> n.lm().vocabulary().id(w)).filter(id -> id != Vocabulary.UNK).forEach(ids::add);
       return ids;
     }
-    try (HfTokenizer t = HfTokenizer.load(Path.of(cfg.model().tokenizer()))) {
+    try (HfTokenizer t = HfTokenizer.load(Path.of(((ExportedModelSpec) spec).tokenizerPath()))) {
       for (String w : cfg.badWords()) {
         int[] enc = t.encode(w);
         if (enc.length != 1) {

@@ -96,6 +96,55 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.vocab_size=44"), "a missing model file fails before any task runs");
   }
 
+  /**
+   * A Hugging Face GPT-2 exported by export_hf_causal_lm.py, used through its export folder
+   * ({@code model.dir}): greedy decoding through the job writes exactly the sentences of
+   * transformers' generate(do_sample=False) (reference.json, made by transformers 5.17); sampling
+   * writes the same corpus from the cached ONNX file as from the uncached TorchScript file.
+   */
+  @Test
+  void huggingFaceExportFolderThroughTheJob() throws IOException {
+    Path hf = Path.of("../pipeline-core/src/test/resources/model/hf_gpt2");
+    Path table = dir.resolve("hf.csv");
+    String[] texts = {"the", "some big", "many quiet dogs chase", "every teacher with the child", "dogs dogs dogs"};
+    StringBuilder b = new StringBuilder("id,prompt\n");
+    for (int i = 0; i < texts.length; i++) {
+      b.append(i + 1).append(',').append(texts[i]).append('\n');
+    }
+    Files.writeString(table, b.toString());
+    String greedy = dir.resolve("hf-greedy").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "--input", table.toString(), "--output", greedy,
+        "--set", "model.type=onnx", "--set", "model.dir=" + hf, "--set", "model.cached=true", "--set", "decoding=greedy",
+        "--set", "max_new_tokens=20"));
+    JsonNode ref = new ObjectMapper().readTree(hf.resolve("reference.json").toFile());
+    try (io.sampleforge.text.HfTokenizer tok = io.sampleforge.text.HfTokenizer.load(hf.resolve("tokenizer.json"))) {
+      List<Row> out = spark.read().parquet(greedy).orderBy("id").collectAsList();
+      assertEquals(texts.length, out.size());
+      for (int i = 0; i < texts.length; i++) {
+        JsonNode want = ref.get("greedy").get(i + 1); // reference prompt 0 is the bare <s>
+        int[] ids = new int[want.size() - 1];
+        for (int j = 0; j < ids.length; j++) {
+          ids[j] = want.get(j).asInt();
+        }
+        assertEquals(2, want.get(want.size() - 1).asInt(), "transformers ended with </s>");
+        Row r = out.get(i);
+        assertEquals(tok.decode(ids), r.getAs("completion"), "prompt '" + texts[i] + "'");
+        assertEquals("eos", r.getAs("finish_reason"));
+      }
+    }
+    String[] sampling = {"--set", "samples_per_prompt=3", "--set", "top_p=0.9", "--set", "model.dir=" + hf};
+    String onnx = dir.resolve("hf-onnx").toString();
+    String ts = dir.resolve("hf-ts").toString();
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "--input", table.toString(), "--output", onnx,
+        "--set", "model.type=onnx", "--set", "model.cached=true"}, sampling)));
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "--input", table.toString(), "--output", ts,
+        "--set", "model.type=torchscript", "--set", "batch_size=2"}, sampling)));
+    assertEquals(completions(ts, "true"), completions(onnx, "true"));
+    assertEquals(15, completions(ts, "true").size());
+    JsonNode m = new ObjectMapper().readTree(new File(onnx, "_manifest.json"));
+    assertTrue(m.get("model").asText().startsWith("onnx(model_cached.onnx, sha256="), m.get("model").asText());
+  }
+
   /** Prompts that fill the model context: refused (exit 3) unless truncated from the left; generation stops at the context. */
   @Test
   void contextOverflow() throws IOException {

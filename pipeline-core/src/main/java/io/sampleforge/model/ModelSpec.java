@@ -7,7 +7,7 @@ import java.io.Serializable;
  * A serializable description of the generate job's model, broadcast to the executors and opened
  * by each task ({@link #open}); the heavy parts are shared per JVM where the implementation allows.
  */
-public sealed interface ModelSpec extends Serializable permits NgramModelSpec, TorchScriptModelSpec {
+public sealed interface ModelSpec extends Serializable permits NgramModelSpec, ExportedModelSpec {
   LoadedModel open(Device device);
 
   /** Type, content hash and settings, for provenance. */

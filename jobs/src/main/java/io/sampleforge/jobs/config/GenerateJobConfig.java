@@ -4,6 +4,8 @@ import io.sampleforge.decode.DecodingMode;
 import io.sampleforge.decode.GenerationSettings;
 import io.sampleforge.decode.SamplerSettings;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.model.ExportDirectory;
+import io.sampleforge.model.ModelFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,17 +22,18 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
 
   /**
    * The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job on {@code corpus}) or
-   * {@code type: torchscript} (a TorchScript file at {@code path} with a Hugging Face
+   * {@code type: torchscript | onnx} (an exported model file at {@code path} with a Hugging Face
    * {@code tokenizer}; {@code cached} with {@code layers}, {@code heads}, {@code head_dim} selects
-   * the incremental contract).
+   * the incremental contract), or the same from {@code dir}, a folder written by
+   * export_hf_causal_lm.py whose sampleforge.json supplies every key not set explicitly.
    */
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
-      Long corpusSeed, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
+      Long corpusSeed, String dir, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
       Boolean cached, Integer layers, Integer heads, Integer headDim, Integer context) {
     public ModelConfig {
       type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT);
-      if (!type.equals("ngram") && !type.equals("torchscript")) {
-        throw ConfigException.of("model.type", "must be ngram or torchscript (onnx is not available yet)", "'" + type + "'");
+      if (!type.equals("ngram")) {
+        ModelFormat.parse("model.type", type); // ngram, torchscript or onnx
       }
       order = order == null ? 4 : order;
       corpus = corpus == null ? "toy" : corpus;
@@ -43,16 +46,14 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       if (toySentences < 1) {
         throw ConfigException.of("model.toy_sentences", "must be >= 1", toySentences);
       }
-      bosId = bosId == null ? -1 : bosId;
-      eosIds = eosIds == null ? List.of() : List.copyOf(eosIds);
+      eosIds = eosIds == null ? null : List.copyOf(eosIds);
       cached = cached != null && cached;
-      context = context == null ? 0 : context;
-      if (context < 0) {
+      if (context != null && context < 0) {
         throw ConfigException.of("model.context", "must be >= 0 (0 = unlimited)", context);
       }
-      if (type.equals("torchscript")) {
+      if (!type.equals("ngram") && dir == null) {
         if (path == null || tokenizer == null || vocabSize == null) {
-          throw ConfigException.of("model", "torchscript needs path, tokenizer and vocab_size",
+          throw ConfigException.of("model", type + " needs dir, or path, tokenizer and vocab_size",
               "path=" + path + ", tokenizer=" + tokenizer + ", vocab_size=" + vocabSize);
         }
         if (cached && (layers == null || heads == null || headDim == null)) {
@@ -62,7 +63,41 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       }
     }
 
-    /** The cache geometry of a cached TorchScript model, else null. */
+    /** The exported-model format of {@code type} (not for ngram). */
+    public ModelFormat format() {
+      return ModelFormat.parse("model.type", type);
+    }
+
+    /**
+     * The explicit keys completed from {@code dir}'s sampleforge.json (explicit keys win); the
+     * model file is the one of this format and contract in {@code dir} unless {@code path} is set.
+     */
+    public ModelConfig resolved() {
+      if (dir == null) {
+        return this;
+      }
+      ExportDirectory d = ExportDirectory.read(java.nio.file.Path.of(dir));
+      return new ModelConfig(type, order, corpus, textColumn, toySentences, corpusSeed, dir,
+          path != null ? path : d.modelFile(format(), cached).toString(),
+          tokenizer != null ? tokenizer : d.tokenizer().toString(), vocabSize != null ? vocabSize : d.vocabSize(),
+          bosId != null ? bosId : d.bosId(), eosIds != null ? eosIds : d.eosIds(), cached,
+          layers != null ? layers : d.layers(), heads != null ? heads : d.heads(), headDim != null ? headDim : d.headDim(),
+          context != null ? context : d.context());
+    }
+
+    public int bosOrNone() {
+      return bosId == null ? -1 : bosId;
+    }
+
+    public List<Integer> eosOrNone() {
+      return eosIds == null ? List.of() : eosIds;
+    }
+
+    public int contextOrUnlimited() {
+      return context == null ? 0 : context;
+    }
+
+    /** The cache geometry of a cached exported model, else null. */
     public long[] cacheGeometry() {
       return cached ? new long[] {layers, heads, headDim} : null;
     }
@@ -79,8 +114,8 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     mode = mode == null ? WriteMode.ERROR : mode;
     idColumn = idColumn == null ? "id" : idColumn;
     promptColumn = promptColumn == null ? "prompt" : promptColumn;
-    model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null) : model;
+    model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null) : model;
     contextOverflow = contextOverflow == null ? "error" : contextOverflow;
     rowOverrides = rowOverrides == null ? List.of() : List.copyOf(rowOverrides);
     for (String o : rowOverrides) {

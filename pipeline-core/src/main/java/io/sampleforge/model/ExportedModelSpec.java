@@ -7,14 +7,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A TorchScript causal LM file (see {@link TorchScriptLm} for the export contract) with a Hugging
- * Face tokenizer.json; {@code bosId} (or -1) is prepended to every prompt; {@code cacheGeometry}
+ * An exported causal LM file, TorchScript or ONNX (see {@link ExportedLm} for the export
+ * contract), with a Hugging Face tokenizer.json; {@code bosId} (or -1) is prepended to every prompt; {@code cacheGeometry}
  * (layers, heads, head dimension) selects the cached contract, null the uncached one. Paths must
  * be readable from every executor (a shared file system or files shipped with --files). A class,
  * not a record, so that Kryo can broadcast it.
  */
-public final class TorchScriptModelSpec implements ModelSpec {
+public final class ExportedModelSpec implements ModelSpec {
   private static final long serialVersionUID = 1L;
+  private final ModelFormat format;
   private final String modelPath;
   private final String tokenizerPath;
   private final int vocabSize;
@@ -24,7 +25,7 @@ public final class TorchScriptModelSpec implements ModelSpec {
   private final String identity;
   private final int context;
 
-  private TorchScriptModelSpec(String modelPath, String tokenizerPath, int vocabSize, int bosId, List<Integer> eosIds,
+  private ExportedModelSpec(ModelFormat format, String modelPath, String tokenizerPath, int vocabSize, int bosId, List<Integer> eosIds,
       long[] cacheGeometry, String identity, int context) {
     if (context < 0) {
       throw ConfigException.of("model.context", "must be >= 0 (0 = unlimited)", context);
@@ -33,6 +34,7 @@ public final class TorchScriptModelSpec implements ModelSpec {
     if (vocabSize < 1) {
       throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size (> 0)", vocabSize);
     }
+    this.format = format;
     this.modelPath = modelPath;
     this.tokenizerPath = tokenizerPath;
     this.vocabSize = vocabSize;
@@ -57,23 +59,28 @@ public final class TorchScriptModelSpec implements ModelSpec {
     return bosId >= 0;
   }
 
+  /** The tokenizer.json path (readable from every executor). */
+  public String tokenizerPath() {
+    return tokenizerPath;
+  }
+
   public List<Integer> eosIds() {
     return java.util.Arrays.stream(eosIds).boxed().toList();
   }
 
   /** Validates the files on the driver (before any task runs) and records the model's identity. */
-  public static TorchScriptModelSpec of(String modelPath, String tokenizerPath, int vocabSize, int bosId,
+  public static ExportedModelSpec of(ModelFormat format, String modelPath, String tokenizerPath, int vocabSize, int bosId,
       List<Integer> eosIds, long[] cacheGeometry, int context) {
     HfTokenizer.load(Path.of(tokenizerPath)).close();
-    try (TorchScriptLm probe = TorchScriptLm.load(Path.of(modelPath), vocabSize, cacheGeometry, Device.cpu())) {
-      return new TorchScriptModelSpec(modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity(),
+    try (ExportedLm probe = ExportedLm.load(format, Path.of(modelPath), vocabSize, cacheGeometry, Device.cpu())) {
+      return new ExportedModelSpec(format, modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity(),
           context);
     }
   }
 
   @Override
   public LoadedModel open(Device device) {
-    TorchScriptLm lm = TorchScriptLm.shared(Path.of(modelPath), vocabSize, cacheGeometry, device);
+    ExportedLm lm = ExportedLm.shared(format, Path.of(modelPath), vocabSize, cacheGeometry, device);
     HfTokenizer tokenizer = HfTokenizer.load(Path.of(tokenizerPath));
     return new LoadedModel(lm, text -> {
       int[] ids = tokenizer.encode(text);

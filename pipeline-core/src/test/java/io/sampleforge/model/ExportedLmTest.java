@@ -29,18 +29,18 @@ import org.junit.jupiter.api.TestInstance;
  * the same logits and the same sampled tokens as full recomputation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TorchScriptLmTest {
+class ExportedLmTest {
   private static final Path DIR = Path.of("src/test/resources/model");
   private NDManager manager;
-  private TorchScriptLm full;
-  private TorchScriptLm cached;
+  private ExportedLm full;
+  private ExportedLm cached;
 
   @BeforeAll
   void start() {
     System.setProperty("ai.djl.offline", "true");
     manager = NDManager.newBaseManager("PyTorch");
-    full = TorchScriptLm.load(DIR.resolve("tiny_gpt.pt"), 64, Device.cpu());
-    cached = TorchScriptLm.loadCached(DIR.resolve("tiny_gpt_cached.pt"), 64, 2, 2, 16, Device.cpu());
+    full = ExportedLm.load(ModelFormat.TORCHSCRIPT, DIR.resolve("tiny_gpt.pt"), 64, Device.cpu());
+    cached = ExportedLm.loadCached(ModelFormat.TORCHSCRIPT, DIR.resolve("tiny_gpt_cached.pt"), 64, 2, 2, 16, Device.cpu());
   }
 
   @AfterAll
@@ -126,7 +126,7 @@ class TorchScriptLmTest {
   @Test
   void aMissingModelFileIsAConfigError() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> TorchScriptLm.load(DIR.resolve("nope.pt"), 64, Device.cpu()));
+        () -> ExportedLm.load(ModelFormat.TORCHSCRIPT, DIR.resolve("nope.pt"), 64, Device.cpu()));
     assertTrue(e.getMessage().contains("'model.path'"), e.getMessage());
   }
 }

@@ -29,12 +29,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A causal LM exported to TorchScript, run by DJL's PyTorch engine. Export contract (see
- * src/test/resources/model/make_tiny_gpt.py for a worked example):
+ * A causal LM exported to TorchScript (run by DJL's PyTorch engine) or ONNX (DJL's OnnxRuntime
+ * engine). Export contract, the same for both formats (src/main/python/export_hf_causal_lm.py
+ * writes it for Hugging Face models; src/test/resources/model/gpt_contract.py is a hand-written
+ * example):
  * <ul>
  *   <li>uncached: {@code forward(input_ids int64 [B, T]) -> logits float32 [B, T, V]};</li>
  *   <li>cached: {@code forward(input_ids int64 [B, T], past float32 [L, 2, B, H, P, D], past_len
- *       int64 []) -> (logits [B, T, V], present [L, 2, B, H, P+T, D])}, where P may be 0.</li>
+ *       int64 []) -> (logits [B, T, V], present [L, 2, B, H, P+T, D])}, where P may be 0 and H
+ *       is the number of key/value heads.</li>
  * </ul>
  * Rows of a batch are grouped by sequence length (no padding, so no attention mask is needed).
  * With a cache, each row's key/value tensors are kept under a hash of its token prefix, so a row
@@ -42,7 +45,8 @@ import java.util.Set;
  * first time runs in full. The cached tensors stay on the model's device. Cost: one forward per
  * length group per step; the cache holds L x 2 x H x P x D floats per live row.
  */
-public final class TorchScriptLm implements CausalLm, AutoCloseable {
+public final class ExportedLm implements CausalLm, AutoCloseable {
+  private final ModelFormat format;
   private final ZooModel<NDList, NDList> model;
   private final Predictor<NDList, NDList> predictor;
   private final int vocab;
@@ -56,7 +60,9 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
   private static final Map<String, ZooModel<NDList, NDList>> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
   private final boolean shared;
 
-  private TorchScriptLm(ZooModel<NDList, NDList> model, int vocab, long[] cacheGeometry, String identity, boolean shared) {
+  private ExportedLm(ModelFormat format, ZooModel<NDList, NDList> model, int vocab, long[] cacheGeometry,
+      String identity, boolean shared) {
+    this.format = format;
     this.shared = shared;
     this.model = model;
     this.predictor = model.newPredictor();
@@ -70,60 +76,60 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
    * A predictor (with its own prefix cache) over a model loaded once per JVM and device: what a
    * Spark task opens; {@link #close()} closes only the predictor.
    */
-  public static TorchScriptLm shared(Path file, int vocab, long[] cacheGeometry, Device device) {
-    String key = file.toAbsolutePath() + "@" + device + (cacheGeometry != null ? "#cached" : "");
-    TorchScriptLm first = null;
+  public static ExportedLm shared(ModelFormat format, Path file, int vocab, long[] cacheGeometry, Device device) {
+    String key = format + ":" + file.toAbsolutePath() + "@" + device + (cacheGeometry != null ? "#cached" : "");
+    ExportedLm first = null;
     ZooModel<NDList, NDList> m = LOADED.get(key);
     if (m == null) {
       synchronized (LOADED) {
         m = LOADED.get(key);
         if (m == null) {
-          first = load(file, vocab, cacheGeometry, device);
+          first = load(format, file, vocab, cacheGeometry, device);
           LOADED.put(key, first.model);
           m = first.model;
         }
       }
     }
-    String identity = first != null ? first.identity : identityOf(file, cacheGeometry);
+    String identity = first != null ? first.identity : identityOf(format, file, cacheGeometry);
     if (first != null) {
       first.predictor.close();
     }
-    return new TorchScriptLm(m, vocab, cacheGeometry, identity, true);
+    return new ExportedLm(format, m, vocab, cacheGeometry, identity, true);
   }
 
-  /** The identity string of a model file (name, content hash, cache contract). */
-  public static String identityOf(Path file, long[] cacheGeometry) {
+  /** The identity string of a model file (format, name, content hash, cache contract). */
+  public static String identityOf(ModelFormat format, Path file, long[] cacheGeometry) {
     try {
-      return "torchscript(" + file.getFileName() + ", sha256=" + sha256(file) + (cacheGeometry != null ? ", cached" : "") + ")";
+      return format.configName() + "(" + file.getFileName() + ", sha256=" + sha256(file)
+          + (cacheGeometry != null ? ", cached" : "") + ")";
     } catch (IOException e) {
       throw ConfigException.of("model.path", "must be readable", "'" + file + "'");
     }
   }
 
-  /** Loads an uncached TorchScript model. Errors name the path. */
-  public static TorchScriptLm load(Path file, int vocab, Device device) {
-    return load(file, vocab, null, device);
+  /** Loads an uncached model. Errors name the path. */
+  public static ExportedLm load(ModelFormat format, Path file, int vocab, Device device) {
+    return load(format, file, vocab, null, device);
   }
 
-  /** Loads a cached TorchScript model with its cache geometry (layers, heads, head dimension). */
-  public static TorchScriptLm loadCached(Path file, int vocab, int layers, int heads, int headDim, Device device) {
-    return load(file, vocab, new long[] {layers, heads, headDim}, device);
+  /** Loads a cached model with its cache geometry (layers, key/value heads, head dimension). */
+  public static ExportedLm loadCached(ModelFormat format, Path file, int vocab, int layers, int heads, int headDim,
+      Device device) {
+    return load(format, file, vocab, new long[] {layers, heads, headDim}, device);
   }
 
-  static TorchScriptLm load(Path file, int vocab, long[] cacheGeometry, Device device) {
+  static ExportedLm load(ModelFormat format, Path file, int vocab, long[] cacheGeometry, Device device) {
     if (!Files.isRegularFile(file)) {
-      throw ConfigException.of("model.path", "must be a readable TorchScript file", "'" + file + "'");
+      throw ConfigException.of("model.path", "must be a readable " + format.configName() + " file", "'" + file + "'");
     }
     try {
       Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-          .optModelPath(file).optEngine("PyTorch").optTranslator(new NoopTranslator()).optDevice(device).build();
+          .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator()).optDevice(device).build();
       ZooModel<NDList, NDList> m = criteria.loadModel();
-      return new TorchScriptLm(m, vocab, cacheGeometry,
-          "torchscript(" + file.getFileName() + ", sha256=" + sha256(file) + (cacheGeometry != null ? ", cached" : "") + ")",
-          false);
+      return new ExportedLm(format, m, vocab, cacheGeometry, identityOf(format, file, cacheGeometry), false);
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-      throw ConfigException.of("model.path", "must be a TorchScript file libtorch can load (" + e.getMessage() + ")",
-          "'" + file + "'");
+      throw ConfigException.of("model.path", "must be a " + format.configName() + " file the " + format.engine()
+          + " engine can load (" + e.getMessage() + ")", "'" + file + "'");
     }
   }
 
@@ -169,7 +175,7 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
       NDList result = predictor.predict(new NDList(m.create(ids, new Shape(rows.size(), t))));
       copyLast(result.get(0), rows, out);
     } catch (TranslateException e) {
-      throw new IllegalStateException("TorchScript forward failed: " + e.getMessage(), e);
+      throw new IllegalStateException(format.configName() + " forward failed: " + e.getMessage(), e);
     }
   }
 
@@ -219,22 +225,31 @@ public final class TorchScriptLm implements CausalLm, AutoCloseable {
           m.create((long) past)));
       copyLast(result.get(0), rows, out);
       NDArray present = result.get(1);
-      if (cacheManager == null) {
-        cacheManager = model.getNDManager().newSubManager();
-      }
-      for (int r = 0; r < rows.size(); r++) {
-        // stays on the model's device: the next step concatenates it without a host round trip
-        NDArray row = rows.size() == 1 ? present : present.get(new NDIndex(":, :, {}:{}", r, r + 1));
-        row.attach(cacheManager);
-        NDArray old = cache.put(prefixKey(sequences[rows.get(r)], full), row);
-        if (old != null) {
-          old.close();
+      try (NDManager scratch = cacheStore().newSubManager()) {
+        // ONNX Runtime arrays support no slicing: the cache is kept by the PyTorch engine (on the CPU)
+        NDArray local = format == ModelFormat.TORCHSCRIPT ? present : scratch.from(present);
+        for (int r = 0; r < rows.size(); r++) {
+          // TorchScript: stays on the model's device, the next step concatenates it without a host round trip
+          NDArray row = rows.size() == 1 ? local : local.get(new NDIndex(":, :, {}:{}", r, r + 1));
+          row.attach(cacheManager);
+          NDArray old = cache.put(prefixKey(sequences[rows.get(r)], full), row);
+          if (old != null) {
+            old.close();
+          }
         }
       }
       parts.forEach(NDArray::close);
     } catch (TranslateException e) {
-      throw new IllegalStateException("TorchScript forward failed: " + e.getMessage(), e);
+      throw new IllegalStateException(format.configName() + " forward failed: " + e.getMessage(), e);
     }
+  }
+
+  private NDManager cacheStore() {
+    if (cacheManager == null) {
+      cacheManager = format == ModelFormat.TORCHSCRIPT ? model.getNDManager().newSubManager()
+          : NDManager.newBaseManager(ai.djl.Device.cpu(), ModelFormat.TORCHSCRIPT.engine());
+    }
+    return cacheManager;
   }
 
   private void copyLast(NDArray logits, List<Integer> rows, float[] out) {
