@@ -5,7 +5,9 @@
 #  3. (with the argument torchscript) the tiny GPT trained on the toy grammar (TorchScript + tokenizer.json),
 #     cached vs recomputed, by batch size, with its grammatical fraction.
 #  4. (with the argument gpt-samplers) the sampler comparison of 2. with the toy GPT.
-#   bench/generate/bench.sh [ngram|torchscript|gpt-samplers|all]   (work files in $SF_BENCH_DIR, default /tmp/sf-generate-bench)
+#  5. (with the argument hf) the Hugging Face GPT-2 and Llama fixtures (export_hf_causal_lm.py folders):
+#     TorchScript vs ONNX, cached vs recomputed, by batch size.
+#   bench/generate/bench.sh [ngram|torchscript|gpt-samplers|hf|all]   (work files in $SF_BENCH_DIR, default /tmp/sf-generate-bench)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${SF_BENCH_DIR:-/tmp/sf-generate-bench}
@@ -70,6 +72,28 @@ epsilon 0.003|epsilon=0.003
 greedy|decoding=greedy
 LIST
 }
+if [[ "$WHAT" == hf ]]; then
+  echo "| HF export folder | format | contract | batch size | samples | tokens | generate+write s | tokens/s | grammatical |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
+  for model in hf_gpt2 hf_llama; do
+    for fmt in torchscript onnx; do
+      for cached in true false; do
+        for b in 16 128; do
+          out="$WORK/$model-$fmt-$cached-$b"
+          ./submit.sh generate --input "$WORK/prompts.csv" --output "$out" --mode overwrite --set batch_size=$b \
+            --set samples_per_prompt=1 --set max_new_tokens=24 --set model.type=$fmt \
+            --set model.dir=pipeline-core/src/test/resources/model/$model --set model.cached=$cached \
+            --set toy_grammar_metric=true >/dev/null 2>&1
+          printf "| %s | %s | %s | %d | %s | %s | %s | %s | %s |\n" "$model" "$fmt" \
+            "$([[ $cached == true ]] && echo cached || echo recomputed)" "$b" \
+            "$(stat "$out" "s['samples']")" "$(stat "$out" "s['tokens']")" "$(stat "$out" "'%.1f' % m['seconds']['generate+write']")" \
+            "$(stat "$out" "'%.0f' % s['tokens_per_second']")" "$(stat "$out" "'%.3f' % s['grammatical_fraction']")"
+        done
+      done
+    done
+  done
+  exit 0
+fi
 if [[ "$WHAT" == gpt-samplers ]]; then
   M=pipeline-core/src/test/resources/model/toy_gpt
   compare_samplers "toy GPT, TorchScript" gpt-sampler --set model.type=torchscript --set model.path=$M/model.pt \

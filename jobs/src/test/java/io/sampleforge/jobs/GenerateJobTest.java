@@ -252,7 +252,11 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "typical_p=0"));
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
-        "--set", "model.type=onnx"));
+        "--set", "model.type=onnx"), "onnx needs dir, or path + tokenizer + vocab_size");
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "model.type=tflite"));
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "model.type=onnx", "--set", "model.dir=" + dir.resolve("no-such-export")), "no sampleforge.json there");
     assertEquals(3, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "prompt_column=text"));
   }

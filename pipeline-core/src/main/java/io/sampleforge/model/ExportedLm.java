@@ -40,10 +40,12 @@ import java.util.Set;
  *       is the number of key/value heads.</li>
  * </ul>
  * Rows of a batch are grouped by sequence length (no padding, so no attention mask is needed).
- * With a cache, each row's key/value tensors are kept under a hash of its token prefix, so a row
- * extended by one token feeds only that token, whatever batch it lands in; a prefix seen for the
- * first time runs in full. The cached tensors stay on the model's device. Cost: one forward per
- * length group per step; the cache holds L x 2 x H x P x D floats per live row.
+ * With a cache ({@link PrefixCache}), each row's key/value tensors are kept under a hash of its
+ * token prefix, so a row extended by one token feeds only that token, whatever batch it lands in;
+ * a prefix seen for the first time runs in full; a batch that continues together feeds its
+ * present tensor back without a copy. TorchScript caches stay on the model's device; ONNX caches
+ * are kept by the PyTorch engine on the CPU (ONNX Runtime arrays cannot be sliced). Cost: one
+ * forward per length group per step; the cache holds L x 2 x H x P x D floats per row in flight.
  */
 public final class ExportedLm implements CausalLm, AutoCloseable {
   private final ModelFormat format;
@@ -52,8 +54,7 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
   private final int vocab;
   private final boolean cached;
   private final String identity;
-  private final Map<Long, NDArray> cache = new LinkedHashMap<>();
-  private NDManager cacheManager;
+  private final PrefixCache cache;
 
   private final long[] cacheGeometry;
 
@@ -70,13 +71,17 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
     this.cached = cacheGeometry != null;
     this.cacheGeometry = cacheGeometry;
     this.identity = identity;
+    this.cache = cacheGeometry == null ? null : new PrefixCache(format == ModelFormat.TORCHSCRIPT
+        ? model.getNDManager().newSubManager()
+        : NDManager.newBaseManager(Device.cpu(), ModelFormat.TORCHSCRIPT.engine()));
   }
 
   /**
    * A predictor (with its own prefix cache) over a model loaded once per JVM and device: what a
    * Spark task opens; {@link #close()} closes only the predictor.
    */
-  public static ExportedLm shared(ModelFormat format, Path file, int vocab, long[] cacheGeometry, Device device) {
+  public static ExportedLm shared(ModelFormat format, Path file, int vocab, long[] cacheGeometry, Device requested) {
+    Device device = runnableDevice(format, requested);
     String key = format + ":" + file.toAbsolutePath() + "@" + device + (cacheGeometry != null ? "#cached" : "");
     ExportedLm first = null;
     ZooModel<NDList, NDList> m = LOADED.get(key);
@@ -95,6 +100,18 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
       first.predictor.close();
     }
     return new ExportedLm(format, m, vocab, cacheGeometry, identity, true);
+  }
+
+  /**
+   * The requested device, or the CPU when it is a GPU the format's engine cannot use (the ONNX
+   * Runtime jar on Maven Central is CPU-only; put {@code onnxruntime_gpu} on the classpath instead
+   * for CUDA).
+   */
+  static Device runnableDevice(ModelFormat format, Device requested) {
+    if (requested.isGpu() && format == ModelFormat.ONNX && ai.djl.engine.Engine.getEngine(format.engine()).getGpuCount() == 0) {
+      return Device.cpu();
+    }
+    return requested;
   }
 
   /** The identity string of a model file (format, name, content hash, cache contract). */
@@ -153,10 +170,17 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
       }
       byLength.computeIfAbsent(sequences[i].length, k -> new ArrayList<>()).add(i);
     }
-    for (List<Integer> rows : byLength.values()) {
-      if (cached) {
-        runCached(sequences, rows, out);
-      } else {
+    if (cached) {
+      cache.beginCall();
+      try {
+        for (List<Integer> rows : byLength.values()) {
+          runCached(sequences, rows, out);
+        }
+      } finally {
+        cache.endCall();
+      }
+    } else {
+      for (List<Integer> rows : byLength.values()) {
         runFull(sequences, rows, out);
       }
     }
@@ -186,7 +210,7 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
     Set<Long> seen = new HashSet<>();
     for (int r : rows) {
       long prefix = prefixKey(sequences[r], sequences[r].length - 1);
-      if (cache.containsKey(prefix) && seen.add(prefix)) {
+      if (cache.contains(prefix) && seen.add(prefix)) {
         extend.add(r);
       } else {
         fresh.add(r);
@@ -204,52 +228,40 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
     int full = sequences[rows.get(0)].length;
     int t = extend ? 1 : full;
     int past = extend ? full - 1 : 0;
-    try (NDManager m = model.getNDManager().newSubManager()) {
+    try (NDManager m = model.getNDManager().newSubManager();
+        PrefixCache.Past taken = extend ? cache.take(prefixes(sequences, rows, full - 1)) : null) {
       long[] ids = new long[rows.size() * t];
       for (int r = 0; r < rows.size(); r++) {
         for (int j = 0; j < t; j++) {
           ids[r * t + j] = sequences[rows.get(r)][full - t + j];
         }
       }
-      NDArray pastArray;
-      List<NDArray> parts = new ArrayList<>();
-      if (extend) {
-        for (int r : rows) {
-          parts.add(cache.remove(prefixKey(sequences[r], full - 1)));
-        }
-        pastArray = parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(new NDList(parts), 2);
-      } else {
-        pastArray = m.zeros(new Shape(cacheGeometry[0], 2, rows.size(), cacheGeometry[1], 0, cacheGeometry[2]));
-      }
+      NDArray pastArray = extend ? taken.array()
+          : m.zeros(new Shape(cacheGeometry[0], 2, rows.size(), cacheGeometry[1], 0, cacheGeometry[2]));
       NDList result = predictor.predict(new NDList(m.create(ids, new Shape(rows.size(), t)), pastArray,
           m.create((long) past)));
       copyLast(result.get(0), rows, out);
       NDArray present = result.get(1);
-      try (NDManager scratch = cacheStore().newSubManager()) {
-        // ONNX Runtime arrays support no slicing: the cache is kept by the PyTorch engine (on the CPU)
-        NDArray local = format == ModelFormat.TORCHSCRIPT ? present : scratch.from(present);
-        for (int r = 0; r < rows.size(); r++) {
-          // TorchScript: stays on the model's device, the next step concatenates it without a host round trip
-          NDArray row = rows.size() == 1 ? local : local.get(new NDIndex(":, :, {}:{}", r, r + 1));
-          row.attach(cacheManager);
-          NDArray old = cache.put(prefixKey(sequences[rows.get(r)], full), row);
-          if (old != null) {
-            old.close();
-          }
-        }
+      NDArray kept;
+      if (format == ModelFormat.TORCHSCRIPT) {
+        // stays on the model's device: the next step feeds it back without a host round trip
+        present.attach(cache.manager());
+        kept = present;
+      } else {
+        kept = cache.manager().from(present);
       }
-      parts.forEach(NDArray::close);
+      cache.put(prefixes(sequences, rows, full), kept);
     } catch (TranslateException e) {
       throw new IllegalStateException(format.configName() + " forward failed: " + e.getMessage(), e);
     }
   }
 
-  private NDManager cacheStore() {
-    if (cacheManager == null) {
-      cacheManager = format == ModelFormat.TORCHSCRIPT ? model.getNDManager().newSubManager()
-          : NDManager.newBaseManager(ai.djl.Device.cpu(), ModelFormat.TORCHSCRIPT.engine());
+  private static List<Long> prefixes(int[][] sequences, List<Integer> rows, int length) {
+    List<Long> keys = new ArrayList<>(rows.size());
+    for (int r : rows) {
+      keys.add(prefixKey(sequences[r], length));
     }
-    return cacheManager;
+    return keys;
   }
 
   private void copyLast(NDArray logits, List<Integer> rows, float[] out) {
@@ -268,10 +280,11 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
     return h;
   }
 
-  /** Drops every cached row (call between unrelated batches to bound memory). */
+  /** Drops every cached row. */
   public void clearCache() {
-    cache.values().forEach(NDArray::close);
-    cache.clear();
+    if (cache != null) {
+      cache.clear();
+    }
   }
 
   private static String sha256(Path file) throws IOException {
@@ -289,9 +302,8 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
 
   @Override
   public void close() {
-    clearCache();
-    if (cacheManager != null) {
-      cacheManager.close();
+    if (cache != null) {
+      cache.close();
     }
     predictor.close();
     if (!shared) {
