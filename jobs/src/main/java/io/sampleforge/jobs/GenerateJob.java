@@ -13,6 +13,8 @@ import io.sampleforge.model.KneserNeyLm;
 import io.sampleforge.model.ModelSpec;
 import io.sampleforge.model.NgramModelSpec;
 import io.sampleforge.model.ExportedModelSpec;
+import io.sampleforge.model.ModelFiles;
+import io.sampleforge.spark.HadoopModelFiles;
 import io.sampleforge.spark.TextGeneration;
 import io.sampleforge.text.HfTokenizer;
 import io.sampleforge.text.ToyGrammar;
@@ -92,8 +94,9 @@ public final class GenerateJob {
   static ModelSpec model(SparkSession spark, GenerateJobConfig cfg) {
     GenerateJobConfig.ModelConfig m = cfg.model();
     if (!m.type().equals("ngram")) {
-      GenerateJobConfig.ModelConfig r = m.resolved();
-      return ExportedModelSpec.of(r.format(), r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(), r.eosOrNone(),
+      ModelFiles files = HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration());
+      GenerateJobConfig.ModelConfig r = m.resolved(files);
+      return ExportedModelSpec.of(r.format(), files, r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(), r.eosOrNone(),
           r.cacheGeometry(), r.contextOrUnlimited());
     }
     return new NgramModelSpec(train(spark, cfg));
@@ -110,7 +113,7 @@ public final class GenerateJob {
       cfg.badWords().stream().map(w -> n.lm().vocabulary().id(w)).filter(id -> id != Vocabulary.UNK).forEach(ids::add);
       return ids;
     }
-    try (HfTokenizer t = HfTokenizer.load(Path.of(((ExportedModelSpec) spec).tokenizerPath()))) {
+    try (HfTokenizer t = HfTokenizer.load(((ExportedModelSpec) spec).localTokenizer())) {
       for (String w : cfg.badWords()) {
         int[] enc = t.encode(w);
         if (enc.length != 1) {

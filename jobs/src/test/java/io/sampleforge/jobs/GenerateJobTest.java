@@ -98,7 +98,7 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
 
   /**
    * A Hugging Face GPT-2 exported by export_hf_causal_lm.py, used through its export folder
-   * ({@code model.dir}): greedy decoding through the job writes exactly the sentences of
+   * ({@code model.dir}, once as a file:// URI read through Hadoop's file system): greedy decoding through the job writes exactly the sentences of
    * transformers' generate(do_sample=False) (reference.json, made by transformers 5.17); sampling
    * writes the same corpus from the cached ONNX file as from the uncached TorchScript file.
    */
@@ -114,7 +114,9 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
     Files.writeString(table, b.toString());
     String greedy = dir.resolve("hf-greedy").toString();
     assertEquals(0, SampleforgeMain.execute("generate", "--input", table.toString(), "--output", greedy,
-        "--set", "model.type=onnx", "--set", "model.dir=" + hf, "--set", "model.cached=true", "--set", "decoding=greedy",
+        // as a Hadoop file system URI: fetched into the executor-local model cache
+        "--set", "model.type=onnx", "--set", "model.dir=" + hf.toAbsolutePath().toUri(), "--set", "model.cached=true",
+        "--set", "decoding=greedy",
         "--set", "max_new_tokens=20"));
     JsonNode ref = new ObjectMapper().readTree(hf.resolve("reference.json").toFile());
     try (io.sampleforge.text.HfTokenizer tok = io.sampleforge.text.HfTokenizer.load(hf.resolve("tokenizer.json"))) {
@@ -257,6 +259,9 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.type=tflite"));
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "model.type=onnx", "--set", "model.dir=" + dir.resolve("no-such-export")), "no sampleforge.json there");
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "model.type=torchscript", "--set", "model.dir=" + dir.resolve("no-such-export").toUri()),
+        "a Hadoop URI that does not exist");
     assertEquals(3, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "prompt_column=text"));
   }

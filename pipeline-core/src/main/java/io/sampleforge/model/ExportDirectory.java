@@ -15,16 +15,19 @@ import java.util.List;
  * the model keys of the generate job (vocab_size, layers, heads, head_dim, context, bos_id,
  * eos_ids). Reading it costs one small JSON parse.
  */
-public record ExportDirectory(Path dir, int vocabSize, int layers, int heads, int headDim, int context, int bosId,
+public record ExportDirectory(String dir, int vocabSize, int layers, int heads, int headDim, int context, int bosId,
     List<Integer> eosIds) {
 
   public ExportDirectory {
     eosIds = List.copyOf(eosIds);
   }
 
-  /** Reads {@code dir/sampleforge.json}; a missing or malformed file is a config error naming {@code model.dir}. */
-  public static ExportDirectory read(Path dir) {
-    Path meta = dir.resolve("sampleforge.json");
+  /**
+   * Reads {@code dir/sampleforge.json} ({@code dir} a local path or, through {@code files}, a Hadoop
+   * file system URI); a missing or malformed file is a config error naming {@code model.dir}.
+   */
+  public static ExportDirectory read(String dir, ModelFiles files) {
+    Path meta = files.local("model.dir", ModelFiles.join(dir, "sampleforge.json"));
     if (!Files.isRegularFile(meta)) {
       throw ConfigException.of("model.dir", "must be a folder written by export_hf_causal_lm.py (with sampleforge.json)",
           "'" + dir + "'");
@@ -46,13 +49,13 @@ public record ExportDirectory(Path dir, int vocabSize, int layers, int heads, in
   }
 
   /** The model file of a format and contract (it may be absent when the export skipped it). */
-  public Path modelFile(ModelFormat format, boolean cached) {
+  public String modelFile(ModelFormat format, boolean cached) {
     String ext = format == ModelFormat.ONNX ? ".onnx" : ".pt";
-    return dir.resolve((cached ? "model_cached" : "model") + ext);
+    return ModelFiles.join(dir, (cached ? "model_cached" : "model") + ext);
   }
 
-  public Path tokenizer() {
-    return dir.resolve("tokenizer.json");
+  public String tokenizer() {
+    return ModelFiles.join(dir, "tokenizer.json");
   }
 
   /** Layers, key/value heads, head dimension: the cached contract's geometry. */

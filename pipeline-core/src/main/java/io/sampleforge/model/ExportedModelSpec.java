@@ -10,12 +10,13 @@ import java.util.List;
  * An exported causal LM file, TorchScript or ONNX (see {@link ExportedLm} for the export
  * contract), with a Hugging Face tokenizer.json; {@code bosId} (or -1) is prepended to every prompt; {@code cacheGeometry}
  * (layers, heads, head dimension) selects the cached contract, null the uncached one. Paths must
- * be readable from every executor (a shared file system or files shipped with --files). A class,
+ * be local paths readable from every executor, or Hadoop file system URIs when {@code files} fetches them. A class,
  * not a record, so that Kryo can broadcast it.
  */
 public final class ExportedModelSpec implements ModelSpec {
   private static final long serialVersionUID = 1L;
   private final ModelFormat format;
+  private final ModelFiles files;
   private final String modelPath;
   private final String tokenizerPath;
   private final int vocabSize;
@@ -25,7 +26,7 @@ public final class ExportedModelSpec implements ModelSpec {
   private final String identity;
   private final int context;
 
-  private ExportedModelSpec(ModelFormat format, String modelPath, String tokenizerPath, int vocabSize, int bosId, List<Integer> eosIds,
+  private ExportedModelSpec(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath, int vocabSize, int bosId, List<Integer> eosIds,
       long[] cacheGeometry, String identity, int context) {
     if (context < 0) {
       throw ConfigException.of("model.context", "must be >= 0 (0 = unlimited)", context);
@@ -35,6 +36,7 @@ public final class ExportedModelSpec implements ModelSpec {
       throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size (> 0)", vocabSize);
     }
     this.format = format;
+    this.files = files;
     this.modelPath = modelPath;
     this.tokenizerPath = tokenizerPath;
     this.vocabSize = vocabSize;
@@ -59,29 +61,32 @@ public final class ExportedModelSpec implements ModelSpec {
     return bosId >= 0;
   }
 
-  /** The tokenizer.json path (readable from every executor). */
-  public String tokenizerPath() {
-    return tokenizerPath;
+  /** A local copy of the tokenizer.json. */
+  public Path localTokenizer() {
+    return files.local("model.tokenizer", tokenizerPath);
   }
 
   public List<Integer> eosIds() {
     return java.util.Arrays.stream(eosIds).boxed().toList();
   }
 
-  /** Validates the files on the driver (before any task runs) and records the model's identity. */
-  public static ExportedModelSpec of(ModelFormat format, String modelPath, String tokenizerPath, int vocabSize, int bosId,
+  /**
+   * Validates the files on the driver (before any task runs) and records the model's identity;
+   * {@code files} makes local copies of the locations, here and on the executors.
+   */
+  public static ExportedModelSpec of(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath, int vocabSize, int bosId,
       List<Integer> eosIds, long[] cacheGeometry, int context) {
-    HfTokenizer.load(Path.of(tokenizerPath)).close();
-    try (ExportedLm probe = ExportedLm.load(format, Path.of(modelPath), vocabSize, cacheGeometry, Device.cpu())) {
-      return new ExportedModelSpec(format, modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity(),
+    HfTokenizer.load(files.local("model.tokenizer", tokenizerPath)).close();
+    try (ExportedLm probe = ExportedLm.load(format, files.local("model.path", modelPath), vocabSize, cacheGeometry, Device.cpu())) {
+      return new ExportedModelSpec(format, files, modelPath, tokenizerPath, vocabSize, bosId, eosIds, cacheGeometry, probe.identity(),
           context);
     }
   }
 
   @Override
   public LoadedModel open(Device device) {
-    ExportedLm lm = ExportedLm.shared(format, Path.of(modelPath), vocabSize, cacheGeometry, device);
-    HfTokenizer tokenizer = HfTokenizer.load(Path.of(tokenizerPath));
+    ExportedLm lm = ExportedLm.shared(format, files.local("model.path", modelPath), vocabSize, cacheGeometry, device);
+    HfTokenizer tokenizer = HfTokenizer.load(localTokenizer());
     return new LoadedModel(lm, text -> {
       int[] ids = tokenizer.encode(text);
       if (bosId < 0) {

@@ -44,8 +44,8 @@ class HfExportedModelsTest extends io.sampleforge.testing.PyTorchFixture {
   }
 
   private static ExportedLm open(String model, ModelFormat format, boolean cached) throws IOException {
-    ExportDirectory d = ExportDirectory.read(DIR.resolve(model));
-    return ExportedLm.load(format, d.modelFile(format, cached), d.vocabSize(), cached ? d.cacheGeometry() : null,
+    ExportDirectory d = ExportDirectory.read(DIR.resolve(model).toString(), new PlainPaths());
+    return ExportedLm.load(format, Path.of(d.modelFile(format, cached)), d.vocabSize(), cached ? d.cacheGeometry() : null,
         Device.cpu());
   }
 

@@ -72,14 +72,14 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
      * The explicit keys completed from {@code dir}'s sampleforge.json (explicit keys win); the
      * model file is the one of this format and contract in {@code dir} unless {@code path} is set.
      */
-    public ModelConfig resolved() {
+    public ModelConfig resolved(io.sampleforge.model.ModelFiles files) {
       if (dir == null) {
         return this;
       }
-      ExportDirectory d = ExportDirectory.read(java.nio.file.Path.of(dir));
+      ExportDirectory d = ExportDirectory.read(dir, files);
       return new ModelConfig(type, order, corpus, textColumn, toySentences, corpusSeed, dir,
-          path != null ? path : d.modelFile(format(), cached).toString(),
-          tokenizer != null ? tokenizer : d.tokenizer().toString(), vocabSize != null ? vocabSize : d.vocabSize(),
+          path != null ? path : d.modelFile(format(), cached),
+          tokenizer != null ? tokenizer : d.tokenizer(), vocabSize != null ? vocabSize : d.vocabSize(),
           bosId != null ? bosId : d.bosId(), eosIds != null ? eosIds : d.eosIds(), cached,
           layers != null ? layers : d.layers(), heads != null ? heads : d.heads(), headDim != null ? headDim : d.headDim(),
           context != null ? context : d.context());
