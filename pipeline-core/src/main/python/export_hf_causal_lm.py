@@ -17,6 +17,13 @@ transformers' AutoModelForCausalLM loads; nothing is downloaded. Needs torch and
   sampleforge.json  the generate job's model keys (vocab_size, layers, heads, head_dim, context,
                     bos_id, eos_ids) and the largest |difference| found by the checks below
 
+bos_id is the start-of-sequence id the tokenizer's own post-processor adds (what transformers'
+tokenizer(prompt) gives generate(): <s> for Llama, nothing for GPT-2), since the job encodes
+prompts without special tokens and prepends bos_id itself; --bos-id overrides it (-1 = none).
+eos_ids come from generation_config.json when SRC has one, else from config.json. ONNX models
+over 2 GB keep their weights in external data files beside model.onnx; give such a folder to the
+job as a local path (the Hadoop URI fetch copies single files).
+
 H is the number of key/value heads (grouped-query attention keeps fewer than query heads). The
 wrappers give the model an explicit additive causal mask, position ids and cache positions
 computed with tensor operations only, so one trace serves every batch size, length and past
@@ -169,7 +176,7 @@ def export_onnx(wrapper, example, path, names, outputs, dynamic):
             torch.onnx.export(wrapper, example, path, input_names=names, output_names=outputs, dynamic_axes=dynamic,
                               opset_version=17)
     import onnx
-    m = onnx.load(path)
+    m = onnx.load(path, load_external_data=False)  # weights of models over 2 GB stay in their external files
     m.ir_version = min(m.ir_version, 8)  # readable by older ONNX Runtime releases (DJL 0.36 ships 1.21)
     onnx.save(m, path)
     import onnxruntime as ort
@@ -182,12 +189,25 @@ def export_onnx(wrapper, example, path, names, outputs, dynamic):
     return run
 
 
+def tokenizer_bos(path):
+    """The id the tokenizer's post-processor puts before the text, or -1 (also without tokenizer.json)."""
+    if not os.path.exists(path):
+        return -1
+    from tokenizers import Tokenizer
+    t = Tokenizer.from_file(path)
+    plain = t.encode("a", add_special_tokens=False).ids
+    full = t.encode("a", add_special_tokens=True).ids
+    return full[0] if len(full) > len(plain) and full[len(full) - len(plain):] == plain else -1
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("src")
     ap.add_argument("out")
     ap.add_argument("--formats", default="torchscript,torchscript-cached,onnx,onnx-cached")
     ap.add_argument("--tolerance", type=float, default=1e-4)
+    ap.add_argument("--bos-id", type=int, default=None,
+                    help="start-of-sequence id the job prepends to prompts (default: what the tokenizer adds; -1 = none)")
     a = ap.parse_args(argv)
     torch.manual_seed(0)
     model = load(a.src)
@@ -232,9 +252,12 @@ def main(argv=None):
     tok = os.path.join(a.src, "tokenizer.json")
     if os.path.exists(tok):
         shutil.copy(tok, os.path.join(a.out, "tokenizer.json"))
-    eos = cfg.eos_token_id if isinstance(cfg.eos_token_id, list) else [cfg.eos_token_id] if cfg.eos_token_id is not None else []
+    gen = getattr(model, "generation_config", None)
+    eos = gen.eos_token_id if gen is not None and gen.eos_token_id is not None else cfg.eos_token_id
+    eos = eos if isinstance(eos, list) else [eos] if eos is not None else []
+    bos = a.bos_id if a.bos_id is not None else tokenizer_bos(tok)
     meta = {"vocab_size": vocab, "layers": layers, "heads": kv_heads, "head_dim": head_dim, "context": context,
-            "bos_id": cfg.bos_token_id if cfg.bos_token_id is not None else -1, "eos_ids": eos,
+            "bos_id": bos, "eos_ids": eos,
             "architecture": (cfg.architectures or [type(model).__name__])[0], "max_abs_diff": checks,
             "torch": torch.__version__, "transformers": __import__("transformers").__version__}
     with open(os.path.join(a.out, "sampleforge.json"), "w", encoding="utf-8") as f:

@@ -1,4 +1,4 @@
-"""A small GPT-style decoder in the two TorchScript contracts of Sampleforge's TorchScriptLm
+"""A small GPT-style decoder in the two TorchScript contracts of Sampleforge's ExportedLm
 (shared by make_tiny_gpt.py and make_toy_gpt.py; run with Debian's python3-torch):
 
   Uncached.forward(input_ids int64 [B, T]) -> logits float32 [B, T, V]

@@ -6,7 +6,7 @@
   /usr/bin/python3 make_toy_gpt.py /tmp/toy.txt
 
 Writes toy_gpt/model.pt (uncached contract), toy_gpt/model_cached.pt (cached contract; see
-TorchScriptLm), toy_gpt/tokenizer.json (a Hugging Face WordLevel tokenizer with a whitespace
+ExportedLm), toy_gpt/tokenizer.json (a Hugging Face WordLevel tokenizer with a whitespace
 pre-tokenizer: ids 0 <unk>, 1 <s>, 2 </s>, then the sorted words) and toy_gpt/config.json.
 """
 import json

@@ -258,6 +258,8 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "model.type=tflite"));
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+        "--set", "model.dir=" + dir), "an export folder with the default ngram type is a config error");
+    assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "model.type=onnx", "--set", "model.dir=" + dir.resolve("no-such-export")), "no sampleforge.json there");
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "model.type=torchscript", "--set", "model.dir=" + dir.resolve("no-such-export").toUri()),

@@ -59,6 +59,7 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
   private final long[] cacheGeometry;
 
   private static final Map<String, ZooModel<NDList, NDList>> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, String> IDENTITIES = new java.util.concurrent.ConcurrentHashMap<>();
   private final boolean shared;
 
   private ExportedLm(ModelFormat format, ZooModel<NDList, NDList> model, int vocab, long[] cacheGeometry,
@@ -83,23 +84,24 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
   public static ExportedLm shared(ModelFormat format, Path file, int vocab, long[] cacheGeometry, Device requested) {
     Device device = runnableDevice(format, requested);
     String key = format + ":" + file.toAbsolutePath() + "@" + device + (cacheGeometry != null ? "#cached" : "");
-    ExportedLm first = null;
     ZooModel<NDList, NDList> m = LOADED.get(key);
     if (m == null) {
       synchronized (LOADED) {
         m = LOADED.get(key);
         if (m == null) {
-          first = load(format, file, vocab, cacheGeometry, device);
+          ExportedLm first = load(format, file, vocab, cacheGeometry, device);
+          IDENTITIES.put(key, first.identity);
           LOADED.put(key, first.model);
           m = first.model;
+          first.predictor.close();
+          if (first.cache != null) {
+            first.cache.close();
+          }
         }
       }
     }
-    String identity = first != null ? first.identity : identityOf(format, file, cacheGeometry);
-    if (first != null) {
-      first.predictor.close();
-    }
-    return new ExportedLm(format, m, vocab, cacheGeometry, identity, true);
+    // the identity (a SHA-256 of the file) is computed once per JVM, not per task
+    return new ExportedLm(format, m, vocab, cacheGeometry, IDENTITIES.get(key), true);
   }
 
   /**
@@ -140,8 +142,14 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
       throw ConfigException.of("model.path", "must be a readable " + format.configName() + " file", "'" + file + "'");
     }
     try {
-      Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-          .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator()).optDevice(device).build();
+      Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class)
+          .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator()).optDevice(device);
+      String threads = System.getProperty("ai.djl.pytorch.num_threads");
+      if (format == ModelFormat.ONNX && threads != null) {
+        // ONNX Runtime would use every core per call; a task gets spark.task.cpus threads, as libtorch does
+        builder.optOption("intraOpNumThreads", threads).optOption("interOpNumThreads", "1");
+      }
+      Criteria<NDList, NDList> criteria = builder.build();
       ZooModel<NDList, NDList> m = criteria.loadModel();
       return new ExportedLm(format, m, vocab, cacheGeometry, identityOf(format, file, cacheGeometry), false);
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {

@@ -84,21 +84,39 @@ public final class ExportedModelSpec implements ModelSpec {
   }
 
   @Override
+  public PromptEncoder encoder() {
+    HfTokenizer tokenizer = HfTokenizer.load(localTokenizer());
+    return new PromptEncoder() {
+      @Override
+      public int[] encode(String text) {
+        return withBos(tokenizer.encode(text));
+      }
+
+      @Override
+      public void close() {
+        tokenizer.close();
+      }
+    };
+  }
+
+  private int[] withBos(int[] ids) {
+    if (bosId < 0) {
+      return ids;
+    }
+    int[] out = new int[ids.length + 1];
+    out[0] = bosId;
+    System.arraycopy(ids, 0, out, 1, ids.length);
+    return out;
+  }
+
+  @Override
   public LoadedModel open(Device device) {
     ExportedLm lm = ExportedLm.shared(format, files.local("model.path", modelPath), vocabSize, cacheGeometry, device);
     HfTokenizer tokenizer = HfTokenizer.load(localTokenizer());
-    return new LoadedModel(lm, text -> {
-      int[] ids = tokenizer.encode(text);
-      if (bosId < 0) {
-        return ids;
-      }
-      int[] withBos = new int[ids.length + 1];
-      withBos[0] = bosId;
-      System.arraycopy(ids, 0, withBos, 1, ids.length);
-      return withBos;
-    }, tokenizer::decode, eosIds(), bosId < 0 ? List.of() : List.of(bosId), () -> {
-      lm.close();
-      tokenizer.close();
-    });
+    return new LoadedModel(lm, text -> withBos(tokenizer.encode(text)), tokenizer::decode, eosIds(),
+        bosId < 0 ? List.of() : List.of(bosId), () -> {
+          lm.close();
+          tokenizer.close();
+        });
   }
 }

@@ -10,6 +10,9 @@ import java.io.Serializable;
 public sealed interface ModelSpec extends Serializable permits NgramModelSpec, ExportedModelSpec {
   LoadedModel open(Device device);
 
+  /** The prompt encoder alone (the tokenizer, not the model). */
+  PromptEncoder encoder();
+
   /** Type, content hash and settings, for provenance. */
   String identity();
 

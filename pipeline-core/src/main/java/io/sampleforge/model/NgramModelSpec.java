@@ -32,6 +32,20 @@ public final class NgramModelSpec implements ModelSpec {
   }
 
   @Override
+  public PromptEncoder encoder() {
+    WordTokenizer tokenizer = new WordTokenizer();
+    return new PromptEncoder() {
+      @Override
+      public int[] encode(String text) {
+        return lm.vocabulary().encode(tokenizer.tokenize(text));
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
   public int context() {
     return 0;
   }

@@ -67,7 +67,8 @@ public final class HadoopModelFiles implements ModelFiles {
       synchronized (LOCK) {
         if (!Files.isRegularFile(target) || Files.size(target) != status.getLen()) {
           Files.createDirectories(dir);
-          Path part = dir.resolve(source.getName() + ".part-" + ProcessHandle.current().pid());
+          Path part = Files.createTempFile(dir, source.getName(), ".part");
+          Files.delete(part); // Hadoop's copy refuses an existing target; the unique name is what counts
           fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(part.toUri()), true);
           Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }

@@ -75,18 +75,16 @@ public final class TextGeneration {
       int limit = model.context() - 1;
       List<Row> tooLong = usable.select(col(id), col(text)).mapPartitions(
           (org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows -> {
-            io.sampleforge.model.LoadedModel m = shared.value().open(ai.djl.Device.cpu());
+            // the tokenizer alone: the model is not loaded for a length check
             List<Row> out = new java.util.ArrayList<>();
-            try {
+            try (io.sampleforge.model.PromptEncoder encoder = shared.value().encoder()) {
               while (rows.hasNext()) {
                 Row r = rows.next();
-                int n = m.encode().apply(r.getString(1)).length;
+                int n = encoder.encode(r.getString(1)).length;
                 if (n > limit) {
                   out.add(org.apache.spark.sql.RowFactory.create(String.valueOf(r.get(0)), n));
                 }
               }
-            } finally {
-              m.resources().close();
             }
             return out.iterator();
           }, Encoders.row(new StructType().add("id", DataTypes.StringType).add("tokens", DataTypes.IntegerType)))

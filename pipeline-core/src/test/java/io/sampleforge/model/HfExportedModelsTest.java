@@ -74,7 +74,9 @@ class HfExportedModelsTest extends io.sampleforge.testing.PyTorchFixture {
     JsonNode ref = new ObjectMapper().readTree(DIR.resolve(model).resolve("reference.json").toFile());
     int[][] prompts = prompts(ref);
     try (ExportedLm lm = open(model, format, cached)) {
-      SamplerSettings plain = SamplerSettings.builder().mode(DecodingMode.GREEDY).eosTokenIds(List.of(2)).build();
+      List<Integer> eos = ExportDirectory.read(DIR.resolve(model).toString(), new PlainPaths()).eosIds();
+      assertEquals(List.of(2), eos);
+      SamplerSettings plain = SamplerSettings.builder().mode(DecodingMode.GREEDY).eosTokenIds(eos).build();
       check(lm, plain, prompts, ref.get("greedy"), model + " greedy");
       SamplerSettings penalized = plain.toBuilder().repetitionPenalty(1.5).noRepeatNgramSize(2).build();
       check(lm, penalized, prompts, ref.get("greedy_penalized"), model + " greedy_penalized");

@@ -34,6 +34,9 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT);
       if (!type.equals("ngram")) {
         ModelFormat.parse("model.type", type); // ngram, torchscript or onnx
+      } else if (dir != null || path != null || tokenizer != null) {
+        throw ConfigException.of("model.type", "must be torchscript or onnx when model.dir, model.path or "
+            + "model.tokenizer is set (the default is the built-in ngram model)", "'" + type + "'");
       }
       order = order == null ? 4 : order;
       corpus = corpus == null ? "toy" : corpus;
