@@ -150,54 +150,25 @@ public final class BlockNeighborSearch {
   private void screenTile(FeatureBlock query, FeatureBlock reference, NDManager manager, NDArray q, int[] qRows,
       double[] qNorm, RefTile tile, RunningTopK[] best) {
     int tileRows = tile.rows().length;
+    float[] values;
     try (NDArray scores = q.matMul(tile.transposed())) {
-      float[] rowMin;
-      try (NDArray m = scores.min(new int[] {1})) {
-        rowMin = m.toFloatArray();
-      }
-      float[] threshold = new float[qRows.length];
-      boolean[] flagged = new boolean[qRows.length];
-      int count = 0;
-      for (int t = 0; t < qRows.length; t++) {
-        threshold[t] = threshold(best[qRows[t]], qNorm[t], tile.maxNorm());
-        flagged[t] = rowMin[t] < threshold[t];
-        count += flagged[t] ? 1 : 0;
-      }
-      if (count == 0) {
-        return;
-      }
-      float[] values;
-      if (count == qRows.length) {
-        values = scores.toFloatArray();
-      } else {
-        long[] which = new long[count];
-        for (int t = 0, w = 0; t < qRows.length; t++) {
-          if (flagged[t]) {
-            which[w++] = t;
-          }
-        }
-        try (NDArray index = manager.create(which); NDArray rows = scores.get(new NDIndex("{}", index))) {
-          values = rows.toFloatArray();
-        }
-      }
-      int f = 0;
-      for (int t = 0; t < qRows.length; t++) {
-        if (!flagged[t]) {
-          continue;
-        }
-        int i = qRows[t];
-        RunningTopK heap = best[i];
-        long queryKey = query.key(i);
-        float limit = threshold[t];
-        int base = f++ * tileRows;
-        int end = base + tileRows;
-        for (int c = firstBelow(values, base, end, limit); c >= 0; c = firstBelow(values, c + 1, end, limit)) {
-          int r = tile.rows()[c - base];
-          long key = reference.key(r);
-          if (key != queryKey) {
-            heap.offer(query.squaredDistance(i, reference, r), key);
-            limit = threshold(heap, qNorm[t], tile.maxNorm());
-          }
+      // one copy of the whole tile (it fits in L2), screened here: cheaper than a libtorch row-min
+      // (torch.min(dim) also computes indices) followed by a gather of the rows that passed
+      values = scores.toFloatArray();
+    }
+    for (int t = 0; t < qRows.length; t++) {
+      int i = qRows[t];
+      RunningTopK heap = best[i];
+      long queryKey = query.key(i);
+      float limit = threshold(heap, qNorm[t], tile.maxNorm());
+      int base = t * tileRows;
+      int end = base + tileRows;
+      for (int c = firstBelow(values, base, end, limit); c >= 0; c = firstBelow(values, c + 1, end, limit)) {
+        int r = tile.rows()[c - base];
+        long key = reference.key(r);
+        if (key != queryKey) {
+          heap.offer(query.squaredDistance(i, reference, r), key);
+          limit = threshold(heap, qNorm[t], tile.maxNorm());
         }
       }
     }
