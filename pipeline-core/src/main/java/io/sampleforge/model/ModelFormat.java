@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * The file formats of exported causal LMs ({@link ExportedLm}) and the DJL engine that runs each:
  * TorchScript through the PyTorch engine (libtorch 2.7.1), ONNX through the OnnxRuntime engine
- * (ONNX Runtime 1.21, opset <= 22, IR version <= 10).
+ * (ONNX Runtime 1.21, opset <= 22, IR version <= 10). The export contract is the same for both
+ * (see {@link ExportedLm}); src/main/python/export_hf_causal_lm.py writes either from a Hugging
+ * Face model.
  */
 public enum ModelFormat {
   TORCHSCRIPT("torchscript", "PyTorch"),
