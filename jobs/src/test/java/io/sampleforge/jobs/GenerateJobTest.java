@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -259,6 +260,20 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.type=tflite"));
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "model.dir=" + dir), "an export folder with the default ngram type is a config error");
+    Path partial = Files.createDirectories(dir.resolve("export-without-onnx"));
+    Path hf = Path.of("../pipeline-core/src/test/resources/model/hf_gpt2");
+    Files.copy(hf.resolve("sampleforge.json"), partial.resolve("sampleforge.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(hf.resolve("tokenizer.json"), partial.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream previous = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
+          "--set", "model.type=onnx", "--set", "model.dir=" + partial), "the export folder lacks model.onnx");
+    } finally {
+      System.setErr(previous);
+    }
+    assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("'model.dir'"), err.toString());
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
         "--set", "model.type=onnx", "--set", "model.dir=" + dir.resolve("no-such-export")), "no sampleforge.json there");
     assertEquals(2, SampleforgeMain.execute("generate", "--input", prompts(), "--output", dir.resolve("x").toString(),
