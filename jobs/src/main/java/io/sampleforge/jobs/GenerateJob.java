@@ -96,18 +96,17 @@ public final class GenerateJob {
     if (!m.type().equals("ngram")) {
       ModelFiles files = HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration());
       GenerateJobConfig.ModelConfig r = m.resolved(files);
-      if (m.dir() != null && (m.path() == null || m.tokenizer() == null)) {
-        try {
-          return ExportedModelSpec.of(r.format(), files, r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(),
-              r.eosOrNone(), r.cacheGeometry(), r.contextOrUnlimited());
-        } catch (ConfigException e) {
-          // the file came from the export folder: say so (e.g. a format or contract the export skipped)
-          throw new ConfigException("'model.dir' = '" + m.dir() + "' (type " + m.type() + ", cached " + m.cached()
-              + "): " + e.getMessage());
+      try {
+        return ExportedModelSpec.of(r.format(), files, r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(),
+            r.eosOrNone(), r.cacheGeometry(), r.contextOrUnlimited());
+      } catch (ConfigException e) {
+        if (m.dir() == null || (m.path() != null && m.tokenizer() != null)) {
+          throw e;
         }
+        // a file came from the export folder: say so (e.g. a format or contract the export skipped)
+        throw new ConfigException("'model.dir' = '" + m.dir() + "' (type " + m.type() + ", cached " + m.cached()
+            + "): " + e.getMessage());
       }
-      return ExportedModelSpec.of(r.format(), files, r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(), r.eosOrNone(),
-          r.cacheGeometry(), r.contextOrUnlimited());
     }
     return new NgramModelSpec(train(spark, cfg));
   }

@@ -3,7 +3,6 @@ package io.sampleforge.neighbors;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,16 +18,15 @@ import java.util.List;
  * principal axis and, for each query tile, reference tiles are visited nearest-first. Each
  * [query tile × reference tile] block of screened values {@code |r|² − 2·q·rᵀ} (= d² − |q|²) is one
  * float32 GEMM of augmented rows {@code [q, 1]·[−2r, |r|²]ᵀ} on the engine's device (data centred on
- * the reference mean, so no separate scale or add pass touches the block), reduced on the device
- * to its row minima; only rows whose minimum beats the query's current k-th distance (plus a
- * tolerance bounding the float32 error) are copied out and scanned, and only their entries below
- * that threshold are re-ranked with exact float64 distances into a running top-k in
- * (distance, key) order. Because tiles come nearest-first, thresholds tighten early and most rows
- * of later tiles are never copied. Since projections onto a unit vector shrink distances, a
+ * the reference mean, so no separate scale or add pass touches the block), copied out once (a
+ * tile fits in L2) and scanned row by row: only entries below the query's current k-th distance
+ * (plus a tolerance bounding the float32 error) are re-ranked with exact float64 distances into a
+ * running top-k in (distance, key) order. Because tiles come nearest-first, thresholds tighten
+ * early and later tiles yield few candidates. Since projections onto a unit vector shrink distances, a
  * reference tile whose projected gap to the query tile exceeds every current k-th distance is
  * skipped together with all farther ones. The result equals an exact float64 search with ties
- * broken by key. Cost: at most O(nq·nr·d) GEMM flops and one O(nq·nr) row-minimum pass, less the
- * pruned tiles, plus copies of the flagged rows; memory O((nq+nr)·d + tileQ·tileR) floats.
+ * broken by key. Cost: at most O(nq·nr·d) GEMM flops, one O(nq·nr) copy and scan, less the pruned
+ * tiles; memory O((nq+nr)·d + tileQ·tileR) floats.
  */
 public final class BlockNeighborSearch {
   /** Default rows per query tile. */
@@ -126,7 +124,7 @@ public final class BlockNeighborSearch {
               if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
                 break;
               }
-              screenTile(query, reference, manager, q, qRows, qNorm, visit[o], best);
+              screenTile(query, reference, q, qRows, qNorm, visit[o], best);
             }
           }
         }
@@ -147,7 +145,7 @@ public final class BlockNeighborSearch {
     return w;
   }
 
-  private void screenTile(FeatureBlock query, FeatureBlock reference, NDManager manager, NDArray q, int[] qRows,
+  private void screenTile(FeatureBlock query, FeatureBlock reference, NDArray q, int[] qRows,
       double[] qNorm, RefTile tile, RunningTopK[] best) {
     int tileRows = tile.rows().length;
     float[] values;

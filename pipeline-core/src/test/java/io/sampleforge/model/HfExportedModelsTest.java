@@ -52,7 +52,7 @@ class HfExportedModelsTest extends io.sampleforge.testing.PyTorchFixture {
   @ParameterizedTest(name = "{0} {1} cached={2}")
   @MethodSource("models")
   void logitsEqualTransformers(String model, ModelFormat format, boolean cached) throws IOException {
-    JsonNode ref = new ObjectMapper().readTree(DIR.resolve(model).resolve("reference.json").toFile());
+    JsonNode ref = reference(model);
     int[][] prompts = prompts(ref);
     try (ExportedLm lm = open(model, format, cached)) {
       // all prompts in one call: rows of different lengths, as the job batches them
@@ -71,7 +71,7 @@ class HfExportedModelsTest extends io.sampleforge.testing.PyTorchFixture {
   @ParameterizedTest(name = "{0} {1} cached={2}")
   @MethodSource("models")
   void greedyDecodingEqualsTransformersGenerate(String model, ModelFormat format, boolean cached) throws IOException {
-    JsonNode ref = new ObjectMapper().readTree(DIR.resolve(model).resolve("reference.json").toFile());
+    JsonNode ref = reference(model);
     int[][] prompts = prompts(ref);
     try (ExportedLm lm = open(model, format, cached)) {
       List<Integer> eos = ExportDirectory.read(DIR.resolve(model).toString(), new PlainPaths()).eosIds();
@@ -100,6 +100,11 @@ class HfExportedModelsTest extends io.sampleforge.testing.PyTorchFixture {
       stoppedAtEos += results.get(r).reason() == FinishReason.EOS ? 1 : 0;
     }
     assertEquals(prompts.length, stoppedAtEos, "the trained fixtures end their sentences");
+  }
+
+  /** transformers' outputs for the fixture (reference.json, written by make_hf_fixtures.py). */
+  private static JsonNode reference(String model) throws IOException {
+    return new ObjectMapper().readTree(DIR.resolve(model).resolve("reference.json").toFile());
   }
 
   /** The reference prompts twice over, so that every length group of a batch holds several rows. */
