@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Kernel benchmark: one exact BlockNeighborSearch block pair (n x n rows, d features, k neighbours)
+# Kernel benchmark: one exact BlockNeighborSearch block pair (n x n rows, d features, k neighbours),
+# SIMD screen and GEMM screen alternating,
 # on one libtorch thread, as a Spark task runs it. Prints a Markdown table.
 #
 #   bench/knn/bench.sh [n=50000] [d=16] [k=5] [repeats=3]
@@ -13,6 +14,6 @@ if [[ ! -f jobs/target/classpath.txt || ! -d pipeline-core/target/test-classes ]
   ./mvnw -B -q install -DskipTests >&2
 fi
 CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
-exec java -Dai.djl.offline=true -DdisableProgressBar=true -Dai.djl.pytorch.num_threads=1 \
+exec java --add-modules=jdk.incubator.vector -Dai.djl.offline=true -DdisableProgressBar=true -Dai.djl.pytorch.num_threads=1 \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$CP" "$MAIN" "${1:-50000}" "${2:-16}" "${3:-5}" "${4:-3}"

@@ -24,8 +24,13 @@ import java.util.List;
  * running top-k in (distance, key) order. Because tiles come nearest-first, thresholds tighten
  * early and later tiles yield few candidates. Since projections onto a unit vector shrink distances, a
  * reference tile whose projected gap to the query tile exceeds every current k-th distance is
- * skipped together with all farther ones. The result equals an exact float64 search with ties
- * broken by key. Cost: at most O(nq·nr·d) GEMM flops, one O(nq·nr) copy and scan, less the pruned
+ * skipped together with all farther ones. On the CPU, when the JVM has the
+ * {@code jdk.incubator.vector} module (Spark 4 adds it everywhere), the GEMM, copy and scan of a
+ * tile are fused into one SIMD loop ({@link VectorTileScreen}, 128 × 256 tiles that stay in L1):
+ * the same float32 screen without writing the distance block, about 2× faster than the GEMM form
+ * at d = 16 ({@code bench/knn/bench.sh}); the system property
+ * {@code sampleforge.knn.screen=gemm} forces the GEMM form. The result equals an exact float64
+ * search with ties broken by key, in either form. Cost: at most O(nq·nr·d) GEMM flops, one O(nq·nr) copy and scan, less the pruned
  * tiles; memory O((nq+nr)·d + tileQ·tileR) floats.
  */
 public final class BlockNeighborSearch {
@@ -33,23 +38,31 @@ public final class BlockNeighborSearch {
   public static final int TILE_QUERY = 128;
   /** Default rows per reference tile. */
   public static final int TILE_REFERENCE = 1024;
+  /** Default rows per reference tile of the SIMD screen: 256 rows of 16 features stay in L1. */
+  public static final int TILE_REFERENCE_SIMD = 256;
   private static final double SCREEN_TOLERANCE = 1e-5;
 
   private final int k;
   private final Device device;
   private final int tileQuery;
   private final int tileReference;
+  private final boolean simd;
 
   /**
    * @param k neighbours per query, at least 1
    * @param device where the GEMMs run (CPU, or the task's GPU)
    */
   public BlockNeighborSearch(int k, Device device) {
-    this(k, device, TILE_QUERY, TILE_REFERENCE);
+    this(k, device, TILE_QUERY, simdScreen(device) ? TILE_REFERENCE_SIMD : TILE_REFERENCE);
   }
 
   /** As above with explicit tile sizes (rows of query and reference per distance block). */
   public BlockNeighborSearch(int k, Device device, int tileQuery, int tileReference) {
+    this(k, device, tileQuery, tileReference, true);
+  }
+
+  /** As above; {@code allowSimd = false} keeps the GEMM form even where the SIMD screen is available. */
+  BlockNeighborSearch(int k, Device device, int tileQuery, int tileReference, boolean allowSimd) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -60,10 +73,24 @@ public final class BlockNeighborSearch {
     this.device = device;
     this.tileQuery = tileQuery;
     this.tileReference = tileReference;
+    this.simd = allowSimd && simdScreen(device);
   }
 
-  /** One reference tile: rows (sorted along the axis) and their projected interval. */
-  private record RefTile(int[] rows, double low, double high, NDArray transposed, double maxNorm) {}
+  /**
+   * Whether tiles are screened by the fused SIMD loop ({@link VectorTileScreen}) rather than GEMM +
+   * copy: on the CPU when the {@code jdk.incubator.vector} module is present, unless the system
+   * property {@code sampleforge.knn.screen} is {@code gemm}.
+   */
+  private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+      && !"gemm".equals(System.getProperty("sampleforge.knn.screen"));
+
+  /**
+   * One reference tile: rows (sorted along the axis), their projected interval, and the tile in the
+   * screen's layout: transposed augmented rows on the device (GEMM form), or −2·values transposed
+   * and padded plus squared norms (SIMD form).
+   */
+  private record RefTile(int[] rows, double low, double high, NDArray transposed, float[] multipliers, float[] norms,
+      double maxNorm) {}
 
   /** One list per query row (in block order), each with min(k, candidates) entries. */
   public List<NeighborList> search(FeatureBlock query, FeatureBlock reference) {
@@ -98,8 +125,22 @@ public final class BlockNeighborSearch {
             values[t * (d + 1) + d] = (float) exactNorms[t];
             maxNorm = Math.max(maxNorm, exactNorms[t]);
           }
-          tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]],
-              manager.create(values, new Shape(rows.length, d + 1)).transpose(), maxNorm));
+          if (simd) {
+            int rp = VectorTileScreen.padded(rows.length);
+            float[] multipliers = new float[d * rp];
+            float[] norms = new float[rp];
+            java.util.Arrays.fill(norms, Float.POSITIVE_INFINITY);
+            for (int t = 0; t < rows.length; t++) {
+              for (int j = 0; j < d; j++) {
+                multipliers[VectorTileScreen.index(t, j, d)] = values[t * (d + 1) + j];
+              }
+              norms[t] = values[t * (d + 1) + d];
+            }
+            tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]], null, multipliers, norms, maxNorm));
+          } else {
+            tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]],
+                manager.create(values, new Shape(rows.length, d + 1)).transpose(), null, null, maxNorm));
+          }
         }
         for (int qs = 0; qs < nq; qs += tileQuery) {
           int[] qRows = Arrays.copyOfRange(queryOrder, qs, Math.min(nq, qs + tileQuery));
@@ -118,13 +159,27 @@ public final class BlockNeighborSearch {
             order[t] = t;
           }
           Arrays.sort(order, Comparator.<Integer>comparingDouble(t -> gaps[t]).thenComparingInt(t -> t));
-          try (NDArray q = manager.create(qTile, new Shape(qRows.length, d + 1))) {
+          if (simd) {
+            float[] packed = new float[qRows.length * d];
+            for (int t = 0; t < qRows.length; t++) {
+              System.arraycopy(qTile, t * (d + 1), packed, t * d, d);
+            }
             for (int o : order) {
               double gap = gaps[o];
               if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
                 break;
               }
-              screenTile(query, reference, q, qRows, qNorm, visit[o], best);
+              screenTileSimd(query, reference, packed, qRows, qNorm, visit[o], best);
+            }
+          } else {
+            try (NDArray q = manager.create(qTile, new Shape(qRows.length, d + 1))) {
+              for (int o : order) {
+                double gap = gaps[o];
+                if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
+                  break;
+                }
+                screenTile(query, reference, q, qRows, qNorm, visit[o], best);
+              }
             }
           }
         }
@@ -135,6 +190,11 @@ public final class BlockNeighborSearch {
       out.add(best[i].toList(query.key(i)));
     }
     return out;
+  }
+
+  /** Whether tiles on {@code device} are screened by {@link VectorTileScreen}. */
+  static boolean simdScreen(Device device) {
+    return VECTOR_MODULE && !device.isGpu();
   }
 
   private static double worstOf(RunningTopK[] best, int[] rows) {
@@ -170,6 +230,27 @@ public final class BlockNeighborSearch {
         }
       }
     }
+  }
+
+  private static void screenTileSimd(FeatureBlock query, FeatureBlock reference, float[] packed, int[] qRows,
+      double[] qNorm, RefTile tile, RunningTopK[] best) {
+    float[] limits = new float[qRows.length];
+    for (int t = 0; t < qRows.length; t++) {
+      limits[t] = threshold(best[qRows[t]], qNorm[t], tile.maxNorm());
+    }
+    int[] rows = tile.rows();
+    VectorTileScreen.screen(packed, qRows.length, query.dim(), tile.multipliers(), tile.norms(), tile.norms().length, limits,
+        (t, c, limit) -> {
+          int i = qRows[t];
+          int r = rows[c];
+          long key = reference.key(r);
+          if (key == query.key(i)) {
+            return limit;
+          }
+          RunningTopK heap = best[i];
+          heap.offer(query.squaredDistance(i, reference, r), key);
+          return threshold(heap, qNorm[t], tile.maxNorm());
+        });
   }
 
   /** Index of the first value in [from, to) below {@code limit}, or -1: the hot loop, kept tiny for the JIT. */

@@ -62,6 +62,17 @@ class BlockNeighborSearchTest {
 
   private void check(int n, int d, int k, boolean integer) {
     check(n, d, k, integer, new BlockNeighborSearch(k, Device.cpu()));
+    // the GEMM form (what GPU tasks and JVMs without jdk.incubator.vector run) on the same data
+    check(n, d, k, integer, new BlockNeighborSearch(k, Device.cpu(), BlockNeighborSearch.TILE_QUERY,
+        BlockNeighborSearch.TILE_REFERENCE, false));
+  }
+
+  @Test
+  void simdScreenRunsWhereTheVectorModuleIsPresent() {
+    // surefire starts the JVM with Spark's module options, which include jdk.incubator.vector
+    assertEquals(true, ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    assertEquals(true, BlockNeighborSearch.simdScreen(Device.cpu()));
+    assertEquals(false, BlockNeighborSearch.simdScreen(Device.gpu()));
   }
 
   private void check(int n, int d, int k, boolean integer, BlockNeighborSearch search) {
@@ -102,6 +113,8 @@ class BlockNeighborSearchTest {
     check(2000, 2, 5, false, new BlockNeighborSearch(5, Device.cpu(), 16, 64));
     check(2000, 2, 7, true, new BlockNeighborSearch(7, Device.cpu(), 16, 64));
     check(1500, 5, 3, false, new BlockNeighborSearch(3, Device.cpu(), 7, 33));
+    check(2000, 2, 5, false, new BlockNeighborSearch(5, Device.cpu(), 16, 64, false));
+    check(1500, 5, 3, false, new BlockNeighborSearch(3, Device.cpu(), 7, 33, false));
   }
 
   @Test

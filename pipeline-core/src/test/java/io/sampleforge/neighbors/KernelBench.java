@@ -21,27 +21,37 @@ public final class KernelBench {
     int k = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     FeatureBlock block = FeatureBlock.of(keys(n), rows(n, d));
-    BlockNeighborSearch search = new BlockNeighborSearch(k, Device.cpu());
     int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads",
         String.valueOf(Runtime.getRuntime().availableProcessors())));
-    search.search(FeatureBlock.of(keys(2048), rows(2048, d)), FeatureBlock.of(keys(2048), rows(2048, d)));
-    double[] secs = new double[repeats];
-    long checksum = 0;
-    for (int r = 0; r < repeats; r++) {
-      long t = System.nanoTime();
-      List<NeighborList> out = search.search(block, block);
-      secs[r] = (System.nanoTime() - t) / 1e9;
-      checksum = 0;
-      for (NeighborList l : out) {
-        checksum += l.key(0);
+    System.out.println("| screen | tiles | n | d | k | threads | median s | ns/pair/core | checksum |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---|");
+    // the form a CPU task runs (SIMD where jdk.incubator.vector is present), then the GEMM form, alternating
+    for (int round = 0; round < 2; round++) {
+      for (boolean simd : new boolean[] {true, false}) {
+        if (simd && !BlockNeighborSearch.simdScreen(Device.cpu())) {
+          continue;
+        }
+        int tileReference = simd ? BlockNeighborSearch.TILE_REFERENCE_SIMD : BlockNeighborSearch.TILE_REFERENCE;
+        BlockNeighborSearch search = new BlockNeighborSearch(k, Device.cpu(), BlockNeighborSearch.TILE_QUERY, tileReference, simd);
+        search.search(FeatureBlock.of(keys(2048), rows(2048, d)), FeatureBlock.of(keys(2048), rows(2048, d)));
+        double[] secs = new double[repeats];
+        long checksum = 0;
+        for (int r = 0; r < repeats; r++) {
+          long t = System.nanoTime();
+          List<NeighborList> out = search.search(block, block);
+          secs[r] = (System.nanoTime() - t) / 1e9;
+          checksum = 0;
+          for (NeighborList l : out) {
+            checksum += l.key(0);
+          }
+        }
+        Arrays.sort(secs);
+        double median = secs[repeats / 2];
+        System.out.printf("| %s | %dx%d | %d | %d | %d | %d | %.3f | %.3f | %x |%n", simd ? "SIMD (Vector API)" : "GEMM (libtorch)",
+            BlockNeighborSearch.TILE_QUERY, tileReference, n, d, k, threads, median,
+            median * 1e9 * threads / ((double) n * n), checksum);
       }
     }
-    Arrays.sort(secs);
-    double median = secs[repeats / 2];
-    System.out.println("| n | d | k | threads | median s | ns/pair/core | checksum |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---|");
-    System.out.printf("| %d | %d | %d | %d | %.3f | %.3f | %x |%n", n, d, k, threads, median,
-        median * 1e9 * threads / ((double) n * n), checksum);
   }
 
   private static long[] keys(int n) {
