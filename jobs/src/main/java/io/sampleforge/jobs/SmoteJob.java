@@ -45,7 +45,8 @@ public final class SmoteJob {
       }
       long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
       progress.totalRows(expected);
-      timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
+      timer.time("generate+write", () -> withoutFeatureDictionaries(result.output().write(), cfg.settings().featureCols())
+          .parquet(out.staging()));
       Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
       verifyCounts(result.plans(), written);
       Manifest manifest = new Manifest()
@@ -64,6 +65,20 @@ public final class SmoteJob {
       result.release();
       return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());
     });
+  }
+
+  /**
+   * Plain (not dictionary) Parquet encoding for the float64 feature columns: synthetic values are
+   * all distinct, so a dictionary is built, overflows and is re-encoded for every page (parquet-mr's
+   * per-column {@code parquet.enable.dictionary#column} setting).
+   */
+  static org.apache.spark.sql.DataFrameWriter<Row> withoutFeatureDictionaries(org.apache.spark.sql.DataFrameWriter<Row> w,
+      List<String> features) {
+    org.apache.spark.sql.DataFrameWriter<Row> out = w;
+    for (String f : features) {
+      out = out.option("parquet.enable.dictionary#" + f, "false");
+    }
+    return out;
   }
 
   static Map<String, Long> countByClass(Dataset<Row> df, String label) {

@@ -86,14 +86,102 @@ public final class BlockNeighborSearch {
 
   /**
    * One reference tile: rows (sorted along the axis), their projected interval, and the tile in the
-   * screen's layout: transposed augmented rows on the device (GEMM form), or −2·values transposed
-   * and padded plus squared norms (SIMD form).
+   * screen's layout: augmented rows {@code [−2r, |r|²]} row-major (GEMM form, sent to the device per
+   * search), or −2·values in strips plus squared norms (SIMD form).
    */
-  private record RefTile(int[] rows, double low, double high, NDArray transposed, float[] multipliers, float[] norms,
+  private record RefTile(int[] rows, double low, double high, float[] augmented, float[] multipliers, float[] norms,
       double maxNorm) {}
+
+  /**
+   * A reference block made ready for searching: centred on its mean, ordered along its principal
+   * axis and cut into tiles in the screen's layout. Immutable, so one instance may serve many
+   * searches (and threads) against the same reference. Cost: O(nr·d) plus a sort; memory about
+   * 4·nr·(d+1) bytes besides the block.
+   */
+  public static final class Prepared {
+    private final FeatureBlock block;
+    private final double[] mean;
+    private final double[] axis;
+    private final List<RefTile> tiles;
+    private final boolean simd;
+    private final int tileRows;
+
+    private Prepared(FeatureBlock block, double[] mean, double[] axis, List<RefTile> tiles, boolean simd, int tileRows) {
+      this.block = block;
+      this.mean = mean;
+      this.axis = axis;
+      this.tiles = tiles;
+      this.simd = simd;
+      this.tileRows = tileRows;
+    }
+
+    /** The reference block. */
+    public FeatureBlock block() {
+      return block;
+    }
+  }
+
+  /** Screen form and reference tile size: searches with equal layouts can share prepared references. */
+  public String layout() {
+    return (simd ? "simd" : "gemm") + tileReference;
+  }
+
+  /** Prepares {@code reference} for this search's screen form and tile size. */
+  public Prepared prepare(FeatureBlock reference) {
+    int nr = reference.size();
+    int d = reference.dim();
+    List<RefTile> tiles = new ArrayList<>();
+    if (nr == 0) {
+      return new Prepared(reference, new double[d], new double[d], tiles, simd, tileReference);
+    }
+    double[] mean = mean(reference);
+    double[] axis = PrincipalAxis.of(reference, mean);
+    double[] refProj = project(reference, mean, axis);
+    int[] refOrder = sortedBy(refProj);
+    for (int rs = 0; rs < nr; rs += tileReference) {
+      int[] rows = Arrays.copyOfRange(refOrder, rs, Math.min(nr, rs + tileReference));
+      float[] values = new float[rows.length * (d + 1)];
+      double[] exactNorms = centre(reference, rows, mean, values, d + 1);
+      double maxNorm = 0;
+      for (int t = 0; t < rows.length; t++) {
+        for (int j = 0; j < d; j++) {
+          values[t * (d + 1) + j] *= -2f;
+        }
+        values[t * (d + 1) + d] = (float) exactNorms[t];
+        maxNorm = Math.max(maxNorm, exactNorms[t]);
+      }
+      double low = refProj[rows[0]];
+      double high = refProj[rows[rows.length - 1]];
+      if (simd) {
+        int rp = VectorTileScreen.padded(rows.length);
+        float[] multipliers = new float[d * rp];
+        float[] norms = new float[rp];
+        Arrays.fill(norms, Float.POSITIVE_INFINITY);
+        for (int t = 0; t < rows.length; t++) {
+          for (int j = 0; j < d; j++) {
+            multipliers[VectorTileScreen.index(t, j, d)] = values[t * (d + 1) + j];
+          }
+          norms[t] = values[t * (d + 1) + d];
+        }
+        tiles.add(new RefTile(rows, low, high, null, multipliers, norms, maxNorm));
+      } else {
+        tiles.add(new RefTile(rows, low, high, values, null, null, maxNorm));
+      }
+    }
+    return new Prepared(reference, mean, axis, tiles, simd, tileReference);
+  }
 
   /** One list per query row (in block order), each with min(k, candidates) entries. */
   public List<NeighborList> search(FeatureBlock query, FeatureBlock reference) {
+    return search(query, prepare(reference));
+  }
+
+  /** As {@link #search(FeatureBlock, FeatureBlock)} against a reference prepared by an equal search. */
+  public List<NeighborList> search(FeatureBlock query, Prepared prepared) {
+    FeatureBlock reference = prepared.block;
+    if (prepared.simd != simd || prepared.tileRows != tileReference) {
+      throw new IllegalArgumentException("reference was prepared for another screen form or tile size");
+    }
     if (query.size() > 0 && reference.size() > 0 && query.dim() != reference.dim()) {
       throw new IllegalArgumentException("dimension mismatch " + query.dim() + " vs " + reference.dim());
     }
@@ -105,80 +193,41 @@ public final class BlockNeighborSearch {
       best[i] = new RunningTopK(k);
     }
     if (nq > 0 && nr > 0) {
-      double[] mean = mean(reference);
-      double[] axis = PrincipalAxis.of(reference, mean);
-      double[] refProj = project(reference, mean, axis);
-      double[] queryProj = project(query, mean, axis);
-      int[] refOrder = sortedBy(refProj);
+      double[] mean = prepared.mean;
+      double[] queryProj = project(query, mean, prepared.axis);
       int[] queryOrder = sortedBy(queryProj);
-      try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
-        List<RefTile> tiles = new ArrayList<>();
-        for (int rs = 0; rs < nr; rs += tileReference) {
-          int[] rows = Arrays.copyOfRange(refOrder, rs, Math.min(nr, rs + tileReference));
-          float[] values = new float[rows.length * (d + 1)];
-          double[] exactNorms = centre(reference, rows, mean, values, d + 1);
-          double maxNorm = 0;
-          for (int t = 0; t < rows.length; t++) {
-            for (int j = 0; j < d; j++) {
-              values[t * (d + 1) + j] *= -2f;
-            }
-            values[t * (d + 1) + d] = (float) exactNorms[t];
-            maxNorm = Math.max(maxNorm, exactNorms[t]);
-          }
-          if (simd) {
-            int rp = VectorTileScreen.padded(rows.length);
-            float[] multipliers = new float[d * rp];
-            float[] norms = new float[rp];
-            java.util.Arrays.fill(norms, Float.POSITIVE_INFINITY);
-            for (int t = 0; t < rows.length; t++) {
-              for (int j = 0; j < d; j++) {
-                multipliers[VectorTileScreen.index(t, j, d)] = values[t * (d + 1) + j];
-              }
-              norms[t] = values[t * (d + 1) + d];
-            }
-            tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]], null, multipliers, norms, maxNorm));
-          } else {
-            tiles.add(new RefTile(rows, refProj[rows[0]], refProj[rows[rows.length - 1]],
-                manager.create(values, new Shape(rows.length, d + 1)).transpose(), null, null, maxNorm));
-          }
-        }
+      RefTile[] tiles = prepared.tiles.toArray(new RefTile[0]);
+      if (simd) {
         for (int qs = 0; qs < nq; qs += tileQuery) {
           int[] qRows = Arrays.copyOfRange(queryOrder, qs, Math.min(nq, qs + tileQuery));
-          double low = queryProj[qRows[0]];
-          double high = queryProj[qRows[qRows.length - 1]];
-          float[] qTile = new float[qRows.length * (d + 1)];
-          double[] qNorm = centre(query, qRows, mean, qTile, d + 1);
-          for (int t = 0; t < qRows.length; t++) {
-            qTile[t * (d + 1) + d] = 1f;
+          float[] packed = new float[qRows.length * d];
+          double[] qNorm = centre(query, qRows, mean, packed, d);
+          for (int o : visitOrder(tiles, queryProj, qRows)) {
+            if (!worthVisiting(tiles[o], queryProj, qRows, best)) {
+              break;
+            }
+            screenTileSimd(query, reference, packed, qRows, qNorm, tiles[o], best);
           }
-          RefTile[] visit = tiles.toArray(new RefTile[0]);
-          double[] gaps = new double[visit.length];
-          Integer[] order = new Integer[visit.length];
-          for (int t = 0; t < visit.length; t++) {
-            gaps[t] = Math.max(0, Math.max(visit[t].low() - high, low - visit[t].high()));
-            order[t] = t;
+        }
+      } else {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+          NDArray[] transposed = new NDArray[tiles.length];
+          for (int t = 0; t < tiles.length; t++) {
+            transposed[t] = manager.create(tiles[t].augmented(), new Shape(tiles[t].rows().length, d + 1)).transpose();
           }
-          Arrays.sort(order, Comparator.<Integer>comparingDouble(t -> gaps[t]).thenComparingInt(t -> t));
-          if (simd) {
-            float[] packed = new float[qRows.length * d];
+          for (int qs = 0; qs < nq; qs += tileQuery) {
+            int[] qRows = Arrays.copyOfRange(queryOrder, qs, Math.min(nq, qs + tileQuery));
+            float[] qTile = new float[qRows.length * (d + 1)];
+            double[] qNorm = centre(query, qRows, mean, qTile, d + 1);
             for (int t = 0; t < qRows.length; t++) {
-              System.arraycopy(qTile, t * (d + 1), packed, t * d, d);
+              qTile[t * (d + 1) + d] = 1f;
             }
-            for (int o : order) {
-              double gap = gaps[o];
-              if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
-                break;
-              }
-              screenTileSimd(query, reference, packed, qRows, qNorm, visit[o], best);
-            }
-          } else {
             try (NDArray q = manager.create(qTile, new Shape(qRows.length, d + 1))) {
-              for (int o : order) {
-                double gap = gaps[o];
-                if (gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12) {
+              for (int o : visitOrder(tiles, queryProj, qRows)) {
+                if (!worthVisiting(tiles[o], queryProj, qRows, best)) {
                   break;
                 }
-                screenTile(query, reference, q, qRows, qNorm, visit[o], best);
+                screenTile(query, reference, q, qRows, qNorm, tiles[o], transposed[o], best);
               }
             }
           }
@@ -190,6 +239,37 @@ public final class BlockNeighborSearch {
       out.add(best[i].toList(query.key(i)));
     }
     return out;
+  }
+
+  /** Reference tiles nearest-first by projected gap to the query tile (ties by tile index). */
+  private static int[] visitOrder(RefTile[] tiles, double[] queryProj, int[] qRows) {
+    double low = queryProj[qRows[0]];
+    double high = queryProj[qRows[qRows.length - 1]];
+    double[] gaps = new double[tiles.length];
+    Integer[] order = new Integer[tiles.length];
+    for (int t = 0; t < tiles.length; t++) {
+      gaps[t] = gap(tiles[t], low, high);
+      order[t] = t;
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingDouble(t -> gaps[t]).thenComparingInt(t -> t));
+    int[] out = new int[order.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = order[i];
+    }
+    return out;
+  }
+
+  private static double gap(RefTile tile, double low, double high) {
+    return Math.max(0, Math.max(tile.low() - high, low - tile.high()));
+  }
+
+  /**
+   * False when the tile's projected gap exceeds every current k-th distance of the query tile: then
+   * it and every farther tile can hold no neighbour.
+   */
+  private static boolean worthVisiting(RefTile tile, double[] queryProj, int[] qRows, RunningTopK[] best) {
+    double gap = gap(tile, queryProj[qRows[0]], queryProj[qRows[qRows.length - 1]]);
+    return !(gap > 0 && gap * gap > worstOf(best, qRows) * (1 + 1e-9) + 1e-12);
   }
 
   /** Whether tiles on {@code device} are screened by {@link VectorTileScreen}. */
@@ -205,11 +285,11 @@ public final class BlockNeighborSearch {
     return w;
   }
 
-  private void screenTile(FeatureBlock query, FeatureBlock reference, NDArray q, int[] qRows,
-      double[] qNorm, RefTile tile, RunningTopK[] best) {
+  private static void screenTile(FeatureBlock query, FeatureBlock reference, NDArray q, int[] qRows,
+      double[] qNorm, RefTile tile, NDArray transposed, RunningTopK[] best) {
     int tileRows = tile.rows().length;
     float[] values;
-    try (NDArray scores = q.matMul(tile.transposed())) {
+    try (NDArray scores = q.matMul(transposed)) {
       // one copy of the whole tile (it fits in L2), screened here: cheaper than a libtorch row-min
       // (torch.min(dim) also computes indices) followed by a gather of the rows that passed
       values = scores.toFloatArray();

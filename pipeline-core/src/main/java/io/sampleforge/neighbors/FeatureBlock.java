@@ -109,6 +109,16 @@ public final class FeatureBlock implements Serializable {
     return new FeatureBlock(sortedKeys, values, dim, new long[0], 0, 0, null);
   }
 
+  /** Rows [from, to) of this block (still key-sorted), with the same metric. Cost: a copy of those rows. */
+  public FeatureBlock slice(int from, int to) {
+    if (from < 0 || to > keys.length || from > to) {
+      throw new IllegalArgumentException("slice [" + from + ", " + to + ") outside a block of " + keys.length + " rows");
+    }
+    long[] sliceCodes = categories == 0 ? codes : Arrays.copyOfRange(codes, from * categories, to * categories);
+    return new FeatureBlock(Arrays.copyOfRange(keys, from, to), Arrays.copyOfRange(values, from * dim, to * dim), dim,
+        sliceCodes, categories, penalty, groupEnds);
+  }
+
   public int size() {
     return keys.length;
   }

@@ -25,7 +25,8 @@ import scala.Tuple3;
  * {@code reduceByKey} in (distance, key) order. Block membership depends only on the keys, so the
  * result is independent of input partitioning. Cost per class of n rows in B = ⌈n/blockRows⌉
  * blocks: n²·d GEMM flops, a shuffle of B copies of the class, and n·B·k merged entries; a task holds
- * two blocks.
+ * two blocks. Reference sets within {@link ResidentNeighbors}' memory budget are searched by that
+ * plan instead (broadcast classes, query slices; same lists).
  */
 public final class DistributedNeighbors {
   /** Output column: record key of the query row. */
@@ -109,6 +110,10 @@ public final class DistributedNeighbors {
     for (int i = 0; i < labels.size(); i++) {
       labelIndex.put(labels.get(i), i);
     }
+    long residentRows = blocks.keySet().stream().mapToLong(counts::get).sum();
+    if (residentRows > 0 && ResidentNeighbors.fits(spark, residentRows, 1) && ResidentNeighbors.fits(spark, residentRows, width(rows))) {
+      return ResidentNeighbors.search(spark, rows, ks, labels, refsOf, penalty, groupEnds, acrossClasses);
+    }
     int partitions = (int) Math.max(1, Math.min(Math.max(pairs, 1), 4L * parallelism));
     JavaPairRDD<BlockPair, FeatureBlock> grouped = rows.javaRDD()
         .filter(r -> blocks.containsKey(r.getString(0)))
@@ -162,6 +167,16 @@ public final class DistributedNeighbors {
         })
         .reduceByKey(NeighborList::merge, partitions);
     return NeighborRows.frame(spark, lists, labels, acrossClasses);
+  }
+
+  /** Features plus categorical codes of the first row (0 when there are no rows): one small job. */
+  private static long width(Dataset<Row> rows) {
+    List<Row> first = rows.limit(1).collectAsList();
+    if (first.isEmpty()) {
+      return 0;
+    }
+    Row r = first.get(0);
+    return r.getList(2).size() + (r.size() > 3 && !r.isNullAt(3) ? r.getList(3).size() : 0);
   }
 
   /** Rows per block when the caller asks for automatic sizing: about 4 MB of float32 features, within [4096, 65536]. */

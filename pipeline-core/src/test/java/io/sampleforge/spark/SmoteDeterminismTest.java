@@ -50,6 +50,10 @@ class SmoteDeterminismTest {
       assertEquals(reference, run(two, 3, 11, true), "3 partitions, local[2]");
       assertEquals(reference, run(two, 8, 11, true), "8 partitions, local[2]");
       assertEquals(referenceNoId, run(two, 8, 11, false), "content-hash keys, 8 partitions, local[2]");
+      // the block-pair neighbour plan (no class resident in memory) gives the same rows as the broadcast plan
+      two.conf().set(ResidentNeighbors.MAX_BYTES_CONF, "0");
+      assertEquals(reference, run(two, 3, 11, true), "block-pair neighbour plan, 3 partitions, local[2]");
+      two.conf().unset(ResidentNeighbors.MAX_BYTES_CONF);
       List<String> otherSeed = run(two, 3, 12, true);
       assertEquals(reference.size(), otherSeed.size());
       assertNotEquals(reference, otherSeed, "a different seed must give different rows");

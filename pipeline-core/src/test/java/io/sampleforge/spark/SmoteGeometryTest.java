@@ -92,12 +92,17 @@ class SmoteGeometryTest extends LocalSparkTest {
     result.release();
   }
 
-  @ParameterizedTest(name = "{0} blockRows={3}")
+  @ParameterizedTest(name = "{0} blockRows={3} resident={4}")
   @CsvSource(delimiter = ';', value = {
-      "PimaIndiansDiabetes;diabetes;;64",
-      "Satellite;classes;damp grey soil;100",
-      "Shuttle;Class;;1000"})
-  void distributedSearchEqualsSklearnDistances(String stem, String label, String positive, int blockRows) {
+      "PimaIndiansDiabetes;diabetes;;64;false",
+      "Satellite;classes;damp grey soil;100;false",
+      "Shuttle;Class;;1000;false",
+      "PimaIndiansDiabetes;diabetes;;64;true",
+      "Satellite;classes;damp grey soil;100;true",
+      "Shuttle;Class;;1000;true"})
+  void distributedSearchEqualsSklearnDistances(String stem, String label, String positive, int blockRows, boolean resident) {
+    // resident: the broadcast plan (ResidentNeighbors); otherwise the block-pair plan (budget 0)
+    spark.conf().set(ResidentNeighbors.MAX_BYTES_CONF, resident ? "256m" : "0");
     MlbenchData d = MlbenchData.read(stem, label, positive);
     Map<Long, double[]> golden = GoldenNeighbors.read(stem);
     Map<String, Integer> ks = new HashMap<>();
@@ -125,5 +130,6 @@ class SmoteGeometryTest extends LocalSparkTest {
         assertEquals(want[i], got.get(i), 1e-9 * (1 + want[i]), "row " + r.getLong(0) + " rank " + i);
       }
     }
+    spark.conf().unset(ResidentNeighbors.MAX_BYTES_CONF);
   }
 }
