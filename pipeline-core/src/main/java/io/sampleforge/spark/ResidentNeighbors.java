@@ -4,8 +4,8 @@ import io.sampleforge.neighbors.BlockNeighborSearch;
 import io.sampleforge.neighbors.FeatureBlock;
 import io.sampleforge.neighbors.NeighborList;
 import java.io.Serializable;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,13 +37,13 @@ final class ResidentNeighbors {
   /** Screened pairs per task aimed at (about a second of work on one core). */
   private static final long PAIRS_PER_TASK = 2_000_000_000L;
   private static final int CACHED_REFERENCES = 4;
-  private static final Map<String, BlockNeighborSearch.Prepared> PREPARED = Collections.synchronizedMap(
-      new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, BlockNeighborSearch.Prepared> eldest) {
-          return size() > CACHED_REFERENCES;
-        }
-      });
+  /** Prepared references of recent searches in this JVM, softly held so memory pressure frees them. */
+  private static final Map<String, SoftReference<BlockNeighborSearch.Prepared>> PREPARED = new LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, SoftReference<BlockNeighborSearch.Prepared>> eldest) {
+      return size() > CACHED_REFERENCES;
+    }
+  };
 
   private ResidentNeighbors() {}
 
@@ -134,8 +134,7 @@ final class ResidentNeighbors {
           BlockNeighborSearch search = new BlockNeighborSearch(kOf.get(slice.label()), TaskDevices.current());
           List<NeighborList> merged = null;
           for (String ref : refs.get(slice.label())) {
-            BlockNeighborSearch.Prepared prepared = PREPARED.computeIfAbsent(id + "/" + ref + "/" + search.layout(),
-                x -> search.prepare(all.get(ref)));
+            BlockNeighborSearch.Prepared prepared = prepared(id + "/" + ref + "/" + search.layout(), search, all.get(ref));
             List<NeighborList> found = search.search(query, prepared);
             if (acrossClasses) {
               int tag = labelIndex.get(ref);
@@ -158,6 +157,19 @@ final class ResidentNeighbors {
           return out.iterator();
         });
     return NeighborRows.frame(spark, lists, labels, acrossClasses);
+  }
+
+  /** The cached preparation of {@code reference} under {@code key}, made (once per JVM) when missing. */
+  private static BlockNeighborSearch.Prepared prepared(String key, BlockNeighborSearch search, FeatureBlock reference) {
+    synchronized (PREPARED) {
+      SoftReference<BlockNeighborSearch.Prepared> held = PREPARED.get(key);
+      BlockNeighborSearch.Prepared p = held == null ? null : held.get();
+      if (p == null) {
+        p = search.prepare(reference);
+        PREPARED.put(key, new SoftReference<>(p));
+      }
+      return p;
+    }
   }
 
   /** Query slices: each class's share of tasks in proportion to its screened pairs, at least one per class. */

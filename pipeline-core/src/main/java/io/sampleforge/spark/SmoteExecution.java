@@ -100,9 +100,6 @@ final class SmoteExecution {
     boolean across = method.needsAllClassNeighbors();
     Column isRaised = col(q(s.labelCol())).cast("string").isin(raisedLabels.toArray());
     Dataset<Row> keyedSource = across || cleaning ? df : df.filter(isRaised);
-    if (s.idCol() != null) {
-      RecordKeys.requireUniqueIds(keyedSource, s.idCol());
-    }
     Dataset<Row> keyedRows = RecordKeys.withKeys(keyedSource, s.idCol(), KEY)
         .withColumn(LABEL, col(q(s.labelCol())).cast("string"))
         .withColumn(X, featureArray(s));
@@ -117,6 +114,10 @@ final class SmoteExecution {
           s.categoricalCols().size()));
     }
     Dataset<Row> keyed = keyedRows.persist(StorageLevel.MEMORY_AND_DISK());
+    if (s.idCol() != null) {
+      // on the cached rows: this first action fills the cache, so the input is scanned once for both
+      RecordKeys.requireUniqueIds(keyed, s.idCol());
+    }
     Dataset<Row> minority = across || cleaning ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
     long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
     int blockRows = s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows((int) dims);
