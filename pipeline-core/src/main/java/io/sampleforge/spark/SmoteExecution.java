@@ -127,14 +127,19 @@ final class SmoteExecution {
     long totalRows = counts.values().stream().mapToLong(Long::longValue).sum();
 
     Dataset<Row> seeds = minority;
+    List<Dataset<Row>> toRelease = new ArrayList<>(List.of(keyed));
     if (across) {
       int m = crossNeighbors(method, s.k());
       Map<String, Integer> ms = new HashMap<>();
       raisedLabels.forEach(l -> ms.put(l, (int) Math.min(m, totalRows - 1)));
+      // cached: the lists feed both the weight-group counts and the generation plan, and the
+      // resident plan has no shuffle output Spark could reuse, so it would search twice
       Dataset<Row> cross = Neighbors.find(spark, keyed.select(col(LABEL), col(KEY), col(X)), ms, counts,
               blockRows, true, s.search(), s.seed())
           .select(col(KEY), col(DistributedNeighbors.NEIGHBOR_KEYS).as(CROSS_KEYS),
-              col(DistributedNeighbors.NEIGHBOR_LABELS).as(CROSS_LABELS));
+              col(DistributedNeighbors.NEIGHBOR_LABELS).as(CROSS_LABELS))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      toRelease.add(cross);
       seeds = minority.join(cross, toSeq(KEY), "left");
     }
     seeds = seeds.withColumn(WEIGHT, seedWeight(method, s.k()));
@@ -171,10 +176,10 @@ final class SmoteExecution {
     }
     if (raised.isEmpty()) {
       if (!cleaning) {
-        keyed.unpersist();
+        toRelease.forEach(Dataset::unpersist);
         return finish(spark, s, outSchema, df, null, finalPlans, checked.dropped(), List.of(), blockRows);
       }
-      return finish(spark, s, outSchema, keyed, null, finalPlans, checked.dropped(), List.of(keyed), blockRows);
+      return finish(spark, s, outSchema, keyed, null, finalPlans, checked.dropped(), toRelease, blockRows);
     }
     Dataset<Row> quotas = spark.createDataFrame(quotaRows, new StructType()
         .add(LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.LongType).add("__sf_base", DataTypes.LongType)
@@ -299,7 +304,7 @@ final class SmoteExecution {
       cols.add((s.vectorFeatures() ? vectorValues : array(featureValues)).as(CleaningStage.ROW_X));
     }
     Dataset<Row> synthetic = joined.select(cols.toArray(new Column[0]));
-    return finish(spark, s, outSchema, cleaning ? keyed : df, synthetic, finalPlans, checked.dropped(), List.of(keyed),
+    return finish(spark, s, outSchema, cleaning ? keyed : df, synthetic, finalPlans, checked.dropped(), toRelease,
         blockRows);
   }
 
