@@ -30,8 +30,9 @@ import java.util.List;
  * the same float32 screen without writing the distance block, about 2× faster than the GEMM form
  * at d = 16 ({@code bench/knn/bench.sh}); the system property
  * {@code sampleforge.knn.screen=gemm} forces the GEMM form. The result equals an exact float64
- * search with ties broken by key, in either form. Cost: at most O(nq·nr·d) GEMM flops, one O(nq·nr) copy and scan, less the pruned
- * tiles; memory O((nq+nr)·d + tileQ·tileR) floats.
+ * search with ties broken by key, in either form. Cost: at most O(nq·nr·d) multiply-adds (and,
+ * in the GEMM form, one O(nq·nr) copy and scan), less the pruned tiles; memory
+ * O((nq+nr)·d + tileQ·tileR) floats.
  */
 public final class BlockNeighborSearch {
   /** Default rows per query tile. */
@@ -50,7 +51,8 @@ public final class BlockNeighborSearch {
 
   /**
    * @param k neighbours per query, at least 1
-   * @param device where the GEMMs run (CPU, or the task's GPU)
+   * @param device where the screen runs: the task's GPU (GEMM form), or the CPU (SIMD form where
+   *     the JVM has {@code jdk.incubator.vector}, else GEMM form)
    */
   public BlockNeighborSearch(int k, Device device) {
     this(k, device, TILE_QUERY, simdScreen(device) ? TILE_REFERENCE_SIMD : TILE_REFERENCE);
