@@ -248,17 +248,10 @@ public final class BlockNeighborSearch {
     double low = queryProj[qRows[0]];
     double high = queryProj[qRows[qRows.length - 1]];
     double[] gaps = new double[tiles.length];
-    Integer[] order = new Integer[tiles.length];
     for (int t = 0; t < tiles.length; t++) {
       gaps[t] = gap(tiles[t], low, high);
-      order[t] = t;
     }
-    Arrays.sort(order, Comparator.<Integer>comparingDouble(t -> gaps[t]).thenComparingInt(t -> t));
-    int[] out = new int[order.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = order[i];
-    }
-    return out;
+    return sortedBy(gaps);
   }
 
   private static double gap(RefTile tile, double low, double high) {

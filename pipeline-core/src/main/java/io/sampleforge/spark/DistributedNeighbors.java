@@ -122,14 +122,7 @@ public final class DistributedNeighbors {
           long key = r.getLong(1);
           int b = (int) Math.floorMod(Hash64.mix(key), (long) blocks.get(label));
           double[] v = NeighborRows.doubles(r.getList(2));
-          long[] codes = null;
-          if (r.size() > 3 && !r.isNullAt(3)) {
-            List<Long> c = r.getList(3);
-            codes = new long[c.size()];
-            for (int i = 0; i < codes.length; i++) {
-              codes[i] = c.get(i);
-            }
-          }
+          long[] codes = r.size() > 3 && !r.isNullAt(3) ? NeighborRows.longs(r.getList(3)) : null;
           return new Tuple2<>(BlockPair.block(label, b), new Tuple3<>(key, v, codes));
         })
         .groupByKey(new HashPartitioner(partitions))
@@ -195,7 +188,8 @@ public final class DistributedNeighbors {
     return (int) Math.min(rows, Math.max(bySize, byCores));
   }
 
-  private static FeatureBlock toBlock(Iterable<Tuple3<Long, double[], long[]>> rows, double penalty, int[] groupEnds) {
+  /** One class's rows (key, features, codes or null) as a block with its metric: plain, SMOTE-NC or grouped (SMOTEN). */
+  static FeatureBlock toBlock(Iterable<Tuple3<Long, double[], long[]>> rows, double penalty, int[] groupEnds) {
     List<Tuple3<Long, double[], long[]>> list = new ArrayList<>();
     rows.forEach(list::add);
     long[] keys = new long[list.size()];

@@ -47,6 +47,15 @@ final class NeighborRows {
     return spark.createDataFrame(rows, schema);
   }
 
+  /** A Spark array&lt;bigint&gt; value as a primitive array. */
+  static long[] longs(List<Long> x) {
+    long[] v = new long[x.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = x.get(i);
+    }
+    return v;
+  }
+
   /** A Spark array&lt;double&gt; value as a primitive array. */
   static double[] doubles(List<Double> x) {
     double[] v = new double[x.size()];

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
+import scala.Tuple3;
 
 /**
  * The exact search of {@link DistributedNeighbors} for reference sets that fit in memory: the
@@ -107,7 +108,7 @@ final class ResidentNeighbors {
             c.labels.add(r.getString(0));
             c.keys.add(r.getLong(1));
             c.values.add(NeighborRows.doubles(r.getList(2)));
-            c.codes.add(r.size() > 3 && !r.isNullAt(3) ? longs(r.getList(3)) : null);
+            c.codes.add(r.size() > 3 && !r.isNullAt(3) ? NeighborRows.longs(r.getList(3)) : null);
           }
           return List.of(c).iterator();
         })
@@ -201,35 +202,14 @@ final class ResidentNeighbors {
   }
 
   private static FeatureBlock block(List<Chunk> chunks, String label, double penalty, int[] groupEnds) {
-    List<Long> keys = new ArrayList<>();
-    List<double[]> values = new ArrayList<>();
-    List<long[]> codes = new ArrayList<>();
+    List<Tuple3<Long, double[], long[]>> rows = new ArrayList<>();
     for (Chunk c : chunks) {
       for (int i = 0; i < c.labels.size(); i++) {
         if (c.labels.get(i).equals(label)) {
-          keys.add(c.keys.get(i));
-          values.add(c.values.get(i));
-          codes.add(c.codes.get(i));
+          rows.add(new Tuple3<>(c.keys.get(i), c.values.get(i), c.codes.get(i)));
         }
       }
     }
-    long[] k = new long[keys.size()];
-    for (int i = 0; i < k.length; i++) {
-      k[i] = keys.get(i);
-    }
-    double[][] v = values.toArray(new double[0][]);
-    if (groupEnds != null) {
-      return FeatureBlock.grouped(k, v, groupEnds);
-    }
-    boolean categorical = !codes.isEmpty() && codes.get(0) != null;
-    return categorical ? FeatureBlock.of(k, v, codes.toArray(new long[0][]), penalty) : FeatureBlock.of(k, v);
-  }
-
-  private static long[] longs(List<Long> x) {
-    long[] v = new long[x.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = x.get(i);
-    }
-    return v;
+    return DistributedNeighbors.toBlock(rows, penalty, groupEnds);
   }
 }
