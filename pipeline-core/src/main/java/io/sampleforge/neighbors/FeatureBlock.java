@@ -136,6 +136,16 @@ public final class FeatureBlock implements Serializable {
     return values[row * dim + j];
   }
 
+  /** Row index of record key {@code key}, or a negative number when the block does not hold it. Cost: a binary search. */
+  public int indexOf(long key) {
+    return Arrays.binarySearch(keys, key);
+  }
+
+  /** A copy of row i's features. */
+  public double[] row(int i) {
+    return Arrays.copyOfRange(values, i * dim, (i + 1) * dim);
+  }
+
   /** Exact squared Euclidean distance in float64 between row i of this block and row r of another. */
   public double squaredDistance(int i, FeatureBlock other, int r) {
     int a = i * dim;

@@ -21,7 +21,8 @@ import org.apache.spark.sql.Row;
 /**
  * Finds rows SMOTE cannot use (null label; null, NaN or infinite feature) in one aggregation pass
  * and either fails with the column, the count and the first offending row, or drops them and
- * reports how many. Cost: one scan plus one filtered scan when there are any.
+ * reports how many. Cost: one scan (two sums per class); on failure, one more scan for the
+ * per-column counts and a filtered scan for the first offending row.
  */
 final class InvalidRows {
   private InvalidRows() {}
@@ -33,7 +34,7 @@ final class InvalidRows {
    */
   record Outcome(Dataset<Row> valid, long dropped, Map<String, Long> counts) {}
 
-  /** One aggregation pass: per-class counts of all rows, of invalid rows, and of each failed check. */
+  /** One aggregation pass: per-class counts of all rows and of invalid rows (and, only when some row fails, which check failed). */
   static Outcome apply(Dataset<Row> df, SmoteSettings s) {
     List<String> names = new ArrayList<>();
     List<Column> checks = new ArrayList<>();
@@ -55,22 +56,20 @@ final class InvalidRows {
     for (Column c : checks) {
       any = any.or(c);
     }
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(sum(when(any, 1L).otherwise(0L)));
-    for (Column c : checks) {
-      aggs.add(sum(when(c, 1L).otherwise(0L)));
-    }
-    List<Row> perClass = df.groupBy(col(q(s.labelCol())).cast("string"))
-        .agg(count(lit(1)), aggs.toArray(new Column[0])).collectAsList();
+    // the common case (no invalid row) needs only two sums per class; the per-check breakdown,
+    // which only names the first failing column, is a second pass made when something failed
+    // integral and string labels are grouped as they are and cast once per class afterwards (the
+    // same strings as a per-row cast); other types are cast per row, as every later stage does
+    Column label = col(q(s.labelCol()));
+    boolean castAfter = exactAsString(df, s.labelCol());
+    List<Row> perClass = df.groupBy((castAfter ? label : label.cast("string")).as("__sf_class"))
+        .agg(count(lit(1)).as("__sf_rows"), sum(when(any, 1L).otherwise(0L)).as("__sf_invalid"))
+        .select(col("__sf_class").cast("string"), col("__sf_rows"), col("__sf_invalid")).collectAsList();
     Map<String, Long> counts = new TreeMap<>();
     long invalidRows = 0;
-    long[] failed = new long[checks.size()];
     for (Row r : perClass) {
       long invalid = r.getLong(2);
       invalidRows += invalid;
-      for (int i = 0; i < checks.size(); i++) {
-        failed[i] += r.getLong(3 + i);
-      }
       if (!r.isNullAt(0) && r.getLong(1) > invalid) {
         counts.put(r.getString(0), r.getLong(1) - invalid);
       }
@@ -79,16 +78,31 @@ final class InvalidRows {
       return new Outcome(df, 0, counts);
     }
     if (s.handleInvalid() == InvalidHandling.ERROR) {
+      List<Column> aggs = new ArrayList<>();
+      for (Column c : checks) {
+        aggs.add(sum(when(c, 1L).otherwise(0L)));
+      }
+      Row failed = df.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).collectAsList().get(0);
       int firstBad = 0;
-      while (failed[firstBad] == 0) {
+      while (failed.getLong(firstBad) == 0) {
         firstBad++;
       }
       Row example = df.filter(checks.get(firstBad)).limit(1).collectAsList().get(0);
       String rule = firstBad == 0 ? "(the label) must not be null" : "(a feature) must be non-null and finite (no NaN or infinity)";
-      throw InputDataException.of(names.get(firstBad), rule + "; " + failed[firstBad]
+      throw InputDataException.of(names.get(firstBad), rule + "; " + failed.getLong(firstBad)
           + " offending rows (use handleInvalid=drop / --on-invalid drop to drop them)", example);
     }
     return new Outcome(df.filter(not(any)), invalidRows, counts);
+  }
+
+  /** Whether distinct values of the column stay distinct, and unchanged in meaning, as strings (integers, strings). */
+  private static boolean exactAsString(Dataset<Row> df, String column) {
+    scala.Option<Object> at = df.schema().getFieldIndex(column);
+    if (at.isEmpty()) {
+      return false;
+    }
+    org.apache.spark.sql.types.DataType t = df.schema().fields()[(Integer) at.get()].dataType();
+    return t instanceof org.apache.spark.sql.types.IntegralType || org.apache.spark.sql.types.DataTypes.StringType.equals(t); // not a collated string: those group case variants
   }
 
   static String q(String name) {

@@ -161,7 +161,7 @@ final class ResidentNeighbors {
   }
 
   /** The cached preparation of {@code reference} under {@code key}, made (once per JVM) when missing. */
-  private static BlockNeighborSearch.Prepared prepared(String key, BlockNeighborSearch search, FeatureBlock reference) {
+  static BlockNeighborSearch.Prepared prepared(String key, BlockNeighborSearch search, FeatureBlock reference) {
     synchronized (PREPARED) {
       SoftReference<BlockNeighborSearch.Prepared> held = PREPARED.get(key);
       BlockNeighborSearch.Prepared p = held == null ? null : held.get();

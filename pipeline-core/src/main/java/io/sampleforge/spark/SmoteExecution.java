@@ -82,6 +82,8 @@ final class SmoteExecution {
   private SmoteExecution() {}
 
   static SmoteResult run(Dataset<Row> input, SmoteSettings s) {
+    // compiles the search kernel on a spare core while the input is validated and planned
+    io.sampleforge.neighbors.KernelWarmUp.startInBackground();
     SparkSession spark = input.sparkSession();
     OverSamplingMethod method = s.method();
     StructType outSchema = SmoteSchema.output(input.schema(), s);
@@ -195,7 +197,12 @@ final class SmoteExecution {
         .filter(col(CHILDREN).gt(0));
 
     boolean borderline2 = method instanceof OverSamplingMethod.Borderline b && b.kind() == 2;
-    if ((method.interpolates() || smoten) && !borderline2) {
+    long raisedRows = raised.stream().mapToLong(ClassPlan::before).sum();
+    long largestSearched = raised.stream().filter(p -> p.neighbors() > 0).mapToLong(ClassPlan::before).max().orElse(0);
+    // same-class interpolation over classes that fit in memory: search and expand in one pass
+    boolean fused = method.interpolates() && !borderline2 && !nominal && !smoten
+        && !s.search().approximateFor(largestSearched) && ResidentInterpolation.fits(spark, raisedRows, dims);
+    if ((method.interpolates() || smoten) && !borderline2 && !fused) {
       Map<String, Integer> ks = new HashMap<>();
       Map<String, Long> sizes = new HashMap<>();
       for (ClassPlan p : raised) {
@@ -237,8 +244,26 @@ final class SmoteExecution {
     Dataset<Row> children = parents
         .repartition(spread, col(KEY))
         .withColumn(CHILD, explode(sequence(lit(0L), col(CHILDREN).minus(1L))));
+    Column nbrId = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
     Dataset<Row> joined;
-    if (method.interpolates()) {
+    if (fused) {
+      Map<String, Integer> ks = new HashMap<>();
+      raised.forEach(p -> ks.put(p.label(), p.neighbors()));
+      Dataset<Row> classRows = minority.select(col(LABEL), col(KEY), col(X), nbrId.as(NBR_ID));
+      // rows of equal weight (plain SMOTE): the driver ranks the collected keys, so no window pass
+      Map<String, long[]> equalWeight = null;
+      if (!across) {
+        equalWeight = new HashMap<>();
+        for (ClassPlan p : raised) {
+          WeightedQuota.Group g = WeightedQuota.allocate(p.synthetic(), Map.of(1L, p.before())).group(1L);
+          equalWeight.put(p.label(), new long[] {g.baseChildren(), g.extraRows()});
+        }
+      }
+      joined = ResidentInterpolation.children(spark, (across ? parents : minority).repartition(spread, col(KEY)), classRows,
+          ks, equalWeight, seed,
+          classRows.schema().apply(NBR_ID).dataType(),
+          new ResidentInterpolation.Names(LABEL, KEY, X, CHILDREN, "__sf_k", CHILD, NBR_X, NBR_ID, GAP));
+    } else if (method.interpolates()) {
       UserDefinedFunction rank = udf((UDF3<Long, Long, Integer, Integer>) (key, child, k) ->
           k == 0 ? 0 : SmoteDraws.neighborRank(seed, key, child, k), DataTypes.IntegerType);
       UserDefinedFunction gap = udf((UDF3<Long, Long, Integer, Double>) (key, child, k) ->
@@ -251,7 +276,6 @@ final class SmoteExecution {
           .withColumn(NBR_KEY, when(col(K_EFF).equalTo(0), col(KEY))
               .otherwise(element_at(col(INTERP_KEYS), col(NBR_RANK).plus(1))))
           .withColumn(GAP, gap.apply(col(KEY), col(CHILD), col(K_EFF)).multiply(gapScale));
-      Column nbrId = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
       Dataset<Row> nbrSource = borderline2 ? keyed : minority;
       Dataset<Row> nbr = nbrSource.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
       long lookupRows = borderline2 ? totalRows : raised.stream().mapToLong(ClassPlan::before).sum();

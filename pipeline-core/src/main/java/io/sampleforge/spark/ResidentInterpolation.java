@@ -1,0 +1,310 @@
+package io.sampleforge.spark;
+
+import io.sampleforge.neighbors.BlockNeighborSearch;
+import io.sampleforge.neighbors.FeatureBlock;
+import io.sampleforge.neighbors.NeighborList;
+import io.sampleforge.tabular.SmoteDraws;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Same-class SMOTE interpolation in one pass when the raised classes fit the resident budget of
+ * {@link ResidentNeighbors}: the classes (keys, float64 features, neighbour ids) are collected
+ * once and broadcast, and each task of the parent rows finds its parents' exact k nearest
+ * neighbours against the broadcast class (prepared once per executor JVM) and expands every
+ * parent into its children straight away. It replaces the neighbour-list frame, the join of
+ * parents with their lists, the explode and the join that fetches each child's neighbour, and it
+ * gives the same rows: the lists are the same exact (distance, key) lists, and the neighbour rank
+ * and gap of each child are the same keyed draws ({@link SmoteDraws}). Cost: the search of
+ * {@link ResidentNeighbors} plus O(children·d); n·(d+1)·8 bytes per class on the driver and in
+ * each executor.
+ */
+final class ResidentInterpolation {
+  private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(ResidentInterpolation.class);
+
+  private ResidentInterpolation() {}
+
+  /** One raised class as broadcast: key-sorted features and, in the same order, each row's neighbour id. */
+  private static final class ClassRows implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final FeatureBlock block;
+    private final Object[] ids;
+
+    ClassRows(FeatureBlock block, Object[] ids) {
+      this.block = block;
+      this.ids = ids;
+    }
+  }
+
+  /**
+   * Children per row of one class whose rows all weigh the same (plain SMOTE): every row gets
+   * {@code base}, and the {@code extra} rows first by ({@link SmoteDraws#quotaPriority}, key) one
+   * more. Decided by comparing with the (priority, key) of the row ranked {@code extra}, which the
+   * driver finds among the collected keys, so no ranking pass over the cluster is needed.
+   */
+  private static final class ClassQuota implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long base;
+    private final long extra;
+    private final double cutPriority;
+    private final long cutKey;
+
+    ClassQuota(long base, long extra, double cutPriority, long cutKey) {
+      this.base = base;
+      this.extra = extra;
+      this.cutPriority = cutPriority;
+      this.cutKey = cutKey;
+    }
+
+    long children(long seed, long key) {
+      if (extra == 0) {
+        return base;
+      }
+      double p = SmoteDraws.quotaPriority(seed, key);
+      return base + (p < cutPriority || (p == cutPriority && key < cutKey) ? 1 : 0);
+    }
+
+    static ClassQuota of(FeatureBlock rows, long base, long extra, long seed) {
+      if (extra == 0) {
+        return new ClassQuota(base, 0, 0, 0);
+      }
+      int n = rows.size();
+      double[] priority = new double[n];
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        priority[i] = SmoteDraws.quotaPriority(seed, rows.key(i));
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> priority[a] != priority[b] ? Double.compare(priority[a], priority[b])
+          : Long.compare(rows.key(a), rows.key(b)));
+      int cut = order[(int) extra];
+      return new ClassQuota(base, extra, priority[cut], rows.key(cut));
+    }
+  }
+
+  /** Whether the classes of {@code rows} rows and {@code dims} features may be searched this way. */
+  static boolean fits(SparkSession spark, long rows, long dims) {
+    return ResidentNeighbors.fits(spark, rows, dims + 1);
+  }
+
+  /**
+   * Children of every parent row, one output row per child: the parent's columns plus
+   * {@code child} (long, 0-based), {@code neighborX} (the neighbour's features), {@code neighborId}
+   * and {@code gap}.
+   *
+   * @param parents rows with at least the columns label (string), key (long), features
+   *     (array&lt;double&gt;), children (long) and k (int; 0 for a class without neighbours, whose
+   *     children copy the parent)
+   * @param classRows (label, key, features, neighbour id) of every row of the raised classes
+   * @param ks neighbours per raised class label
+   * @param quotas when not null, (base children, rows with one more) per class label of a plain
+   *     SMOTE plan: the children and k columns are then not read (their names may be null) and
+   *     {@code parents} may be the class rows themselves
+   * @param idType type of the neighbour id column
+   */
+  static Dataset<Row> children(SparkSession spark, Dataset<Row> parents, Dataset<Row> classRows, Map<String, Integer> ks,
+      Map<String, long[]> quotas, long seed, DataType idType, Names names) {
+    HashMap<String, ClassRows> classes = collect(classRows, ks);
+    HashMap<String, ClassQuota> quotaOf = new HashMap<>();
+    if (quotas != null) {
+      quotas.forEach((label, q) -> quotaOf.put(label, ClassQuota.of(classes.get(label).block, q[0], q[1], seed)));
+    }
+    boolean planned = quotas == null;
+    LOG.info("neighbour search: exact, resident; {} rows of {} classes broadcast, children expanded in the search tasks",
+        classes.values().stream().mapToLong(c -> c.block.size()).sum(), classes.size());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<HashMap<String, ClassRows>> shared = jsc.broadcast(classes);
+    long id = shared.id();
+    HashMap<String, Integer> kOf = new HashMap<>(ks);
+    StructType in = parents.schema();
+    int labelAt = in.fieldIndex(names.label());
+    int keyAt = in.fieldIndex(names.key());
+    int xAt = in.fieldIndex(names.features());
+    int childrenAt = planned ? in.fieldIndex(names.children()) : -1;
+    int kAt = planned ? in.fieldIndex(names.k()) : -1;
+    ChildPlan plan = (r, label) -> planned ? r.getLong(childrenAt) : quotaOf.get(label).children(seed, r.getLong(keyAt));
+    NeighborCount kFor = (r, label) -> planned ? r.getInt(kAt) : kOf.get(label);
+    int width = in.size();
+    StructType out = in
+        .add(names.child(), DataTypes.LongType, false)
+        .add(names.neighborX(), DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add(names.neighborId(), idType, true)
+        .add(names.gap(), DataTypes.DoubleType, false);
+    MapPartitionsFunction<Row, Row> expand = it -> {
+      Map<String, ClassRows> all = shared.value();
+      List<Row> rows = new ArrayList<>();
+      it.forEachRemaining(rows::add);
+      long[] childCounts = new long[rows.size()];
+      List<Row> seeds = new ArrayList<>();
+      for (int i = 0; i < childCounts.length; i++) {
+        Row r = rows.get(i);
+        childCounts[i] = plan.children(r, r.getString(labelAt));
+        if (childCounts[i] > 0 && kFor.k(r, r.getString(labelAt)) > 0) {
+          seeds.add(r);
+        }
+      }
+      Map<Long, NeighborList> lists = neighbors(seeds, all, kOf, id, labelAt, keyAt, xAt);
+      return new Iterator<Row>() {
+        private int row = -1;
+        private long child;
+        private long childCount;
+        private Row parent;
+        private NeighborList list;
+        private ClassRows own;
+        private int kEff;
+
+        @Override
+        public boolean hasNext() {
+          while (child >= childCount) {
+            if (row + 1 >= rows.size()) {
+              return false;
+            }
+            parent = rows.get(++row);
+            child = 0;
+            childCount = childCounts[row];
+            String label = parent.getString(labelAt);
+            own = all.get(label);
+            list = lists.get(parent.getLong(keyAt));
+            int k = kFor.k(parent, label);
+            kEff = k == 0 || list == null ? 0 : Math.min(k, list.size());
+          }
+          return true;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          long key = parent.getLong(keyAt);
+          long c = child++;
+          long neighborKey = kEff == 0 ? key : list.key(SmoteDraws.neighborRank(seed, key, c, kEff));
+          double gap = kEff == 0 ? 0.0 : SmoteDraws.gap(seed, key, c);
+          int at = own.block.indexOf(neighborKey);
+          Object[] values = new Object[width + 4];
+          for (int i = 0; i < width; i++) {
+            values[i] = parent.get(i);
+          }
+          values[width] = c;
+          values[width + 1] = own.block.row(at);
+          values[width + 2] = own.ids[at];
+          values[width + 3] = gap;
+          return RowFactory.create(values);
+        }
+      };
+    };
+    return parents.mapPartitions(expand, Encoders.row(out));
+  }
+
+  /** Children of a parent row. */
+  private interface ChildPlan extends Serializable {
+    long children(Row parent, String label);
+  }
+
+  /** Neighbours a parent row draws from (0: its children copy it). */
+  private interface NeighborCount extends Serializable {
+    int k(Row parent, String label);
+  }
+
+  /** Column names the expansion reads and writes. */
+  record Names(String label, String key, String features, String children, String k, String child, String neighborX,
+      String neighborId, String gap) {}
+
+  /** Exact lists of the given parents, searched class by class against the broadcast. */
+  private static Map<Long, NeighborList> neighbors(List<Row> rows, Map<String, ClassRows> all, Map<String, Integer> kOf,
+      long broadcastId, int labelAt, int keyAt, int xAt) {
+    Map<String, List<Row>> byClass = new HashMap<>();
+    for (Row r : rows) {
+      byClass.computeIfAbsent(r.getString(labelAt), x -> new ArrayList<>()).add(r);
+    }
+    Map<Long, NeighborList> lists = new HashMap<>();
+    for (Map.Entry<String, List<Row>> e : byClass.entrySet()) {
+      List<Row> members = e.getValue();
+      long[] keys = new long[members.size()];
+      double[][] x = new double[members.size()][];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = members.get(i).getLong(keyAt);
+        x[i] = NeighborRows.doubles(members.get(i).getList(xAt));
+      }
+      BlockNeighborSearch search = new BlockNeighborSearch(kOf.get(e.getKey()), TaskDevices.current());
+      BlockNeighborSearch.Prepared prepared = ResidentNeighbors.prepared(
+          broadcastId + "/" + e.getKey() + "/" + search.layout(), search, all.get(e.getKey()).block);
+      for (NeighborList l : search.search(FeatureBlock.of(keys, x), prepared)) {
+        lists.put(l.queryKey(), l);
+      }
+    }
+    return lists;
+  }
+
+  /** Collects the raised classes as key-sorted blocks with their neighbour ids. */
+  private static HashMap<String, ClassRows> collect(Dataset<Row> classRows, Map<String, Integer> ks) {
+    java.util.Set<String> wanted = new java.util.HashSet<>(ks.keySet());
+    List<Object[]> chunks = classRows.javaRDD()
+        .filter(r -> wanted.contains(r.getString(0)))
+        .mapPartitions(it -> {
+          List<String> labels = new ArrayList<>();
+          List<Long> keys = new ArrayList<>();
+          List<double[]> values = new ArrayList<>();
+          List<Object> ids = new ArrayList<>();
+          while (it.hasNext()) {
+            Row r = it.next();
+            labels.add(r.getString(0));
+            keys.add(r.getLong(1));
+            values.add(NeighborRows.doubles(r.getList(2)));
+            ids.add(r.get(3));
+          }
+          return List.<Object[]>of(new Object[] {labels.toArray(new String[0]), keys.toArray(new Long[0]),
+              values.toArray(new double[0][]), ids.toArray()}).iterator();
+        })
+        .collect();
+    Map<String, List<Integer[]>> at = new HashMap<>();
+    for (int c = 0; c < chunks.size(); c++) {
+      String[] labels = (String[]) chunks.get(c)[0];
+      for (int i = 0; i < labels.length; i++) {
+        at.computeIfAbsent(labels[i], x -> new ArrayList<>()).add(new Integer[] {c, i});
+      }
+    }
+    HashMap<String, ClassRows> classes = new HashMap<>();
+    for (Map.Entry<String, List<Integer[]>> e : at.entrySet()) {
+      List<Integer[]> members = e.getValue();
+      long[] keys = new long[members.size()];
+      for (int m = 0; m < keys.length; m++) {
+        Integer[] ci = members.get(m);
+        keys[m] = ((Long[]) chunks.get(ci[0])[1])[ci[1]];
+      }
+      Integer[] order = new Integer[keys.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+      long[] sortedKeys = new long[keys.length];
+      double[][] rows = new double[keys.length][];
+      Object[] ids = new Object[keys.length];
+      for (int i = 0; i < order.length; i++) {
+        Integer[] ci = members.get(order[i]);
+        Object[] chunk = chunks.get(ci[0]);
+        sortedKeys[i] = keys[order[i]];
+        rows[i] = ((double[][]) chunk[2])[ci[1]];
+        ids[i] = ((Object[]) chunk[3])[ci[1]];
+      }
+      classes.put(e.getKey(), new ClassRows(FeatureBlock.of(sortedKeys, rows), ids));
+    }
+    return classes;
+  }
+}
