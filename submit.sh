@@ -92,6 +92,8 @@ Environment:
   SPARK_HOME         use spark-submit from this Spark distribution
   SF_DRIVER_MEMORY   default driver heap (4g)
   SF_CDS             class-data sharing for embedded runs: auto (default) or off; see README
+  SF_JIT             JIT thresholds of the embedded JVM: batch (default; fewer C2 compilations
+                     in a short job) or default (the JVM's own); see README
   DJL_CACHE_DIR      DJL native library cache (default \$HOME/.djl.ai); DJL_OFFLINE=true is set
   JAVA_HOME          Java 17+ used for the embedded JVM and the build
 
@@ -326,6 +328,14 @@ else
   CMD+=("$JAVA" "${SPARK_MODULE_OPTS[@]}" "${DJL_OPTS[@]}"
     "-Dlog4j2.configurationFile=$LOG4J_CONF"
     "-Xmx${DRIVER_MEMORY:-${SF_DRIVER_MEMORY:-4g}}")
+  # A short batch job spent a third of its CPU in C2 compilations of code it ran only briefly;
+  # ten times the tier-4 thresholds leaves that code in C1 and still compiles the hot loops.
+  case "${SF_JIT:-batch}" in
+    batch) CMD+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000
+      -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000) ;;
+    default) ;;
+    *) die "SF_JIT must be batch or default, got '$SF_JIT'" ;;
+  esac
   CDS_INDEX=${#CMD[@]}
   CMD+=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -cp)
   CP_INDEX=${#CMD[@]}
