@@ -3,7 +3,13 @@ package io.sampleforge.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,6 +65,37 @@ class SmoteDeterminismTest {
       assertNotEquals(reference, otherSeed, "a different seed must give different rows");
     } finally {
       SparkTestSession.stop(two);
+    }
+  }
+
+  /** (parent, neighbour, features) of each synthetic row, with features read from columns or from a vector. */
+  private static List<String> synthetic(Dataset<Row> out, String[] featureCols, String vectorCol) {
+    return out.filter(col("is_synthetic")).collectAsList().stream().map(r -> {
+      double[] x = new double[featureCols.length];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = vectorCol == null ? r.getDouble(r.fieldIndex(featureCols[j])) : ((Vector) r.get(r.fieldIndex(vectorCol))).apply(j);
+      }
+      return r.get(r.fieldIndex("parent_id")) + " " + r.get(r.fieldIndex("neighbor_id")) + " " + Arrays.toString(x);
+    }).sorted().toList();
+  }
+
+  @Test
+  void vectorFeaturesGiveTheSameSyntheticRowsAsFeatureColumnsInBothNeighbourPlans() {
+    SparkSession spark = SparkTestSession.start("local[2]");
+    try {
+      MlbenchData d = MlbenchData.read("Satellite", "classes", "damp grey soil");
+      String[] cols = d.featureColumns();
+      Dataset<Row> frame = d.frame(spark, 3);
+      List<String> fromColumns = synthetic(new Smote().setLabelCol("classes").setFeatureCols(cols).setIdCol("row").setSeed(5)
+          .transform(frame), cols, null);
+      assertFalse(fromColumns.isEmpty());
+      Dataset<Row> assembled = new VectorAssembler().setInputCols(cols).setOutputCol("fv").transform(frame);
+      Smote vector = new Smote().setLabelCol("classes").setFeaturesCol("fv").setIdCol("row").setSeed(5);
+      assertEquals(fromColumns, synthetic(vector.transform(assembled), cols, "fv"), "vector features, resident plan");
+      spark.conf().set(ResidentNeighbors.MAX_BYTES_CONF, "0");
+      assertEquals(fromColumns, synthetic(vector.transform(assembled), cols, "fv"), "vector features, block-pair plan");
+    } finally {
+      SparkTestSession.stop(spark);
     }
   }
 }
