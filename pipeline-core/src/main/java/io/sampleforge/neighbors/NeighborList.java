@@ -50,6 +50,15 @@ public final class NeighborList implements Serializable {
     return new NeighborList(queryKey, capacity, keys, squaredDistances, t);
   }
 
+  /** This list with each entry tagged {@code tagOf(key)}. */
+  public NeighborList withTags(java.util.function.LongToIntFunction tagOf) {
+    int[] t = new int[keys.length];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = tagOf.applyAsInt(keys[i]);
+    }
+    return new NeighborList(queryKey, capacity, keys, squaredDistances, t);
+  }
+
   /** Tag of the neighbour at {@code rank}. */
   public int tag(int rank) {
     return tags[rank];

@@ -18,7 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
-import scala.Tuple4;
 
 /**
  * Approximate k-nearest neighbours with random-projection spill trees
@@ -26,8 +25,10 @@ import scala.Tuple4;
  * The trees of a class (or, across classes, of the whole table) are built on the driver from a
  * sample chosen by record-key hash (so it does not depend on partitioning); every row is routed to
  * its query leaf and to its reference leaves in each tree; each (tree, leaf) becomes one Spark task
- * that runs the exact {@link BlockNeighborSearch} of the leaf's query rows against its reference
- * rows; lists from all trees merge in (distance, key) order. The result is deterministic, the self
+ * that runs the exact {@link BlockNeighborSearch} of the leaf's query rows against one block of
+ * its reference rows (every class of the leaf when searching across classes, each row tagged with
+ * its class, so a query's threshold tightens over all its candidates at once); lists from all
+ * trees merge in (distance, key) order. Rows travel as (long leaf key, compact row) pairs. The result is deterministic, the self
  * row is excluded, and every returned distance is exact; only neighbours outside a query's leaves
  * can be missed. A leaf holding fewer than k+1 rows yields a shorter list. Cost per tree: one
  * shuffle of about (1+spill)^depth copies of the rows and O(n·leafRows·(1+spill)^depth·d) flops.
@@ -95,47 +96,64 @@ public final class ApproximateNeighbors {
     }
     int parallelism = spark.sparkContext().defaultParallelism();
     int partitions = (int) Math.max(1, Math.min(leafGroups, 4L * parallelism));
+    List<String> groups = new ArrayList<>(groupSize.keySet());
+    HashMap<String, Integer> groupIndex = new HashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      groupIndex.put(groups.get(i), i);
+    }
+    HashMap<Integer, Integer> kOfLabel = new HashMap<>();
+    ks.forEach((label, k) -> kOfLabel.put(labelIndex.get(label), k));
     JavaPairRDD<Long, NeighborList> lists = rows.javaRDD()
         .flatMapToPair(r -> {
           String label = r.getString(0);
-          String g = acrossClasses ? ALL : label;
-          RandomProjectionTree[] trees = forest.get(g);
-          List<Tuple2<String, Tuple4<Boolean, String, Long, double[]>>> out = new ArrayList<>();
-          if (trees == null) {
+          Integer g = groupIndex.get(acrossClasses ? ALL : label);
+          List<Tuple2<Long, Routed>> out = new ArrayList<>();
+          if (g == null) {
             return out.iterator();
           }
+          RandomProjectionTree[] trees = forest.get(groups.get(g));
           double[] x = NeighborRows.doubles(r.getList(2));
-          long key = r.getLong(1);
-          boolean query = ks.containsKey(label);
+          int tag = labelIndex.get(label);
+          Routed asQuery = ks.containsKey(label) ? new Routed(true, tag, r.getLong(1), x) : null;
+          Routed asReference = new Routed(false, tag, r.getLong(1), x);
           for (int t = 0; t < trees.length; t++) {
-            if (query) {
-              out.add(new Tuple2<>(g + "\u0000" + t + "\u0000" + trees[t].queryLeaf(x), new Tuple4<>(true, label, key, x)));
+            if (asQuery != null) {
+              out.add(new Tuple2<>(leafKey(g, t, trees[t].queryLeaf(x)), asQuery));
             }
             for (int leaf : trees[t].referenceLeaves(x)) {
-              out.add(new Tuple2<>(g + "\u0000" + t + "\u0000" + leaf, new Tuple4<>(false, label, key, x)));
+              out.add(new Tuple2<>(leafKey(g, t, leaf), asReference));
             }
           }
           return out.iterator();
         })
         .groupByKey(new HashPartitioner(partitions))
         .flatMapToPair(leaf -> {
-          Map<String, List<Tuple4<Boolean, String, Long, double[]>>> queries = new TreeMap<>();
-          Map<String, List<Tuple4<Boolean, String, Long, double[]>>> references = new TreeMap<>();
-          for (Tuple4<Boolean, String, Long, double[]> v : leaf._2()) {
-            (v._1() ? queries : references).computeIfAbsent(v._2(), x -> new ArrayList<>()).add(v);
+          // one reference block per leaf (every class of it when searching across classes), so each
+          // query's top k tightens over all its candidates at once; tags carry the classes
+          Map<Integer, List<Routed>> queries = new TreeMap<>();
+          List<Routed> references = new ArrayList<>();
+          for (Routed v : leaf._2()) {
+            if (v.query) {
+              queries.computeIfAbsent(v.label, x -> new ArrayList<>()).add(v);
+            } else {
+              references.add(v);
+            }
           }
           List<Tuple2<Long, NeighborList>> out = new ArrayList<>();
-          for (Map.Entry<String, List<Tuple4<Boolean, String, Long, double[]>>> q : queries.entrySet()) {
-            FeatureBlock qb = block(q.getValue());
-            BlockNeighborSearch search = new BlockNeighborSearch(ks.get(q.getKey()), TaskDevices.current());
-            for (Map.Entry<String, List<Tuple4<Boolean, String, Long, double[]>>> ref : references.entrySet()) {
-              if (!acrossClasses && !ref.getKey().equals(q.getKey())) {
-                continue;
-              }
-              int tag = labelIndex.get(ref.getKey());
-              for (NeighborList l : search.search(qb, block(ref.getValue()))) {
-                out.add(new Tuple2<>(l.queryKey(), l.withTag(tag)));
-              }
+          if (queries.isEmpty() || references.isEmpty()) {
+            return out.iterator();
+          }
+          FeatureBlock rb = block(references);
+          int[] tagAt = new int[rb.size()];
+          for (Routed v : references) {
+            tagAt[rb.indexOf(v.key)] = v.label;
+          }
+          Map<String, BlockNeighborSearch.Prepared> prepared = new HashMap<>();
+          for (Map.Entry<Integer, List<Routed>> q : queries.entrySet()) {
+            BlockNeighborSearch search = new BlockNeighborSearch(kOfLabel.get(q.getKey()), TaskDevices.current());
+            BlockNeighborSearch.Prepared ref = prepared.computeIfAbsent(search.layout(), x -> search.prepare(rb));
+            for (NeighborList l : search.search(block(q.getValue()), ref)) {
+              out.add(new Tuple2<>(l.queryKey(), l.withTags(key -> tagAt[rb.indexOf(key)])));
             }
           }
           return out.iterator();
@@ -144,13 +162,34 @@ public final class ApproximateNeighbors {
     return NeighborRows.frame(spark, lists, labels, acrossClasses);
   }
 
-  private static FeatureBlock block(List<Tuple4<Boolean, String, Long, double[]>> rows) {
+  /** One row routed to a leaf: as a query, or as a reference (its class as a label index). */
+  private static final class Routed implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final boolean query;
+    private final int label;
+    private final long key;
+    private final double[] x;
+
+    Routed(boolean query, int label, long key, double[] x) {
+      this.query = query;
+      this.label = label;
+      this.key = key;
+      this.x = x;
+    }
+  }
+
+  /** (search group, tree, leaf) as one shuffle key. */
+  private static long leafKey(int group, int tree, int leaf) {
+    return ((long) group << 40) | ((long) tree << 32) | (leaf & 0xffffffffL);
+  }
+
+  private static FeatureBlock block(List<Routed> rows) {
     // a row reaches a given leaf of a tree at most once (tree paths are disjoint), so keys are distinct
     long[] keys = new long[rows.size()];
     double[][] x = new double[rows.size()][];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = rows.get(i)._3();
-      x[i] = rows.get(i)._4();
+      keys[i] = rows.get(i).key;
+      x[i] = rows.get(i).x;
     }
     return FeatureBlock.of(keys, x);
   }

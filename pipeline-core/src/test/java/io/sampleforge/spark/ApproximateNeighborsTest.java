@@ -122,6 +122,22 @@ class ApproximateNeighborsTest extends LocalSparkTest {
   }
 
   @Test
+  void oneLeafHoldingEveryRowGivesTheExactListsWithClassLabels() {
+    // depth 0 (leaf rows >= n): one leaf per tree holds every row, so each query is compared with
+    // all rows of every class and the lists, distances and neighbour labels must be the exact ones
+    double[][] x = java.util.Arrays.copyOf(data(), 3000);
+    Map<String, Integer> ks = Map.of("a", 4, "b", 3);
+    Map<String, Long> counts = Map.of("a", 2700L, "b", 300L);
+    Dataset<Row> exact = DistributedNeighbors.search(spark, frame(x, 3), ks, counts, 1024, true);
+    NeighborSearch oneLeaf = new NeighborSearch(NeighborSearch.Mode.APPROXIMATE, 4096, 2, 0.1, 1);
+    Dataset<Row> approx = ApproximateNeighbors.search(spark, frame(x, 2), ks, counts, oneLeaf, 3, true);
+    List<String> expected = SmoteDeterminismTest.sortedRows(exact);
+    assertEquals(3000, expected.size());
+    assertTrue(expected.stream().anyMatch(r -> r.contains("b,") || r.contains("b]")), "some lists hold class b rows");
+    assertEquals(expected, SmoteDeterminismTest.sortedRows(approx));
+  }
+
+  @Test
   void approximateSearchHasHighRecallExactDistancesAndIsPartitionIndependent() {
     double[][] x = data();
     Map<String, Integer> ks = Map.of("a", 5, "b", 5);
