@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -397,15 +396,7 @@ public final class BlockNeighborSearch {
   }
 
   private static int[] sortedBy(double[] key) {
-    Integer[] idx = new Integer[key.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> key[i]).thenComparingInt(i -> i));
-    int[] out = new int[idx.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = idx[i];
-    }
-    return out;
+    return IndexSort.byDouble(key);
   }
+
 }

@@ -88,11 +88,7 @@ public final class FeatureBlock implements Serializable {
       throw new IllegalArgumentException("keys and rows differ in length: " + n + " vs " + rows.length);
     }
     int dim = n == 0 ? 0 : rows[0].length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+    int[] order = IndexSort.byLong(keys);
     long[] sortedKeys = new long[n];
     double[] values = new double[n * dim];
     for (int i = 0; i < n; i++) {
