@@ -3,7 +3,7 @@
 
 Usage (from anywhere):
   /usr/bin/python3 bench/family/bench.py --sizes 100000 [--methods smote,adasyn,...]
-        [--dims 20] [--imblearn-timeout 1800] [--driver-memory 8g]
+        [--dims 20] [--imblearn-timeout 1800] [--driver-memory 8g] [--skip-imblearn]
 
 For each N it generates (or reuses) bench-out/family/nN/{parquet,csv} with `synth-table`
 (d features: half informative, a quarter redundant, the rest noise; weights 0.95/0.05; seed 1),
@@ -58,6 +58,8 @@ def main():
     ap.add_argument("--dims", type=int, default=20)
     ap.add_argument("--imblearn-timeout", type=float, default=1800)
     ap.add_argument("--driver-memory", default="8g")
+    ap.add_argument("--skip-imblearn", action="store_true",
+                    help="run Sampleforge only (for sizes where imbalanced-learn is known not to finish)")
     a = ap.parse_args()
     methods = a.methods.split(",")
     for m in methods:
@@ -90,9 +92,12 @@ def main():
                 sf["job"] = sum(man["seconds"].values())
                 sf["rows_out"] = sum(c["after"] for c in man["counts"])
                 sf["exact"] = all(c["after"] == c["target"] - c["removed_by_cleaning"] for c in man["counts"])
-            print(f"bench.py: n={n} {m}: imblearn", file=sys.stderr, flush=True)
             log = os.path.join(logs, f"n{n}-{m}-imblearn.log")
             t0 = time.perf_counter()
+            if a.skip_imblearn:
+                rows.append((n, m, sf, {"skipped": True}))
+                continue
+            print(f"bench.py: n={n} {m}: imblearn", file=sys.stderr, flush=True)
             try:
                 p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "imblearn_family.py"), os.path.join(d, "csv"), m,
                                     "--dims", str(a.dims)], capture_output=True, text=True, timeout=a.imblearn_timeout)
@@ -116,6 +121,8 @@ def main():
         elif "timeout" in imb:
             it, io_ = f"> {a.imblearn_timeout:.0f} (killed)", "-"
             ratio = f"> {a.imblearn_timeout / sf['wall']:.1f}x" if sf["ok"] else "-"
+        elif "skipped" in imb:
+            it, io_, ratio = "not run (--skip-imblearn)", "-", "-"
         else:
             it, io_, ratio = "failed", "-", "-"
         lines.append(f"| {n:,} | {m} | {sfw} | {job} | {out} | {it} | {io_} | {ratio} |")
