@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -94,6 +95,27 @@ class SmoteDeterminismTest {
       assertEquals(fromColumns, synthetic(vector.transform(assembled), cols, "fv"), "vector features, resident plan");
       spark.conf().set(ResidentNeighbors.MAX_BYTES_CONF, "0");
       assertEquals(fromColumns, synthetic(vector.transform(assembled), cols, "fv"), "vector features, block-pair plan");
+    } finally {
+      SparkTestSession.stop(spark);
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} clean={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"smote,tomek", "adasyn,none", "borderline-1,enn"})
+  void stringIdsNullPassthroughAndCleaningGiveTheSameRowsInBothNeighbourPlans(String method, String clean) {
+    SparkSession spark = SparkTestSession.start("local[2]");
+    try {
+      MlbenchData d = MlbenchData.read("PimaIndiansDiabetes", "diabetes", null);
+      Dataset<Row> frame = d.frame(spark, 3).withColumn("row", org.apache.spark.sql.functions.concat(
+          org.apache.spark.sql.functions.lit("id-"), col("row").cast("string")));
+      Smote smote = new Smote().setLabelCol("diabetes").setFeatureCols(d.featureColumns()).setIdCol("row").setSeed(9)
+          .setPassthrough("null").setMethod(method).setClean(clean);
+      Dataset<Row> out = smote.transform(frame);
+      List<String> resident = sortedRows(out);
+      assertTrue(out.filter(col("is_synthetic").and(col("neighbor_id").startsWith("id-"))).count() > 0,
+          "synthetic rows carry their neighbours' string ids");
+      spark.conf().set(ResidentNeighbors.MAX_BYTES_CONF, "0");
+      assertEquals(resident, sortedRows(smote.transform(frame)), "block-pair plan");
     } finally {
       SparkTestSession.stop(spark);
     }
