@@ -3,6 +3,7 @@ package io.sampleforge.spark;
 import io.sampleforge.neighbors.BlockNeighborSearch;
 import io.sampleforge.neighbors.FeatureBlock;
 import io.sampleforge.neighbors.NeighborList;
+import io.sampleforge.tabular.QuotaCut;
 import io.sampleforge.tabular.SmoteDraws;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -52,52 +53,6 @@ final class ResidentInterpolation {
     }
   }
 
-  /**
-   * Children per row of one class whose rows all weigh the same (plain SMOTE): every row gets
-   * {@code base}, and the {@code extra} rows first by ({@link SmoteDraws#quotaPriority}, key) one
-   * more. Decided by comparing with the (priority, key) of the row ranked {@code extra}, which the
-   * driver finds among the collected keys, so no ranking pass over the cluster is needed.
-   */
-  private static final class ClassQuota implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final long base;
-    private final long extra;
-    private final double cutPriority;
-    private final long cutKey;
-
-    ClassQuota(long base, long extra, double cutPriority, long cutKey) {
-      this.base = base;
-      this.extra = extra;
-      this.cutPriority = cutPriority;
-      this.cutKey = cutKey;
-    }
-
-    long children(long seed, long key) {
-      if (extra == 0) {
-        return base;
-      }
-      double p = SmoteDraws.quotaPriority(seed, key);
-      return base + (p < cutPriority || (p == cutPriority && key < cutKey) ? 1 : 0);
-    }
-
-    static ClassQuota of(FeatureBlock rows, long base, long extra, long seed) {
-      if (extra == 0) {
-        return new ClassQuota(base, 0, 0, 0);
-      }
-      int n = rows.size();
-      double[] priority = new double[n];
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        priority[i] = SmoteDraws.quotaPriority(seed, rows.key(i));
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> priority[a] != priority[b] ? Double.compare(priority[a], priority[b])
-          : Long.compare(rows.key(a), rows.key(b)));
-      int cut = order[(int) extra];
-      return new ClassQuota(base, extra, priority[cut], rows.key(cut));
-    }
-  }
-
   /** Whether the classes of {@code rows} rows and {@code dims} features may be searched this way. */
   static boolean fits(SparkSession spark, long rows, long dims) {
     return ResidentNeighbors.fits(spark, rows, dims + 1);
@@ -114,16 +69,23 @@ final class ResidentInterpolation {
    * @param classRows (label, key, features, neighbour id) of every row of the raised classes
    * @param ks neighbours per raised class label
    * @param quotas when not null, (base children, rows with one more) per class label of a plain
-   *     SMOTE plan: the children and k columns are then not read (their names may be null) and
-   *     {@code parents} may be the class rows themselves
+   *     SMOTE plan, decided per row by a {@link QuotaCut}: the children and k columns are then not
+   *     read (their names may be null) and {@code parents} may be the class rows themselves
    * @param idType type of the neighbour id column
    */
   static Dataset<Row> children(SparkSession spark, Dataset<Row> parents, Dataset<Row> classRows, Map<String, Integer> ks,
       Map<String, long[]> quotas, long seed, DataType idType, Names names) {
     HashMap<String, ClassRows> classes = collect(classRows, ks);
-    HashMap<String, ClassQuota> quotaOf = new HashMap<>();
+    HashMap<String, QuotaCut> quotaOf = new HashMap<>();
     if (quotas != null) {
-      quotas.forEach((label, q) -> quotaOf.put(label, ClassQuota.of(classes.get(label).block, q[0], q[1], seed)));
+      quotas.forEach((label, q) -> {
+        FeatureBlock block = classes.get(label).block;
+        long[] keys = new long[block.size()];
+        for (int i = 0; i < keys.length; i++) {
+          keys[i] = block.key(i);
+        }
+        quotaOf.put(label, QuotaCut.of(keys, q[0], q[1], seed));
+      });
     }
     boolean planned = quotas == null;
     LOG.info("neighbour search: exact, resident; {} rows of {} classes broadcast, children expanded in the search tasks",
@@ -138,7 +100,7 @@ final class ResidentInterpolation {
     int xAt = in.fieldIndex(names.features());
     int childrenAt = planned ? in.fieldIndex(names.children()) : -1;
     int kAt = planned ? in.fieldIndex(names.k()) : -1;
-    ChildPlan plan = (r, label) -> planned ? r.getLong(childrenAt) : quotaOf.get(label).children(seed, r.getLong(keyAt));
+    ChildPlan plan = (r, label) -> planned ? r.getLong(childrenAt) : quotaOf.get(label).children(r.getLong(keyAt));
     NeighborCount kFor = (r, label) -> planned ? r.getInt(kAt) : kOf.get(label);
     int width = in.size();
     StructType out = in
