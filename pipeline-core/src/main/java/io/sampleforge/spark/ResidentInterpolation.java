@@ -7,7 +7,6 @@ import io.sampleforge.tabular.QuotaCut;
 import io.sampleforge.tabular.SmoteDraws;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -214,58 +213,21 @@ final class ResidentInterpolation {
     return lists;
   }
 
-  /** Collects the raised classes as key-sorted blocks with their neighbour ids. */
+  /** Collects the raised classes as key-sorted blocks with their neighbour ids in block order. */
   private static HashMap<String, ClassRows> collect(Dataset<Row> classRows, Map<String, Integer> ks) {
-    java.util.Set<String> wanted = new java.util.HashSet<>(ks.keySet());
-    List<Object[]> chunks = classRows.javaRDD()
-        .filter(r -> wanted.contains(r.getString(0)))
-        .mapPartitions(it -> {
-          List<String> labels = new ArrayList<>();
-          List<Long> keys = new ArrayList<>();
-          List<double[]> values = new ArrayList<>();
-          List<Object> ids = new ArrayList<>();
-          while (it.hasNext()) {
-            Row r = it.next();
-            labels.add(r.getString(0));
-            keys.add(r.getLong(1));
-            values.add(NeighborRows.doubles(r.getList(2)));
-            ids.add(r.get(3));
-          }
-          return List.<Object[]>of(new Object[] {labels.toArray(new String[0]), keys.toArray(new Long[0]),
-              values.toArray(new double[0][]), ids.toArray()}).iterator();
-        })
-        .collect();
-    Map<String, List<Integer[]>> at = new HashMap<>();
-    for (int c = 0; c < chunks.size(); c++) {
-      String[] labels = (String[]) chunks.get(c)[0];
-      for (int i = 0; i < labels.length; i++) {
-        at.computeIfAbsent(labels[i], x -> new ArrayList<>()).add(new Integer[] {c, i});
-      }
-    }
+    List<ResidentNeighbors.Chunk> chunks = ResidentNeighbors.chunks(classRows, new java.util.HashSet<>(ks.keySet()), true);
     HashMap<String, ClassRows> classes = new HashMap<>();
-    for (Map.Entry<String, List<Integer[]>> e : at.entrySet()) {
-      List<Integer[]> members = e.getValue();
-      long[] keys = new long[members.size()];
-      for (int m = 0; m < keys.length; m++) {
-        Integer[] ci = members.get(m);
-        keys[m] = ((Long[]) chunks.get(ci[0])[1])[ci[1]];
+    for (String label : ks.keySet()) {
+      FeatureBlock block = ResidentNeighbors.block(chunks, label, 0.0, null);
+      Object[] ids = new Object[block.size()];
+      for (ResidentNeighbors.Chunk c : chunks) {
+        for (int i = 0; i < c.labels.size(); i++) {
+          if (c.labels.get(i).equals(label)) {
+            ids[block.indexOf(c.keys.get(i))] = c.ids.get(i);
+          }
+        }
       }
-      Integer[] order = new Integer[keys.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
-      long[] sortedKeys = new long[keys.length];
-      double[][] rows = new double[keys.length][];
-      Object[] ids = new Object[keys.length];
-      for (int i = 0; i < order.length; i++) {
-        Integer[] ci = members.get(order[i]);
-        Object[] chunk = chunks.get(ci[0]);
-        sortedKeys[i] = keys[order[i]];
-        rows[i] = ((double[][]) chunk[2])[ci[1]];
-        ids[i] = ((Object[]) chunk[3])[ci[1]];
-      }
-      classes.put(e.getKey(), new ClassRows(FeatureBlock.of(sortedKeys, rows), ids));
+      classes.put(label, new ClassRows(block, ids));
     }
     return classes;
   }

@@ -56,12 +56,38 @@ final class ResidentNeighbors {
   }
 
   /** Rows of one partition in columnar form: what the collect moves. */
-  private static final class Chunk implements Serializable {
+  static final class Chunk implements Serializable {
     private static final long serialVersionUID = 1L;
     final List<String> labels = new ArrayList<>();
     final List<Long> keys = new ArrayList<>();
     final List<double[]> values = new ArrayList<>();
     final List<long[]> codes = new ArrayList<>();
+    /** Fourth column as an opaque value (a neighbour id), when collected that way. */
+    final List<Object> ids = new ArrayList<>();
+  }
+
+  /**
+   * Collects the rows of the {@code wanted} classes as one chunk per partition. Columns: label,
+   * key, features, and optionally a fourth: categorical codes (array&lt;long&gt;), or, with
+   * {@code fourthIsId}, any value kept as it is.
+   */
+  static List<Chunk> chunks(Dataset<Row> rows, java.util.Set<String> wanted, boolean fourthIsId) {
+    return rows.javaRDD()
+        .filter(r -> wanted.contains(r.getString(0)))
+        .mapPartitions(it -> {
+          Chunk c = new Chunk();
+          while (it.hasNext()) {
+            Row r = it.next();
+            c.labels.add(r.getString(0));
+            c.keys.add(r.getLong(1));
+            c.values.add(NeighborRows.doubles(r.getList(2)));
+            boolean fourth = r.size() > 3 && !r.isNullAt(3);
+            c.codes.add(fourth && !fourthIsId ? NeighborRows.longs(r.getList(3)) : null);
+            c.ids.add(fourthIsId && r.size() > 3 ? r.get(3) : null);
+          }
+          return List.of(c).iterator();
+        })
+        .collect();
   }
 
   /** A slice [from, to) of a query class's block (a plain class: Kryo serializes parallelized data). */
@@ -99,20 +125,7 @@ final class ResidentNeighbors {
     java.util.Set<String> wanted = new java.util.HashSet<>();
     refsOf.values().forEach(wanted::addAll);
     wanted.addAll(refsOf.keySet());
-    List<Chunk> chunks = rows.javaRDD()
-        .filter(r -> wanted.contains(r.getString(0)))
-        .mapPartitions(it -> {
-          Chunk c = new Chunk();
-          while (it.hasNext()) {
-            Row r = it.next();
-            c.labels.add(r.getString(0));
-            c.keys.add(r.getLong(1));
-            c.values.add(NeighborRows.doubles(r.getList(2)));
-            c.codes.add(r.size() > 3 && !r.isNullAt(3) ? NeighborRows.longs(r.getList(3)) : null);
-          }
-          return List.of(c).iterator();
-        })
-        .collect();
+    List<Chunk> chunks = chunks(rows, wanted, false);
     HashMap<String, FeatureBlock> blocks = new HashMap<>();
     for (String label : wanted) {
       blocks.put(label, block(chunks, label, penalty.getOrDefault(label, 0.0), groupEnds));
@@ -201,7 +214,7 @@ final class ResidentNeighbors {
     return out;
   }
 
-  private static FeatureBlock block(List<Chunk> chunks, String label, double penalty, int[] groupEnds) {
+  static FeatureBlock block(List<Chunk> chunks, String label, double penalty, int[] groupEnds) {
     List<Tuple3<Long, double[], long[]>> rows = new ArrayList<>();
     for (Chunk c : chunks) {
       for (int i = 0; i < c.labels.size(); i++) {

@@ -3,10 +3,10 @@ package io.sampleforge.testing;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 
 /** Base (a fixture, not a test) of test classes that share one offline PyTorch-engine NDManager. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// one instance per test class, so the @BeforeAll/@AfterAll hooks may be instance methods
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 public abstract class PyTorchFixture {
   protected NDManager manager;
 
