@@ -59,8 +59,11 @@ final class ResidentInterpolation {
 
   /**
    * Children of every parent row, one output row per child: the parent's columns plus
-   * {@code child} (long, 0-based), {@code neighborX} (the neighbour's features), {@code neighborId}
-   * and {@code gap}.
+   * {@code child} (long, 0-based), {@code syntheticX} (the child's features, parent + gap ·
+   * (neighbour − parent) per feature, the same float64 operations in the same order as the
+   * general plan's column expressions) and {@code neighborId}. Computing the features here keeps
+   * the output projection to one array lookup per feature column, so its generated code stays
+   * small at any width.
    *
    * @param parents rows with at least the columns label (string), key (long), features
    *     (array&lt;double&gt;), children (long) and k (int; 0 for a class without neighbours, whose
@@ -104,9 +107,8 @@ final class ResidentInterpolation {
     int width = in.size();
     StructType out = in
         .add(names.child(), DataTypes.LongType, false)
-        .add(names.neighborX(), DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-        .add(names.neighborId(), idType, true)
-        .add(names.gap(), DataTypes.DoubleType, false);
+        .add(names.syntheticX(), DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add(names.neighborId(), idType, true);
     MapPartitionsFunction<Row, Row> expand = it -> {
       Map<String, ClassRows> all = shared.value();
       List<Row> rows = new ArrayList<>();
@@ -129,6 +131,7 @@ final class ResidentInterpolation {
         private NeighborList list;
         private ClassRows own;
         private int kEff;
+        private double[] parentX;
 
         @Override
         public boolean hasNext() {
@@ -144,6 +147,7 @@ final class ResidentInterpolation {
             list = lists.get(parent.getLong(keyAt));
             int k = kFor.k(parent, label);
             kEff = k == 0 || list == null ? 0 : Math.min(k, list.size());
+            parentX = NeighborRows.doubles(parent.getList(xAt));
           }
           return true;
         }
@@ -158,14 +162,18 @@ final class ResidentInterpolation {
           long neighborKey = kEff == 0 ? key : list.key(SmoteDraws.neighborRank(seed, key, c, kEff));
           double gap = kEff == 0 ? 0.0 : SmoteDraws.gap(seed, key, c);
           int at = own.block.indexOf(neighborKey);
-          Object[] values = new Object[width + 4];
+          double[] neighborX = own.block.row(at);
+          double[] x = new double[parentX.length];
+          for (int j = 0; j < x.length; j++) {
+            x[j] = parentX[j] + gap * (neighborX[j] - parentX[j]);
+          }
+          Object[] values = new Object[width + 3];
           for (int i = 0; i < width; i++) {
             values[i] = parent.get(i);
           }
           values[width] = c;
-          values[width + 1] = own.block.row(at);
+          values[width + 1] = x;
           values[width + 2] = own.ids[at];
-          values[width + 3] = gap;
           return RowFactory.create(values);
         }
       };
@@ -184,8 +192,8 @@ final class ResidentInterpolation {
   }
 
   /** Column names the expansion reads and writes. */
-  record Names(String label, String key, String features, String children, String k, String child, String neighborX,
-      String neighborId, String gap) {}
+  record Names(String label, String key, String features, String children, String k, String child, String syntheticX,
+      String neighborId) {}
 
   /** Exact lists of the given parents, searched class by class against the broadcast. */
   private static Map<Long, NeighborList> neighbors(List<Row> rows, Map<String, ClassRows> all, Map<String, Integer> kOf,

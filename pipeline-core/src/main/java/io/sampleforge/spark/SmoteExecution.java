@@ -65,6 +65,8 @@ final class SmoteExecution {
   static final String NBR_X = "__sf_nbr_x";
   static final String NBR_ID = "__sf_nbr_id";
   static final String GAP = "__sf_gap";
+  /** A child's features computed in the one-pass plan ({@link ResidentInterpolation}). */
+  static final String SYN_X = "__sf_syn_x";
   static final String WEIGHT = "__sf_weight";
   static final String CROSS_KEYS = "__sf_cross_keys";
   static final String CROSS_LABELS = "__sf_cross_labels";
@@ -262,7 +264,7 @@ final class SmoteExecution {
       joined = ResidentInterpolation.children(spark, (across ? parents : minority).repartition(spread, col(KEY)), classRows,
           ks, equalWeight, seed,
           classRows.schema().apply(NBR_ID).dataType(),
-          new ResidentInterpolation.Names(LABEL, KEY, X, CHILDREN, "__sf_k", CHILD, NBR_X, NBR_ID, GAP));
+          new ResidentInterpolation.Names(LABEL, KEY, X, CHILDREN, "__sf_k", CHILD, SYN_X, NBR_ID));
     } else if (method.interpolates()) {
       UserDefinedFunction rank = udf((UDF3<Long, Long, Integer, Integer>) (key, child, k) ->
           k == 0 ? 0 : SmoteDraws.neighborRank(seed, key, child, k), DataTypes.IntegerType);
@@ -300,7 +302,7 @@ final class SmoteExecution {
       } else if (name.equals(s.neighborIdCol())) {
         c = method.interpolates() ? col(NBR_ID) : lit(null);
       } else if (s.vectorFeatures() && name.equals(s.featuresCol())) {
-        String combine = method.interpolates()
+        String combine = fused ? SYN_X : method.interpolates()
             ? "zip_with(" + X + ", " + NBR_X + ", (a, b) -> a + " + GAP + " * (b - a))"
             : "zip_with(" + X + ", " + NOISE + ", (a, z) -> a + z)";
         vectorValues = expr(combine);
@@ -308,7 +310,8 @@ final class SmoteExecution {
       } else if (!s.vectorFeatures() && s.featureCols().contains(name)) {
         int i = s.featureCols().indexOf(name) + 1;
         Column a = element_at(col(X), i);
-        c = method.interpolates()
+        c = fused ? element_at(col(SYN_X), i)
+            : method.interpolates()
             ? a.plus(col(GAP).multiply(element_at(col(NBR_X), i).minus(a)))
             : a.plus(element_at(col(NOISE), i));
         featureValues[i - 1] = c.cast("double");
