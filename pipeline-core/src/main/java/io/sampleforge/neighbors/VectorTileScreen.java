@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code |r|² − 2·q·r} of a query tile against a reference tile are computed with the JDK's SIMD
  * Vector API (fused multiply-adds; with 512-bit vectors eight query rows per pass over two
  * lane-wide strips of reference rows, sixteen accumulators, otherwise four rows over one strip)
- * and compared with each query's threshold in registers, so the distance block is never written to memory. Only lanes below a threshold leave
- * the registers, and they go to {@link Sink}, which re-ranks them exactly. This fuses what the GEMM
+ * and compared with each query's threshold in registers, so the distance block is never written
+ * to memory. Only lanes below a threshold leave the registers, and they go to {@link Sink},
+ * which re-ranks them exactly. This fuses what the GEMM
  * form does in three passes (GEMM, copy, scan) into one; the arithmetic is the same float32
  * screen with the same error bound. Cost: nq·nr·d fused multiply-adds in lanes of
  * {@link #LANES}; memory: the reference tile transposed, d·nr floats.

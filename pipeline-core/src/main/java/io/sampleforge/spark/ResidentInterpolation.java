@@ -162,10 +162,9 @@ final class ResidentInterpolation {
           long neighborKey = kEff == 0 ? key : list.key(SmoteDraws.neighborRank(seed, key, c, kEff));
           double gap = kEff == 0 ? 0.0 : SmoteDraws.gap(seed, key, c);
           int at = own.block.indexOf(neighborKey);
-          double[] neighborX = own.block.row(at);
           double[] x = new double[parentX.length];
           for (int j = 0; j < x.length; j++) {
-            x[j] = parentX[j] + gap * (neighborX[j] - parentX[j]);
+            x[j] = parentX[j] + gap * (own.block.value(at, j) - parentX[j]);
           }
           Object[] values = new Object[width + 3];
           for (int i = 0; i < width; i++) {
