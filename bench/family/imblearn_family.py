@@ -34,20 +34,24 @@ def sampler(method):
     }[method]()
 
 
+def load_table(path, dims):
+    """Features f0..f{dims-1} as a contiguous float64 matrix and the int64 label, from a CSV file or
+    a folder of Spark CSV parts."""
+    features = [f"f{i}" for i in range(dims)]
+    files = sorted(glob.glob(os.path.join(path, "part-*.csv"))) or [path]
+    dtypes = {c: np.float64 for c in features}
+    dtypes["label"] = np.int64
+    df = pd.concat([pd.read_csv(f, usecols=features + ["label"], dtype=dtypes) for f in files], ignore_index=True)
+    return np.ascontiguousarray(df[features].to_numpy(dtype=np.float64)), df["label"].to_numpy()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("path")
     ap.add_argument("method")
     ap.add_argument("--dims", type=int, default=20)
     a = ap.parse_args()
-    features = [f"f{i}" for i in range(a.dims)]
-    files = sorted(glob.glob(os.path.join(a.path, "part-*.csv"))) or [a.path]
-    dtypes = {c: np.float64 for c in features}
-    dtypes["label"] = np.int64
-    df = pd.concat([pd.read_csv(f, usecols=features + ["label"], dtype=dtypes) for f in files], ignore_index=True)
-    X = np.ascontiguousarray(df[features].to_numpy(dtype=np.float64))
-    y = df["label"].to_numpy()
-    del df
+    X, y = load_table(a.path, a.dims)
     s = sampler(a.method)
     t0 = time.perf_counter()
     _, y_res = s.fit_resample(X, y)

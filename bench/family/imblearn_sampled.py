@@ -19,19 +19,17 @@ chunks of 256 queries spread over the OpenMP threads), so its time is linear in 
 queries; --full also runs the whole fit_resample to check the estimate. Prints one JSON object.
 """
 import argparse
-import glob
 import json
-import os
 import sys
 import time
 from collections import Counter
 
 import numpy as np
-import pandas as pd
-from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import SMOTE
 from imblearn.under_sampling import TomekLinks
 from sklearn.neighbors import NearestNeighbors
+
+from imblearn_family import load_table, sampler
 
 
 def main():
@@ -42,14 +40,7 @@ def main():
     ap.add_argument("--dims", type=int, default=20)
     ap.add_argument("--full", action="store_true", help="also time the whole fit_resample")
     a = ap.parse_args()
-    features = [f"f{i}" for i in range(a.dims)]
-    files = sorted(glob.glob(os.path.join(a.path, "part-*.csv"))) or [a.path]
-    dtypes = {c: np.float64 for c in features}
-    dtypes["label"] = np.int64
-    df = pd.concat([pd.read_csv(f, usecols=features + ["label"], dtype=dtypes) for f in files], ignore_index=True)
-    X = np.ascontiguousarray(df[features].to_numpy(dtype=np.float64))
-    y = df["label"].to_numpy()
-    del df
+    X, y = load_table(a.path, a.dims)
     out = {"method": a.method, "rows_in": int(len(y)), "every": a.every}
 
     t = time.perf_counter()
@@ -67,7 +58,6 @@ def main():
 
     sampled = 0
     query_s = 0.0
-    rest_s = 0.0
     if enn:
         # EditedNearestNeighbours(sampling_strategy="all", kind_sel="all"): every class, class by class
         est_query = 0.0
@@ -83,7 +73,6 @@ def main():
             dr = time.perf_counter() - t
             sampled += len(sample)
             query_s += dq
-            rest_s += dr
             est_query += dq * len(idx) / len(sample)
             est_rest += dr * len(idx) / len(sample)
             out.setdefault("kept_share_in_sample", {})[str(c)] = float(keep.mean())
@@ -105,7 +94,7 @@ def main():
     out["query_sample_s"] = query_s
     out["estimate_s"] = out["smote_s"] + out["fit_s"] + out["query_estimate_s"] + out["rest_estimate_s"]
     if a.full:
-        s = SMOTEENN(random_state=0) if enn else SMOTETomek(random_state=0)
+        s = sampler(a.method)
         t = time.perf_counter()
         _, y_full = s.fit_resample(X, y)
         out["full_fit_resample_s"] = time.perf_counter() - t
