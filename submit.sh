@@ -58,10 +58,12 @@ Usage: ./submit.sh JOB [submit options] [job args...]
        ./submit.sh JOB --help              (the job's own options)
 
 Jobs:
-  quickstart       balance a generated table with SMOTE, then pick a GME-diverse subset of a generated catalogue
+  quickstart       a short tour: SMOTE on a generated table, a GME-diverse subset of a generated catalogue,
+                   synthetic text from the toy grammar
   smote            SMOTE-family minority augmentation of a Parquet/CSV table
   gme              greedy maximum-entropy (GME) diverse subset of a relation table
-  generate         completions for a prompt table (built-in Kneser-Ney n-gram model, transformers-style samplers)
+  generate         completions for a prompt table (TorchScript/ONNX model through DJL, or the built-in
+                   Kneser-Ney n-gram model; transformers-style samplers)
   synth-table      generate a deterministic make_classification-style table
   synth-relations  generate a deterministic skewed relation table (gme input)
 

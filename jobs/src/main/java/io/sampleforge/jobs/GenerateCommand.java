@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code generate}: synthetic text from a prompt table with a language model and a token sampler. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Generate completions for a prompt table with the built-in n-gram model (config: conf/jobs/generate.yaml)")
+    description = "Generate completions for a prompt table with a TorchScript or ONNX model through DJL, or the built-in n-gram model (config: conf/jobs/generate.yaml)")
 final class GenerateCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;

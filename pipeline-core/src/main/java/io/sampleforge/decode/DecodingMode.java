@@ -14,7 +14,7 @@ public enum DecodingMode {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ConfigException.of("mode", "must be sample or greedy", "'" + s + "'");
+      throw ConfigException.of("decoding", "must be sample or greedy", "'" + s + "'");
     }
   }
 }

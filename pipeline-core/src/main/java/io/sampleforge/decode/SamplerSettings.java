@@ -19,7 +19,7 @@ public record SamplerSettings(DecodingMode mode, double temperature, int topK, d
   public SamplerSettings {
     mode = mode == null ? DecodingMode.SAMPLE : mode;
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw ConfigException.of("temperature", "must be a finite float > 0 (use mode: greedy for argmax)", temperature);
+      throw ConfigException.of("temperature", "must be a finite float > 0 (use decoding: greedy for argmax)", temperature);
     }
     if (topK < 0) {
       throw ConfigException.of("top_k", "must be >= 0 (0 = off)", topK);

@@ -172,7 +172,7 @@ public final class DistributedNeighbors {
     return r.getList(2).size() + (r.size() > 3 && !r.isNullAt(3) ? r.getList(3).size() : 0);
   }
 
-  /** Rows per block when the caller asks for automatic sizing: about 4 MB of float32 features, within [4096, 65536]. */
+  /** Rows per block when the caller asks for automatic sizing: about 4 Mi float32 feature values (16 MB), within [4096, 65536]. */
   public static int autoBlockRows(int dims) {
     return (int) Math.max(4096, Math.min(65536, (4L << 20) / Math.max(1, dims)));
   }

@@ -14,7 +14,7 @@ public enum InvalidHandling {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
-      throw ConfigException.of("handleInvalid", "must be error or drop", "'" + text + "'");
+      throw ConfigException.of("on_invalid", "must be error or drop", "'" + text + "'");
     }
   }
 }

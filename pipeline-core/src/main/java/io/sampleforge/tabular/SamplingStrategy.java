@@ -32,7 +32,7 @@ public sealed interface SamplingStrategy extends Serializable
   /** Parses the textual form used in configs: a name, a float, or {@code class:count,...}. */
   static SamplingStrategy parse(String text) {
     if (text == null || text.isBlank()) {
-      throw ConfigException.of("samplingStrategy", "must be auto, minority, not minority, not majority, all, a float in (0,1] or class:count pairs", "'" + text + "'");
+      throw ConfigException.of("sampling_strategy", "must be auto, minority, not minority, not majority, all, a float in (0,1] or class:count pairs", "'" + text + "'");
     }
     String t = text.trim();
     for (Kind kind : Kind.values()) {
@@ -45,14 +45,14 @@ public sealed interface SamplingStrategy extends Serializable
       for (String part : t.split(",")) {
         int colon = part.lastIndexOf(':');
         if (colon <= 0) {
-          throw ConfigException.of("samplingStrategy", "map entries must be class:count", "'" + part.trim() + "'");
+          throw ConfigException.of("sampling_strategy", "map entries must be class:count", "'" + part.trim() + "'");
         }
         String cls = part.substring(0, colon).trim();
         String count = part.substring(colon + 1).trim();
         try {
           map.put(cls, Long.parseLong(count));
         } catch (NumberFormatException e) {
-          throw ConfigException.of("samplingStrategy", "map counts must be integers", "'" + part.trim() + "'");
+          throw ConfigException.of("sampling_strategy", "map counts must be integers", "'" + part.trim() + "'");
         }
       }
       return new Targets(map);
@@ -60,7 +60,7 @@ public sealed interface SamplingStrategy extends Serializable
     try {
       return new Ratio(Double.parseDouble(t));
     } catch (NumberFormatException e) {
-      throw ConfigException.of("samplingStrategy",
+      throw ConfigException.of("sampling_strategy",
           "must be auto, minority, not minority, not majority, all, a float in (0,1] or class:count pairs", "'" + t + "'");
     }
   }
@@ -111,7 +111,7 @@ public sealed interface SamplingStrategy extends Serializable
   record Ratio(double ratio) implements SamplingStrategy {
     public Ratio {
       if (!(ratio > 0.0 && ratio <= 1.0)) {
-        throw ConfigException.of("samplingStrategy", "as a float must be in (0, 1]", ratio);
+        throw ConfigException.of("sampling_strategy", "as a float must be in (0, 1]", ratio);
       }
     }
 
@@ -119,7 +119,7 @@ public sealed interface SamplingStrategy extends Serializable
     public SortedMap<String, Long> targets(Map<String, Long> counts) {
       SortedMap<String, Long> sorted = ClassCounts.requireAtLeastTwo(counts);
       if (sorted.size() != 2) {
-        throw ConfigException.of("samplingStrategy",
+        throw ConfigException.of("sampling_strategy",
             "can be a float only with exactly two classes (use class:count pairs for multi-class)",
             ratio + " with " + sorted.size() + " classes " + ClassCounts.describe(sorted.keySet()));
       }
@@ -128,7 +128,7 @@ public sealed interface SamplingStrategy extends Serializable
       long nMin = sorted.get(minority);
       long nNew = (long) (ratio * sorted.get(majority) - nMin);
       if (nNew <= 0) {
-        throw ConfigException.of("samplingStrategy",
+        throw ConfigException.of("sampling_strategy",
             "as a ratio must ask for more minority rows than exist (int(ratio*n_majority - n_minority) > 0)",
             ratio + " gives int(" + ratio + "*" + sorted.get(majority) + " - " + nMin + ") = " + nNew);
       }
@@ -147,7 +147,7 @@ public sealed interface SamplingStrategy extends Serializable
   record Targets(SortedMap<String, Long> wanted) implements SamplingStrategy {
     public Targets {
       if (wanted.isEmpty()) {
-        throw ConfigException.of("samplingStrategy", "as a map must name at least one class", "{}");
+        throw ConfigException.of("sampling_strategy", "as a map must name at least one class", "{}");
       }
       wanted = Collections.unmodifiableSortedMap(new TreeMap<>(wanted));
     }
@@ -159,10 +159,10 @@ public sealed interface SamplingStrategy extends Serializable
       for (Map.Entry<String, Long> e : wanted.entrySet()) {
         Long have = sorted.get(e.getKey());
         if (have == null) {
-          throw ConfigException.of("samplingStrategy", "names a class that is not present in the label column (present: " + ClassCounts.describe(sorted.keySet()) + ")", "'" + e.getKey() + "'");
+          throw ConfigException.of("sampling_strategy", "names a class that is not present in the label column (present: " + ClassCounts.describe(sorted.keySet()) + ")", "'" + e.getKey() + "'");
         }
         if (e.getValue() < have) {
-          throw ConfigException.of("samplingStrategy",
+          throw ConfigException.of("sampling_strategy",
               "targets must be at least the class's current count (over-sampling never removes rows)",
               "'" + e.getKey() + "': " + e.getValue() + " < " + have + " existing rows");
         }

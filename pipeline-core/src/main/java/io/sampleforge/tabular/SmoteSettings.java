@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Validated, immutable settings of one SMOTE run.
+ * Validated, immutable settings of one SMOTE run. Errors name the {@code smote} job's config keys
+ * ({@code label}, {@code features}, {@code features_vector}, {@code sampling_strategy},
+ * {@code on_invalid}, {@code block_rows}, {@code lineage.*}), which the Spark ML stage's Params
+ * ({@code labelCol}, {@code featureCols}, {@code featuresCol}, ...) set one to one.
  *
  * @param labelCol class label column
  * @param featuresCol one ML Vector column of features, or null when {@code featureCols} is used
@@ -36,7 +39,7 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     implements Serializable {
 
   public SmoteSettings {
-    requireName("labelCol", labelCol);
+    requireName("label", labelCol);
     featureCols = featureCols == null ? List.of() : List.copyOf(featureCols);
     boolean vector = featuresCol != null && !featuresCol.isEmpty();
     boolean nominalOnly = method instanceof OverSamplingMethod.Smoten;
@@ -45,20 +48,20 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
           vector ? featuresCol : featureCols);
     }
     if (!nominalOnly && vector == !featureCols.isEmpty()) {
-      throw ConfigException.of("featureCols/featuresCol",
+      throw ConfigException.of("features/features_vector",
           "exactly one must be set: a list of numeric columns or one Vector column",
-          "featureCols=" + featureCols + ", featuresCol=" + featuresCol);
+          "features=" + featureCols + ", features_vector=" + featuresCol);
     }
     if (!vector) {
       featuresCol = null;
       Set<String> seen = new HashSet<>();
       for (String c : featureCols) {
-        requireName("featureCols", c);
+        requireName("features", c);
         if (!seen.add(c)) {
-          throw ConfigException.of("featureCols", "must not repeat a column", "'" + c + "'");
+          throw ConfigException.of("features", "must not repeat a column", "'" + c + "'");
         }
         if (c.equals(labelCol)) {
-          throw ConfigException.of("featureCols", "must not contain the label column", "'" + c + "'");
+          throw ConfigException.of("features", "must not contain the label column", "'" + c + "'");
         }
       }
     }
@@ -66,20 +69,20 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
       throw ConfigException.of("k", "must be at least 1", k);
     }
     if (strategy == null) {
-      throw ConfigException.of("samplingStrategy", "must be set", "null");
+      throw ConfigException.of("sampling_strategy", "must be set", "null");
     }
     if (idCol != null && idCol.isEmpty()) {
       idCol = null;
     }
-    requireName("isSyntheticCol", isSyntheticCol);
-    requireName("parentIdCol", parentIdCol);
-    requireName("neighborIdCol", neighborIdCol);
+    requireName("lineage.is_synthetic", isSyntheticCol);
+    requireName("lineage.parent_id", parentIdCol);
+    requireName("lineage.neighbor_id", neighborIdCol);
     if (Set.of(isSyntheticCol, parentIdCol, neighborIdCol).size() != 3) {
-      throw ConfigException.of("lineage columns", "must have three distinct names",
+      throw ConfigException.of("lineage", "must have three distinct names",
           List.of(isSyntheticCol, parentIdCol, neighborIdCol));
     }
     if (passthrough == null || handleInvalid == null) {
-      throw ConfigException.of("passthrough/handleInvalid", "must be set", passthrough + "/" + handleInvalid);
+      throw ConfigException.of("passthrough/on_invalid", "must be set", passthrough + "/" + handleInvalid);
     }
     if (method == null) {
       method = new OverSamplingMethod.Smote();
@@ -97,7 +100,7 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     if (!categoricalCols.isEmpty()) {
       if (vector) {
         throw ConfigException.of("categorical", "needs numeric feature columns (features), not a Vector column",
-            "featuresCol=" + featuresCol);
+            "features_vector=" + featuresCol);
       }
       if (!(method instanceof OverSamplingMethod.Smote) && !nominalOnly) {
         throw ConfigException.of("categorical", "is supported with methods smote (SMOTE-NC) and smoten only", "method " + method.id());
@@ -117,7 +120,7 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
       }
     }
     if (blockRows != 0 && blockRows < 64) {
-      throw ConfigException.of("blockRows", "must be 0 (automatic) or at least 64", blockRows);
+      throw ConfigException.of("block_rows", "must be 0 (automatic) or at least 64", blockRows);
     }
   }
 

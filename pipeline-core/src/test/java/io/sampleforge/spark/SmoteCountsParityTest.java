@@ -107,7 +107,7 @@ class SmoteCountsParityTest extends LocalSparkTest {
     ConfigException e = assertThrows(ConfigException.class, () -> new Smote().setLabelCol(d.labelName)
         .setFeatureCols(d.featureColumns()).setSamplingStrategy(strategyText(c.get("strategy")))
         .run(d.frame(spark, 2)));
-    assertTrue(e.getMessage().contains("samplingStrategy"), e.getMessage());
+    assertTrue(e.getMessage().contains("sampling_strategy"), e.getMessage());
     assertEquals(2, e.exitCode());
   }
 }
