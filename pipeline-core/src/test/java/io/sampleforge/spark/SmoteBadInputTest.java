@@ -96,7 +96,7 @@ class SmoteBadInputTest extends LocalSparkTest {
 
   @Test
   void unknownStrategyString() {
-    fails(ConfigException.class, 2, () -> smote().setSamplingStrategy("balanced"), "samplingStrategy", "'balanced'");
+    fails(ConfigException.class, 2, () -> smote().setSamplingStrategy("balanced"), "sampling_strategy", "'balanced'");
   }
 
   @Test
