@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sampleforge.decode.DecodingMode;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.errors.SampleforgeException;
 import io.sampleforge.tabular.ClassPlan;
+import io.sampleforge.tabular.InvalidHandling;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vectors;
@@ -97,6 +99,18 @@ class SmoteBadInputTest extends LocalSparkTest {
   @Test
   void unknownStrategyString() {
     fails(ConfigException.class, 2, () -> smote().setSamplingStrategy("balanced"), "sampling_strategy", "'balanced'");
+  }
+
+  /** Errors name the keys a job user writes (README config reference), not the Java Param names. */
+  @Test
+  void configErrorsNameTheJobConfigKeys() {
+    Dataset<Row> t = table(10, 3, null);
+    fails(ConfigException.class, 2, () -> smote().setFeatureCols("x1", "x1").run(t), "parameter 'features'", "repeat");
+    fails(ConfigException.class, 2, () -> smote().setFeaturesCol("v").run(t), "parameter 'features/features_vector'", "features_vector=v");
+    fails(ConfigException.class, 2, () -> smote().setBlockRows(8).run(t), "parameter 'block_rows'", "got 8");
+    fails(ConfigException.class, 2, () -> InvalidHandling.parse("skip"), "parameter 'on_invalid'", "'skip'");
+    fails(ConfigException.class, 2, () -> smote().setParentIdCol(" ").run(t), "parameter 'lineage.parent_id'");
+    fails(ConfigException.class, 2, () -> DecodingMode.parse("beam"), "parameter 'decoding'", "'beam'");
   }
 
   @Test
