@@ -19,7 +19,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GenerateJobConfig cfg = ConfigLoader.bind(options.tree(List.of()), GenerateJobConfig.class);
-    GenerateJob.Summary s = GenerateJob.run(JobSession.getOrCreate("generate"), cfg);
+    GenerateJob.Summary s = GenerateJob.run(JobSession.forJob("generate", cfg), cfg);
     print(System.out, s);
     return 0;
   }

@@ -45,7 +45,7 @@ public final class GenerateJob {
       double distinct1, double distinct2, Double grammatical, String model, Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, GenerateJobConfig cfg) {
-    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
       ModelSpec spec = timer.time("model", () -> model(spark, cfg));
       GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
       Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));

@@ -22,7 +22,7 @@ final class GmeCommand implements Callable<Integer> {
   public Integer call() {
     ObjectNode tree = options.tree(List.of());
     GmeJobConfig cfg = ConfigLoader.bind(tree, GmeJobConfig.class);
-    GmeJob.Summary s = GmeJob.run(JobSession.getOrCreate("gme"), cfg);
+    GmeJob.Summary s = GmeJob.run(JobSession.forJob("gme", cfg), cfg);
     print(System.out, s);
     return 0;
   }

@@ -40,7 +40,7 @@ public final class GmeJob {
   private GmeJob() {}
 
   public static Summary run(SparkSession spark, GmeJobConfig cfg) {
-    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
       GmeSettings s = cfg.settings();
       Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), false));
       GmeResult result = timer.time("select", () -> GmeSelection.run(input, s, cfg.emit().rows()));

@@ -1,6 +1,7 @@
 package io.sampleforge.jobs;
 
 import io.sampleforge.errors.SampleforgeException;
+import io.sampleforge.jobs.run.Interruption;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The one entry point of Sampleforge's jobs (spark-submit main class). Exit codes: 0 ok, 2 usage or
- * config error, 3 bad input data, 1 internal error.
+ * config error (including a refused output location), 3 bad input data (including unreadable or
+ * corrupt input files), 1 internal error, 143 stopped by SIGTERM (staging removed).
  */
 @Command(name = "sampleforge", mixinStandardHelpOptions = true, version = "sampleforge 0.1.0-SNAPSHOT",
     description = "Sampling and data synthesis at Spark scale.",
@@ -31,6 +33,10 @@ public final class SampleforgeMain implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new SampleforgeMain());
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (Interruption.interrupted()) {
+        cmd.getErr().println("sampleforge: interrupted: the run was stopped (" + ex.getClass().getSimpleName() + ")");
+        return Interruption.EXIT_CODE;
+      }
       if (ex instanceof SampleforgeException se) {
         cmd.getErr().println("sampleforge: error: " + se.getMessage());
         return se.exitCode();
@@ -48,6 +54,7 @@ public final class SampleforgeMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    Interruption.install();
     int code = execute(args);
     SparkSession.getActiveSession().foreach(s -> {
       s.stop();

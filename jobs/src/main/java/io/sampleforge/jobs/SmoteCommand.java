@@ -31,7 +31,7 @@ final class SmoteCommand implements Callable<Integer> {
     }
     ObjectNode tree = options.tree(extra);
     SmoteJobConfig cfg = ConfigLoader.bind(tree, SmoteJobConfig.class);
-    SmoteJob.Summary s = SmoteJob.run(JobSession.getOrCreate("smote"), cfg);
+    SmoteJob.Summary s = SmoteJob.run(JobSession.forJob("smote", cfg), cfg);
     print(System.out, s);
     return 0;
   }

@@ -33,7 +33,7 @@ public final class SmoteJob {
   private SmoteJob() {}
 
   public static Summary run(SparkSession spark, SmoteJobConfig cfg) {
-    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
       Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       Smote smote = Smote.of(cfg.settings());
       SmoteResult result = timer.time("plan+neighbors", () -> smote.run(input));

@@ -18,7 +18,7 @@ final class SynthRelationsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SynthRelationsConfig cfg = ConfigLoader.bind(options.tree(List.of()), SynthRelationsConfig.class);
-    SynthRelationsJob.Summary s = SynthRelationsJob.run(JobSession.getOrCreate("synth-relations"), cfg);
+    SynthRelationsJob.Summary s = SynthRelationsJob.run(JobSession.forJob("synth-relations", cfg), cfg);
     System.out.printf("wrote %d items, %d relations to %s%n", cfg.items(), s.relations(), s.output());
     return 0;
   }

@@ -18,7 +18,7 @@ public final class SynthRelationsJob {
   public record Summary(String output, long relations, Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, SynthRelationsConfig cfg) {
-    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
       Dataset<Row> df = SyntheticTables.relations(spark, cfg.spec(), cfg.partitions());
       timer.time("generate+write", () -> {
         switch (cfg.format()) {

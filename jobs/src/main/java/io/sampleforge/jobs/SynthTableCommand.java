@@ -29,7 +29,7 @@ final class SynthTableCommand implements Callable<Integer> {
     }
     ObjectNode tree = options.tree(extra);
     SynthTableConfig cfg = ConfigLoader.bind(tree, SynthTableConfig.class);
-    SynthTableJob.Summary s = SynthTableJob.run(JobSession.getOrCreate("synth-table"), cfg);
+    SynthTableJob.Summary s = SynthTableJob.run(JobSession.forJob("synth-table", cfg), cfg);
     System.out.printf("wrote %d rows to %s; rows per class %s%n", cfg.rows(), s.output(), s.counts());
     return 0;
   }

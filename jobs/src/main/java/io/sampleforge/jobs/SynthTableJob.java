@@ -19,7 +19,7 @@ public final class SynthTableJob {
   public record Summary(String output, Map<String, Long> counts, Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, SynthTableConfig cfg) {
-    return JobRun.run(spark, cfg.output(), cfg.mode(), (timer, out, progress) -> {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
       progress.totalRows(cfg.rows());
       ClassificationTable table = new ClassificationTable(cfg.spec());
       Dataset<Row> df = SyntheticTables.classification(spark, cfg.spec(), cfg.partitions());

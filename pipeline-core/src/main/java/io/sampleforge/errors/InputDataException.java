@@ -1,11 +1,15 @@
 package io.sampleforge.errors;
 
-/** The input data breaks a rule: a missing or mistyped column, invalid values (exit code 3). */
+/** The input data breaks a rule: a missing or mistyped column, invalid values, an unreadable file (exit code 3). */
 public final class InputDataException extends SampleforgeException {
   private static final long serialVersionUID = 1L;
 
   public InputDataException(String message) {
     super(message);
+  }
+
+  public InputDataException(String message, Throwable cause) {
+    super(message, cause);
   }
 
   /** Builds "column 'name' rule; e.g. value". */

@@ -7,6 +7,7 @@ import io.sampleforge.errors.ConfigException;
 import io.sampleforge.model.ExportDirectory;
 import io.sampleforge.model.ModelFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty, Boolean penalizePrompt,
     Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize, List<String> badWords,
     Integer minNewTokens, Integer samplesPerPrompt, Integer maxNewTokens, List<String> stop, Integer batchSize, Long seed,
-    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow, List<String> rowOverrides) {
+    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow, List<String> rowOverrides) implements JobTarget {
 
   /**
    * The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job on {@code corpus}) or
@@ -168,5 +169,22 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
 
   public GenerationSettings generation(SamplerSettings sampler) {
     return new GenerationSettings(sampler, samplesPerPrompt, maxNewTokens, stop, batchSize, seed);
+  }
+
+  /** The prompt table, and the model's files or training corpus. */
+  @Override
+  public Map<String, String> inputLocations() {
+    Map<String, String> in = new java.util.LinkedHashMap<>();
+    in.put("input", input);
+    if (model.type().equals("ngram")) {
+      if (!model.corpus().equals("toy")) {
+        in.put("model.corpus", model.corpus());
+      }
+    } else {
+      in.put("model.dir", model.dir());
+      in.put("model.path", model.path());
+      in.put("model.tokenizer", model.tokenizer());
+    }
+    return in;
   }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
 public record GmeJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode, String item,
     List<String> attributes, String selector, Boolean binarised, JsonNode n, Map<String, JsonNode> strataN,
     String stratifyBy, String missing, Integer candidates, String whenShort, GmeEmit emit, Long seed, Integer threads,
-    String scoring, Integer shards) {
+    String scoring, Integer shards) implements JobTarget {
 
   public GmeJobConfig {
     if (input == null || input.isBlank()) {
@@ -76,5 +76,10 @@ public record GmeJobConfig(String input, TableFormat inputFormat, String output,
     } catch (ConfigException e) {
       throw ConfigException.of(key, "must be a positive count, a fraction in (0, 1] or 'all'", node);
     }
+  }
+
+  @Override
+  public Map<String, String> inputLocations() {
+    return Map.of("input", input);
   }
 }

@@ -22,7 +22,7 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
     Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows,
     String method, Integer mNeighbors, Double shrinkage, String clean, String neighborSearch,
-    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove, List<String> categorical) {
+    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove, List<String> categorical) implements JobTarget {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
@@ -63,6 +63,11 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
         method, mNeighbors, shrinkage, clean,
         new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove),
         categorical);
+  }
+
+  @Override
+  public Map<String, String> inputLocations() {
+    return Map.of("input", input);
   }
 
   /** The stage settings (validated). */

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The {@code synth-relations} job's config (a skewed relation table, conf/jobs/synth-relations.yaml), validated on construction. */
 public record SynthRelationsConfig(String output, TableFormat format, WriteMode mode, Long items, Integer relationsPerItem,
-    List<String> columns, List<Integer> vocabulary, Double skew, Long seed, Integer partitions) {
+    List<String> columns, List<Integer> vocabulary, Double skew, Long seed, Integer partitions) implements JobTarget {
 
   public SynthRelationsConfig {
     if (output == null || output.isBlank()) {
@@ -35,5 +35,10 @@ public record SynthRelationsConfig(String output, TableFormat format, WriteMode 
   private static RelationTable spec(long items, int mean, List<String> columns, List<Integer> vocabulary, double skew,
       long seed) {
     return new RelationTable(items, mean, columns, vocabulary, skew, seed);
+  }
+
+  @Override
+  public java.util.Map<String, String> inputLocations() {
+    return java.util.Map.of();
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /** The {@code synth-table} job's config (make_classification-style table), validated on construction. */
 public record SynthTableConfig(String output, TableFormat format, WriteMode mode, Long rows, Integer informative,
     Integer redundant, Integer noise, List<Double> weights, Integer clustersPerClass, Double classSep, Long seed,
-    Integer partitions) {
+    Integer partitions) implements JobTarget {
 
   public SynthTableConfig {
     if (output == null || output.isBlank()) {
@@ -38,5 +38,10 @@ public record SynthTableConfig(String output, TableFormat format, WriteMode mode
       int clusters, double sep, long seed) {
     return new ClassificationTable.Spec(rows, informative, redundant, noise,
         weights.stream().mapToDouble(Double::doubleValue).toArray(), clusters, sep, seed);
+  }
+
+  @Override
+  public java.util.Map<String, String> inputLocations() {
+    return java.util.Map.of();
   }
 }

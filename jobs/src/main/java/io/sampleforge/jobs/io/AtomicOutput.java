@@ -9,17 +9,23 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Atomic output commit: the job writes everything (data and manifest) into a staging directory
- * ({@code <output>.staging-<run id>}) beside the final path and renames it into place only when complete; an existing
- * final path is refused up front unless {@code mode: overwrite}, in which case it is moved aside,
- * replaced, and deleted. A failed run deletes its staging directory, so nothing ever appears
- * half-written under the final path. The rename is atomic on HDFS and local file systems; on
- * object stores (S3) it is a copy, so point outputs at a file system with atomic rename.
+ * Atomic output commit. The job writes everything (data, then the manifest) into
+ * {@code <output>.staging-<run>} beside the final path; {@link #commit()} then (overwrite only)
+ * renames the old output to {@code <output>.previous-<run>}, renames the staging folder to the
+ * output path, and deletes the backup. A failed run deletes its staging folder; a run killed at any
+ * point leaves at most a staging folder and a backup, which the next run to the same output repairs
+ * before it starts ({@link CommitLeftovers}: the backup is renamed back when the output path is
+ * missing). So the output path holds the previous complete output or the new complete output,
+ * never a mix; it is absent only between the two renames of an overwrite (a few milliseconds) and
+ * only until the next run if the driver dies there. Renames are atomic on HDFS and local file
+ * systems; on object stores (S3) they are copies, so point outputs at a file system with atomic
+ * rename. Cost: two or three renames and one recursive delete.
  */
 public final class AtomicOutput {
   private final FileSystem fs;
   private final Path target;
   private final Path staging;
+  private final Path backup;
   private final WriteMode mode;
 
   public AtomicOutput(Configuration conf, String output, WriteMode mode, String runId) {
@@ -28,7 +34,8 @@ public final class AtomicOutput {
       this.fs = target.getFileSystem(conf);
       this.mode = mode;
       Path qualified = fs.makeQualified(target);
-      this.staging = new Path(qualified.getParent(), qualified.getName() + ".staging-" + runId);
+      this.staging = new Path(qualified.getParent(), qualified.getName() + CommitLeftovers.STAGING + runId);
+      this.backup = new Path(qualified.getParent(), qualified.getName() + CommitLeftovers.PREVIOUS + runId);
       if (fs.exists(target) && mode == WriteMode.ERROR) {
         throw ConfigException.of("output", "must not exist (use --mode overwrite to replace it)", "'" + output + "'");
       }
@@ -53,34 +60,47 @@ public final class AtomicOutput {
   /** Moves the staging directory into place (replacing an old output in overwrite mode). */
   public void commit() {
     try {
-      Path old = null;
+      FaultPoints.reach("staged");
+      boolean replacing = false;
       if (fs.exists(target)) {
         if (mode != WriteMode.OVERWRITE) {
           throw ConfigException.of("output", "appeared while the job ran and mode is error", "'" + target + "'");
         }
-        old = new Path(staging.getParent(), staging.getName() + ".replaced");
-        if (!fs.rename(target, old)) {
-          throw new IOException("could not move old output " + target + " aside");
+        if (!fs.rename(target, backup)) {
+          throw new IOException("could not move the old output " + target + " aside to " + backup);
         }
+        replacing = true;
+        FaultPoints.reach("moved-aside");
       }
       if (!fs.rename(staging, target)) {
-        if (old != null) {
-          fs.rename(old, target);
+        if (replacing) {
+          fs.rename(backup, target);
         }
         throw new IOException("could not rename " + staging + " to " + target);
       }
-      if (old != null) {
-        fs.delete(old, true);
+      FaultPoints.reach("renamed");
+      if (replacing) {
+        fs.delete(backup, true);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Deletes the staging directory after a failure. */
+  /**
+   * Undoes an unfinished run: deletes the staging folder and, if the run was stopped between the
+   * two renames of an overwrite, puts the old output back.
+   */
   public void abort() {
     try {
       fs.delete(staging, true);
+      if (fs.exists(backup)) {
+        if (fs.exists(target)) {
+          fs.delete(backup, true);
+        } else {
+          fs.rename(backup, target);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

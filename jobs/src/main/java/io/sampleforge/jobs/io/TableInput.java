@@ -1,20 +1,32 @@
 package io.sampleforge.jobs.io;
 
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.errors.InputDataException;
 import io.sampleforge.jobs.config.TableFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads a job's input table: Parquet, or CSV/TSV with a header row ("NA" and empty fields as null),
- * with column types inferred or, for jobs that compare values as text, every column a string.
+ * Reads a job's input table: Parquet (with page checksum verification on, so flipped or zeroed
+ * bytes fail the read instead of turning into wrong values), or CSV/TSV with a header row ("NA"
+ * and empty fields as null), with column types inferred or, for jobs that compare values as text,
+ * every column a string. Refused with exit 3 before any work: a path with no data file (an empty
+ * folder), and a table with no rows (including a header-only CSV). Files that cannot be read are
+ * explained by {@link InputFailures}. Cost: one listing and a one-row probe besides the read.
  */
 public final class TableInput {
+  /** parquet-mr's switch for verifying page CRCs on read (Spark writes them by default). */
+  public static final String VERIFY_CHECKSUMS = "parquet.page.verify-checksum.enabled";
+
   private TableInput() {}
 
   public static Dataset<Row> read(SparkSession spark, String path, TableFormat format) {
@@ -22,20 +34,51 @@ public final class TableInput {
   }
 
   public static Dataset<Row> read(SparkSession spark, String path, TableFormat format, boolean inferTypes) {
+    requireDataFiles(spark, path);
+    Dataset<Row> df;
+    try {
+      df = switch (format) {
+        case PARQUET -> spark.read().option(VERIFY_CHECKSUMS, "true").parquet(path);
+        case CSV, TSV -> spark.read().option("header", "true").option("inferSchema", Boolean.toString(inferTypes))
+            .option("sep", format == TableFormat.TSV ? "\t" : ",")
+            .option("nullValue", "NA").option("mode", "FAILFAST").csv(path);
+      };
+      if (df.isEmpty()) {
+        throw new InputDataException("input '" + path + "' must hold at least one row; it is an empty table (columns "
+            + Arrays.toString(df.columns()) + ")");
+      }
+    } catch (RuntimeException e) {
+      throw InputFailures.explain(e).map(RuntimeException.class::cast).orElse(e);
+    }
+    return df;
+  }
+
+  /** Refuses a missing path, and a folder without any visible (not _ or . prefixed) file. */
+  static void requireDataFiles(SparkSession spark, String path) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(p)) {
         throw ConfigException.of("input", "must be an existing path", "'" + path + "'");
       }
+      FileStatus status = fs.getFileStatus(p);
+      if (status.isFile()) {
+        return;
+      }
+      RemoteIterator<LocatedFileStatus> files = fs.listFiles(p, true);
+      String base = fs.makeQualified(p).toUri().getPath();
+      while (files.hasNext()) {
+        Path file = files.next().getPath();
+        String full = file.toUri().getPath();
+        String relative = full.startsWith(base) ? full.substring(base.length()) : file.getName();
+        if (Arrays.stream(relative.split("/")).noneMatch(s -> s.startsWith("_") || s.startsWith("."))) {
+          return;
+        }
+      }
+      throw new InputDataException("input '" + path + "' must hold at least one data file; the folder has none "
+          + "(it is empty or holds only hidden _/. files)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return switch (format) {
-      case PARQUET -> spark.read().parquet(path);
-      case CSV, TSV -> spark.read().option("header", "true").option("inferSchema", Boolean.toString(inferTypes))
-          .option("sep", format == TableFormat.TSV ? "\t" : ",")
-          .option("nullValue", "NA").option("mode", "FAILFAST").csv(path);
-    };
   }
 }

@@ -1,14 +1,19 @@
 package io.sampleforge.jobs.run;
 
-import io.sampleforge.jobs.config.WriteMode;
+import io.sampleforge.jobs.config.JobTarget;
 import io.sampleforge.jobs.io.AtomicOutput;
+import io.sampleforge.jobs.io.InputFailures;
+import io.sampleforge.jobs.io.OutputPreflight;
+import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The frame every job runs in: a progress listener on the session (removed afterwards), a phase
- * timer, and an atomic output whose staging directory is deleted when the job body fails, so a
- * failed run leaves nothing under the final path.
+ * The frame every job runs in: the output preflight ({@link OutputPreflight}: no overlap with the
+ * inputs, leftovers repaired, existing output refused unless overwrite, writable location), a
+ * progress listener on the session (removed afterwards), a phase timer, and an atomic output whose
+ * staging directory is deleted when the job body fails, so a failed run leaves nothing under the
+ * final path. Read failures of input files are reported as input errors ({@link InputFailures}).
  */
 public final class JobRun {
   private JobRun() {}
@@ -19,21 +24,31 @@ public final class JobRun {
     T run(PhaseTimer timer, AtomicOutput out, ProgressListener progress);
   }
 
-  public static <T> T run(SparkSession spark, String output, WriteMode mode, Body<T> body) {
+  /** Runs {@code body} for {@code job} under the preflight, the progress listener and the atomic output. */
+  public static <T> T run(SparkSession spark, JobTarget job, Body<T> body) {
+    List<String> repaired = OutputPreflight.check(spark.sparkContext().hadoopConfiguration(), job);
     ProgressListener progress = new ProgressListener(10);
     spark.sparkContext().addSparkListener(progress);
+    AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), job.output(), job.mode(),
+        UUID.randomUUID().toString());
+    Interruption.running(out);
     try {
       PhaseTimer timer = new PhaseTimer(progress);
-      AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), output, mode,
-          UUID.randomUUID().toString());
       try {
         return body.run(timer, out, progress);
-      } catch (RuntimeException | Error e) {
+      } catch (Throwable e) {
         out.abort();
-        throw e;
+        throw rethrown(InputFailures.explain(e).<Throwable>map(x -> x).orElse(e));
       }
     } finally {
+      Interruption.finished(out);
       spark.sparkContext().removeSparkListener(progress);
     }
+  }
+
+  /** Rethrows any throwable unchanged (Spark throws checked exceptions from Java-visible methods). */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException rethrown(Throwable t) throws E {
+    throw (E) t;
   }
 }

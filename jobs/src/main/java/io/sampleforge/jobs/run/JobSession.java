@@ -1,5 +1,7 @@
 package io.sampleforge.jobs.run;
 
+import io.sampleforge.jobs.config.JobTarget;
+import io.sampleforge.jobs.io.OutputPreflight;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -9,6 +11,15 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class JobSession {
   private JobSession() {}
+
+  /**
+   * The session for {@code job}, after its output preflight has passed ({@link OutputPreflight}), so
+   * a refused output costs no Spark start-up.
+   */
+  public static SparkSession forJob(String appName, JobTarget job) {
+    OutputPreflight.check(HadoopSettings.current(), job);
+    return getOrCreate(appName);
+  }
 
   public static SparkSession getOrCreate(String appName) {
     SparkConf conf = new SparkConf();
