@@ -20,7 +20,8 @@ import net.jqwik.api.Combinators;
 /**
  * jqwik generators of job config trees: the job's example YAML (conf/jobs) with one to four
  * mutations of keys taken from that file and from the config record's components (nested records
- * as dotted keys): a random, wrongly typed or out-of-range value, a removed key, or a typo.
+ * as dotted keys): a value of the example's shape, a random, wrongly typed or out-of-range value,
+ * a removed key, or a typo.
  */
 final class ConfigTrees {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -60,7 +61,8 @@ final class ConfigTrees {
     ObjectNode base = ConfigLoader.tree(Path.of("..", "conf", "jobs", job + ".yaml"), List.of());
     List<String> keys = knownKeys(base, type);
     Arbitrary<Mutation> mutation = Arbitraries.oneOf(
-        Combinators.combine(Arbitraries.of(keys), values(2)).as(Mutation::new),
+        Arbitraries.of(keys).flatMap(k -> near(base.at("/" + k.replace(".", "/"))).map(v -> new Mutation(k, v))),
+        Arbitraries.of(keys).flatMap(k -> near(base.at("/" + k.replace(".", "/"))).map(v -> new Mutation(k, v))),
         Combinators.combine(Arbitraries.of(keys), values(2)).as(Mutation::new),
         Combinators.combine(Arbitraries.of(keys), values(2)).as(Mutation::new),
         Arbitraries.of(keys).map(k -> new Mutation(k, null)),
@@ -122,6 +124,33 @@ final class ConfigTrees {
         Arbitraries.just(leaf.contains("_") ? leaf.replace("_", "") : leaf.toUpperCase(java.util.Locale.ROOT)),
         Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(6).map(s -> leaf + "_" + s))
         .filter(t -> !t.equals(leaf)).map(t -> head + t);
+  }
+
+  /**
+   * Values of the example value's own shape (numbers near the usual ranges, lists of proportions,
+   * sizes or names), so rules behind the type checks are reached; any value for other keys.
+   */
+  static Arbitrary<JsonNode> near(JsonNode example) {
+    if (example.isArray() && example.size() > 0) {
+      JsonNode first = example.get(0);
+      Arbitrary<JsonNode> element = first.isFloatingPointNumber()
+          ? Arbitraries.doubles().between(0, 1).map(d -> (JsonNode) F.numberNode(d))
+          : first.isIntegralNumber() ? Arbitraries.integers().between(-2, 50_000).map(i -> (JsonNode) F.numberNode(i))
+          : Arbitraries.of("f0", "f1", "label", "id", "cat", "", "temperature", "top_k", "x")
+              .map(t -> (JsonNode) F.textNode(t));
+      return element.list().ofMaxSize(4).map(l -> {
+        var a = F.arrayNode();
+        l.forEach(a::add);
+        return (JsonNode) a;
+      });
+    }
+    if (example.isIntegralNumber()) {
+      return Arbitraries.longs().between(-5, 100_000).map(l -> (JsonNode) F.numberNode(l));
+    }
+    if (example.isFloatingPointNumber()) {
+      return Arbitraries.doubles().between(-1, 3).map(d -> (JsonNode) F.numberNode(d));
+    }
+    return values(2);
   }
 
   /** Any YAML value: scalars of every type and edge, lists and maps nested up to {@code depth}. */
