@@ -25,7 +25,8 @@ public record RelationTable(long items, int meanRelations, List<String> columns,
     columns = List.copyOf(columns);
     vocabulary = List.copyOf(vocabulary);
     if (columns.isEmpty() || columns.size() != vocabulary.size()) {
-      throw ConfigException.of("vocabulary", "must give one size per column " + columns, vocabulary);
+      throw ConfigException.of("vocabulary/columns", "must have one vocabulary size per column, at least one column",
+          "vocabulary " + vocabulary + ", columns " + columns);
     }
     for (int v : vocabulary) {
       if (v < 1) {

@@ -49,7 +49,16 @@ final class GmeItems {
 
   /** Checks the columns exist with usable types and that no item id is null. */
   static void validate(Dataset<Row> input, GmeSettings s) {
-    StructType schema = input.schema();
+    validateSchema(input.schema(), s);
+    long nullItems = input.filter(col(quoted(s.itemColumn())).isNull()).count();
+    if (nullItems > 0) {
+      throw InputDataException.of(s.itemColumn(), "must not be null (every relation needs an item id)",
+          nullItems + " rows with a null id");
+    }
+  }
+
+  /** Checks the item, attribute and stratum columns exist with usable types (no Spark job). */
+  static void validateSchema(StructType schema, GmeSettings s) {
     List<String> names = Arrays.asList(schema.fieldNames());
     List<String> needed = new ArrayList<>();
     needed.add(s.itemColumn());
@@ -72,11 +81,6 @@ final class GmeItems {
     DataType itemType = schema.apply(s.itemColumn()).dataType();
     if (!(itemType instanceof AtomicType)) {
       throw InputDataException.of(s.itemColumn(), "must hold scalar item ids", itemType.simpleString());
-    }
-    long nullItems = input.filter(col(quoted(s.itemColumn())).isNull()).count();
-    if (nullItems > 0) {
-      throw InputDataException.of(s.itemColumn(), "must not be null (every relation needs an item id)",
-          nullItems + " rows with a null id");
     }
   }
 

@@ -30,6 +30,19 @@ public final class TextGeneration {
 
   private TextGeneration() {}
 
+  /** Checks that the id and prompt columns exist and the prompts are strings (no Spark job). */
+  static void validatePromptColumns(StructType schema, String idColumn, String promptColumn) {
+    List<String> names = Arrays.asList(schema.fieldNames());
+    for (String c : List.of(idColumn, promptColumn)) {
+      if (!names.contains(c)) {
+        throw InputDataException.of(c, "must exist in the prompt table (columns: " + String.join(", ", names) + ")", "missing");
+      }
+    }
+    if (!(schema.apply(promptColumn).dataType() instanceof org.apache.spark.sql.types.StringType)) {
+      throw InputDataException.of(promptColumn, "must be a string column", schema.apply(promptColumn).dataType().simpleString());
+    }
+  }
+
   /** Generation output and how many empty prompts were skipped. */
   public record Result(Dataset<Row> output, long skippedEmptyPrompts) {}
 
@@ -45,15 +58,7 @@ public final class TextGeneration {
   public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, ModelSpec model,
       GenerationSettings settings, boolean skipEmpty, ContextOverflow overflow, List<String> overrides) {
     RowOverrides.validate(prompts, settings.sampler(), overrides);
-    List<String> names = Arrays.asList(prompts.columns());
-    for (String c : List.of(idColumn, promptColumn)) {
-      if (!names.contains(c)) {
-        throw InputDataException.of(c, "must exist in the prompt table (columns: " + String.join(", ", names) + ")", "missing");
-      }
-    }
-    if (!(prompts.schema().apply(promptColumn).dataType() instanceof org.apache.spark.sql.types.StringType)) {
-      throw InputDataException.of(promptColumn, "must be a string column", prompts.schema().apply(promptColumn).dataType().simpleString());
-    }
+    validatePromptColumns(prompts.schema(), idColumn, promptColumn);
     String id = GmeItems.quoted(idColumn);
     String text = GmeItems.quoted(promptColumn);
     long nullIds = prompts.filter(col(id).isNull()).count();

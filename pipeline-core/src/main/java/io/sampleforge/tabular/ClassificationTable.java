@@ -31,7 +31,7 @@ public final class ClassificationTable implements Serializable {
    * @param informative informative features (at least 1)
    * @param redundant linear combinations of the informative features
    * @param noise independent standard normal features
-   * @param weights class proportions (normalised), at least two
+   * @param weights class proportions, at least two, each in [0, 1], summing to 1 (never renormalised)
    * @param clustersPerClass Gaussian clusters per class
    * @param classSep half side of the hypercube the clusters sit on
    * @param seed generator seed
@@ -48,17 +48,14 @@ public final class ClassificationTable implements Serializable {
       if (weights == null || weights.length < 2) {
         throw ConfigException.of("weights", "must list at least two class weights", Arrays.toString(weights));
       }
-      for (double w : weights) {
-        if (!(w > 0) || Double.isInfinite(w)) {
-          throw ConfigException.of("weights", "must be positive and finite", Arrays.toString(weights));
-        }
-      }
-      weights = weights.clone();
+      weights = ClassWeights.proportions(weights);
       if (clustersPerClass < 1 || (long) clustersPerClass * weights.length > (1L << Math.min(informative, 30))) {
-        throw ConfigException.of("clustersPerClass", "must be >= 1 and classes*clusters <= 2^informative", clustersPerClass);
+        throw ConfigException.of("clusters_per_class/informative/weights",
+            "must have clusters_per_class >= 1 and classes (weights) * clusters_per_class <= 2^informative",
+            "clusters_per_class " + clustersPerClass + ", informative " + informative + ", classes " + weights.length);
       }
       if (!(classSep > 0)) {
-        throw ConfigException.of("classSep", "must be positive", classSep);
+        throw ConfigException.of("class_sep", "must be positive", classSep);
       }
     }
 

@@ -1,7 +1,12 @@
 package io.sampleforge.jobs.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -30,7 +35,9 @@ public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // a null (or empty) entry in a list or map is an error naming its key, not an NPE later
+      .setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
 
   private ConfigLoader() {}
 
@@ -65,7 +72,12 @@ public final class ConfigLoader {
 
   /** Sets a dotted key to a YAML-parsed value. */
   public static void set(ObjectNode root, String dottedKey, String value) {
-    String[] path = dottedKey.split("\\.");
+    String[] path = dottedKey.split("\\.", -1);
+    for (String segment : path) {
+      if (segment.isBlank()) {
+        throw ConfigException.of("--set", "must be key=value with a dotted key of non-empty names", "'" + dottedKey + "'");
+      }
+    }
     ObjectNode node = root;
     for (int i = 0; i < path.length - 1; i++) {
       JsonNode child = node.get(path[i]);
@@ -97,6 +109,9 @@ public final class ConfigLoader {
       while (cause != null && !(cause instanceof SampleforgeException)) {
         cause = cause.getCause();
       }
+      if (cause instanceof ConfigException c && !path(e).isEmpty()) {
+        throw KeyedMessages.atKey(path(e), c);
+      }
       if (cause != null) {
         throw (SampleforgeException) cause;
       }
@@ -104,11 +119,26 @@ public final class ConfigLoader {
     } catch (MismatchedInputException e) {
       throw ConfigException.of(path(e), "has the wrong shape or type (expected " + e.getTargetType().getSimpleName() + ")", e.getOriginalMessage());
     } catch (JsonProcessingException e) {
+      String key = e.getProcessor() instanceof JsonParser p ? path(p.getParsingContext()) : "";
+      if (!key.isEmpty()) {
+        throw ConfigException.of(key, "has a value out of range or of the wrong type", e.getOriginalMessage());
+      }
       throw new ConfigException("invalid config: " + e.getOriginalMessage());
     }
   }
 
-  private static String path(MismatchedInputException e) {
+  private static String path(JsonStreamContext context) {
+    String out = "";
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      String segment = c.inObject() ? c.getCurrentName() : "[" + c.getCurrentIndex() + "]";
+      if (segment != null) {
+        out = out.isEmpty() ? segment : segment + "." + out;
+      }
+    }
+    return out;
+  }
+
+  private static String path(JsonMappingException e) {
     return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining("."));
   }

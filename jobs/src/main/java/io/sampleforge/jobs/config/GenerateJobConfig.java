@@ -36,7 +36,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       if (!type.equals("ngram")) {
         ModelFormat.parse("model.type", type); // ngram, torchscript or onnx
       } else if (dir != null || path != null || tokenizer != null) {
-        throw ConfigException.of("model.type", "must be torchscript or onnx when model.dir, model.path or "
+        throw ConfigException.of("model.type/model.dir/model.path/model.tokenizer", "must be torchscript or onnx when model.dir, model.path or "
             + "model.tokenizer is set (the default is the built-in ngram model)", "'" + type + "'");
       }
       order = order == null ? 4 : order;

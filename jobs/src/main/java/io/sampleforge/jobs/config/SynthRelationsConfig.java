@@ -17,7 +17,7 @@ public record SynthRelationsConfig(String output, TableFormat format, WriteMode 
     items = items == null ? 100_000L : items;
     relationsPerItem = relationsPerItem == null ? 10 : relationsPerItem;
     columns = columns == null ? List.of("brand", "category") : List.copyOf(columns);
-    vocabulary = vocabulary == null ? List.of((int) Math.max(10, items / 4), (int) Math.max(10, items / 40))
+    vocabulary = vocabulary == null ? List.of(defaultVocabulary(items / 4), defaultVocabulary(items / 40))
         : List.copyOf(vocabulary);
     skew = skew == null ? 3.0 : skew;
     seed = seed == null ? 42L : seed;
@@ -26,6 +26,10 @@ public record SynthRelationsConfig(String output, TableFormat format, WriteMode 
       throw ConfigException.of("partitions", "must be at least 1", partitions);
     }
     spec(items, relationsPerItem, columns, vocabulary, skew, seed);
+  }
+
+  private static int defaultVocabulary(long size) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(10, size));
   }
 
   public RelationTable spec() {

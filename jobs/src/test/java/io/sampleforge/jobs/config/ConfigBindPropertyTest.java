@@ -1,0 +1,63 @@
+package io.sampleforge.jobs.config;
+
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Property: every job config tree binds, or is rejected with a ConfigException that names a key
+ * the tree got wrong; never an NPE, a ClassCastException, a Jackson exception or the like.
+ */
+class ConfigBindPropertyTest {
+
+  @Property(tries = 400, seed = "1601")
+  void smote(@ForAll("smoteTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), SmoteJobConfig.class, t.keys());
+  }
+
+  @Property(tries = 400, seed = "1602")
+  void gme(@ForAll("gmeTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), GmeJobConfig.class, t.keys());
+  }
+
+  @Property(tries = 400, seed = "1603")
+  void generate(@ForAll("generateTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), GenerateJobConfig.class, t.keys());
+  }
+
+  @Property(tries = 400, seed = "1604")
+  void synthTable(@ForAll("synthTableTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), SynthTableConfig.class, t.keys());
+  }
+
+  @Property(tries = 400, seed = "1605")
+  void synthRelations(@ForAll("synthRelationsTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), SynthRelationsConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> smoteTrees() {
+    return ConfigTrees.of("smote", SmoteJobConfig.class);
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> gmeTrees() {
+    return ConfigTrees.of("gme", GmeJobConfig.class);
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> generateTrees() {
+    return ConfigTrees.of("generate", GenerateJobConfig.class);
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> synthTableTrees() {
+    return ConfigTrees.of("synth-table", SynthTableConfig.class);
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> synthRelationsTrees() {
+    return ConfigTrees.of("synth-relations", SynthRelationsConfig.class);
+  }
+}
