@@ -19,13 +19,14 @@ public final class Vocabulary implements Serializable {
   public static final int BOS = 1;
   public static final int EOS = 2;
 
-  private final List<String> tokens;
-  private final Map<String, Integer> ids = new HashMap<>();
+  /** An array, not an immutable List: Kryo (broadcasts to executor JVMs) cannot rebuild List.of/copyOf lists. */
+  private final String[] tokens;
+  private final HashMap<String, Integer> ids = new HashMap<>();
 
   private Vocabulary(List<String> tokens) {
-    this.tokens = List.copyOf(tokens);
-    for (int i = 0; i < tokens.size(); i++) {
-      ids.put(tokens.get(i), i);
+    this.tokens = tokens.toArray(String[]::new);
+    for (int i = 0; i < this.tokens.length; i++) {
+      ids.put(this.tokens[i], i);
     }
   }
 
@@ -39,7 +40,7 @@ public final class Vocabulary implements Serializable {
   }
 
   public int size() {
-    return tokens.size();
+    return tokens.length;
   }
 
   public int id(String token) {
@@ -47,7 +48,7 @@ public final class Vocabulary implements Serializable {
   }
 
   public String token(int id) {
-    return tokens.get(id);
+    return tokens[id];
   }
 
   public int[] encode(List<String> words) {
