@@ -62,7 +62,16 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize, short replication,
       long blockSize, Progressable progress) throws IOException {
-    FSDataOutputStream out = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+    return failingOnClose(f, super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress));
+  }
+
+  @Override
+  public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+      Progressable progress) throws IOException {
+    return failingOnClose(f, super.create(f, overwrite, bufferSize, replication, blockSize, progress));
+  }
+
+  private static FSDataOutputStream failingOnClose(Path f, FSDataOutputStream out) throws IOException {
     TaskContext task = TaskContext.get();
     if (task == null || task.attemptNumber() != 0 || !f.getName().startsWith("part-") || task.partitionId() % 3 != 0) {
       return out;
