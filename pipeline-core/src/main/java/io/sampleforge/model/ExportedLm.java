@@ -138,9 +138,8 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
   }
 
   static ExportedLm load(ModelFormat format, Path file, int vocab, long[] cacheGeometry, Device device) {
-    if (!Files.isRegularFile(file)) {
-      throw ConfigException.of("model.path", "must be a readable " + format.configName() + " file", "'" + file + "'");
-    }
+    // before any engine sees the bytes: only formats that run no code on load (see ModelFileCheck)
+    ModelFileCheck.require(format, file);
     try {
       Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class)
           .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator()).optDevice(device);
@@ -154,8 +153,15 @@ public final class ExportedLm implements CausalLm, AutoCloseable {
       return new ExportedLm(format, m, vocab, cacheGeometry, identityOf(format, file, cacheGeometry), false);
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
       throw ConfigException.of("model.path", "must be a " + format.configName() + " file the " + format.engine()
-          + " engine can load (" + e.getMessage() + ")", "'" + file + "'");
+          + " engine can load (" + firstLine(e) + ")", "'" + file + "'");
     }
+  }
+
+  /** The first line of an engine error: libtorch appends a C++ stack trace that says nothing to a user. */
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
   }
 
   @Override

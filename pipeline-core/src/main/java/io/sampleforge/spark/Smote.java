@@ -32,9 +32,13 @@ import org.apache.spark.sql.types.StructType;
  * only. Cost: dominated by the exact all-pairs neighbour search of each raised class, O(n_c²·d)
  * (see {@link DistributedNeighbors}); call {@link #run} to also get the per-class report.
  *
- * <p>The rows of the classes being raised are persisted (memory and disk) while the output is
- * computed; {@link #transform} leaves them cached, {@link #run} returns a {@link SmoteResult}
- * whose {@code release()} unpersists them once the output has been written.
+ * <p>The rows of the classes being raised are persisted (memory and disk) while the plan is made.
+ * {@link #transform} releases them before it returns, as a Spark ML transformer must when it is
+ * called again and again in one session (a notebook): nothing it persisted stays cached, and each
+ * action on the returned DataFrame recomputes it from the input (the same rows: they depend on the
+ * input rows, params and seed only), at the cost of one more scan and keying of the input per
+ * action. {@link #run} returns a {@link SmoteResult} that keeps them cached until its
+ * {@code release()}, for writing the output once without that extra scan.
  */
 public final class Smote extends Transformer {
   private static final long serialVersionUID = 1L;
@@ -227,7 +231,10 @@ public final class Smote extends Transformer {
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    return run(dataset).output();
+    SmoteResult result = run(dataset);
+    // nothing persisted outlives the call: the output plan recomputes what it needs from the input
+    result.release();
+    return result.output();
   }
 
   @Override
