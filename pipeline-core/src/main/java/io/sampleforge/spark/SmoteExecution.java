@@ -289,6 +289,8 @@ final class SmoteExecution {
       joined = children.withColumn(NOISE, smoothedBootstrapNoise(minority, s, totalRows, seed));
     }
 
+    SyntheticIds ids = s.idCol() == null ? null
+        : SyntheticIds.plan(df, s.idCol(), raised.stream().mapToLong(ClassPlan::synthetic).max().orElse(1), CHILD);
     List<Column> cols = new ArrayList<>();
     Column[] featureValues = new Column[s.featureCols().size()];
     Column vectorValues = null;
@@ -297,6 +299,8 @@ final class SmoteExecution {
       Column c;
       if (name.equals(s.isSyntheticCol())) {
         c = lit(true);
+      } else if (ids != null && name.equals(s.idCol())) {
+        c = ids.column();
       } else if (name.equals(s.parentIdCol())) {
         c = s.idCol() == null ? col(KEY) : col(q(s.idCol()));
       } else if (name.equals(s.neighborIdCol())) {
@@ -432,7 +436,8 @@ final class SmoteExecution {
   }
 
   private static Column[] outputColumns(StructType schema) {
-    return java.util.Arrays.stream(schema.fieldNames()).map(n -> col(q(n))).toArray(Column[]::new);
+    return java.util.Arrays.stream(schema.fields()).map(f -> col(q(f.name())).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new);
   }
 
   private static Dataset<Row> castFeatures(Dataset<Row> df, SmoteSettings s) {

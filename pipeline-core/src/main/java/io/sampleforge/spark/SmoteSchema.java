@@ -57,7 +57,9 @@ final class SmoteSchema {
     validate(schema, s);
     StructType out = new StructType();
     for (StructField f : schema.fields()) {
-      if (!s.vectorFeatures() && s.featureCols().contains(f.name())) {
+      if (f.name().equals(s.idCol())) {
+        out = out.add(f.name(), SyntheticIds.outputType(s.idCol(), f.dataType()), f.nullable(), f.metadata());
+      } else if (!s.vectorFeatures() && s.featureCols().contains(f.name())) {
         out = out.add(f.name(), DataTypes.DoubleType, f.nullable(), f.metadata());
       } else {
         out = out.add(f);
