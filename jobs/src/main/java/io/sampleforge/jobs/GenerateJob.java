@@ -81,7 +81,7 @@ public final class GenerateJob {
       stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
       new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", spec.identity())
-          .put("sampler", settings.sampler().describe()).put("stats", stats)
+          .put("sampler", settings.sampler().withModelTokens(spec.bannedIds(), spec.eosIds()).describe()).put("stats", stats)
           .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
           .write(out.fileSystem(), out.staging());
       out.commit();

@@ -61,6 +61,10 @@ class GenerateJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(m.get("stats").get("grammatical_fraction").asDouble() > 0.3, m.get("stats").toString());
     assertTrue(m.get("model").asText().startsWith("ngram-kn(order=4"));
     assertTrue(m.get("sampler").asText().contains("\"top_p\":0.9"));
+    // the manifest describes the sampler the rows ran, model tokens included (EOS </s> = 2, <unk> and <s> banned)
+    assertTrue(m.get("sampler").asText().contains("\"eos_token_ids\":[2]"), m.get("sampler").asText());
+    assertEquals(List.of(m.get("sampler").asText()),
+        spark.read().parquet(a).select("sampler").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 
   private static String[] torchscript(String prompts, String out, boolean cached, int batch) {

@@ -80,6 +80,17 @@ class InputIntegrityTest extends io.sampleforge.spark.LocalSparkTest {
   }
 
   @Test
+  void aMissingInputPathIsAConfigError() {
+    for (String[] args : List.of(smote(dir.resolve("nowhere").toString(), dir.resolve("m1").toString()),
+        gme(dir.resolve("nowhere").toString(), dir.resolve("m2").toString()),
+        generate(dir.resolve("nowhere").toString(), dir.resolve("m3").toString()))) {
+      Cli r = Cli.run(args);
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("parameter 'input' must be an existing path"), r.err());
+    }
+  }
+
+  @Test
   void anEmptyFolderIsAnInputErrorForEveryJob() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     Files.writeString(empty.resolve("_SUCCESS"), "");

@@ -66,6 +66,12 @@ public final class ExportedModelSpec implements ModelSpec {
     return files.local("model.tokenizer", tokenizerPath);
   }
 
+  @Override
+  public List<Integer> bannedIds() {
+    return bosId < 0 ? List.of() : List.of(bosId);
+  }
+
+  @Override
   public List<Integer> eosIds() {
     return java.util.Arrays.stream(eosIds).boxed().toList();
   }
@@ -113,8 +119,7 @@ public final class ExportedModelSpec implements ModelSpec {
   public LoadedModel open(Device device) {
     ExportedLm lm = ExportedLm.shared(format, files.local("model.path", modelPath), vocabSize, cacheGeometry, device);
     HfTokenizer tokenizer = HfTokenizer.load(localTokenizer());
-    return new LoadedModel(lm, text -> withBos(tokenizer.encode(text)), tokenizer::decode, eosIds(),
-        bosId < 0 ? List.of() : List.of(bosId), () -> {
+    return new LoadedModel(lm, text -> withBos(tokenizer.encode(text)), tokenizer::decode, eosIds(), bannedIds(), () -> {
           lm.close();
           tokenizer.close();
         });

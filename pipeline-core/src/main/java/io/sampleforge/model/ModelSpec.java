@@ -21,4 +21,10 @@ public sealed interface ModelSpec extends Serializable permits NgramModelSpec, E
 
   /** True when encoded prompts start with a start-of-sequence id that truncation must keep. */
   boolean startsWithBos();
+
+  /** The end-of-sequence ids the model adds to the sampler's settings (what the rows and the manifest report). */
+  java.util.List<Integer> eosIds();
+
+  /** The ids the model bans from being generated (added to the user's bad words). */
+  java.util.List<Integer> bannedIds();
 }

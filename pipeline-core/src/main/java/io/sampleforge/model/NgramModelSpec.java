@@ -28,7 +28,17 @@ public final class NgramModelSpec implements ModelSpec {
         words.add(lm.vocabulary().token(id));
       }
       return tokenizer.detokenize(words);
-    }, List.of(Vocabulary.EOS), List.of(Vocabulary.UNK, Vocabulary.BOS), () -> { });
+    }, eosIds(), bannedIds(), () -> { });
+  }
+
+  @Override
+  public List<Integer> eosIds() {
+    return List.of(Vocabulary.EOS);
+  }
+
+  @Override
+  public List<Integer> bannedIds() {
+    return List.of(Vocabulary.UNK, Vocabulary.BOS);
   }
 
   @Override
