@@ -37,6 +37,7 @@ class SmoteGeometryTest extends LocalSparkTest {
     assertTrue(!synthetic.isEmpty());
     int dims = d.featureNames.size();
     Map<Long, Integer> childrenPerParent = new HashMap<>();
+    java.util.Set<Long> syntheticIds = new java.util.HashSet<>();
     for (Row r : synthetic) {
       long parent = r.getLong(r.fieldIndex("parent_id"));
       long neighbor = r.getLong(r.fieldIndex("neighbor_id"));
@@ -44,7 +45,8 @@ class SmoteGeometryTest extends LocalSparkTest {
       assertEquals(cls, d.labels.get((int) parent), "parent class");
       assertEquals(cls, d.labels.get((int) neighbor), "neighbour class");
       assertNotEquals(parent, neighbor, "a row is never its own neighbour");
-      assertEquals(parent, r.getLong(r.fieldIndex("row")), "passthrough copies the parent's id");
+      assertTrue(r.getLong(r.fieldIndex("row")) >= d.features.size(), "a synthetic row's own id lies above every input id");
+      assertTrue(syntheticIds.add(r.getLong(r.fieldIndex("row"))), "synthetic ids are distinct");
       double[] p = d.features.get((int) parent);
       double[] n = d.features.get((int) neighbor);
       double dist = 0;
