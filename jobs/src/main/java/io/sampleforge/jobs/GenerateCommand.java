@@ -25,11 +25,11 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   static void print(PrintStream out, GenerateJob.Summary s) {
-    out.printf("model: %s%n", s.model());
+    out.printf("model: %s%n", io.sampleforge.jobs.io.Redaction.uris(s.model()));
     out.printf("samples: %d, tokens: %d (%.0f tokens/s), finish reasons %s%n", s.samples(), s.tokens(), s.tokensPerSecond(),
         s.finishReasons());
     out.printf("distinct-1 %.3f, distinct-2 %.3f%s%n", s.distinct1(), s.distinct2(),
         s.grammatical() == null ? "" : String.format(", grammatical %.3f", s.grammatical()));
-    out.printf("output: %s (manifest: %s/_manifest.json)%n", s.output(), s.output());
+    out.printf("output: %s (manifest: %s/_manifest.json)%n", io.sampleforge.jobs.io.Redaction.uris(s.output()), io.sampleforge.jobs.io.Redaction.uris(s.output()));
   }
 }

@@ -82,7 +82,8 @@ public final class GenerateJob {
       new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", spec.identity())
           .put("sampler", settings.sampler().withModelTokens(spec.bannedIds(), spec.eosIds()).describe()).put("stats", stats)
-          .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+          .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
           .write(out.fileSystem(), out.staging());
       out.commit();
       return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, spec.identity(),

@@ -41,7 +41,7 @@ final class GmeCommand implements Callable<Integer> {
       out.println(line);
     }
     s.warnings().forEach(w -> out.println("warning: " + w));
-    out.printf("output: %s (manifest: %s/_manifest.json)%n", s.output(), s.output());
+    out.printf("output: %s (manifest: %s/_manifest.json)%n", io.sampleforge.jobs.io.Redaction.uris(s.output()), io.sampleforge.jobs.io.Redaction.uris(s.output()));
   }
 
   private static String abbreviate(String s) {

@@ -66,6 +66,7 @@ public final class GmeJob {
           .put("strata", strataTable(strata, s))
           .put("warnings", result.warnings())
           .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark))
           .put("seconds", timer.seconds())
           .write(out.fileSystem(), out.staging());
       out.commit();

@@ -1,6 +1,7 @@
 package io.sampleforge.jobs;
 
 import io.sampleforge.errors.SampleforgeException;
+import io.sampleforge.jobs.io.Redaction;
 import io.sampleforge.jobs.run.Interruption;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 /**
  * The one entry point of Sampleforge's jobs (spark-submit main class). Exit codes: 0 ok, 2 usage or
  * config error (including a refused output location), 3 bad input data (including unreadable or
- * corrupt input files), 1 internal error, 143 stopped by SIGTERM (staging removed).
+ * corrupt input files), 1 internal error, 143 stopped by SIGTERM (staging removed). Messages it
+ * prints have URI user-info redacted ({@link Redaction#uris}).
  */
 @Command(name = "sampleforge", mixinStandardHelpOptions = true, version = "sampleforge 0.1.0-SNAPSHOT",
     description = "Sampling and data synthesis at Spark scale.",
@@ -38,19 +40,26 @@ public final class SampleforgeMain implements Runnable {
         return Interruption.EXIT_CODE;
       }
       if (ex instanceof SampleforgeException se) {
-        cmd.getErr().println("sampleforge: error: " + se.getMessage());
+        cmd.getErr().println("sampleforge: error: " + Redaction.uris(se.getMessage()));
         return se.exitCode();
       }
-      LOG.error("internal error", ex);
-      cmd.getErr().println("sampleforge: internal error: " + ex);
+      LOG.error("internal error: {}", Redaction.uris(stackTrace(ex)));
+      cmd.getErr().println("sampleforge: internal error: " + Redaction.uris(ex.toString()));
       return INTERNAL;
     });
     cli.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("sampleforge: usage error: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("sampleforge: usage error: " + Redaction.uris(ex.getMessage()));
       ex.getCommandLine().usage(ex.getCommandLine().getErr());
       return USAGE;
     });
     return cli.execute(args);
+  }
+
+  /** The stack trace of {@code t} as text, so it can be redacted before it is logged. */
+  private static String stackTrace(Throwable t) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
   }
 
   public static void main(String[] args) {

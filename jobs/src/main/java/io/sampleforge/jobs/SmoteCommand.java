@@ -45,6 +45,6 @@ final class SmoteCommand implements Callable<Integer> {
     if (s.dropped() > 0) {
       out.printf("dropped invalid rows: %d%n", s.dropped());
     }
-    out.printf("output: %s (manifest: %s/_manifest.json)%n", s.output(), s.output());
+    out.printf("output: %s (manifest: %s/_manifest.json)%n", io.sampleforge.jobs.io.Redaction.uris(s.output()), io.sampleforge.jobs.io.Redaction.uris(s.output()));
   }
 }

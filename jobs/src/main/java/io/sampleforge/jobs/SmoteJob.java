@@ -59,6 +59,7 @@ public final class SmoteJob {
           .put("dropped_invalid_rows", result.droppedInvalidRows())
           .put("warnings", warnings(result.plans()))
           .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark))
           .put("seconds", timer.seconds());
       manifest.write(out.fileSystem(), out.staging());
       out.commit();

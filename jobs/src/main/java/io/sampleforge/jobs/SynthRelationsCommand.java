@@ -19,7 +19,7 @@ final class SynthRelationsCommand implements Callable<Integer> {
   public Integer call() {
     SynthRelationsConfig cfg = ConfigLoader.bind(options.tree(List.of()), SynthRelationsConfig.class);
     SynthRelationsJob.Summary s = SynthRelationsJob.run(JobSession.forJob("synth-relations", cfg), cfg);
-    System.out.printf("wrote %d items, %d relations to %s%n", cfg.items(), s.relations(), s.output());
+    System.out.printf("wrote %d items, %d relations to %s%n", cfg.items(), s.relations(), io.sampleforge.jobs.io.Redaction.uris(s.output()));
     return 0;
   }
 }

@@ -33,7 +33,8 @@ public final class SynthRelationsJob {
       }
       new Manifest().put("job", "synth-relations").put("config", ConfigLoader.json().valueToTree(cfg))
           .put("seed", cfg.seed()).put("output", cfg.output()).put("items", cfg.items()).put("relations", relations)
-          .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+          .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
           .write(out.fileSystem(), out.staging());
       out.commit();
       return new Summary(cfg.output(), relations, timer.seconds());

@@ -30,7 +30,7 @@ final class SynthTableCommand implements Callable<Integer> {
     ObjectNode tree = options.tree(extra);
     SynthTableConfig cfg = ConfigLoader.bind(tree, SynthTableConfig.class);
     SynthTableJob.Summary s = SynthTableJob.run(JobSession.forJob("synth-table", cfg), cfg);
-    System.out.printf("wrote %d rows to %s; rows per class %s%n", cfg.rows(), s.output(), s.counts());
+    System.out.printf("wrote %d rows to %s; rows per class %s%n", cfg.rows(), io.sampleforge.jobs.io.Redaction.uris(s.output()), s.counts());
     return 0;
   }
 }

@@ -36,7 +36,8 @@ public final class SynthTableJob {
       }
       new Manifest().put("job", "synth-table").put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("output", cfg.output()).put("rows", cfg.rows()).put("counts", counts)
-          .put("versions", Manifest.versions(spark.version())).put("seconds", timer.seconds())
+          .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
           .write(out.fileSystem(), out.staging());
       out.commit();
       return new Summary(cfg.output(), counts, timer.seconds());

@@ -68,7 +68,7 @@ public final class CommitLeftovers {
         fs.delete(s.getPath(), true);
         actions.add("deleted " + s.getPath() + " (the staging folder of an interrupted run)");
       }
-      actions.forEach(a -> LOG.warn("output recovery: {}", a));
+      actions.forEach(a -> LOG.warn("output recovery: {}", Redaction.uris(a)));
       return actions;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

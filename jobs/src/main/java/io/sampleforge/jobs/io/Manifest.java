@@ -1,7 +1,11 @@
 package io.sampleforge.jobs.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +16,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * {@code _manifest.json} written beside a job's data: job, resolved config, seed, paths, counts,
- * versions, warnings and wall time per phase. Keys keep insertion order.
+ * versions, Spark settings ({@link SparkSettings}), warnings and wall time per phase. Keys keep
+ * insertion order. Every string in it is written with URI user-info redacted ({@link Redaction#uris}),
+ * so a credential in a path ({@code s3a://key:secret@bucket/x}) never reaches the file.
  */
 public final class Manifest {
   public static final String FILE = "_manifest.json";
@@ -30,10 +36,28 @@ public final class Manifest {
 
   public void write(FileSystem fs, String directory) {
     try (OutputStream out = fs.create(new Path(directory, FILE), true)) {
-      JSON.writeValue(out, fields);
+      JSON.writeValue(out, redacted(JSON.valueToTree(fields)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code node} with {@link Redaction#uris} applied to every string value and object key. */
+  static JsonNode redacted(JsonNode node) {
+    if (node.isTextual()) {
+      return TextNode.valueOf(Redaction.uris(node.textValue()));
+    }
+    if (node.isArray()) {
+      ArrayNode a = JSON.createArrayNode();
+      node.forEach(e -> a.add(redacted(e)));
+      return a;
+    }
+    if (node.isObject()) {
+      ObjectNode o = JSON.createObjectNode();
+      node.fields().forEachRemaining(e -> o.set(Redaction.uris(e.getKey()), redacted(e.getValue())));
+      return o;
+    }
+    return node;
   }
 
   /** Project, Spark, DJL and Java versions. */

@@ -41,8 +41,9 @@ public final class OutputPreflight {
       }
       probe(fs, fs.makeQualified(target), job.output());
       return repaired;
-    } catch (IOException e) {
-      throw ConfigException.of("output", "must be a location this job can reach", "'" + job.output() + "': " + e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw ConfigException.of("output", "must be a location this job can reach", "'" + Redaction.uris(job.output()) + "': "
+          + Redaction.uris(String.valueOf(e.getMessage())));
     }
   }
 

@@ -53,7 +53,7 @@ public final class Interruption {
         try {
           out.abort();
         } catch (RuntimeException e) {
-          System.err.println("sampleforge: could not remove " + out.staging() + ": " + e);
+          System.err.println("sampleforge: could not remove " + io.sampleforge.jobs.io.Redaction.uris(out.staging() + ": " + e));
         }
       }
       System.err.println("sampleforge: interrupted (SIGTERM or shutdown): stopped before the commit, staging removed, "
