@@ -87,7 +87,7 @@ final class InvalidRows {
       Row example = df.filter(checks.get(firstBad)).limit(1).collectAsList().get(0);
       String rule = firstBad == 0 ? "(the label) must not be null" : "(a feature) must be non-null and finite (no NaN or infinity)";
       throw InputDataException.of(names.get(firstBad), rule + "; " + failed.getLong(firstBad)
-          + " offending rows (set on_invalid: drop in the job config, --on-invalid drop on the command line or setHandleInvalid("drop") on the stage to drop them)", example);
+          + " offending rows (set on_invalid: drop in the job config, --on-invalid drop on the command line or setHandleInvalid(\"drop\") on the stage to drop them)", example);
     }
     return new Outcome(df.filter(not(any)), invalidRows, counts);
   }
