@@ -7,6 +7,7 @@ import io.sampleforge.errors.ConfigException;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.GenerateJobConfig;
 import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.model.KneserNeyLm;
@@ -52,7 +53,7 @@ public final class GenerateJob {
       TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
           cfg.onEmptyPrompt().equals("skip"), io.sampleforge.decode.ContextOverflow.parse(cfg.contextOverflow()),
           cfg.rowOverrides());
-      timer.time("generate+write", () -> result.output().write().parquet(out.staging()));
+      timer.time("generate+write", () -> ParquetOutput.writer(result.output()).parquet(out.staging()));
       double generateSeconds = timer.seconds().get("generate+write");
       Dataset<Row> written = spark.read().parquet(out.staging()).cache();
       Map<String, Long> reasons = new LinkedHashMap<>();

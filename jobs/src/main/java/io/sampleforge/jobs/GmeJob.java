@@ -8,6 +8,7 @@ import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.GmeEmit;
 import io.sampleforge.jobs.config.GmeJobConfig;
 import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.GmeResult;
@@ -49,11 +50,11 @@ public final class GmeJob {
       timer.time("write", () -> {
         String base = out.staging();
         if (cfg.emit().ranking()) {
-          result.ranking().coalesce(1).sortWithinPartitions(order(s, GmeSelection.RANK)).write()
+          ParquetOutput.writer(result.ranking().coalesce(1).sortWithinPartitions(order(s, GmeSelection.RANK)))
               .parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "ranking").toString() : base);
         }
         if (cfg.emit().rows()) {
-          result.rows().write().parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "rows").toString() : base);
+          ParquetOutput.writer(result.rows()).parquet(cfg.emit() == GmeEmit.BOTH ? new Path(base, "rows").toString() : base);
         }
       });
       new Manifest()

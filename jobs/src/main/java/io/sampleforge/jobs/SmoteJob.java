@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sampleforge.jobs.config.SmoteJobConfig;
 import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.Smote;
@@ -45,7 +46,7 @@ public final class SmoteJob {
       }
       long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
       progress.totalRows(expected);
-      timer.time("generate+write", () -> withoutFeatureDictionaries(result.output().write(), cfg.settings().featureCols())
+      timer.time("generate+write", () -> withoutFeatureDictionaries(ParquetOutput.writer(result.output()), cfg.settings().featureCols())
           .parquet(out.staging()));
       Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
       verifyCounts(result.plans(), written);

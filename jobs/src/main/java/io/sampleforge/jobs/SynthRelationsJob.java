@@ -3,6 +3,7 @@ package io.sampleforge.jobs;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.SynthRelationsConfig;
 import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.SyntheticTables;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class SynthRelationsJob {
       Dataset<Row> df = SyntheticTables.relations(spark, cfg.spec(), cfg.partitions());
       timer.time("generate+write", () -> {
         switch (cfg.format()) {
-          case PARQUET -> df.write().parquet(out.staging());
+          case PARQUET -> ParquetOutput.writer(df).parquet(out.staging());
           case CSV -> df.write().option("header", "true").csv(out.staging());
           case TSV -> df.write().option("header", "true").option("sep", "\t").csv(out.staging());
         }
