@@ -108,8 +108,7 @@ class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
     List<String> oldRows = rows(out);
     DriverProcess p = DriverProcess.start(dir.resolve("logs"), List.of(), "synth-table", "--output", out.toString(),
         "--mode", "overwrite", "--rows", "3000000", "--set", "partitions=4");
-    assertTrue(DriverProcess.awaitEntry(dir, "big.staging-", 120), "the write started: " + p.output());
-    assertTrue(DriverProcess.awaitEntry(dir, "part-0000", 120), "part files are being written: " + p.output());
+    assertTrue(DriverProcess.awaitPartFile(dir, "big.staging-", 120), "part files are being written: " + p.output());
     p.process.destroyForcibly();
     assertEquals(137, p.waitFor(60));
     assertEquals(oldRows, rows(out), "the old output, untouched");
@@ -126,8 +125,7 @@ class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
     List<String> oldRows = rows(out);
     DriverProcess p = DriverProcess.start(dir.resolve("logs"), List.of(), "synth-table", "--output", out.toString(),
         "--mode", "overwrite", "--rows", "3000000", "--set", "partitions=4");
-    assertTrue(DriverProcess.awaitEntry(dir, "termed.staging-", 120), "the write started: " + p.output());
-    assertTrue(DriverProcess.awaitEntry(dir, "part-0000", 120), "part files are being written: " + p.output());
+    assertTrue(DriverProcess.awaitPartFile(dir, "termed.staging-", 120), "part files are being written: " + p.output());
     p.process.destroy();
     int code = p.waitFor(120);
     String log = p.output();

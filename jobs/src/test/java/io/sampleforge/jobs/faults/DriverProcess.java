@@ -81,6 +81,22 @@ final class DriverProcess {
     return false;
   }
 
+  /** Polls until a part file exists somewhere under a folder of {@code root} whose name starts with {@code stagingPrefix}. */
+  static boolean awaitPartFile(Path root, String stagingPrefix, int seconds) throws InterruptedException, IOException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end) {
+      try (var s = Files.walk(root)) {
+        if (s.anyMatch(p -> p.getFileName().toString().startsWith("part-") && p.toString().contains("/" + stagingPrefix))) {
+          return true;
+        }
+      } catch (java.io.UncheckedIOException ignored) {
+        // a folder vanished while walking; poll again
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
   static List<String> names(Path folder) throws IOException {
     try (var s = Files.list(folder)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
