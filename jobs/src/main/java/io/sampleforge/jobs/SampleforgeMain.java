@@ -39,6 +39,12 @@ public final class SampleforgeMain implements Runnable {
         cmd.getErr().println("sampleforge: interrupted: the run was stopped (" + ex.getClass().getSimpleName() + ")");
         return Interruption.EXIT_CODE;
       }
+      if (outOfMemory(ex)) {
+        LOG.error("out of memory", ex);
+        cmd.getErr().println("sampleforge: error: out of memory (" + ex.getClass().getSimpleName() + "): give the driver "
+            + "and executors more memory (--driver-memory, spark.executor.memory) or more partitions; see the log");
+        return INTERNAL;
+      }
       if (ex instanceof SampleforgeException se) {
         cmd.getErr().println("sampleforge: error: " + Redaction.uris(se.getMessage()));
         return se.exitCode();
@@ -60,6 +66,15 @@ public final class SampleforgeMain implements Runnable {
     java.io.StringWriter w = new java.io.StringWriter();
     t.printStackTrace(new java.io.PrintWriter(w));
     return w.toString();
+  }
+
+  private static boolean outOfMemory(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof OutOfMemoryError || String.valueOf(c.getMessage()).contains("java.lang.OutOfMemoryError")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void main(String[] args) {

@@ -8,14 +8,15 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A clean stop on SIGTERM (what Airflow, YARN and Kubernetes send first). Two hooks in Hadoop's
- * shutdown-hook manager, around Spark's own (priority 40): the first (priority 60) marks the run as
- * interrupted and cancels its Spark jobs, so the main thread's failure is reported as an
+ * A clean stop on SIGTERM (what Airflow, YARN and Kubernetes send first). A SIGTERM handler marks
+ * the run as interrupted and starts the JVM's shutdown with exit code 143 (128 + SIGTERM). Two hooks
+ * in Hadoop's shutdown-hook manager sit around Spark's own (priority 40): the first (priority 60)
+ * cancels the run's Spark jobs after a SIGTERM, so the main thread's failure is reported as an
  * interruption and not as an internal error; the second (priority 35, after Spark has stopped and
  * before Hadoop closes its file systems at 10) deletes the staging folder of every running output
- * (restoring an overwritten output moved aside mid-commit) and prints one line. The JVM then exits
- * with 143 (128 + SIGTERM). Installed by the command-line entry point only; embedding code keeps
- * its own signal policy.
+ * (restoring an overwritten output moved aside mid-commit) on any shutdown during a run, including
+ * Spark's own exit after an OutOfMemoryError (exit 52), and prints one line saying which it was.
+ * Installed by the command-line entry point only; embedding code keeps its own signal policy.
  */
 public final class Interruption {
   /** The exit code of a run stopped by SIGTERM. */
@@ -31,8 +32,18 @@ public final class Interruption {
     if (!INSTALLED.compareAndSet(false, true)) {
       return;
     }
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+        INTERRUPTED.set(true);
+        new Thread(() -> System.exit(EXIT_CODE), "sampleforge-sigterm").start();
+      });
+    } catch (IllegalArgumentException e) {
+      // no SIGTERM on this platform: the hooks below still clean up on shutdown
+    }
     ShutdownHookManager.get().addShutdownHook(() -> {
-      INTERRUPTED.set(true);
+      if (!INTERRUPTED.get()) {
+        return;
+      }
       scala.Option<SparkSession> s = SparkSession.getActiveSession();
       if (s.isEmpty()) {
         s = SparkSession.getDefaultSession();
@@ -56,13 +67,16 @@ public final class Interruption {
           System.err.println("sampleforge: could not remove " + io.sampleforge.jobs.io.Redaction.uris(out.staging() + ": " + e));
         }
       }
-      System.err.println("sampleforge: interrupted (SIGTERM or shutdown): stopped before the commit, staging removed, "
-          + "output left as it was; exit code " + EXIT_CODE);
+      System.err.println(INTERRUPTED.get()
+          ? "sampleforge: interrupted by SIGTERM: stopped before the commit, staging removed, output left as it was; "
+              + "exit code " + EXIT_CODE
+          : "sampleforge: the JVM is shutting down during the run (Spark exits with 52 after an OutOfMemoryError in a "
+              + "task): staging removed, output left as it was");
       System.err.flush();
     }, 35);
   }
 
-  /** True once the JVM has begun shutting down under {@link #install()}'s hooks. */
+  /** True once a SIGTERM has arrived (after {@link #install()}). */
   public static boolean interrupted() {
     return INTERRUPTED.get();
   }
