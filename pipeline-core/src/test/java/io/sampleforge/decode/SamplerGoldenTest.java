@@ -71,7 +71,7 @@ class SamplerGoldenTest extends io.sampleforge.testing.PyTorchFixture {
     // eta(.1): threshold min(.1, sqrt(.1) exp(-H)) = 0.0776 for this vector (H = 1.405), so 0.05 is
     // removed and 0.09 stays, which a threshold of epsilon alone (.1) would remove
     assertArrayEquals(new boolean[] {true, true, true, true, false},
-        kept(LogitsWarpers.eta(logProbs(.4, .26, .2, .09, .05), .1, 1)));
+        kept(LogitsWarpers.eta(logProbs(.4, .26, .2, .09, .05), .1, 1)), "eta threshold 0.0776 keeps 0.09, drops 0.05");
   }
 
   @Test
