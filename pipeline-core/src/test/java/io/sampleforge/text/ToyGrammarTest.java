@@ -23,7 +23,44 @@ class ToyGrammarTest {
       distinct.add(s);
     }
     assertTrue(distinct.size() > 4000, "distinct sentences " + distinct.size());
-    assertEquals(grammar.sentence(1, 7), grammar.sentence(1, 7));
+  }
+
+  /**
+   * A sentence is a function of (seed, index) alone: the corpus written in reverse order on four
+   * threads by a fresh grammar equals the one written in order, and another seed gives another corpus.
+   */
+  @Test
+  void sentencesDependOnSeedAndIndexOnly() throws Exception {
+    int n = 2000;
+    List<String> inOrder = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      inOrder.add(grammar.sentence(1, i));
+    }
+    ToyGrammar fresh = new ToyGrammar();
+    String[] reversed = new String[n];
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+      for (int part = 0; part < 4; part++) {
+        int p = part;
+        parts.add(pool.submit(() -> {
+          for (int i = n - 1 - p; i >= 0; i -= 4) {
+            reversed[i] = fresh.sentence(1, i);
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : parts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(inOrder, List.of(reversed), "reverse order on 4 threads");
+    int same = 0;
+    for (int i = 0; i < n; i++) {
+      same += grammar.sentence(2, i).equals(inOrder.get(i)) ? 1 : 0;
+    }
+    assertTrue(same < n / 10, "seed 2 repeats seed 1's sentence at " + same + " of " + n + " indices");
   }
 
   @Test
