@@ -305,6 +305,13 @@ class GreedyMaxEntropyTest {
       nullPairs[r] = pairStatistic(uniformReference(1000 + r));
     }
     double pairLimit = Arrays.stream(nullPairs).max().orElseThrow();
+    // calibration: on 40 exact uniform samplers the corrected statistic averages 199 (sd of the mean
+    // sqrt(2·199/40) = 3.2); the uncorrected Pearson statistic would average L(1-p) = 180
+    double nullMean = 0;
+    for (int r = 0; r < 40; r++) {
+      nullMean += itemStatistic(uniformReference(5000 + r)) / 40;
+    }
+    assertEquals(DRAW_ITEMS - 1, nullMean, 4 * Math.sqrt(2.0 * (DRAW_ITEMS - 1) / 40), "null mean of the corrected statistic");
     double item = itemStatistic(production(3));
     double pair = pairStatistic(production(3));
     assertTrue(item < CHI2_199_999, "per-item inclusion: corrected chi-square " + item + " >= " + CHI2_199_999);
@@ -318,8 +325,8 @@ class GreedyMaxEntropyTest {
       pairedRejected += pairStatistic(pairedItems(seed)) >= pairLimit ? 1 : 0;
       pairedItemRejected += itemStatistic(pairedItems(seed)) >= CHI2_199_999 ? 1 : 0;
     }
-    System.out.printf("candidateDrawIsUniform: item %.1f (limit %.1f), pair %.1f (limit %.1f); power: 5%%-biased keys %d/10,"
-        + " fixed pairs %d/10 (per-item test alone %d/10)%n", item, CHI2_199_999, pair, pairLimit, biasedRejected,
+    System.out.printf("candidateDrawIsUniform: null mean %.1f; item %.1f (limit %.1f), pair %.1f (limit %.1f); power: 5%%-biased keys %d/10,"
+        + " fixed pairs %d/10 (per-item test alone %d/10)%n", nullMean, item, CHI2_199_999, pair, pairLimit, biasedRejected,
         pairedRejected, pairedItemRejected);
     assertEquals(10, biasedRejected, "power against 5 %-biased keys");
     assertEquals(10, pairedRejected, "power of the pair statistic against fixed pairs");
