@@ -90,14 +90,31 @@ class MultiJvmClusterTest {
     }
   }
 
+  /** How long a slow, shared machine may take to start two executor JVMs and register them. */
+  private static final long EXECUTOR_WAIT_SECONDS = 180;
+
+  /**
+   * Waits until {@code wanted} executor JVMs have registered with the driver (the status tracker's
+   * executor list, less the driver's own entry), polling every 500 ms for at most
+   * {@link #EXECUTOR_WAIT_SECONDS}; fails naming what it waited for and what it saw.
+   */
   private static int waitForExecutors(SparkSession spark, int wanted) throws InterruptedException {
-    for (int i = 0; i < 120; i++) {
-      int executors = spark.sparkContext().getExecutorMemoryStatus().size() - 1;
-      if (executors >= wanted) {
-        return executors;
-      }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(EXECUTOR_WAIT_SECONDS);
+    int executors = registeredExecutors(spark);
+    while (executors < wanted && System.nanoTime() < deadline) {
       Thread.sleep(500);
+      executors = registeredExecutors(spark);
     }
-    return spark.sparkContext().getExecutorMemoryStatus().size() - 1;
+    if (executors < wanted) {
+      org.junit.jupiter.api.Assertions.fail("local-cluster[2,1,1024]: waited " + EXECUTOR_WAIT_SECONDS + " s for " + wanted
+          + " executor JVMs to register with the driver; " + executors + " registered (executors seen: "
+          + java.util.Arrays.stream(spark.sparkContext().statusTracker().getExecutorInfos())
+              .map(e -> e.host() + ":" + e.port()).toList() + ", driver included)");
+    }
+    return executors;
+  }
+
+  private static int registeredExecutors(SparkSession spark) {
+    return spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
   }
 }

@@ -143,42 +143,193 @@ class GreedyMaxEntropyTest {
     assertArrayEquals(exact, wide, "m >= remaining items scores all of them, as the reference does");
   }
 
-  /** Each step's drawn candidate set is a uniform subset: every item is drawn with probability m/L. */
-  @Test
-  void candidateDrawIsUniform() {
-    int items = 200;
-    int m = 20;
-    ItemCorpusBuilder b = new ItemCorpusBuilder(1, true);
-    for (int d = 0; d < items; d++) {
-      b.add(d * 7919L, List.of(List.of("v" + d)));
-    }
-    ItemCorpus corpus = b.build();
-    CandidateDraw draw = new CandidateDraw(3, 0);
-    boolean[] removed = new boolean[items];
-    int[] hits = new int[items];
-    int steps = 4000;
-    for (int s = 0; s < steps; s++) {
-      int[] got = draw.draw(s, corpus, removed, items, m);
-      assertEquals(m, got.length);
-      assertEquals(m, Arrays.stream(got).distinct().count());
-      for (int d : got) {
+  /** One candidate draw per step: m distinct indices out of L. */
+  @FunctionalInterface
+  interface Sampler {
+    int[] draw(int step);
+  }
+
+  private static final int DRAW_ITEMS = 200;
+  private static final int DRAW_M = 20;
+  /** Steps for the per-item statistic (cheap; enough for power against a 5 % key bias). */
+  private static final int ITEM_STEPS = 20000;
+  /** Steps for the pair statistic (each step counts m(m-1)/2 = 190 pairs). */
+  private static final int PAIR_STEPS = 4000;
+  /** 0.999 quantile of chi-square with 199 degrees of freedom (scipy.stats.chi2.ppf(0.999, 199) = 266.386). */
+  private static final double CHI2_199_999 = 266.386;
+  /** Null replicates of the pair statistic; rejecting above all of them is a Monte Carlo test of size 1/200. */
+  private static final int PAIR_NULL_REPLICATES = 199;
+
+  /**
+   * Per-item inclusion counts h_d over T steps of a uniform m-of-L draw without replacement: each
+   * step's indicator vector has mean p = m/L and covariance p(1-p)·L/(L-1)·(I - 11'/L) (Cov(I_i, I_j)
+   * = -p(1-p)/(L-1)), so X = (L-1)/(L·T·p(1-p)) Σ (h_d - Tp)² is asymptotically χ²(L-1). (The
+   * multinomial Pearson statistic Σ (h-Tp)²/(Tp) used before has null mean L(1-p) = 180, not 199.)
+   */
+  static double itemStatistic(Sampler sampler) {
+    int[] hits = new int[DRAW_ITEMS];
+    for (int s = 0; s < ITEM_STEPS; s++) {
+      for (int d : sampler.draw(s)) {
         hits[d]++;
       }
     }
-    double expected = steps * (double) m / items;
-    double chi2 = 0;
+    double p = (double) DRAW_M / DRAW_ITEMS;
+    double expected = ITEM_STEPS * p;
+    double sum = 0;
     for (int h : hits) {
-      chi2 += (h - expected) * (h - expected) / expected;
+      sum += (h - expected) * (h - expected);
     }
-    // 199 degrees of freedom: the 0.999 quantile is about 268.
-    assertTrue(chi2 < 268, "chi-square " + chi2);
-    // power: always drawing the 20 smallest indices is rejected by the same statistic.
-    double biased = 0;
-    for (int d = 0; d < items; d++) {
-      double h = d < m ? steps : 0;
-      biased += (h - expected) * (h - expected) / expected;
+    return sum * (DRAW_ITEMS - 1) / (DRAW_ITEMS * ITEM_STEPS * p * (1 - p));
+  }
+
+  /**
+   * Joint inclusion: Σ over all L(L-1)/2 pairs of (c_ij - Tq)²/(Tq), q = m(m-1)/(L(L-1)) the exact
+   * probability that both are drawn. Its null law has no simple closed form (the pair indicators are
+   * dependent), so it is calibrated by Monte Carlo against an exact uniform sampler.
+   */
+  static double pairStatistic(Sampler sampler) {
+    int[] pairs = new int[DRAW_ITEMS * DRAW_ITEMS];
+    for (int s = 0; s < PAIR_STEPS; s++) {
+      int[] got = sampler.draw(s);
+      for (int a = 0; a < got.length; a++) {
+        for (int b = a + 1; b < got.length; b++) {
+          int i = Math.min(got[a], got[b]);
+          int j = Math.max(got[a], got[b]);
+          pairs[i * DRAW_ITEMS + j]++;
+        }
+      }
     }
-    assertTrue(biased > 268);
+    double expected = PAIR_STEPS * (double) DRAW_M * (DRAW_M - 1) / ((double) DRAW_ITEMS * (DRAW_ITEMS - 1));
+    double q = 0;
+    for (int i = 0; i < DRAW_ITEMS; i++) {
+      for (int j = i + 1; j < DRAW_ITEMS; j++) {
+        double c = pairs[i * DRAW_ITEMS + j];
+        q += (c - expected) * (c - expected) / expected;
+      }
+    }
+    return q;
+  }
+
+  /** The test's own exact uniform sampler: a partial Fisher-Yates shuffle. */
+  static Sampler uniformReference(long seed) {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    return step -> {
+      int[] perm = new int[DRAW_ITEMS];
+      for (int i = 0; i < DRAW_ITEMS; i++) {
+        perm[i] = i;
+      }
+      for (int i = 0; i < DRAW_M; i++) {
+        int j = i + rnd.nextInt(DRAW_ITEMS - i);
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+      return Arrays.copyOf(perm, DRAW_M);
+    };
+  }
+
+  /** A realistic defect: the m smallest uniform keys, with the odd items' keys 5 % too small. */
+  static Sampler biasedKeys(long seed) {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    return step -> {
+      double[] key = new double[DRAW_ITEMS];
+      Integer[] order = new Integer[DRAW_ITEMS];
+      for (int d = 0; d < DRAW_ITEMS; d++) {
+        key[d] = rnd.nextDouble() * (d % 2 == 1 ? 0.95 : 1.0);
+        order[d] = d;
+      }
+      Arrays.sort(order, (x, y) -> Double.compare(key[x], key[y]));
+      int[] out = new int[DRAW_M];
+      for (int i = 0; i < DRAW_M; i++) {
+        out[i] = order[i];
+      }
+      return out;
+    };
+  }
+
+  /** A defect only joint inclusion shows: items drawn in fixed pairs (2k, 2k+1); every item's rate is still m/L. */
+  static Sampler pairedItems(long seed) {
+    Sampler half = uniformReference(seed);
+    return step -> {
+      int[] out = new int[DRAW_M];
+      int o = 0;
+      for (int d : half.draw(step)) {
+        if (d < DRAW_ITEMS / 2 && o < DRAW_M) {
+          out[o++] = 2 * d;
+          out[o++] = 2 * d + 1;
+        }
+      }
+      // top up with further pairs if fewer than m/2 of the draw fell below L/2
+      for (int k = 0; o < DRAW_M; k++) {
+        int d = (step + k) % (DRAW_ITEMS / 2);
+        boolean present = false;
+        for (int i = 0; i < o; i++) {
+          present |= out[i] == 2 * d;
+        }
+        if (!present) {
+          out[o++] = 2 * d;
+          out[o++] = 2 * d + 1;
+        }
+      }
+      return out;
+    };
+  }
+
+  private static Sampler production(long seed) {
+    ItemCorpusBuilder b = new ItemCorpusBuilder(1, true);
+    for (int d = 0; d < DRAW_ITEMS; d++) {
+      b.add(d * 7919L, List.of(List.of("v" + d)));
+    }
+    ItemCorpus corpus = b.build();
+    CandidateDraw draw = new CandidateDraw(seed, 0);
+    boolean[] removed = new boolean[DRAW_ITEMS];
+    return step -> {
+      int[] got = draw.draw(step, corpus, removed, DRAW_ITEMS, DRAW_M);
+      assertEquals(DRAW_M, got.length);
+      assertEquals(DRAW_M, Arrays.stream(got).distinct().count());
+      return got;
+    };
+  }
+
+  /**
+   * Each step's drawn candidate set is a uniform m-subset, checked on per-item inclusion (corrected
+   * χ²(199) statistic, size 0.001 asymptotically) and on joint inclusion of pairs (Monte Carlo test
+   * against 199 exact uniform replicates, size 1/200 = 0.005): false-alarm rate at most 0.006 for a
+   * correct sampler. Power is measured in the same test on 10 seeds of two defective samplers
+   * (5 %-biased keys; fixed pairs with exact per-item rates), and must be 10/10 for each.
+   */
+  @Test
+  void candidateDrawIsUniform() {
+    double[] nullPairs = new double[PAIR_NULL_REPLICATES];
+    for (int r = 0; r < PAIR_NULL_REPLICATES; r++) {
+      nullPairs[r] = pairStatistic(uniformReference(1000 + r));
+    }
+    double pairLimit = Arrays.stream(nullPairs).max().orElseThrow();
+    // calibration: on 40 exact uniform samplers the corrected statistic averages 199 (sd of the mean
+    // sqrt(2·199/40) = 3.2); the uncorrected Pearson statistic would average L(1-p) = 180
+    double nullMean = 0;
+    for (int r = 0; r < 40; r++) {
+      nullMean += itemStatistic(uniformReference(5000 + r)) / 40;
+    }
+    assertEquals(DRAW_ITEMS - 1, nullMean, 4 * Math.sqrt(2.0 * (DRAW_ITEMS - 1) / 40), "null mean of the corrected statistic");
+    double item = itemStatistic(production(3));
+    double pair = pairStatistic(production(3));
+    assertTrue(item < CHI2_199_999, "per-item inclusion: corrected chi-square " + item + " >= " + CHI2_199_999);
+    assertTrue(pair < pairLimit, "joint inclusion: pair statistic " + pair + " above all " + PAIR_NULL_REPLICATES
+        + " uniform replicates (max " + pairLimit + ")");
+    int biasedRejected = 0;
+    int pairedRejected = 0;
+    int pairedItemRejected = 0;
+    for (long seed = 1; seed <= 10; seed++) {
+      biasedRejected += itemStatistic(biasedKeys(seed)) >= CHI2_199_999 || pairStatistic(biasedKeys(seed)) >= pairLimit ? 1 : 0;
+      pairedRejected += pairStatistic(pairedItems(seed)) >= pairLimit ? 1 : 0;
+      pairedItemRejected += itemStatistic(pairedItems(seed)) >= CHI2_199_999 ? 1 : 0;
+    }
+    System.out.printf("candidateDrawIsUniform: null mean %.1f; item %.1f (limit %.1f), pair %.1f (limit %.1f); power: 5%%-biased keys %d/10,"
+        + " fixed pairs %d/10 (per-item test alone %d/10)%n", nullMean, item, CHI2_199_999, pair, pairLimit, biasedRejected,
+        pairedRejected, pairedItemRejected);
+    assertEquals(10, biasedRejected, "power against 5 %-biased keys");
+    assertEquals(10, pairedRejected, "power of the pair statistic against fixed pairs");
   }
 
   @Test

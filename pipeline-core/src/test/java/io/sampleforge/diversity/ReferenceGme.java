@@ -8,6 +8,8 @@ import java.util.List;
  * candidate's entropies from scratch each step with scipy.stats.entropy's arithmetic (p = c / sum,
  * renormalised by numpy's pairwise sum, -p ln p summed pairwise, np.round to 5 decimals) and the
  * selectors' numpy arithmetic; ties go to the first remaining item. O(picks x items x vocabulary).
+ * It shares no arithmetic with production: numpy's summation order and the selector's direction
+ * (dutopia minimises the distance to the utopia point, sum maximises) are written out here.
  */
 final class ReferenceGme {
   /** items[d][j] = the values (ids in [0, cardinality[j])) of item d in column j, one per relation. */
@@ -35,7 +37,7 @@ final class ReferenceGme {
           h[j] = entropy(c);
         }
         double v = objective(h, cardinality, selector);
-        if (bestPos < 0 || (selector.minimises() ? v < bestValue : v > bestValue)) {
+        if (bestPos < 0 || (selector == EntropySelector.DUTOPIA ? v < bestValue : v > bestValue)) {
           bestPos = pos;
           bestValue = v;
           bestH = h;
@@ -73,13 +75,13 @@ final class ReferenceGme {
     for (int i = 0; i < n; i++) {
       p[i] = (double) counts[i] / (double) total;
     }
-    double s = NumpySum.sum(p, n);
+    double s = numpySum(p, n);
     double[] vec = new double[n];
     for (int i = 0; i < n; i++) {
       double q = p[i] / s;
       vec[i] = q > 0 ? -q * StrictMath.log(q) : 0.0;
     }
-    double h = NumpySum.sum(vec, n);
+    double h = numpySum(vec, n);
     return Math.rint(h * 1e5) / 1e5 + 0.0;
   }
 
@@ -96,6 +98,44 @@ final class ReferenceGme {
       double diff = h[j] - StrictMath.log(cardinality[j]);
       sq[j] = diff * diff;
     }
-    return Math.sqrt(NumpySum.sum(sq, h.length));
+    return Math.sqrt(numpySum(sq, h.length));
+  }
+
+  /**
+   * numpy 1.24 {@code add.reduce} of a contiguous double vector, transcribed from
+   * numpy/core/src/umath/loops_utils.h.src {@code pairwise_sum}: 0 + (below 8 terms a plain loop;
+   * up to 128 terms eight strided partial sums combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), the
+   * tail added one by one; above 128 split at n/2 rounded down to a multiple of 8).
+   */
+  static double numpySum(double[] a, int n) {
+    return 0.0 + pairwiseSum(java.util.Arrays.copyOf(a, n));
+  }
+
+  private static double pairwiseSum(double[] a) {
+    int n = a.length;
+    if (n < 8) {
+      double res = 0.0;
+      for (double x : a) {
+        res += x;
+      }
+      return res;
+    }
+    if (n <= 128) {
+      double[] r = java.util.Arrays.copyOf(a, 8);
+      int full = n - n % 8;
+      for (int i = 8; i < full; i += 8) {
+        for (int k = 0; k < 8; k++) {
+          r[k] += a[i + k];
+        }
+      }
+      double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+      for (int i = full; i < n; i++) {
+        res += a[i];
+      }
+      return res;
+    }
+    int half = n / 2;
+    half -= half % 8;
+    return pairwiseSum(java.util.Arrays.copyOfRange(a, 0, half)) + pairwiseSum(java.util.Arrays.copyOfRange(a, half, n));
   }
 }

@@ -73,25 +73,59 @@ class SmoteGeometryTest extends LocalSparkTest {
       }
       childrenPerParent.merge(parent, 1, Integer::sum);
     }
-    for (var plan : result.plans()) {
-      if (plan.synthetic() == 0) {
-        continue;
-      }
+    // The quota, computed here and not taken from result.plans(): S synthetic rows for a class of n
+    // rows give every row floor(S/n) children and S mod n rows one more.
+    Map<String, Long> before = new HashMap<>();
+    d.labels.forEach(l -> before.merge(l, 1L, Long::sum));
+    Map<String, Long> after = expectedAfter(stem, strategy, before);
+    for (Map.Entry<String, Long> cls : before.entrySet()) {
+      long n = cls.getValue();
+      long s = after.getOrDefault(cls.getKey(), n) - n;
+      long base = s / n;
+      long remainder = s % n;
       int parents = 0;
+      int withExtra = 0;
       long total = 0;
       for (Map.Entry<Long, Integer> e : childrenPerParent.entrySet()) {
-        if (d.labels.get(e.getKey().intValue()).equals(plan.label())) {
+        if (d.labels.get(e.getKey().intValue()).equals(cls.getKey())) {
           parents++;
           total += e.getValue();
-          assertTrue(e.getValue() == plan.baseChildren() || e.getValue() == plan.baseChildren() + 1,
-              "quota of row " + e.getKey() + ": " + e.getValue());
+          assertTrue(e.getValue() == base || e.getValue() == base + 1,
+              "quota of row " + e.getKey() + ": " + e.getValue() + ", expected " + base + " or " + (base + 1));
+          withExtra += e.getValue() == base + 1 ? 1 : 0;
         }
       }
-      assertEquals(plan.synthetic(), total, "class " + plan.label());
-      long expectedParents = plan.baseChildren() > 0 ? plan.before() : plan.remainder();
-      assertEquals(expectedParents, parents, "parents used in class " + plan.label());
+      assertEquals(s, total, "synthetic rows in class " + cls.getKey());
+      assertEquals(base > 0 ? n : remainder, parents, "parents used in class " + cls.getKey());
+      assertEquals(remainder, base > 0 ? withExtra : parents, "rows with an extra child in class " + cls.getKey());
     }
     result.release();
+  }
+
+  /**
+   * Per-class counts after SMOTE: imbalanced-learn's (golden/smote_counts.json) where the case is
+   * there, otherwise (an explicit dictionary) the targets the strategy itself states.
+   */
+  private static Map<String, Long> expectedAfter(String stem, String strategy, Map<String, Long> before) {
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode c : SmoteCountsParityTest.golden().get("cases")) {
+        if (c.get("dataset").asText().equals(stem) && SmoteCountsParityTest.strategyText(c.get("strategy")).equals(strategy)) {
+          assertEquals(before, new com.fasterxml.jackson.databind.ObjectMapper().convertValue(c.get("before"),
+              new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {}), "class sizes as in the golden");
+          return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(c.get("after"),
+              new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {});
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertTrue(strategy.contains(":"), "no golden counts for " + stem + " " + strategy);
+    Map<String, Long> out = new HashMap<>(before);
+    for (String part : strategy.split(",")) {
+      int at = part.lastIndexOf(':');
+      out.put(part.substring(0, at), Long.parseLong(part.substring(at + 1)));
+    }
+    return out;
   }
 
   @ParameterizedTest(name = "{0} blockRows={3} resident={4}")
@@ -105,6 +139,14 @@ class SmoteGeometryTest extends LocalSparkTest {
   void distributedSearchEqualsSklearnDistances(String stem, String label, String positive, int blockRows, boolean resident) {
     // resident: the broadcast plan (ResidentNeighbors); otherwise the block-pair plan (budget 0)
     spark.conf().set(ResidentNeighbors.MAX_BYTES_CONF, resident ? "256m" : "0");
+    try {
+      checkDistributedSearch(stem, label, positive, blockRows);
+    } finally {
+      spark.conf().unset(ResidentNeighbors.MAX_BYTES_CONF);
+    }
+  }
+
+  private void checkDistributedSearch(String stem, String label, String positive, int blockRows) {
     MlbenchData d = MlbenchData.read(stem, label, positive);
     Map<Long, double[]> golden = GoldenNeighbors.read(stem);
     Map<String, Integer> ks = new HashMap<>();
@@ -132,6 +174,5 @@ class SmoteGeometryTest extends LocalSparkTest {
         assertEquals(want[i], got.get(i), 1e-9 * (1 + want[i]), "row " + r.getLong(0) + " rank " + i);
       }
     }
-    spark.conf().unset(ResidentNeighbors.MAX_BYTES_CONF);
   }
 }
