@@ -49,19 +49,24 @@ class GmeSelectionTest extends LocalSparkTest {
         s.missing(), s.candidates(), s.stratifyBy(), s.whenShort(), s.seed(), s.threads(), GmeScoring.DISTRIBUTED, shards);
   }
 
-  /** Sharded scoring with one Spark round per pick gives the in-task ranking bit for bit, with and without strata. */
+  /**
+   * Sharded scoring with one Spark round per pick gives the in-task ranking bit for bit, with and
+   * without strata, for both selector directions (dutopia minimises, sum maximises).
+   */
   @Test
   void distributedScoringEqualsInTask() {
     Dataset<Row> t = relations(1500, 3, 21);
+    for (EntropySelector selector : EntropySelector.values()) {
     for (String stratify : new String[] {null, "s"}) {
-      GmeSettings s = settings("doc", List.of("a", "b"), EntropySelector.DUTOPIA, false, "40", MissingValues.VALUE, 0,
+      GmeSettings s = settings("doc", List.of("a", "b"), selector, false, "40", MissingValues.VALUE, 0,
           stratify, null, WhenShort.CAP);
       List<Row> inTask = GmeSelection.run(t, s, false).ranking().orderBy(stratify == null ? "rank" : "s", "rank")
           .collectAsList();
       List<Row> sharded = GmeSelection.run(t.repartition(3), distributed(s, 3), false).ranking()
           .orderBy(stratify == null ? "rank" : "s", "rank").collectAsList();
       assertEquals(stratify == null ? 40 : 120, sharded.size());
-      assertTrue(inTask.equals(sharded), "stratify_by=" + stratify);
+      assertTrue(inTask.equals(sharded), selector + ", stratify_by=" + stratify);
+    }
     }
   }
 
