@@ -21,10 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SMOTE-NC on lending_club (r-cran-modeldata) against golden/nc_lending_club.csv
- * (make_golden_nc.py): every synthetic row interpolates its continuous columns towards one of the
- * parent's 5 nearest rows under the SMOTE-NC metric (continuous distance plus med² per differing
- * categorical), takes for every categorical column one of the values tied for most frequent among
- * those 5 rows, and the output counts equal imbalanced-learn SMOTENC's; no one-hot columns are made.
+ * (make_golden_nc.py, built from imbalanced-learn's own SMOTENC parts: its median_std_, its fitted
+ * one-hot encoder and its neighbour estimator): every synthetic row interpolates its continuous
+ * columns towards one of the parent's 5 nearest rows under the SMOTE-NC metric of
+ * imbalanced-learn >= 0.12 (continuous distance plus med² per differing categorical; the installed
+ * 0.10 uses med²/2, and the golden converts its one-hot scale by √2, the one stated difference),
+ * takes for every categorical column one of the values tied for most frequent among those 5 rows,
+ * and the output counts equal imbalanced-learn SMOTENC's; no one-hot columns are made.
  */
 class SmoteNcTest extends LocalSparkTest {
   private static final String[] CATS = {"term", "sub_grade", "addr_state", "verification_status", "emp_length"};
@@ -57,7 +60,7 @@ class SmoteNcTest extends LocalSparkTest {
   }
 
   @Test
-  void neighboursFollowTheNcMetricAndCategoricalsTakeNeighbourModes() throws Exception {
+  void neighboursFollowImblearn012NcMetricAndCategoricalsTakeNeighbourModes() throws Exception {
     Dataset<Row> input = table(3).cache();
     Map<Long, Row> byRow = new HashMap<>();
     input.collectAsList().forEach(r -> byRow.put(r.getLong(r.fieldIndex("row")), r));
