@@ -11,9 +11,11 @@ family_<dataset>.csv with one line per row of every class that sampling_strategy
   danger      1 when imbalanced-learn's own BorderlineSMOTE._in_danger_noise(kind="danger") says
               so, computed by imblearn 0.10 code on an m_neighbors=10 NearestNeighbors fitted on X
   other5      rows of another class among the 5 nearest rows of the whole table (ADASYN, k=5)
-  adasyn_n    imbalanced-learn ADASYN's per-row count rint(G * r_i / sum r), r_i = its own
-              (sklearn) other-class share among 5 neighbours, which equals other5 / 5 except on tie rows
-              (the script checks that these add up to the number of rows imblearn's ADASYN adds)
+  adasyn_n    imbalanced-learn ADASYN's per-row count, read off its own output: ADASYN runs with a
+              RandomState whose uniform() returns zeros, so every synthetic row it appends equals its
+              parent, in parent order (np.repeat), and the script counts them; it also checks them
+              against the formula rint(G * r_i / sum r), r_i the row's other-class share among its 5
+              (sklearn) neighbours, which equals other5 / 5 except on tie rows
   dall5       exact distance to the 5th nearest row of the whole table (Borderline-SMOTE kind 2)
   tie10/tie5  1 when the 10th/5th and next distances are equal, so the neighbour SET (and the
               counts above) depend on tie-breaking; tests skip such rows
@@ -28,8 +30,11 @@ clean_<dataset>.csv with one line per row of the whole table (no synthesis):
   tomek_tie   1 when the 1st and 2nd exact distances are equal for the row or for its nearest row
 
 and family_summary.json with imblearn's BorderlineSMOTE / RandomOverSampler output counts and
-RandomOverSampler's smoothed-bootstrap scale per feature for shrinkage=1 (the smoothing constant
-(4/((d+2)N))^(1/(d+4)) times the class's population std, read from imblearn's formula).
+RandomOverSampler's smoothed-bootstrap scale per feature for shrinkage=1, read off its own output:
+it runs with a RandomState whose randn() returns ones, so each smoothed row minus its bootstrap
+parent (sample_indices_) is exactly the per-feature scale; the script checks that every such row
+agrees and that the scale equals the formula (4/((d+2)N))^(1/(d+4)) times the class's population
+std.
 
 Distances are exact float64 sqrt(sum (a_j-b_j)^2) over an exhaustive search (no sklearn
 rounding); imblearn's danger flags use sklearn's own neighbours.
@@ -56,6 +61,52 @@ from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATASETS = ["PimaIndiansDiabetes", "Satellite"]
+
+
+class _ZeroSteps(np.random.RandomState):
+    """ADASYN's interpolation steps come from uniform(): zeros make every synthetic row its parent."""
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        return np.zeros(size)
+
+
+class _UnitNormals(np.random.RandomState):
+    """RandomOverSampler's smoothing noise comes from randn(): ones make the noise the scale itself."""
+
+    def randn(self, *shape):
+        return np.ones(shape)
+
+
+def adasyn_counts(X, y, c, target):
+    """Per-row synthetic counts of imblearn's ADASYN for class c, read off its output."""
+    Xr, yr = ADASYN(sampling_strategy={c: target}, n_neighbors=5, random_state=_ZeroSteps(0)).fit_resample(X, y)
+    X_class = X[y == c]
+    out = np.zeros(len(X_class), dtype=int)
+    p = 0
+    for row in Xr[len(X):]:
+        while not np.array_equal(X_class[p], row):
+            p += 1
+        out[p] += 1
+    assert np.all(yr[len(X):] == c)
+    return out
+
+
+def smoothing_scales(X, y, raised):
+    """Per-class, per-feature noise scale of imblearn's RandomOverSampler(shrinkage=1), read off its output."""
+    ros = RandomOverSampler(shrinkage=1.0, random_state=_UnitNormals(0))
+    Xr, yr = ros.fit_resample(X, y)
+    n = len(X)
+    noise = Xr[n:] - X[ros.sample_indices_[n:]]
+    out = {}
+    for c in raised:
+        rows = noise[yr[n:] == c]
+        scale = rows[0]
+        assert np.allclose(rows, scale, rtol=1e-9, atol=1e-12), c
+        # the noise is (X + s) - X in float64: take the scale from the row with the smallest parent magnitude
+        parents = X[ros.sample_indices_[n:]][yr[n:] == c]
+        scale = rows[np.argmin(np.abs(parents).sum(axis=1))]
+        out[c] = scale
+    return out
 
 
 def exact_sorted(X, i):
@@ -87,13 +138,12 @@ def main():
                 tie5 = int(d[order[4]] == d[order[5]])
                 rows.append([i, other10, int(danger[pos]), other5, d[order[4]], tie10, tie5])
             g = before[majority] - before[c]
-            # imblearn's own neighbours for its counts: NearestNeighbors(6) on X, first column dropped
+            # imblearn's own per-row counts, and the formula they must follow (its neighbours:
+            # NearestNeighbors(6) on X, first column dropped)
+            n_i = adasyn_counts(X, y, c, before[majority])
             nns = NearestNeighbors(n_neighbors=6).fit(X).kneighbors(X[idx], return_distance=False)[:, 1:]
             r = np.sum(y[nns] != c, axis=1).astype(float) / 5
-            n_i = np.rint(r / r.sum() * g).astype(int)
-            # imblearn's own ADASYN must add exactly sum(n_i) rows to this class
-            _, y_res = ADASYN(sampling_strategy={c: before[majority]}, n_neighbors=5, random_state=0).fit_resample(X, y)
-            assert int(np.sum(y_res == c)) - before[c] == int(n_i.sum()), (stem, c)
+            assert np.array_equal(n_i, np.rint(r / r.sum() * g).astype(int)), (stem, c)
             for row, n in zip(rows, n_i):
                 i, other10, dg, other5, dall5, tie10, tie5 = row
                 lines.append(f"{i},{c},{other10},{dg},{other5},{int(n)},{dall5!r},{tie10},{tie5}")
@@ -103,7 +153,10 @@ def main():
         _, yr = RandomOverSampler(random_state=0).fit_resample(X, y)
         n, dims = X.shape
         h = (4 / ((dims + 2) * n)) ** (1 / (dims + 4))
-        scales = {c: list(h * np.std(X[y == c], axis=0)) for c in raised}
+        read = smoothing_scales(X, y, raised)
+        for c in raised:
+            assert np.allclose(read[c], h * np.std(X[y == c], axis=0), rtol=1e-9, atol=1e-12), c
+        scales = {c: [float(v) for v in read[c]] for c in raised}
         summary["datasets"][stem] = {"before": before, "borderline1_after": counts(yb), "random_after": counts(yr),
                                      "classes": ds, "shrinkage1_scale": scales}
         enn = EditedNearestNeighbours(n_neighbors=3, kind_sel="all", sampling_strategy="all").fit(X, y)
