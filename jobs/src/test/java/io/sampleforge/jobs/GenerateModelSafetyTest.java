@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sampleforge.model.ModelFileCheck;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,16 +32,8 @@ class GenerateModelSafetyTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.tokenizer=" + MODELS.resolve("toy_gpt/tokenizer.json"), "--set", "model.vocab_size=44"};
     String[] args = Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = SampleforgeMain.execute(args);
-    } finally {
-      System.setErr(err);
-    }
-    return new String[] {String.valueOf(code), captured.toString(StandardCharsets.UTF_8)};
+    Cli r = Cli.run(args);
+    return new String[] {String.valueOf(r.code()), r.err()};
   }
 
   private static void assertRefused(String model, String what) throws IOException {
@@ -79,18 +68,11 @@ class GenerateModelSafetyTest extends io.sampleforge.spark.LocalSparkTest {
     Files.copy(MODELS.resolve("hf_gpt2/sampleforge.json"), export.resolve("sampleforge.json"));
     Files.copy(MODELS.resolve("hf_gpt2/tokenizer.json"), export.resolve("tokenizer.json"));
     Files.copy(MODELS.resolve("unsafe/state_dict.pt"), export.resolve("model.pt"));
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      Path prompts = Files.writeString(dir.resolve("p2.csv"), "id,prompt\n1,the\n");
-      code = SampleforgeMain.execute("generate", "--input", prompts.toString(), "--output", dir.resolve("out2").toString(),
-          "--set", "model.type=torchscript", "--set", "model.dir=" + export);
-    } finally {
-      System.setErr(err);
-    }
-    String printed = captured.toString(StandardCharsets.UTF_8);
+    Path prompts = Files.writeString(dir.resolve("p2.csv"), "id,prompt\n1,the\n");
+    Cli r = Cli.run("generate", "--input", prompts.toString(), "--output", dir.resolve("out2").toString(),
+        "--set", "model.type=torchscript", "--set", "model.dir=" + export);
+    int code = r.code();
+    String printed = r.err();
     assertEquals(2, code, printed);
     assertTrue(printed.contains("'model.dir'") && printed.contains("'model.path'") && printed.contains("torch.save checkpoint"),
         printed);

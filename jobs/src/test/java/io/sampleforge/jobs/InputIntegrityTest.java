@@ -27,14 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class InputIntegrityTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;
-  private String table;
-
   private String table() {
-    if (table == null) {
-      table = dir.resolve("table").toString();
-      assertEquals(0, SampleforgeMain.execute("synth-table", "--output", table, "--rows", "20000", "--set", "partitions=1"));
-    }
-    return table;
+    return SynthTable.at(dir, "table", 20000, "--set", "partitions=1");
   }
 
   private static Path partFile(Path folder) throws IOException {
@@ -107,25 +101,34 @@ class InputIntegrityTest extends io.sampleforge.spark.LocalSparkTest {
     inputError(generate(notes.toString(), dir.resolve("o5").toString()), "could not be read", "readme.txt");
   }
 
+  /** A damaged copy of the table's part file: {@code damage} edits the copy in place. */
+  private Path damagedCopy(String name, Damage damage) throws IOException {
+    Path copy = copyOfTable(name);
+    try (RandomAccessFile f = new RandomAccessFile(partFile(copy).toFile(), "rw")) {
+      damage.apply(f);
+    }
+    return copy;
+  }
+
+  private interface Damage {
+    void apply(RandomAccessFile f) throws IOException;
+  }
+
   @Test
   void aTruncatedPartFileIsAnInputErrorNamingTheFile() throws IOException {
-    Path truncated = copyOfTable("truncated");
+    Path truncated = damagedCopy("truncated", f -> f.setLength(f.length() / 2));
     Path part = partFile(truncated);
-    try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
-      f.setLength(f.length() / 2);
-    }
     inputError(smote(truncated.toString(), dir.resolve("o6").toString()), "could not be read", part.getFileName().toString());
     inputError(gme(truncated.toString(), dir.resolve("o7").toString()), "could not be read", part.getFileName().toString());
   }
 
   @Test
   void aZeroedPageFailsItsChecksumInsteadOfCorruptingTheOutput() throws IOException {
-    Path zeroed = copyOfTable("zeroed");
-    Path part = partFile(zeroed);
-    try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
+    Path zeroed = damagedCopy("zeroed", f -> {
       f.seek(f.length() / 2);
       f.write(new byte[4096]);
-    }
+    });
+    Path part = partFile(zeroed);
     inputError(smote(zeroed.toString(), dir.resolve("o8").toString()), "could not be read", "CRC checksum",
         part.getFileName().toString());
     // gme reads every column when it emits the selected rows

@@ -22,15 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SmoteJobTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;
-  private String table;
-
   private String table() {
-    if (table == null) {
-      table = dir.resolve("table").toString();
-      assertEquals(0, SampleforgeMain.execute("synth-table", "--output", table, "--rows", "3000",
-          "--set", "weights=[0.8,0.15,0.05]", "--set", "informative=3", "--set", "redundant=1", "--set", "noise=1"));
-    }
-    return table;
+    return SynthTable.at(dir, "table", 3000, "--set", "weights=[0.8,0.15,0.05]", "--set", "informative=3",
+        "--set", "redundant=1", "--set", "noise=1");
   }
 
   private static List<String> entries(Path p) throws IOException {

@@ -78,6 +78,18 @@ public final class ConfigLoader {
         throw ConfigException.of("--set", "must be key=value with a dotted key of non-empty names", "'" + dottedKey + "'");
       }
     }
+    ObjectNode node = parentOf(root, path);
+    JsonNode parsed;
+    try {
+      parsed = value.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(value);
+    } catch (JsonProcessingException e) {
+      parsed = JsonNodeFactory.instance.textNode(value);
+    }
+    node.set(path[path.length - 1], parsed == null || parsed.isMissingNode() ? JsonNodeFactory.instance.nullNode() : parsed);
+  }
+
+  /** The map that holds the last segment of {@code path}, made (replacing scalars) where missing. */
+  static ObjectNode parentOf(ObjectNode root, String[] path) {
     ObjectNode node = root;
     for (int i = 0; i < path.length - 1; i++) {
       JsonNode child = node.get(path[i]);
@@ -86,13 +98,7 @@ public final class ConfigLoader {
       }
       node = (ObjectNode) child;
     }
-    JsonNode parsed;
-    try {
-      parsed = value.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(value);
-    } catch (JsonProcessingException e) {
-      parsed = JsonNodeFactory.instance.textNode(value);
-    }
-    node.set(path[path.length - 1], parsed == null || parsed.isMissingNode() ? JsonNodeFactory.instance.nullNode() : parsed);
+    return node;
   }
 
   /** Binds the tree to a config record; errors name the offending key. */

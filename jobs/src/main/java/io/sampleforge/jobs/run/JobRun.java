@@ -14,6 +14,9 @@ import org.apache.spark.sql.SparkSession;
  * progress listener on the session (removed afterwards), a phase timer, and an atomic output whose
  * staging directory is deleted when the job body fails, so a failed run leaves nothing under the
  * final path. Read failures of input files are reported as input errors ({@link InputFailures}).
+ * The command line runs the same preflight once more before it starts Spark; the repeat here is
+ * deliberate (a few file-system calls): it covers callers that start jobs from code or notebooks,
+ * and an output that appeared while the session was starting.
  */
 public final class JobRun {
   private JobRun() {}

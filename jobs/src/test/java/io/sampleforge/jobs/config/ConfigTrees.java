@@ -40,14 +40,7 @@ final class ConfigTrees {
   record Mutation(String key, JsonNode value) {
     void apply(ObjectNode root) {
       String[] path = key.split("\\.");
-      ObjectNode node = root;
-      for (int i = 0; i < path.length - 1; i++) {
-        JsonNode child = node.get(path[i]);
-        if (!(child instanceof ObjectNode)) {
-          child = node.putObject(path[i]);
-        }
-        node = (ObjectNode) child;
-      }
+      ObjectNode node = ConfigLoader.parentOf(root, path);
       if (value == null) {
         node.remove(path[path.length - 1]);
       } else {

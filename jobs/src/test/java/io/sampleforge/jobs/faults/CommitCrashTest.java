@@ -29,14 +29,8 @@ class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;
 
-  private String table;
-
   private String table() {
-    if (table == null) {
-      table = dir.resolve("table").toString();
-      assertEquals(0, SampleforgeMain.execute("synth-table", "--output", table, "--rows", "4000", "--set", "partitions=2"));
-    }
-    return table;
+    return io.sampleforge.jobs.SynthTable.at(dir, "table", 4000, "--set", "partitions=2");
   }
 
   private String[] smote(String output, long seed) {
@@ -101,14 +95,20 @@ class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
     }
   }
 
+  /** Starts a 3M-row synth-table overwrite of {@code out} in a driver JVM and waits until its part files are being written. */
+  private static DriverProcess overwriteInAnotherJvm(Path out) throws Exception {
+    DriverProcess p = DriverProcess.start(dir.resolve("logs"), List.of(), "synth-table", "--output", out.toString(),
+        "--mode", "overwrite", "--rows", "3000000", "--set", "partitions=4");
+    assertTrue(DriverProcess.awaitPartFile(dir, out.getFileName() + ".staging-", 120),
+        "part files are being written: " + p.output());
+    return p;
+  }
+
   @Test
   void sigkillDuringTheWriteLeavesTheOldOutputAndTheNextRunCleansUp() throws Exception {
     Path out = dir.resolve("big");
-    assertEquals(0, SampleforgeMain.execute("synth-table", "--output", out.toString(), "--rows", "1000"));
-    List<String> oldRows = rows(out);
-    DriverProcess p = DriverProcess.start(dir.resolve("logs"), List.of(), "synth-table", "--output", out.toString(),
-        "--mode", "overwrite", "--rows", "3000000", "--set", "partitions=4");
-    assertTrue(DriverProcess.awaitPartFile(dir, "big.staging-", 120), "part files are being written: " + p.output());
+    List<String> oldRows = rows(Path.of(io.sampleforge.jobs.SynthTable.at(dir, "big", 1000)));
+    DriverProcess p = overwriteInAnotherJvm(out);
     p.process.destroyForcibly();
     assertEquals(137, p.waitFor(60));
     assertEquals(oldRows, rows(out), "the old output, untouched");
@@ -121,11 +121,8 @@ class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
   @Test
   void sigtermStopsCleanlyWithExit143() throws Exception {
     Path out = dir.resolve("termed");
-    assertEquals(0, SampleforgeMain.execute("synth-table", "--output", out.toString(), "--rows", "1000"));
-    List<String> oldRows = rows(out);
-    DriverProcess p = DriverProcess.start(dir.resolve("logs"), List.of(), "synth-table", "--output", out.toString(),
-        "--mode", "overwrite", "--rows", "3000000", "--set", "partitions=4");
-    assertTrue(DriverProcess.awaitPartFile(dir, "termed.staging-", 120), "part files are being written: " + p.output());
+    List<String> oldRows = rows(Path.of(io.sampleforge.jobs.SynthTable.at(dir, "termed", 1000)));
+    DriverProcess p = overwriteInAnotherJvm(out);
     p.process.destroy();
     int code = p.waitFor(120);
     String log = p.output();
