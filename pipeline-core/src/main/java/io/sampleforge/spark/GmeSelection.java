@@ -51,7 +51,9 @@ public final class GmeSelection {
     if (withRows && java.util.Arrays.asList(input.columns()).contains(ROWS_RANK)) {
       throw InputDataException.of(ROWS_RANK, "is reserved for the rank of emitted rows; rename it in the input", ROWS_RANK);
     }
-    Dataset<Row> items = GmeItems.of(input, s).persist(StorageLevel.MEMORY_AND_DISK());
+    // on disk, not in the heap: the selection that reads it books the heap for its corpus, and
+    // cached blocks Spark keeps in storage memory would not make way for it
+    Dataset<Row> items = GmeItems.of(input, s).persist(StorageLevel.DISK_ONLY());
     List<String> warnings = new ArrayList<>();
     List<StratumPlan> plans = plan(items, s, warnings);
     Map<String, Long> picks = new HashMap<>();

@@ -20,7 +20,8 @@ import org.apache.spark.sql.RowFactory;
  * Runs the GME kernel inside a task, one stratum at a time: the partition holds whole strata with
  * items sorted by id (the tie-break order); each stratum's items are compressed into an {@link
  * ItemCorpus}, selected, and emitted as ranking rows (stratum, rank, item, entropy per column,
- * objective, entropy_decreased) before the next stratum is read. Memory: one stratum's corpus.
+ * objective, entropy_decreased) before the next stratum is read. Memory: one stratum's corpus,
+ * booked against the task's execution memory.
  */
 final class GmeStrataRunner implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -44,24 +45,44 @@ final class GmeStrataRunner implements MapPartitionsFunction<Row, Row> {
     return new ChunkedRows<>(() -> pending[0] != null, () -> nextStratum(rows, pending, cols));
   }
 
-  /** Reads the rows of the stratum starting at pending[0] (advancing it) and selects from them. */
+  /**
+   * Reads the rows of the stratum starting at pending[0] (advancing it) and selects from them. The
+   * corpus's heap is booked as it grows ({@link TaskMemoryReservation}), so the sort feeding this
+   * task spills to disk to make room, and a stratum too large for the executor fails with a clear
+   * message instead of an out-of-memory crash.
+   */
   private List<Row> nextStratum(Iterator<Row> rows, Row[] pending, int cols) {
     Object stratum = pending[0].get(0);
     String key = keyOf(pending[0]);
-    ItemCorpusBuilder builder = new ItemCorpusBuilder(cols, settings.binarised());
-    List<Object> ids = new ArrayList<>();
-    while (pending[0] != null && java.util.Objects.equals(key, keyOf(pending[0]))) {
-      Row r = pending[0];
-      List<List<String>> values = new ArrayList<>(cols);
-      for (int j = 0; j < cols; j++) {
-        values.add(r.getList(4 + j));
+    try (TaskMemoryReservation memory = new TaskMemoryReservation("gme: the item corpus of "
+        + (key == null ? "the input" : "stratum " + key), "give executors more memory (spark.executor.memory, "
+        + "--driver-memory in local mode), stratify the selection (stratify_by), or use scoring: distributed "
+        + "with more shards")) {
+      ItemCorpusBuilder builder = new ItemCorpusBuilder(cols, settings.binarised());
+      List<Object> ids = new ArrayList<>();
+      while (pending[0] != null && java.util.Objects.equals(key, keyOf(pending[0]))) {
+        Row r = pending[0];
+        List<List<String>> values = new ArrayList<>(cols);
+        for (int j = 0; j < cols; j++) {
+          values.add(r.getList(4 + j));
+        }
+        builder.add(r.getLong(3), values);
+        ids.add(r.get(2));
+        if ((builder.items() & (BOOK_EVERY_ITEMS - 1)) == 0) {
+          memory.reserve(builder.bytesHeld() + ID_BYTES * ids.size());
+        }
+        pending[0] = rows.hasNext() ? rows.next() : null;
       }
-      builder.add(r.getLong(3), values);
-      ids.add(r.get(2));
-      pending[0] = rows.hasNext() ? rows.next() : null;
+      memory.reserve(Math.max(builder.bytesHeld(), builder.bytesToSelect()) + ID_BYTES * ids.size());
+      ItemCorpus corpus = builder.build();
+      return select(stratum, key, corpus, ids);
     }
-    return select(stratum, key, builder.build(), ids);
   }
+
+  /** Items between two memory bookings (a power of two). */
+  private static final int BOOK_EVERY_ITEMS = 1 << 14;
+  /** Heap per item id held for the output (boxed id and its list slot): an estimate. */
+  private static final long ID_BYTES = 48;
 
   private static String keyOf(Row r) {
     return r.isNullAt(1) ? null : r.getString(1);
