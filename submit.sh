@@ -93,9 +93,9 @@ Modes:
 Environment:
   SPARK_HOME         use spark-submit from this Spark distribution
   SF_DRIVER_MEMORY   default driver heap (4g)
-  SF_CDS             class-data sharing for embedded runs: auto (default) or off; see README
+  SF_CDS             class-data sharing for embedded runs: auto (default) or off; see docs/embedded.md
   SF_JIT             JIT thresholds of the embedded JVM: batch (default; fewer C2 compilations
-                     in a short job) or default (the JVM's own); see README
+                     in a short job) or default (the JVM's own); see docs/embedded.md
   DJL_CACHE_DIR      DJL native library cache (default \$HOME/.djl.ai); DJL_OFFLINE=true is set
   JAVA_HOME          Java 17+ used for the embedded JVM and the build
 

@@ -5,7 +5,7 @@
 #
 # For each N: generate (or reuse) bench-out/smote/nN/{parquet,csv}, run the sampleforge smote
 # job R times under /usr/bin/time -v, run bench/smote/imblearn_smote.py (unless N > imblearn-max),
-# then print a Markdown table (also saved to bench-out/smote/results.md). See README.md.
+# then print a Markdown table (also saved to bench-out/smote/results.md). See docs/benchmarks.md.
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"

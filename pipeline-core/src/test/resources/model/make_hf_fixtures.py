@@ -4,7 +4,7 @@ positions; Llama with rotary positions and grouped-query attention) trained brie
 grammar with the toy tokenizer, saved as ordinary Hugging Face folders, exported by the
 user-facing script pipeline-core/src/main/python/export_hf_causal_lm.py, plus reference outputs
 computed by transformers itself. Needs torch + transformers + tokenizers (+ onnx, onnxruntime);
-it was run on the project's GPU machine, which has them (see the README, "Hugging Face models"):
+it was run on the project's GPU machine, which has them (see docs/jobs/generate.md, "Hugging Face models"):
 
   java -cp <test classpath> io.sampleforge.text.ToyCorpusDump 20000 1 > toy.txt
   python3 make_hf_fixtures.py toy.txt OUT

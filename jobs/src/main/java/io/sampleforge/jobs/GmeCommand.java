@@ -31,7 +31,7 @@ final class GmeCommand implements Callable<Integer> {
     StringBuilder header = new StringBuilder(String.format("%-24s %10s %10s %10s", "stratum", "items", "requested", "selected"));
     s.attributes().forEach(a -> header.append(String.format(" %14s", "H(" + abbreviate(a) + ")")));
     out.println(header);
-    for (io.sampleforge.spark.StratumOutcome o : s.strata()) {
+    for (io.sampleforge.spark.subset.StratumOutcome o : s.strata()) {
       String name = o.plan().stratum() == null ? "(all)" : o.plan().stratum();
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-24s %10d %10d %10d", abbreviate(name),
           o.plan().items(), o.plan().requested(), o.plan().picks()));

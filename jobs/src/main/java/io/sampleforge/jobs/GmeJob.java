@@ -2,8 +2,8 @@ package io.sampleforge.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.sampleforge.diversity.GmeSettings;
-import io.sampleforge.diversity.StratumPlan;
+import io.sampleforge.subset.GmeSettings;
+import io.sampleforge.subset.StratumPlan;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.GmeEmit;
 import io.sampleforge.jobs.config.GmeJobConfig;
@@ -11,9 +11,9 @@ import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
-import io.sampleforge.spark.GmeResult;
-import io.sampleforge.spark.GmeSelection;
-import io.sampleforge.spark.StratumOutcome;
+import io.sampleforge.spark.subset.GmeResult;
+import io.sampleforge.spark.subset.GmeSelection;
+import io.sampleforge.spark.subset.StratumOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

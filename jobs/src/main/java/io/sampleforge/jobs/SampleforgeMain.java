@@ -3,7 +3,7 @@ package io.sampleforge.jobs;
 import io.sampleforge.errors.SampleforgeException;
 import io.sampleforge.jobs.io.Redaction;
 import io.sampleforge.jobs.run.Interruption;
-import io.sampleforge.spark.ExecutionMemoryShortfall;
+import io.sampleforge.spark.common.ExecutionMemoryShortfall;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;

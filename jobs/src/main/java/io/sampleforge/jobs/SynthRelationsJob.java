@@ -5,7 +5,7 @@ import io.sampleforge.jobs.config.SynthRelationsConfig;
 import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.run.JobRun;
-import io.sampleforge.spark.SyntheticTables;
+import io.sampleforge.spark.common.SyntheticTables;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

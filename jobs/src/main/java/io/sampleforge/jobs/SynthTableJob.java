@@ -4,7 +4,7 @@ import io.sampleforge.jobs.config.SynthTableConfig;
 import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.run.JobRun;
-import io.sampleforge.spark.SyntheticTables;
+import io.sampleforge.spark.common.SyntheticTables;
 import io.sampleforge.tabular.ClassificationTable;
 import java.util.LinkedHashMap;
 import java.util.Map;

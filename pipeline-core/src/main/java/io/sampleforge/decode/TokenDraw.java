@@ -1,5 +1,7 @@
 package io.sampleforge.decode;
 
+import io.sampleforge.random.RandomPurpose;
+
 import io.sampleforge.random.Hash64;
 import io.sampleforge.random.KeyedStream;
 
@@ -21,7 +23,7 @@ public final class TokenDraw {
 
   /** The token drawn from softmax(scores) for one row; -1 when every score is -inf or NaN. */
   public int draw(float[] scores, int offset, int vocab, long recordKey, int sampleIndex, int position) {
-    KeyedStream stream = KeyedStream.of(seed, "token", Hash64.combine(recordKey, Hash64.combine(sampleIndex, position)));
+    KeyedStream stream = KeyedStream.of(seed, RandomPurpose.TOKEN, Hash64.combine(recordKey, Hash64.combine(sampleIndex, position)));
     int best = -1;
     double bestValue = Double.NEGATIVE_INFINITY;
     for (int t = 0; t < vocab; t++) {

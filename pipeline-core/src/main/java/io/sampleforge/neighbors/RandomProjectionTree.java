@@ -1,5 +1,7 @@
 package io.sampleforge.neighbors;
 
+import io.sampleforge.random.RandomPurpose;
+
 import io.sampleforge.random.KeyedStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ public final class RandomProjectionTree implements Serializable {
       for (int j = 0; j < level.size(); j++) {
         int node = first + j;
         int[] rows = level.get(j);
-        double[] dir = splitDirection(sample, rows, d, KeyedStream.of(seed, "rp-tree/direction", ((long) tree << 32) | node),
+        double[] dir = splitDirection(sample, rows, d, KeyedStream.of(seed, RandomPurpose.RP_TREE_DIRECTION, ((long) tree << 32) | node),
             tree == 0 ? 0 : JITTER);
         directions[node] = dir;
         double[] proj = new double[rows.length];

@@ -10,7 +10,7 @@ import java.io.Serializable;
  * <p>Construction follows the counter-based design of Salmon et al., "Parallel random numbers: as
  * easy as 1, 2, 3" (SC 2011): the stream key is hashed once, and each draw applies two rounds of
  * the SplitMix64 finalizer to (key, counter). Uniforms are float64 with 53 random bits; Gumbel and
- * exponential variates are derived from them in float64 (never float32). Cost: two multiply-xorshift
+ * normal variates are derived from them in float64 (never float32). Cost: two multiply-xorshift
  * rounds per draw, no state, no allocation.
  */
 public final class KeyedStream implements Serializable {
@@ -19,13 +19,13 @@ public final class KeyedStream implements Serializable {
 
   private final long streamKey;
 
-  private KeyedStream(long streamKey) {
+  KeyedStream(long streamKey) {
     this.streamKey = streamKey;
   }
 
   /** The stream for one record under one purpose of one job seed. */
-  public static KeyedStream of(long seed, String purpose, long recordKey) {
-    return new KeyedStream(Hash64.combine(Hash64.combine(seed, Hash64.of(purpose)), recordKey));
+  public static KeyedStream of(long seed, RandomPurpose purpose, long recordKey) {
+    return new KeyedStream(Hash64.combine(purpose.salt(seed), recordKey));
   }
 
   /** Raw 64 random bits of draw {@code counter}. */
@@ -43,18 +43,13 @@ public final class KeyedStream implements Serializable {
     return ((bits(counter) >>> 11) + 0.5) * TWO_POW_MINUS_53;
   }
 
-  /** Uniform integer in [0, bound) by Lemire's multiply-shift on 53-bit uniforms (bias below 2^-40 for bound below 2^13). */
+  /** Uniform integer in [0, bound): floor(u * bound) of a 53-bit uniform u (relative bias at most bound / 2^53). */
   public int nextIndex(long counter, int bound) {
     if (bound <= 0) {
       throw new IllegalArgumentException("bound must be positive, got " + bound);
     }
     int i = (int) (uniform(counter) * bound);
     return Math.min(i, bound - 1);
-  }
-
-  /** Standard exponential variate, -ln(U) with U in (0,1). */
-  public double exponential(long counter) {
-    return -Math.log(openUniform(counter));
   }
 
   /** Standard Gumbel variate, -ln(-ln(U)) with U in (0,1), in float64. */

@@ -1,5 +1,7 @@
 package io.sampleforge.tabular;
 
+import io.sampleforge.random.RandomPurpose;
+
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.random.KeyedStream;
 import java.io.Serializable;
@@ -74,7 +76,7 @@ public final class ClassificationTable implements Serializable {
     this.covariances = new double[clusters][inf][inf];
     long[] vertices = distinctVertices(clusters, inf, spec.seed());
     for (int g = 0; g < clusters; g++) {
-      KeyedStream s = KeyedStream.of(spec.seed(), "synth/cluster", g);
+      KeyedStream s = KeyedStream.of(spec.seed(), RandomPurpose.SYNTH_CLUSTER, g);
       for (int j = 0; j < inf; j++) {
         centroids[g][j] = ((vertices[g] >>> (j % 62)) & 1L) == 1L ? spec.classSep() : -spec.classSep();
         for (int l = 0; l < inf; l++) {
@@ -83,7 +85,7 @@ public final class ClassificationTable implements Serializable {
       }
     }
     this.redundancy = new double[inf][spec.redundant()];
-    KeyedStream r = KeyedStream.of(spec.seed(), "synth/redundant", 0);
+    KeyedStream r = KeyedStream.of(spec.seed(), RandomPurpose.SYNTH_REDUNDANT, 0);
     for (int j = 0; j < inf; j++) {
       for (int l = 0; l < spec.redundant(); l++) {
         redundancy[j][l] = 2 * r.uniform((long) j * spec.redundant() + l) - 1;
@@ -117,7 +119,7 @@ public final class ClassificationTable implements Serializable {
     int c = label(row);
     long start = c == 0 ? 0 : classEnds[c - 1];
     int g = c * spec.clustersPerClass() + (int) ((position - start) % spec.clustersPerClass());
-    KeyedStream s = KeyedStream.of(spec.seed(), "synth/row", row);
+    KeyedStream s = KeyedStream.of(spec.seed(), RandomPurpose.SYNTH_ROW, row);
     int inf = spec.informative();
     double[] z = new double[inf];
     for (int j = 0; j < inf; j++) {
@@ -204,7 +206,7 @@ public final class ClassificationTable implements Serializable {
   private static long[] distinctVertices(int clusters, int dims, long seed) {
     long[] out = new long[clusters];
     long mask = dims >= 62 ? -1L : (1L << dims) - 1;
-    KeyedStream s = KeyedStream.of(seed, "synth/vertices", 0);
+    KeyedStream s = KeyedStream.of(seed, RandomPurpose.SYNTH_VERTICES, 0);
     long counter = 0;
     for (int g = 0; g < clusters; g++) {
       long v;

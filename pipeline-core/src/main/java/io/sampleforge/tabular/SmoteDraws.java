@@ -1,5 +1,7 @@
 package io.sampleforge.tabular;
 
+import io.sampleforge.random.RandomPurpose;
+
 import io.sampleforge.random.KeyedStream;
 
 /**
@@ -18,31 +20,27 @@ import io.sampleforge.random.KeyedStream;
  * Cost: O(1) per draw, O(d) per interpolation.
  */
 public final class SmoteDraws {
-  public static final String QUOTA = "smote/quota";
-  public static final String NEIGHBOR = "smote/neighbor";
-  public static final String GAP = "smote/gap";
-  public static final String NOISE = "random/noise";
 
   private SmoteDraws() {}
 
   /** Sort key deciding which rows receive the remainder children: smaller first. */
   public static double quotaPriority(long seed, long recordKey) {
-    return KeyedStream.of(seed, QUOTA, recordKey).uniform(0);
+    return KeyedStream.of(seed, RandomPurpose.SMOTE_QUOTA, recordKey).uniform(0);
   }
 
   /** Rank (0-based) among the parent's neighbours used by child {@code child}. */
   public static int neighborRank(long seed, long parentKey, long child, int neighbors) {
-    return KeyedStream.of(seed, NEIGHBOR, parentKey).nextIndex(child, neighbors);
+    return KeyedStream.of(seed, RandomPurpose.SMOTE_NEIGHBOR, parentKey).nextIndex(child, neighbors);
   }
 
   /** Interpolation gap of child {@code child}, uniform in [0, 1). */
   public static double gap(long seed, long parentKey, long child) {
-    return KeyedStream.of(seed, GAP, parentKey).uniform(child);
+    return KeyedStream.of(seed, RandomPurpose.SMOTE_GAP, parentKey).uniform(child);
   }
 
   /** Standard normal draw j of child {@code child} of a parent, for the smoothed bootstrap. */
   public static double noise(long seed, long parentKey, long child, int dims, int j) {
-    return KeyedStream.of(seed, NOISE, parentKey).gaussian(child * dims + j);
+    return KeyedStream.of(seed, RandomPurpose.BOOTSTRAP_NOISE, parentKey).gaussian(child * dims + j);
   }
 
   /** parent + u · (neighbour − parent), in float64. */

@@ -1,5 +1,7 @@
 package io.sampleforge.text;
 
+import io.sampleforge.random.RandomPurpose;
+
 import io.sampleforge.random.KeyedStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ public final class ToyGrammar implements Serializable {
 
   /** Sentence number {@code index} of the corpus with this seed. */
   public String sentence(long seed, long index) {
-    KeyedStream s = KeyedStream.of(seed, "toy-grammar", index);
+    KeyedStream s = KeyedStream.of(seed, RandomPurpose.TOY_GRAMMAR, index);
     long[] draw = {0};
     List<String> out = new ArrayList<>();
     boolean plural = s.uniform(draw[0]++) < 0.5;

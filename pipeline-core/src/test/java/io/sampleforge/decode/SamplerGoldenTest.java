@@ -1,5 +1,7 @@
 package io.sampleforge.decode;
 
+import io.sampleforge.random.TestStreams;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -125,7 +127,7 @@ class SamplerGoldenTest extends io.sampleforge.testing.PyTorchFixture {
    */
   @Test
   void topPKeepsTheSmallestTopSetReachingTheMass() {
-    KeyedStream s = KeyedStream.of(3, "top-p-property", 0);
+    KeyedStream s = TestStreams.of(3, "top-p-property", 0);
     int checked = 0;
     for (int c = 0; c < 300; c++) {
       int vocab = 3 + (int) (s.uniform(c * 100L) * 30);
@@ -174,7 +176,7 @@ class SamplerGoldenTest extends io.sampleforge.testing.PyTorchFixture {
   /** The compacted chain (after top-k) keeps exactly the tokens the full-width warpers keep, with the same scores. */
   @Test
   void compactedChainEqualsTheFullWidthChain() {
-    KeyedStream s = KeyedStream.of(9, "compaction", 0);
+    KeyedStream s = TestStreams.of(9, "compaction", 0);
     int batch = 8;
     int vocab = 2000;
     float[] v = new float[batch * vocab];

@@ -1,5 +1,7 @@
 package io.sampleforge.decode;
 
+import io.sampleforge.random.TestStreams;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +103,7 @@ class TokenDrawTest extends io.sampleforge.testing.PyTorchFixture {
     StringBuilder log = new StringBuilder();
     for (int position = 0; position < 256; position++) {
       // the row's keyed noise stream, as documented by TokenDraw: key (seed, "token", record, sample, position)
-      KeyedStream s = KeyedStream.of(seed, "token", Hash64.combine(recordKey, Hash64.combine(0, position)));
+      KeyedStream s = TestStreams.of(seed, "token", Hash64.combine(recordKey, Hash64.combine(0, position)));
       long best53 = -1;
       int best53Token = -1;
       long best24 = -1;
@@ -149,7 +151,7 @@ class TokenDrawTest extends io.sampleforge.testing.PyTorchFixture {
   void rowsAreIndependentOfTheirBatch() {
     SamplerSettings s = SamplerSettings.builder().topP(.9).repetitionPenalty(1.3).build();
     int vocab = 50;
-    KeyedStream noise = KeyedStream.of(1, "logits", 0);
+    KeyedStream noise = TestStreams.of(1, "logits", 0);
     float[] block = new float[3 * vocab];
     for (int i = 0; i < block.length; i++) {
       block[i] = (float) noise.gaussian(i);

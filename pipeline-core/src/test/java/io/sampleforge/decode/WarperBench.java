@@ -1,5 +1,7 @@
 package io.sampleforge.decode;
 
+import io.sampleforge.random.TestStreams;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -28,7 +30,7 @@ public final class WarperBench {
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.offline", "true");
     float[] values = new float[batch * vocab];
-    KeyedStream s = KeyedStream.of(0, "warper-bench", 0);
+    KeyedStream s = TestStreams.of(0, "warper-bench", 0);
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) (3 * s.gaussian(i));
     }

@@ -43,7 +43,7 @@ class KneserNeyLmTest extends io.sampleforge.testing.PyTorchFixture {
     List<String> corpus = corpus(3000);
     for (int order = 1; order <= 4; order++) {
       KneserNeyLm lm = train(order, corpus);
-      io.sampleforge.random.KeyedStream s = io.sampleforge.random.KeyedStream.of(order, "kn-sum", 0);
+      io.sampleforge.random.KeyedStream s = io.sampleforge.random.TestStreams.of(order, "kn-sum", 0);
       for (int c = 0; c < 50; c++) {
         int[] history = new int[c % 6];
         for (int i = 0; i < history.length; i++) {
@@ -88,7 +88,7 @@ class KneserNeyLmTest extends io.sampleforge.testing.PyTorchFixture {
   }
 
   private double inverseCdfFraction(KneserNeyLm lm, int n) {
-    io.sampleforge.random.KeyedStream s = io.sampleforge.random.KeyedStream.of(5, "inverse-cdf", 0);
+    io.sampleforge.random.KeyedStream s = io.sampleforge.random.TestStreams.of(5, "inverse-cdf", 0);
     long draw = 0;
     int ok = 0;
     for (int i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 package io.sampleforge.neighbors;
 
+import io.sampleforge.random.TestStreams;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class BlockNeighborSearchTest {
 
   private static double[][] data(int n, int d, long seed, boolean integer) {
-    KeyedStream s = KeyedStream.of(seed, "test-data", 0);
+    KeyedStream s = TestStreams.of(seed, "test-data", 0);
     double[][] rows = new double[n][d];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) {

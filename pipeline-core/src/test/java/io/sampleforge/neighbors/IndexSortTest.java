@@ -1,5 +1,7 @@
 package io.sampleforge.neighbors;
 
+import io.sampleforge.random.TestStreams;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.sampleforge.random.KeyedStream;
@@ -25,7 +27,7 @@ class IndexSortTest {
 
   @Test
   void sameOrderAsABoxedSortByKeyThenIndex() {
-    KeyedStream s = KeyedStream.of(3, "index-sort-test", 0);
+    KeyedStream s = TestStreams.of(3, "index-sort-test", 0);
     long counter = 0;
     for (int n : new int[] {0, 1, 2, 15, 16, 17, 31, 32, 33, 100, 1000, 4097}) {
       for (int distinct : new int[] {3, 50, 1_000_000}) {

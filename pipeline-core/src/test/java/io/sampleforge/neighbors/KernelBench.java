@@ -1,5 +1,7 @@
 package io.sampleforge.neighbors;
 
+import io.sampleforge.random.TestStreams;
+
 import ai.djl.Device;
 import io.sampleforge.random.Hash64;
 import io.sampleforge.random.KeyedStream;
@@ -64,7 +66,7 @@ public final class KernelBench {
 
   /** Two Gaussian clusters in 8 informative dims, 4 linear mixtures of them, the rest noise. */
   static double[][] rows(int n, int d) {
-    KeyedStream s = KeyedStream.of(3, "kernel-bench", n);
+    KeyedStream s = TestStreams.of(3, "kernel-bench", n);
     int informative = Math.min(8, d);
     double[][] rows = new double[n][d];
     for (int i = 0; i < n; i++) {

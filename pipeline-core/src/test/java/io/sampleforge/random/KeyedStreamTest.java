@@ -35,26 +35,26 @@ class KeyedStreamTest {
 
   @Test
   void drawsArePureFunctionsOfTheirKey() {
-    KeyedStream a = KeyedStream.of(7, "p", 11);
-    KeyedStream b = KeyedStream.of(7, "p", 11);
+    KeyedStream a = TestStreams.of(7, "p", 11);
+    KeyedStream b = TestStreams.of(7, "p", 11);
     for (long i = 0; i < 100; i++) {
       assertEquals(a.bits(i), b.bits(i));
     }
-    assertNotEquals(a.bits(0), KeyedStream.of(8, "p", 11).bits(0), "seed changes the stream");
-    assertNotEquals(a.bits(0), KeyedStream.of(7, "q", 11).bits(0), "purpose changes the stream");
-    assertNotEquals(a.bits(0), KeyedStream.of(7, "p", 12).bits(0), "record key changes the stream");
+    assertNotEquals(a.bits(0), TestStreams.of(8, "p", 11).bits(0), "seed changes the stream");
+    assertNotEquals(a.bits(0), TestStreams.of(7, "q", 11).bits(0), "purpose changes the stream");
+    assertNotEquals(a.bits(0), TestStreams.of(7, "p", 12).bits(0), "record key changes the stream");
   }
 
   @Test
   void uniformsAcrossCountersAndAcrossKeysPassChiSquare() {
-    KeyedStream s = KeyedStream.of(42, "test", 5);
+    KeyedStream s = TestStreams.of(42, "test", 5);
     assertTrue(chiSquare(s::uniform) < CRITICAL, "along one stream");
-    assertTrue(chiSquare(i -> KeyedStream.of(42, "test", i).uniform(0)) < CRITICAL, "first draw across keys");
+    assertTrue(chiSquare(i -> TestStreams.of(42, "test", i).uniform(0)) < CRITICAL, "first draw across keys");
   }
 
   @Test
   void powerCheckRejectsASlightlyBiasedGenerator() {
-    KeyedStream s = KeyedStream.of(42, "test", 5);
+    KeyedStream s = TestStreams.of(42, "test", 5);
     double chi = chiSquare(i -> Math.pow(s.uniform(i), 1.03));
     assertTrue(chi > CRITICAL, "a 3% power bias must be detected, chi=" + chi);
   }
@@ -67,7 +67,7 @@ class KeyedStreamTest {
    */
   @Test
   void gaussianHasUnitMomentsAndGumbelItsMean() {
-    KeyedStream s = KeyedStream.of(1, "moments", 0);
+    KeyedStream s = TestStreams.of(1, "moments", 0);
     String ok = moments(s::gaussian, s::gumbel);
     assertEquals("", ok, "keyed stream moments");
     assertTrue(moments(i -> 1.01 * s.gaussian(i), s::gumbel).contains("square"),
@@ -111,10 +111,10 @@ class KeyedStreamTest {
    */
   @Test
   void indicesStayInRangeAndAreUniform() {
-    KeyedStream s = KeyedStream.of(3, "idx", 9);
+    KeyedStream s = TestStreams.of(3, "idx", 9);
     double chi = indexChiSquare(i -> s.nextIndex(i, 5));
     assertTrue(chi < 18.47, "index chi-square " + chi);
-    KeyedStream extra = KeyedStream.of(3, "idx-bias", 9);
+    KeyedStream extra = TestStreams.of(3, "idx-bias", 9);
     double biased = indexChiSquare(i -> extra.uniform(i) < 0.0125 ? 0 : s.nextIndex(i, 5));
     assertTrue(biased > 18.47, "power 0.99994: a generator with P(0) = .21 must be rejected, chi-square " + biased);
   }

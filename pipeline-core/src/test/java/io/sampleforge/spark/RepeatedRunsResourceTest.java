@@ -1,16 +1,21 @@
 package io.sampleforge.spark;
 
+import io.sampleforge.spark.subset.GmeSelection;
+import io.sampleforge.spark.subset.GmeSelectionTest;
+import io.sampleforge.spark.tabular.Smote;
+import io.sampleforge.spark.tabular.SmoteResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.sampleforge.diversity.EntropySelector;
-import io.sampleforge.diversity.GmeScoring;
-import io.sampleforge.diversity.GmeSettings;
-import io.sampleforge.diversity.MissingValues;
-import io.sampleforge.diversity.SubsetSize;
-import io.sampleforge.diversity.WhenShort;
+import io.sampleforge.subset.EntropySelector;
+import io.sampleforge.subset.GmeScoring;
+import io.sampleforge.subset.GmeSettings;
+import io.sampleforge.subset.MissingValues;
+import io.sampleforge.subset.SubsetSize;
+import io.sampleforge.subset.WhenShort;
 import io.sampleforge.model.ExportedModelSpec;
 import io.sampleforge.model.LoadedModel;
 import io.sampleforge.model.ModelFormat;
@@ -79,7 +84,7 @@ class RepeatedRunsResourceTest extends LocalSparkTest {
     for (GmeScoring scoring : GmeScoring.values()) {
       GmeSettings s = new GmeSettings("doc", List.of("a", "b"), EntropySelector.DUTOPIA, false, SubsetSize.parse(scoring == GmeScoring.DISTRIBUTED ? "4" : "12"),
           null, MissingValues.VALUE, 0, null, WhenShort.CAP, seed, 2, scoring, 2);
-      io.sampleforge.spark.GmeResult g = GmeSelection.run(relations, s, true);
+      io.sampleforge.spark.subset.GmeResult g = GmeSelection.run(relations, s, true);
       long picks = scoring == GmeScoring.DISTRIBUTED ? 4 : 12;
       assertEquals(picks, g.ranking().count());
       assertEquals(3 * picks, g.rows().count());

@@ -13,12 +13,12 @@ import net.jqwik.api.statistics.Statistics;
  * The assertion of the schema properties: a check passes, or fails with an InputDataException
  * whose message names ("column 'c'") a column that the settings mention; nothing else is thrown.
  */
-final class SchemaRejections {
+public final class SchemaRejections {
   private static final Pattern COLUMN = Pattern.compile("^column '(.*?)' ");
 
   private SchemaRejections() {}
 
-  static void passesOrNamesColumn(Runnable check, Collection<String> mentioned) {
+  public static void passesOrNamesColumn(Runnable check, Collection<String> mentioned) {
     try {
       check.run();
       Statistics.label("outcome").collect("accepted");

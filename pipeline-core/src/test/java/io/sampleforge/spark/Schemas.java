@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * pool that holds the columns a job's settings mention plus odd names (dots, backticks, blanks),
  * each of a random Spark SQL type: atomic types, arrays, maps, structs (nested) and ML Vectors.
  */
-final class Schemas {
+public final class Schemas {
   private Schemas() {}
 
   /**
@@ -26,7 +26,7 @@ final class Schemas {
    * of a random type or absent; up to three more columns named from {@code others} or at random
    * come before or after (repeating names at times).
    */
-  static Arbitrary<StructType> around(Map<String, DataType> wanted, List<String> others) {
+  public static Arbitrary<StructType> around(Map<String, DataType> wanted, List<String> others) {
     List<Arbitrary<List<StructField>>> columns = new ArrayList<>();
     for (Map.Entry<String, DataType> w : wanted.entrySet()) {
       Arbitrary<List<StructField>> good = Arbitraries.just(List.of(DataTypes.createStructField(w.getKey(), w.getValue(), true)));

@@ -1,5 +1,7 @@
 package io.sampleforge.tabular;
 
+import io.sampleforge.random.TestStreams;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,7 +20,7 @@ class QuotaCutTest {
 
   @Test
   void eachRowGetsTheChildrenOfItsRankAndTheTotalIsExact() {
-    KeyedStream s = KeyedStream.of(1, "quota-cut-test", 0);
+    KeyedStream s = TestStreams.of(1, "quota-cut-test", 0);
     for (int n : new int[] {1, 2, 7, 1000}) {
       long[] keys = new long[n];
       for (int i = 0; i < n; i++) {

@@ -1,12 +1,12 @@
 package io.sampleforge.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sampleforge.diversity.EntropySelector;
-import io.sampleforge.diversity.GmeScoring;
-import io.sampleforge.diversity.GmeSettings;
-import io.sampleforge.diversity.MissingValues;
-import io.sampleforge.diversity.SubsetSize;
-import io.sampleforge.diversity.WhenShort;
+import io.sampleforge.subset.EntropySelector;
+import io.sampleforge.subset.GmeScoring;
+import io.sampleforge.subset.GmeSettings;
+import io.sampleforge.subset.MissingValues;
+import io.sampleforge.subset.SubsetSize;
+import io.sampleforge.subset.WhenShort;
 import io.sampleforge.errors.ConfigException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.sampleforge.jobs.config;
 
-import io.sampleforge.diversity.RelationTable;
+import io.sampleforge.subset.RelationTable;
 import io.sampleforge.errors.ConfigException;
 import java.util.List;
 

@@ -1,0 +1,61 @@
+package io.sampleforge.random;
+
+/**
+ * Every purpose a keyed random stream is drawn for, named once. A stream is a pure function of
+ * (job seed, purpose, record key, draw index) ({@link KeyedStream}); two purposes with the same
+ * name would silently share draws, so the names live here and nowhere else, and a test checks that
+ * they are distinct. Each constant documents the record key it is drawn under. The names are part
+ * of every output's determinism contract: renaming one changes that family's outputs.
+ */
+public enum RandomPurpose {
+  /** SMOTE: which rows of a class receive the remainder children; key: the row's record key. */
+  SMOTE_QUOTA("smote/quota"),
+  /** SMOTE: the neighbour rank of child j; key: the parent's record key, draw: the child index. */
+  SMOTE_NEIGHBOR("smote/neighbor"),
+  /** SMOTE: the interpolation gap of child j; key: the parent's record key, draw: the child index. */
+  SMOTE_GAP("smote/gap"),
+  /** Smoothed-bootstrap noise (ROSE/imblearn shrinkage); key: the parent, draw: child * dims + feature. */
+  BOOTSTRAP_NOISE("random/noise"),
+  /** SMOTE-NC: ties among the most frequent nominal value; key: the child's key, draw: (candidates, column). */
+  SMOTE_NC_TIE("smote-nc/tie"),
+  /** Approximate neighbours: which rows train the projection trees; salt of a per-row hash. */
+  APPROX_NEIGHBORS_SAMPLE("approx-neighbors/sample"),
+  /** Random-projection tree split directions; key: (tree, node). */
+  RP_TREE_DIRECTION("rp-tree/direction"),
+  /** GME: the candidate subset drawn per pick when {@code candidates > 0}; key: the stratum. */
+  GME_CANDIDATES("gme-candidates"),
+  /** synth-relations: how many relations item i has; key: the item index. */
+  RELATION_COUNT("relation-count"),
+  /** synth-relations: the values of item i's relations; key: the item, draw: (relation, column). */
+  RELATION_VALUE("relation-value"),
+  /** synth-table: a class cluster's centroid offsets and covariance; key: the cluster. */
+  SYNTH_CLUSTER("synth/cluster"),
+  /** synth-table: the mixing matrix of redundant features; key: 0. */
+  SYNTH_REDUNDANT("synth/redundant"),
+  /** synth-table: one row's cluster, features and label flip; key: the row index. */
+  SYNTH_ROW("synth/row"),
+  /** synth-table: the hypercube vertices the clusters sit on; key: 0. */
+  SYNTH_VERTICES("synth/vertices"),
+  /** The toy grammar's sentences; key: the sentence index. */
+  TOY_GRAMMAR("toy-grammar"),
+  /** Token sampling in generate; key: (record, sample index, position). */
+  TOKEN("token");
+
+  private final String id;
+  private final long hash;
+
+  RandomPurpose(String id) {
+    this.id = id;
+    this.hash = Hash64.of(id);
+  }
+
+  /** The name hashed into every stream of this purpose. */
+  public String id() {
+    return id;
+  }
+
+  /** The job seed combined with this purpose: the key every stream of the purpose starts from. */
+  public long salt(long seed) {
+    return Hash64.combine(seed, hash);
+  }
+}
