@@ -10,25 +10,22 @@ import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
-import io.sampleforge.model.KneserNeyLm;
+import io.sampleforge.model.BannedTokens;
+import io.sampleforge.model.NgramTraining;
 import io.sampleforge.model.ModelSpec;
 import io.sampleforge.model.NgramModelSpec;
 import io.sampleforge.model.ExportedModelSpec;
 import io.sampleforge.model.ModelFiles;
+import io.sampleforge.spark.common.ColumnNames;
+import io.sampleforge.spark.text.CompletionMetrics;
 import io.sampleforge.spark.text.HadoopModelFiles;
 import io.sampleforge.spark.text.TextGeneration;
-import io.sampleforge.text.HfTokenizer;
-import io.sampleforge.text.ToyGrammar;
-import io.sampleforge.text.Vocabulary;
-import io.sampleforge.text.WordTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -48,7 +45,7 @@ public final class GenerateJob {
   public static Summary run(SparkSession spark, GenerateJobConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       ModelSpec spec = timer.time("model", () -> model(spark, cfg));
-      GenerationSettings settings = cfg.generation(cfg.sampler(badIds(spec, cfg), List.of()));
+      GenerationSettings settings = cfg.generation(cfg.sampler(BannedTokens.ids(spec, cfg.badWords()), List.of()));
       Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       TextGeneration.Result result = TextGeneration.run(prompts, cfg.idColumn(), cfg.promptColumn(), spec, settings,
           cfg.onEmptyPrompt().equals("skip"), io.sampleforge.decode.ContextOverflow.parse(cfg.contextOverflow()),
@@ -63,11 +60,11 @@ public final class GenerateJob {
       long samples = written.count();
       Row sum = written.agg(org.apache.spark.sql.functions.sum("token_count")).first();
       long tokens = sum.isNullAt(0) ? 0 : sum.getLong(0);
-      double distinct1 = distinct(written, 1);
-      double distinct2 = distinct(written, 2);
+      double distinct1 = CompletionMetrics.distinct(written, 1);
+      double distinct2 = CompletionMetrics.distinct(written, 2);
       Double grammatical = null;
       if (cfg.toyGrammarMetric()) {
-        grammatical = grammaticalFraction(written, prompts, cfg);
+        grammatical = CompletionMetrics.grammaticalFraction(written, prompts, cfg.idColumn(), cfg.promptColumn());
       }
       written.unpersist();
       double tps = generateSeconds > 0 ? tokens / generateSeconds : 0;
@@ -110,79 +107,23 @@ public final class GenerateJob {
             + "): " + e.getMessage());
       }
     }
-    return new NgramModelSpec(train(spark, cfg));
+    return train(spark, cfg);
   }
 
-  /** bad_words as token ids (each must be one token of the model's vocabulary). */
-  static List<Integer> badIds(ModelSpec spec, GenerateJobConfig cfg) {
-    List<Integer> ids = new ArrayList<>();
-    if (cfg.badWords().isEmpty()) {
-      return ids;
-    }
-    if (spec instanceof NgramModelSpec n) {
-      // a word outside the trained vocabulary can never be generated, so there is nothing to ban
-      cfg.badWords().stream().map(w -> n.lm().vocabulary().id(w)).filter(id -> id != Vocabulary.UNK).forEach(ids::add);
-      return ids;
-    }
-    try (HfTokenizer t = HfTokenizer.load(((ExportedModelSpec) spec).localTokenizer())) {
-      for (String w : cfg.badWords()) {
-        int[] enc = t.encode(w);
-        if (enc.length != 1) {
-          throw ConfigException.of("bad_words", "must be single tokens of the model's tokenizer", "'" + w + "'");
-        }
-        ids.add(enc[0]);
-      }
-    }
-    return ids;
-  }
-
-  /** Trains the n-gram model on the toy grammar's corpus or on a text column. */
-  static KneserNeyLm train(SparkSession spark, GenerateJobConfig cfg) {
+  /** Trains the n-gram model on the toy grammar's corpus or on a text column of a table. */
+  static NgramModelSpec train(SparkSession spark, GenerateJobConfig cfg) {
     GenerateJobConfig.ModelConfig m = cfg.model();
-    WordTokenizer tokenizer = new WordTokenizer();
-    List<List<String>> sentences = new ArrayList<>();
     if (m.corpus().equals("toy")) {
-      ToyGrammar g = new ToyGrammar();
-      for (int i = 0; i < m.toySentences(); i++) {
-        sentences.add(tokenizer.tokenize(g.sentence(m.corpusSeed(), i)));
-      }
-    } else {
-      Dataset<Row> table = TableInput.read(spark, m.corpus(), io.sampleforge.jobs.config.TableFormat.ofPath(m.corpus()));
-      if (!java.util.Arrays.asList(table.columns()).contains(m.textColumn())) {
-        throw io.sampleforge.errors.InputDataException.of(m.textColumn(), "must exist in the training corpus " + m.corpus(), "missing");
-      }
-      for (Row r : table.select(col("`" + m.textColumn() + "`")).collectAsList()) {
-        if (!r.isNullAt(0) && !r.getString(0).isBlank()) {
-          sentences.add(tokenizer.tokenize(r.getString(0)));
-        }
-      }
+      return new NgramModelSpec(NgramTraining.onToyGrammar(m.order(), m.corpusSeed(), m.toySentences()));
     }
-    Vocabulary v = Vocabulary.of(sentences.stream().flatMap(List::stream).toList());
-    return KneserNeyLm.train(m.order(), v, sentences.stream().map(v::encode).toList());
-  }
-
-  /** distinct-n over all completions (space-separated tokens), computed by Spark. */
-  static double distinct(Dataset<Row> written, int n) {
-    Dataset<Row> grams = written.selectExpr("filter(split(completion, ' '), w -> w != '') as t")
-        .filter("size(t) >= " + n)
-        .selectExpr("explode(transform(sequence(1, size(t) - " + n + " + 1), i -> array_join(slice(t, i, " + n
-            + "), ' '))) as g");
-    Row r = grams.agg(org.apache.spark.sql.functions.count("g"), org.apache.spark.sql.functions.countDistinct("g")).first();
-    long total = r.getLong(0);
-    return total == 0 ? 0.0 : (double) r.getLong(1) / total;
-  }
-
-  /** Fraction of EOS-terminated samples whose prompt + completion the toy grammar accepts (all samples in the denominator). */
-  static double grammaticalFraction(Dataset<Row> written, Dataset<Row> prompts, GenerateJobConfig cfg) {
-    String id = "`" + cfg.idColumn() + "`";
-    Dataset<Row> joined = written.join(prompts.select(col(id), col("`" + cfg.promptColumn() + "`").as("__prompt")),
-        cfg.idColumn());
-    long total = joined.count();
-    ToyGrammar grammar = new ToyGrammar();
-    WordTokenizer tokenizer = new WordTokenizer();
-    long ok = joined.map((MapFunction<Row, Boolean>) r -> r.getAs("finish_reason").equals("eos")
-        && grammar.grammatical(tokenizer.tokenize(r.getAs("__prompt") + " " + r.getAs("completion"))), Encoders.BOOLEAN())
-        .filter((org.apache.spark.api.java.function.FilterFunction<Boolean>) b -> b).count();
-    return total == 0 ? 0.0 : (double) ok / total;
+    Dataset<Row> table = TableInput.read(spark, m.corpus(), io.sampleforge.jobs.config.TableFormat.ofPath(m.corpus()));
+    if (!java.util.Arrays.asList(table.columns()).contains(m.textColumn())) {
+      throw io.sampleforge.errors.InputDataException.of(m.textColumn(), "must exist in the training corpus " + m.corpus(), "missing");
+    }
+    List<String> texts = new ArrayList<>();
+    for (Row r : table.select(col(ColumnNames.quoted(m.textColumn()))).collectAsList()) {
+      texts.add(r.isNullAt(0) ? null : r.getString(0));
+    }
+    return new NgramModelSpec(NgramTraining.fromTexts(m.order(), texts));
   }
 }

@@ -62,13 +62,7 @@ final class QuickstartCommand implements Callable<Integer> {
   /** Trains the n-gram model on the toy grammar and samples completions under two samplers. */
   private void syntheticText(SparkSession spark) {
     String prompts = dir.resolve("prompts").toString();
-    List<Row> rows = new java.util.ArrayList<>();
-    io.sampleforge.text.ToyGrammar grammar = new io.sampleforge.text.ToyGrammar();
-    for (int i = 0; i < 200; i++) {
-      String[] words = grammar.sentence(99, i).split(" ");
-      rows.add(org.apache.spark.sql.RowFactory.create((long) i, String.join(" ", java.util.Arrays.copyOf(words, 1 + i % 2))));
-    }
-    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("id", "long").add("prompt", "string"))
+    io.sampleforge.spark.text.ToyPrompts.of(spark, 99, 200)
         .coalesce(2).write().mode("overwrite").parquet(prompts);
     System.out.printf("%nsynthetic text: a 4-gram Kneser-Ney model trained on 20,000 toy-grammar sentences, 200 prompts x 5 samples%n");
     System.out.printf("%-36s %12s %12s %12s%n", "sampler", "grammatical", "distinct-2", "tokens/s");
@@ -106,8 +100,8 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("%n%-10s %12s %12s %12s %12s%n", "column", "GME subset", "random", "catalogue", "ln|V|");
     for (String col : List.of("brand", "category")) {
       long distinct = relations.select(col).distinct().count();
-      System.out.printf(Locale.ROOT, "%-10s %12.4f %12.4f %12.4f %12.4f%n", col, SubsetEntropy.of(chosen, col),
-          SubsetEntropy.of(random, col), SubsetEntropy.of(relations, col), Math.log(distinct));
+      System.out.printf(Locale.ROOT, "%-10s %12.4f %12.4f %12.4f %12.4f%n", col, io.sampleforge.spark.subset.SubsetEntropy.of(chosen, col),
+          io.sampleforge.spark.subset.SubsetEntropy.of(random, col), io.sampleforge.spark.subset.SubsetEntropy.of(relations, col), Math.log(distinct));
     }
     System.out.println("(Shannon entropy in nats of each column's relation counts; higher = more diverse, ln|V| = maximum)");
   }

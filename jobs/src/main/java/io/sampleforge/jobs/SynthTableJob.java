@@ -5,7 +5,6 @@ import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.common.SyntheticTables;
-import io.sampleforge.tabular.ClassificationTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -22,7 +21,6 @@ public final class SynthTableJob {
   public static Summary run(SparkSession spark, SynthTableConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       progress.totalRows(cfg.rows());
-      ClassificationTable table = new ClassificationTable(cfg.spec());
       Dataset<Row> df = SyntheticTables.classification(spark, cfg.spec(), cfg.partitions());
       timer.time("generate+write", () -> {
         switch (cfg.format()) {
@@ -33,7 +31,7 @@ public final class SynthTableJob {
       });
       Map<String, Long> counts = new LinkedHashMap<>();
       for (int c = 0; c < cfg.weights().size(); c++) {
-        counts.put(Integer.toString(c), table.classSize(c));
+        counts.put(Integer.toString(c), SyntheticTables.classSize(cfg.spec(), c));
       }
       new Manifest().put("job", "synth-table").put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("output", cfg.output()).put("rows", cfg.rows()).put("counts", counts)

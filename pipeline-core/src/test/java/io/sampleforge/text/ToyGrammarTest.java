@@ -92,13 +92,6 @@ class ToyGrammarTest {
     assertTrue(rejected > 0.9 * n, "rejected " + rejected);
   }
 
-  @Test
-  void distinctN() {
-    List<List<String>> corpus = List.of(List.of("a", "b", "a", "b"), List.of("a", "b"));
-    assertEquals(2.0 / 6, DiversityMetrics.distinct(corpus, 1), 1e-12);
-    assertEquals(2.0 / 4, DiversityMetrics.distinct(corpus, 2), 1e-12);
-  }
-
   private boolean ok(String s) {
     return grammar.grammatical(tokenizer.tokenize(s));
   }

@@ -23,6 +23,11 @@ import org.apache.spark.sql.types.StructType;
 public final class SyntheticTables {
   private SyntheticTables() {}
 
+  /** Exact rows of class {@code c} in the table {@code spec} describes (largest-remainder apportionment). */
+  public static long classSize(ClassificationTable.Spec spec, int c) {
+    return new ClassificationTable(spec).classSize(c);
+  }
+
   public static StructType schema(int features) {
     StructType s = new StructType().add("id", DataTypes.LongType, false);
     for (int j = 0; j < features; j++) {

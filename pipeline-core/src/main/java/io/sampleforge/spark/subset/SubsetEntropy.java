@@ -1,4 +1,4 @@
-package io.sampleforge.jobs;
+package io.sampleforge.spark.subset;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -7,11 +7,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Shannon entropy (nats) of one column's value counts over a relation table: H = ln T - sum c ln c / T. O(distinct values) on the driver. */
-final class SubsetEntropy {
+public final class SubsetEntropy {
   private SubsetEntropy() {}
 
-  static double of(Dataset<Row> relations, String column) {
-    List<Row> counts = relations.groupBy(col("`" + column + "`")).count().collectAsList();
+  public static double of(Dataset<Row> relations, String column) {
+    List<Row> counts = relations.groupBy(col(io.sampleforge.spark.common.ColumnNames.quoted(column))).count().collectAsList();
     long total = 0;
     double s = 0;
     for (Row r : counts) {
