@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 readonly ROOT
 readonly MAIN_CLASS="io.sampleforge.jobs.SampleforgeMain"
-readonly JOBS_JAR="$ROOT/jobs/target/jobs-0.1.0-SNAPSHOT.jar"
+readonly JOBS_JAR="$ROOT/jobs/target/sampleforge-jobs.jar"   # <finalName> in jobs/pom.xml
 readonly CLASSPATH_FILE="$ROOT/jobs/target/classpath.txt"
 readonly CLUSTER_JAR="$ROOT/jobs/target/sampleforge-jobs-cluster.jar"
 readonly LOCAL_CONF="$ROOT/conf/spark/local.conf"

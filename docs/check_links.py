@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """List broken relative links (missing file or #anchor) in README.md and docs/**/*.md; exit 1 if any.
 
-Standard library only. Run from anywhere: /usr/bin/python3 docs/check_links.py
+Standard library only. Run from anywhere: ${PYTHON:-python3} docs/check_links.py
 """
 import pathlib
 import re

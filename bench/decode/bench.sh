@@ -5,13 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-64}; V=${2:-50257}; R=${3:-30}; T=${4:-1}
+WORK=${SF_BENCH_DIR:-$(mktemp -d -t sf-decode-bench.XXXXXX)}
 ./mvnw -q -B install -DskipTests >/dev/null
 ./mvnw -q -B test-compile -pl pipeline-core >/dev/null
 CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
-java -cp "$CP" io.sampleforge.decode.WarperBench "$B" "$V" "$R" "$T" >/tmp/sf-warpers-java.tsv
-/usr/bin/python3 bench/decode/warpers.py "$B" "$V" "$R" "$T" >/tmp/sf-warpers-torch.tsv
-torch_version=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)')
+java -cp "$CP" io.sampleforge.decode.WarperBench "$B" "$V" "$R" "$T" >"$WORK/warpers-java.tsv"
+"${PYTHON:-python3}" bench/decode/warpers.py "$B" "$V" "$R" "$T" >"$WORK/warpers-torch.tsv"
+torch_version=$("${PYTHON:-python3}" -c 'import torch; print(torch.__version__)')
 echo "| warper ([${B}, ${V}] float32, ${T} thread(s), median of ${R}) | Sampleforge ms | PyTorch ${torch_version} ms | ratio (PyTorch / Sampleforge) |"
 echo "|---|---:|---:|---:|"
-join -t $'\t' <(nl -w1 -s$'\t' /tmp/sf-warpers-java.tsv | sort) <(nl -w1 -s$'\t' /tmp/sf-warpers-torch.tsv | sort) | sort -n \
+join -t $'\t' <(nl -w1 -s$'\t' "$WORK/warpers-java.tsv" | sort) <(nl -w1 -s$'\t' "$WORK/warpers-torch.tsv" | sort) | sort -n \
   | awk -F'\t' '{printf "| %s | %.2f | %.2f | %.2fx |\n", $2, $3, $5, $5/$3}'

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The transformers warper chain re-implemented in PyTorch from its documented semantics
 (generation/logits_process.py: temperature -> top-k -> top-p -> min-p -> typical -> epsilon -> eta,
 each on the previous output, filter value -inf), timed on a [batch, vocab] float32 block.

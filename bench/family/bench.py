@@ -1,8 +1,8 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Side-by-side benchmark of the SMOTE family: Sampleforge's `smote` job vs imbalanced-learn.
 
 Usage (from anywhere):
-  /usr/bin/python3 bench/family/bench.py --sizes 100000 [--methods smote,adasyn,...]
+  ${PYTHON:-python3} bench/family/bench.py --sizes 100000 [--methods smote,adasyn,...]
         [--dims 20] [--imblearn-timeout 1800] [--driver-memory 8g] [--skip-imblearn]
 
 For each N it generates (or reuses) bench-out/family/nN/{parquet,csv} with `synth-table`
@@ -99,7 +99,7 @@ def main():
                 continue
             print(f"bench.py: n={n} {m}: imblearn", file=sys.stderr, flush=True)
             try:
-                p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "imblearn_family.py"), os.path.join(d, "csv"), m,
+                p = subprocess.run([sys.executable, os.path.join(HERE, "imblearn_family.py"), os.path.join(d, "csv"), m,
                                     "--dims", str(a.dims)], capture_output=True, text=True, timeout=a.imblearn_timeout)
                 open(log, "w").write(p.stderr + p.stdout)
                 imb = json.loads(p.stdout) if p.returncode == 0 else {"error": p.returncode}

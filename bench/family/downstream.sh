@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$ROOT"
-/usr/bin/python3 bench/family/downstream_split.py
+"${PYTHON:-python3}" bench/family/downstream_split.py
 if [[ ! -f jobs/target/classpath.txt || ! -d pipeline-core/target/test-classes ]]; then
   ./mvnw -B -q install -DskipTests >&2
 fi

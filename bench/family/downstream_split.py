@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Data for the downstream check (bench/family/downstream.sh).
 
 For Satellite ("damp grey soil" vs rest) and LetterRecognition ("Z" vs rest) from

@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """imbalanced-learn baseline for bench/family/bench.py: one method, one CSV table.
 
-Usage: /usr/bin/python3 imblearn_family.py CSV_DIR METHOD [--dims D]
+Usage: ${PYTHON:-python3} imblearn_family.py CSV_DIR METHOD [--dims D]
 
 METHOD: smote | borderline-1 | borderline-2 | adasyn | random | smote+enn | smote+tomek
 (imblearn's SMOTE, BorderlineSMOTE(m_neighbors=10), ADASYN(n_neighbors=5), RandomOverSampler,

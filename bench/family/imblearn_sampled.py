@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """imbalanced-learn's SMOTEENN / SMOTETomek at sizes where running them whole takes hours: each step
 timed as imbalanced-learn 0.10 runs it, with the quadratic neighbour queries timed on an evenly
 spaced sample of the query rows and scaled by the number of queries.
 
-Usage: /usr/bin/python3 imblearn_sampled.py CSV_DIR METHOD [--every E] [--dims D] [--full]
+Usage: ${PYTHON:-python3} imblearn_sampled.py CSV_DIR METHOD [--every E] [--dims D] [--full]
 
 METHOD: smote+enn | smote+tomek. What SMOTEENN(random_state=0) / SMOTETomek(random_state=0) run:
   1. SMOTE(random_state=0).fit_resample(X, y)                                  timed whole

@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """SMOTE-NC at scale: Sampleforge's smote job (categorical columns) vs imbalanced-learn SMOTENC.
 
-Usage: /usr/bin/python3 bench/family/nc_bench.py [N=3000000] [--imblearn-timeout 1800]
+Usage: ${PYTHON:-python3} bench/family/nc_bench.py [N=3000000] [--imblearn-timeout 1800]
 
 Generates bench-out/nc/nN.csv (seed 0): 5 numeric columns (Gaussian, minority shifted by 0.5) and
 5 categorical columns with 10, 100, 1,000, 10,000 and 100,000 distinct values (Zipf-like draws,
@@ -81,7 +81,7 @@ def main():
     t = time.perf_counter()
     if True:
         # `timeout` inside /usr/bin/time, so the Python child itself is killed (not only its parent)
-        q = subprocess.run(["/usr/bin/time", "-v", "timeout", str(int(a.imblearn_timeout)), "/usr/bin/python3", "-c", IMB,
+        q = subprocess.run(["/usr/bin/time", "-v", "timeout", str(int(a.imblearn_timeout)), sys.executable, "-c", IMB,
                             path], capture_output=True, text=True)
         first = (q.stdout.strip().splitlines() or [""])[-1]
         if first.startswith("OK"):

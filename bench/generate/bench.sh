@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 WORK=${SF_BENCH_DIR:-/tmp/sf-generate-bench}
 mkdir -p "$WORK"
 ./mvnw -q -B install -DskipTests >/dev/null
-PY=/usr/bin/python3
+PY="${PYTHON:-python3}"
 # prompts: the first one or two words of toy-grammar sentences (written by the quickstart's recipe, 2,000 rows)
 $PY - "$WORK/prompts.csv" <<'PYEOF'
 import sys

@@ -18,7 +18,7 @@ mkdir -p "$WORK"
 ./mvnw -q -B install -DskipTests >/dev/null
 ./mvnw -q -B test-compile -pl pipeline-core >/dev/null
 CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
-PY=/usr/bin/python3
+PY="${PYTHON:-python3}"
 
 if [[ "$WHAT" == small || "$WHAT" == all ]]; then
   echo "| items | relations | N | counting | reference sample() s | Sampleforge kernel s | kernel speed-up | gme job wall s (JVM+Spark) | job speed-up | same ranking |"

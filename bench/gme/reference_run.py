@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Runs the GME reference (idiap/gme-sampler, GPL-3.0, imported from a checkout outside this
 repository) on a TSV relation table, like its CLI does (read as strings, nulls -> ""), and prints
 the seconds spent in GreedyMaximumEntropySampler.sample (reading excluded).

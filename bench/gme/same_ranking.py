@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Prints 'identical' when two ranking TSVs (item, H per column) agree on every id and every
 entropy as a float64, else the first difference. usage: same_ranking.py A.tsv B.tsv"""
 import sys

@@ -10,7 +10,7 @@ set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ROOT="$(cd "$HERE/../.." && pwd -P)"
-PY=/usr/bin/python3
+PY="${PYTHON:-python3}"
 OUT="$ROOT/bench-out/smote"
 FEATURES="[$(printf 'f%d,' $(seq 0 15) | sed 's/,$//')]"
 SYNTH_SETS=(--set informative=8 --set redundant=4 --set noise=4 --set "weights=[0.95,0.05]" --set seed=1)

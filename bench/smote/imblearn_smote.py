@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """imbalanced-learn SMOTE baseline for bench/smote/bench.sh.
 
-Usage: /usr/bin/python3 imblearn_smote.py CSV_DIR_OR_FILE [--repeats R]
+Usage: ${PYTHON:-python3} imblearn_smote.py CSV_DIR_OR_FILE [--repeats R]
 
 Loads every part-*.csv of a Spark-style CSV directory (or one CSV file) with pandas, takes
 X = f0..f15 (float64) and y = label, and times SMOTE(k_neighbors=5, random_state=0).fit_resample

@@ -1,10 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """imbalanced-learn's SMOTE at sizes where running it whole takes an hour: each step of
 SMOTE(k_neighbors=5, random_state=0).fit_resample timed as imbalanced-learn 0.10 runs it, with the
 quadratic neighbour queries timed on an evenly spaced sample of the query rows and scaled by the
 number of queries.
 
-Usage: /usr/bin/python3 imblearn_smote_sampled.py CSV_DIR [--every E] [--dims D] [--full]
+Usage: ${PYTHON:-python3} imblearn_smote_sampled.py CSV_DIR [--every E] [--dims D] [--full]
 
 What SMOTE._fit_resample runs, and how each step is timed:
   0. input checks and sampling_strategy_ (fit_resample's wrapper)               timed whole

@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Golden rankings from the GME reference implementation (idiap/gme-sampler, GPL-3.0).
 
 The reference is imported from a checkout OUTSIDE this repository (nothing of it is copied here):
     git clone https://github.com/idiap/gme-sampler /tmp/gme-ref
-    /usr/bin/python3 make_golden_gme.py /tmp/gme-ref
+    ${PYTHON:-python3} make_golden_gme.py /tmp/gme-ref
 Writes, next to this script:
   - synthetic_relations.tsv: a skewed relation table (doc, chem, org, kingdom) with empty cells,
     made with numpy's seeded RandomState (300 docs);

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generate golden reference files for Sampleforge's SMOTE tests.
 
 What it makes (all written next to this script, in golden/):
@@ -39,7 +39,7 @@ float64.
 Rerun from the repository root with Debian's python3-imblearn (0.10),
 python3-sklearn and python3-pandas installed:
 
-    /usr/bin/python3 pipeline-core/src/test/resources/golden/make_golden.py
+    ${PYTHON:-python3} pipeline-core/src/test/resources/golden/make_golden.py
 
 The output is deterministic (SMOTE uses random_state=0; only counts are kept;
 the script re-executes itself with PYTHONHASHSEED=0 so error messages that

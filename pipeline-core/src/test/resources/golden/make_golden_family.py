@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Golden files for the SMOTE-family tests (Borderline-SMOTE, ADASYN, random over-sampling).
 
 For each dataset below (the same mlbench CSVs and label rules as make_golden.py) it writes
@@ -42,7 +42,7 @@ rounding); imblearn's danger flags use sklearn's own neighbours.
 Rerun from the repository root with Debian's python3-imblearn (0.10), python3-sklearn and
 python3-pandas:
 
-    /usr/bin/python3 pipeline-core/src/test/resources/golden/make_golden_family.py
+    ${PYTHON:-python3} pipeline-core/src/test/resources/golden/make_golden_family.py
 """
 
 import json

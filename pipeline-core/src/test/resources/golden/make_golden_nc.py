@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Golden file for the SMOTE-NC test: nc_lending_club.csv, made from imbalanced-learn's own parts.
 
 Data: ../modeldata/lending_club.csv (Debian r-cran-modeldata, MIT), label `Class` ("bad" is the
@@ -25,7 +25,7 @@ neighbour set depends on ties), and for each categorical column the values tied 
 among those 5 neighbours, joined by "|" (sorted). nc_summary.json holds med and imbalanced-learn
 0.10 SMOTENC's output counts for sampling_strategy="auto" (random_state=0).
 
-Rerun from the repository root: /usr/bin/python3 pipeline-core/src/test/resources/golden/make_golden_nc.py
+Rerun from the repository root: ${PYTHON:-python3} pipeline-core/src/test/resources/golden/make_golden_nc.py
 """
 import json
 import os

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Golden files for the SMOTEN test: smoten_<dataset>.csv and smoten_summary.json.
 
 Data: ../mlbench/HouseVotes84.csv and Soybean.csv (label `Class`, every other column categorical;
@@ -12,7 +12,7 @@ Columns: row (0-based data-row index), tie (1 when the 6th and 7th smallest VDM 
 row are equal, so the neighbour set depends on tie-breaking), then the synthetic values in
 column order. smoten_summary.json: imblearn SMOTEN's output counts (random_state=0).
 
-Rerun from the repository root: /usr/bin/python3 pipeline-core/src/test/resources/golden/make_golden_smoten.py
+Rerun from the repository root: ${PYTHON:-python3} pipeline-core/src/test/resources/golden/make_golden_smoten.py
 """
 import json
 import os

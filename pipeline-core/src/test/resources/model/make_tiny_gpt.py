@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Builds the TorchScript test fixtures of Sampleforge's CausalLm contract with Debian's python3-torch:
 a tiny GPT-style decoder (2 layers, 2 heads, width 32, vocabulary 64, context 32; fixed seed, random
 weights), exported twice:
@@ -8,7 +8,7 @@ weights), exported twice:
                       -> (logits float32 [B, T, V], present float32 [L, 2, B, H, P+T, D])
                       (P may be 0: pass an empty [L, 2, B, H, 0, D] tensor and past_len 0 on the first call)
 
-and reference logits for fixed inputs (reference_logits.json). Run: /usr/bin/python3 make_tiny_gpt.py
+and reference logits for fixed inputs (reference_logits.json). Run: ${PYTHON:-python3} make_tiny_gpt.py
 """
 import json
 import os

@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Trains a small GPT-style decoder on the toy grammar and exports it for the generate job
 (Debian python3-torch; fixed seeds, CPU, a few minutes):
 
   java -cp <test classpath> io.sampleforge.text.ToyCorpusDump 20000 1 > /tmp/toy.txt
-  /usr/bin/python3 make_toy_gpt.py /tmp/toy.txt
+  ${PYTHON:-python3} make_toy_gpt.py /tmp/toy.txt
 
 Writes toy_gpt/model.pt (uncached contract), toy_gpt/model_cached.pt (cached contract; see
 ExportedLm), toy_gpt/tokenizer.json (a Hugging Face WordLevel tokenizer with a whitespace

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Builds the model files that Sampleforge must refuse to load (ModelFileCheck), with Debian's
 python3-torch. Nothing in them executes anything: they only have the byte layouts that unpickling
 formats have.
@@ -9,7 +9,7 @@ formats have.
   raw_pickle_p0.pkl the same dict with pickle protocol 0 (text opcodes, ends with '.')
 
 Truncated and empty copies of the valid fixtures are made by the tests themselves.
-Run: /usr/bin/python3 make_unsafe_fixtures.py
+Run: ${PYTHON:-python3} make_unsafe_fixtures.py
 """
 import os
 import pickle
