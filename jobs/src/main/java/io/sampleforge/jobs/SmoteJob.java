@@ -8,6 +8,7 @@ import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.tabular.Smote;
+import io.sampleforge.tabular.SmoteSettings;
 import io.sampleforge.spark.tabular.SmoteResult;
 import io.sampleforge.tabular.ClassPlan;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ public final class SmoteJob {
   public static Summary run(SparkSession spark, SmoteJobConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
-      Smote smote = Smote.of(cfg.settings());
-      SmoteResult result = timer.time("plan+neighbors", () -> smote.run(input));
+      SmoteSettings settings = cfg.settings();
+      SmoteResult result = timer.time("plan+neighbors", () -> Smote.run(input, settings));
       for (ClassPlan p : result.plans()) {
         p.warnings().forEach(w -> LOG.warn("{}", w));
       }
@@ -46,7 +47,7 @@ public final class SmoteJob {
       }
       long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
       progress.totalRows(expected);
-      timer.time("generate+write", () -> withoutFeatureDictionaries(ParquetOutput.writer(result.output()), cfg.settings().featureCols())
+      timer.time("generate+write", () -> withoutFeatureDictionaries(ParquetOutput.writer(result.output()), settings.featureCols())
           .parquet(out.staging()));
       Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
       verifyCounts(result.plans(), written);

@@ -8,12 +8,9 @@ public enum DecodingMode {
   SAMPLE, GREEDY;
 
   public static DecodingMode parse(String s) {
-    if (s == null) {
-      return SAMPLE;
-    }
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | NullPointerException e) {
       throw ConfigException.of("decoding", "must be sample or greedy", "'" + s + "'");
     }
   }

@@ -40,7 +40,7 @@ public enum Cleaning {
 
   public static Cleaning parse(String value) {
     if (value == null || value.isBlank()) {
-      return NONE;
+      throw ConfigException.of("clean", "must be one of none, enn, tomek", "'" + value + "'");
     }
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "none" -> NONE;

@@ -10,6 +10,11 @@ public enum InvalidHandling {
   /** Drop such rows and report how many were dropped. */
   DROP;
 
+  /** The name used in configs and Params. */
+  public String id() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   public static InvalidHandling parse(String text) {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));

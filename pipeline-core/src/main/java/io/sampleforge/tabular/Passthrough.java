@@ -10,6 +10,11 @@ public enum Passthrough {
   /** Leave the column null. */
   NULL;
 
+  /** The name used in configs and Params. */
+  public String id() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   public static Passthrough parse(String text) {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));

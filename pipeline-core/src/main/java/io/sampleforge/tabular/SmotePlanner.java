@@ -1,6 +1,5 @@
 package io.sampleforge.tabular;
 
-import io.sampleforge.errors.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,6 @@ public final class SmotePlanner {
    * small-class rules do not apply.
    */
   public static List<ClassPlan> plan(Map<String, Long> counts, SamplingStrategy strategy, int k, boolean interpolates) {
-    if (k < 1) {
-      throw ConfigException.of("k", "must be at least 1", k);
-    }
     SortedMap<String, Long> targets = strategy.targets(counts);
     List<ClassPlan> plans = new ArrayList<>();
     for (Map.Entry<String, Long> e : targets.entrySet()) {

@@ -38,6 +38,29 @@ public record SmoteSettings(String labelCol, String featuresCol, List<String> fe
     OverSamplingMethod method, Cleaning clean, NeighborSearch search, List<String> categoricalCols)
     implements Serializable {
 
+  /**
+   * Every default of SMOTE's settings, stated once: the job config and the Spark stage's Params both
+   * take their defaults from here (imbalanced-learn's SMOTE: k = 5, sampling_strategy auto).
+   */
+  public static final class Defaults {
+    public static final String LABEL = "label";
+    public static final int K = 5;
+    public static final String SAMPLING_STRATEGY = "auto";
+    public static final String IS_SYNTHETIC = "is_synthetic";
+    public static final String PARENT_ID = "parent_id";
+    public static final String NEIGHBOR_ID = "neighbor_id";
+    public static final Passthrough PASSTHROUGH = Passthrough.PARENT;
+    public static final InvalidHandling ON_INVALID = InvalidHandling.ERROR;
+    /** 0: automatic block size. */
+    public static final int BLOCK_ROWS = 0;
+    public static final String METHOD = "smote";
+    /** Borderline-SMOTE's m (imbalanced-learn's m_neighbors). */
+    public static final int M_NEIGHBORS = 10;
+    public static final Cleaning CLEAN = Cleaning.NONE;
+
+    private Defaults() {}
+  }
+
   public SmoteSettings {
     requireName("label", labelCol);
     featureCols = featureCols == null ? List.of() : List.copyOf(featureCols);

@@ -133,7 +133,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     maxNewTokens = maxNewTokens == null ? 32 : maxNewTokens;
     stop = stop == null ? List.of() : List.copyOf(stop);
     batchSize = batchSize == null ? 64 : batchSize;
-    seed = seed == null ? 42L : seed;
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     onEmptyPrompt = onEmptyPrompt == null ? "error" : onEmptyPrompt.trim().toLowerCase(Locale.ROOT);
     toyGrammarMetric = toyGrammarMetric != null ? toyGrammarMetric
         : model.type().equals("ngram") && model.corpus().equals("toy");
@@ -155,16 +155,24 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty,
       Boolean penalizePrompt, Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize,
       Integer minNewTokens, List<Integer> badTokenIds, List<Integer> eosTokenIds) {
-    return SamplerSettings.builder().mode(DecodingMode.parse(decoding))
-        .temperature(temperature == null ? 1.0 : temperature).topK(topK == null ? 0 : topK).topP(topP == null ? 1.0 : topP)
-        .minP(minP == null ? 0.0 : minP).typicalP(typicalP == null ? 1.0 : typicalP).epsilon(epsilon == null ? 0.0 : epsilon)
-        .eta(eta == null ? 0.0 : eta).minTokensToKeep(minTokensToKeep == null ? 1 : minTokensToKeep)
-        .repetitionPenalty(repetitionPenalty == null ? 1.0 : repetitionPenalty)
-        .penalizePrompt(penalizePrompt == null || penalizePrompt)
-        .presencePenalty(presencePenalty == null ? 0.0 : presencePenalty)
-        .frequencyPenalty(frequencyPenalty == null ? 0.0 : frequencyPenalty)
-        .noRepeatNgramSize(noRepeatNgramSize == null ? 0 : noRepeatNgramSize).badTokenIds(badTokenIds)
-        .minNewTokens(minNewTokens == null ? 0 : minNewTokens).eosTokenIds(eosTokenIds).build();
+    // a key left out keeps SamplerSettings.Builder's default (transformers' "off" values): the one place they are stated
+    SamplerSettings.Builder b = SamplerSettings.builder();
+    if (decoding != null) b.mode(DecodingMode.parse(decoding));
+    if (temperature != null) b.temperature(temperature);
+    if (topK != null) b.topK(topK);
+    if (topP != null) b.topP(topP);
+    if (minP != null) b.minP(minP);
+    if (typicalP != null) b.typicalP(typicalP);
+    if (epsilon != null) b.epsilon(epsilon);
+    if (eta != null) b.eta(eta);
+    if (minTokensToKeep != null) b.minTokensToKeep(minTokensToKeep);
+    if (repetitionPenalty != null) b.repetitionPenalty(repetitionPenalty);
+    if (penalizePrompt != null) b.penalizePrompt(penalizePrompt);
+    if (presencePenalty != null) b.presencePenalty(presencePenalty);
+    if (frequencyPenalty != null) b.frequencyPenalty(frequencyPenalty);
+    if (noRepeatNgramSize != null) b.noRepeatNgramSize(noRepeatNgramSize);
+    if (minNewTokens != null) b.minNewTokens(minNewTokens);
+    return b.badTokenIds(badTokenIds).eosTokenIds(eosTokenIds).build();
   }
 
   public GenerationSettings generation(SamplerSettings sampler) {

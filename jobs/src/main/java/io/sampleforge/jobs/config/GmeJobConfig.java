@@ -39,7 +39,7 @@ public record GmeJobConfig(String input, TableFormat inputFormat, String output,
     candidates = candidates == null ? 0 : candidates;
     whenShort = whenShort == null ? WhenShort.CAP.id() : whenShort;
     emit = emit == null ? GmeEmit.RANKING : emit;
-    seed = seed == null ? 42L : seed;
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     threads = threads == null ? 0 : threads;
     scoring = scoring == null ? GmeScoring.IN_TASK.id() : scoring;
     shards = shards == null ? 0 : shards;

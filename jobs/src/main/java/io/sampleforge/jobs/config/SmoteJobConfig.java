@@ -16,20 +16,20 @@ import java.util.Map;
 
 /**
  * The {@code smote} job's config (conf/jobs/smote.yaml documents every key), validated on
- * construction; defaults match imbalanced-learn's SMOTE (k = 5, sampling_strategy auto).
+ * construction; defaults are {@link SmoteSettings.Defaults} (imbalanced-learn's SMOTE).
  */
 public record SmoteJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
-    Long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid, Integer blockRows,
+    Long seed, String idColumn, Lineage lineage, JsonNode passthrough, String onInvalid, Integer blockRows,
     String method, Integer mNeighbors, Double shrinkage, String clean, String neighborSearch,
     Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove, List<String> categorical) implements JobTarget {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
     public Lineage {
-      isSynthetic = isSynthetic == null ? "is_synthetic" : isSynthetic;
-      parentId = parentId == null ? "parent_id" : parentId;
-      neighborId = neighborId == null ? "neighbor_id" : neighborId;
+      isSynthetic = isSynthetic == null ? SmoteSettings.Defaults.IS_SYNTHETIC : isSynthetic;
+      parentId = parentId == null ? SmoteSettings.Defaults.PARENT_ID : parentId;
+      neighborId = neighborId == null ? SmoteSettings.Defaults.NEIGHBOR_ID : neighborId;
     }
   }
 
@@ -42,16 +42,20 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     }
     inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
-    label = label == null ? "label" : label;
+    label = label == null ? SmoteSettings.Defaults.LABEL : label;
     features = features == null ? List.of() : List.copyOf(features);
-    k = k == null ? 5 : k;
-    seed = seed == null ? 42L : seed;
+    k = k == null ? SmoteSettings.Defaults.K : k;
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     lineage = lineage == null ? new Lineage(null, null, null) : lineage;
-    passthrough = passthrough == null ? "parent" : passthrough;
-    onInvalid = onInvalid == null ? "error" : onInvalid;
-    blockRows = blockRows == null ? 0 : blockRows;
-    method = method == null ? "smote" : method;
-    mNeighbors = mNeighbors == null ? 10 : mNeighbors;
+    // a JsonNode, so that YAML's bare `passthrough: null` (a null node) means the option "null" and
+    // only a missing key means the default
+    passthrough = passthrough == null
+        ? com.fasterxml.jackson.databind.node.TextNode.valueOf(SmoteSettings.Defaults.PASSTHROUGH.id()) : passthrough;
+    onInvalid = onInvalid == null ? SmoteSettings.Defaults.ON_INVALID.id() : onInvalid;
+    blockRows = blockRows == null ? SmoteSettings.Defaults.BLOCK_ROWS : blockRows;
+    method = method == null ? SmoteSettings.Defaults.METHOD : method;
+    mNeighbors = mNeighbors == null ? SmoteSettings.Defaults.M_NEIGHBORS : mNeighbors;
+    clean = clean == null ? SmoteSettings.Defaults.CLEAN.id() : clean;
     NeighborSearch ns = NeighborSearch.defaults();
     neighborSearch = neighborSearch == null ? ns.mode().id() : neighborSearch;
     approxLeafRows = approxLeafRows == null ? ns.leafRows() : approxLeafRows;
@@ -79,11 +83,11 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
   }
 
   private static SmoteSettings build(String label, List<String> features, String featuresVector, int k,
-      JsonNode samplingStrategy, long seed, String idColumn, Lineage lineage, String passthrough, String onInvalid,
+      JsonNode samplingStrategy, long seed, String idColumn, Lineage lineage, JsonNode passthrough, String onInvalid,
       int blockRows, String method, int mNeighbors, Double shrinkage, String clean, NeighborSearch search,
       List<String> categorical) {
     return new SmoteSettings(label, featuresVector, features, k, SamplingStrategy.parse(strategyText(samplingStrategy)), seed,
-        idColumn, lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough),
+        idColumn, lineage.isSynthetic(), lineage.parentId(), lineage.neighborId(), Passthrough.parse(passthrough.isNull() ? "null" : passthrough.asText()),
         InvalidHandling.parse(onInvalid), blockRows, OverSamplingMethod.parse(method, mNeighbors, shrinkage),
         Cleaning.parse(clean), search, categorical);
   }
@@ -95,7 +99,7 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
 
   static String strategyText(JsonNode node) {
     if (node == null || node.isNull()) {
-      return "auto";
+      return SmoteSettings.Defaults.SAMPLING_STRATEGY;
     }
     if (node.isObject()) {
       List<String> parts = new ArrayList<>();

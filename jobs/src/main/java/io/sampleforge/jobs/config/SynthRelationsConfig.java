@@ -20,7 +20,7 @@ public record SynthRelationsConfig(String output, TableFormat format, WriteMode 
     vocabulary = vocabulary == null ? List.of(defaultVocabulary(items / 4), defaultVocabulary(items / 40))
         : List.copyOf(vocabulary);
     skew = skew == null ? 3.0 : skew;
-    seed = seed == null ? 42L : seed;
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     partitions = partitions == null ? (int) Math.max(1, Math.min(4096, items * relationsPerItem / 2_000_000 + 1)) : partitions;
     if (partitions < 1) {
       throw ConfigException.of("partitions", "must be at least 1", partitions);

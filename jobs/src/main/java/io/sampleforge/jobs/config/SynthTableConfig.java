@@ -22,7 +22,7 @@ public record SynthTableConfig(String output, TableFormat format, WriteMode mode
     weights = weights == null ? List.of(0.95, 0.05) : List.copyOf(weights);
     clustersPerClass = clustersPerClass == null ? 2 : clustersPerClass;
     classSep = classSep == null ? 1.0 : classSep;
-    seed = seed == null ? 42L : seed;
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     partitions = partitions == null ? Math.max(1, (int) Math.min(4096, rows / 500_000 + 1)) : partitions;
     if (partitions < 1) {
       throw ConfigException.of("partitions", "must be at least 1", partitions);

@@ -16,7 +16,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
@@ -41,6 +40,11 @@ import org.apache.spark.sql.types.StructType;
  * input rows, params and seed only), at the cost of one more scan and keying of the input per
  * action. {@link #run} returns a {@link SmoteResult} that keeps them cached until its
  * {@code release()}, for writing the output once without that extra scan.
+ *
+ * <p>Params and {@link SmoteSettings} map onto each other in one place each way ({@link #of},
+ * {@link #settings}); the Params' defaults are {@link SmoteSettings.Defaults} and their rules are
+ * the settings' own (checked by {@link #transformSchema} and {@link #run}), so a bad value fails
+ * with the same message, naming the key, whether it came from a job config or a Param.
  */
 public final class Smote extends Transformer {
   private static final long serialVersionUID = 1L;
@@ -79,7 +83,7 @@ public final class Smote extends Transformer {
     labelCol = new Param<>(this, "labelCol", "class label column");
     featuresCol = new Param<>(this, "featuresCol", "one ML Vector features column (alternative to featureCols)");
     featureCols = new StringArrayParam(this, "featureCols", "numeric feature columns (alternative to featuresCol)");
-    k = new IntParam(this, "k", "nearest same-class neighbours to interpolate towards (>= 1)", ParamValidators.gtEq(1));
+    k = new IntParam(this, "k", "nearest same-class neighbours to interpolate towards (>= 1)");
     samplingStrategy = new Param<>(this, "samplingStrategy",
         "auto | minority | not minority | not majority | all | a float in (0,1] | class:count,...");
     seed = new LongParam(this, "seed", "seed of every keyed random stream");
@@ -87,46 +91,36 @@ public final class Smote extends Transformer {
     isSyntheticCol = new Param<>(this, "isSyntheticCol", "lineage column: true for generated rows");
     parentIdCol = new Param<>(this, "parentIdCol", "lineage column: id (or record key) of the parent row");
     neighborIdCol = new Param<>(this, "neighborIdCol", "lineage column: id (or record key) of the neighbour");
-    passthrough = new Param<>(this, "passthrough", "other columns of synthetic rows: parent | null",
-        ParamValidators.inArray(new String[] {"parent", "null"}));
-    handleInvalid = new Param<>(this, "handleInvalid", "rows with null label or null/NaN/infinite features: error | drop",
-        ParamValidators.inArray(new String[] {"error", "drop"}));
-    blockRows = new IntParam(this, "blockRows", "most rows per block of the distributed neighbour search (0: automatic, else >= 64)", ParamValidators.gtEq(0));
-    method = new Param<>(this, "method", "over-sampling method: smote | borderline-1 | borderline-2 | adasyn | random | smoten",
-        ParamValidators.inArray(new String[] {"smote", "borderline-1", "borderline-2", "adasyn", "random", "smoten"}));
-    mNeighbors = new IntParam(this, "mNeighbors", "borderline: neighbours among all classes deciding danger rows (>= 1)",
-        ParamValidators.gtEq(1));
-    shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)", ParamValidators.gtEq(0));
-    clean = new Param<>(this, "clean", "cleaning after synthesis: none | enn | tomek",
-        ParamValidators.inArray(new String[] {"none", "enn", "tomek"}));
+    passthrough = new Param<>(this, "passthrough", "other columns of synthetic rows: parent | null");
+    handleInvalid = new Param<>(this, "handleInvalid", "rows with null label or null/NaN/infinite features: error | drop");
+    blockRows = new IntParam(this, "blockRows", "most rows per block of the distributed neighbour search (0: automatic, else >= 64)");
+    method = new Param<>(this, "method", "over-sampling method: smote | borderline-1 | borderline-2 | adasyn | random | smoten");
+    mNeighbors = new IntParam(this, "mNeighbors", "borderline: neighbours among all classes deciding danger rows (>= 1)");
+    shrinkage = new DoubleParam(this, "shrinkage", "random: smoothed-bootstrap scale (0: plain copies)");
+    clean = new Param<>(this, "clean", "cleaning after synthesis: none | enn | tomek");
     categoricalCols = new StringArrayParam(this, "categoricalCols", "categorical columns (SMOTE-NC; method smote)");
-    neighborSearch = new Param<>(this, "neighborSearch", "neighbour search: exact | approximate | auto",
-        ParamValidators.inArray(new String[] {"exact", "approximate", "auto"}));
-    approxLeafRows = new IntParam(this, "approxLeafRows", "approximate search: target rows per tree leaf (>= 256)",
-        ParamValidators.gtEq(256));
-    approxTrees = new IntParam(this, "approxTrees", "approximate search: random-projection trees (1..64)",
-        ParamValidators.inRange(1, 64));
-    approxSpill = new DoubleParam(this, "approxSpill", "approximate search: spill fraction around each split (0..0.5)",
-        ParamValidators.inRange(0, 0.5));
-    approxAbove = new LongParam(this, "approxAbove", "auto search: approximate when the searched set exceeds this many rows",
-        ParamValidators.gtEq(1));
-    setDefault(labelCol, "label");
+    neighborSearch = new Param<>(this, "neighborSearch", "neighbour search: exact | approximate | auto");
+    approxLeafRows = new IntParam(this, "approxLeafRows", "approximate search: target rows per tree leaf (>= 256)");
+    approxTrees = new IntParam(this, "approxTrees", "approximate search: random-projection trees (1..64)");
+    approxSpill = new DoubleParam(this, "approxSpill", "approximate search: spill fraction around each split (0..0.5)");
+    approxAbove = new LongParam(this, "approxAbove", "auto search: approximate when the searched set exceeds this many rows");
+    setDefault(labelCol, SmoteSettings.Defaults.LABEL);
     setDefault(featuresCol, "");
     setDefault(featureCols, new String[0]);
-    setDefault(k, 5);
-    setDefault(samplingStrategy, "auto");
-    setDefault(seed, 42L);
+    setDefault(k, SmoteSettings.Defaults.K);
+    setDefault(samplingStrategy, SmoteSettings.Defaults.SAMPLING_STRATEGY);
+    setDefault(seed, io.sampleforge.random.Seeds.DEFAULT);
     setDefault(idCol, "");
-    setDefault(isSyntheticCol, "is_synthetic");
-    setDefault(parentIdCol, "parent_id");
-    setDefault(neighborIdCol, "neighbor_id");
-    setDefault(passthrough, "parent");
-    setDefault(handleInvalid, "error");
-    setDefault(blockRows, 0);
-    setDefault(method, "smote");
-    setDefault(mNeighbors, 10);
+    setDefault(isSyntheticCol, SmoteSettings.Defaults.IS_SYNTHETIC);
+    setDefault(parentIdCol, SmoteSettings.Defaults.PARENT_ID);
+    setDefault(neighborIdCol, SmoteSettings.Defaults.NEIGHBOR_ID);
+    setDefault(passthrough, SmoteSettings.Defaults.PASSTHROUGH.id());
+    setDefault(handleInvalid, SmoteSettings.Defaults.ON_INVALID.id());
+    setDefault(blockRows, SmoteSettings.Defaults.BLOCK_ROWS);
+    setDefault(method, SmoteSettings.Defaults.METHOD);
+    setDefault(mNeighbors, SmoteSettings.Defaults.M_NEIGHBORS);
     setDefault(shrinkage, 0.0);
-    setDefault(clean, "none");
+    setDefault(clean, SmoteSettings.Defaults.CLEAN.id());
     setDefault(categoricalCols, new String[0]);
     NeighborSearch ns = NeighborSearch.defaults();
     setDefault(neighborSearch, ns.mode().id());
@@ -188,8 +182,8 @@ public final class Smote extends Transformer {
   public static Smote of(SmoteSettings s) {
     Smote smote = new Smote().setLabelCol(s.labelCol()).setK(s.k()).setSamplingStrategy(s.strategy().toString())
         .setSeed(s.seed()).setIsSyntheticCol(s.isSyntheticCol()).setParentIdCol(s.parentIdCol())
-        .setNeighborIdCol(s.neighborIdCol()).setPassthrough(s.passthrough().name().toLowerCase(java.util.Locale.ROOT))
-        .setHandleInvalid(s.handleInvalid().name().toLowerCase(java.util.Locale.ROOT)).setBlockRows(s.blockRows())
+        .setNeighborIdCol(s.neighborIdCol()).setPassthrough(s.passthrough().id())
+        .setHandleInvalid(s.handleInvalid().id()).setBlockRows(s.blockRows())
         .setMethod(s.method().id()).setClean(s.clean().id())
         .setNeighborSearch(s.search().mode().id()).setApproxLeafRows(s.search().leafRows())
         .setApproxTrees(s.search().trees()).setApproxSpill(s.search().spill()).setApproxAbove(s.search().autoThreshold())
@@ -226,9 +220,17 @@ public final class Smote extends Transformer {
         Arrays.asList(getOrDefault(categoricalCols)));
   }
 
-  /** Runs SMOTE and returns the output with the per-class report. */
+  /** Runs SMOTE with these Params and returns the output with the per-class report. */
   public SmoteResult run(Dataset<?> dataset) {
-    return SmoteExecution.run(dataset.toDF(), settings());
+    return run(dataset, settings());
+  }
+
+  /**
+   * Runs SMOTE with {@code settings} (already validated: the job path, which never goes through
+   * string Params) and returns the output with the per-class report.
+   */
+  public static SmoteResult run(Dataset<?> dataset, SmoteSettings settings) {
+    return SmoteExecution.run(dataset.toDF(), settings);
   }
 
   @Override

@@ -1,0 +1,215 @@
+package io.sampleforge.jobs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sampleforge.decode.SamplerSettings;
+import io.sampleforge.spark.tabular.Smote;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every config key of every job reaches the kernel: starting from the job's example config
+ * (conf/jobs), changing one key to another valid value changes the kernel's typed settings (compared
+ * as JSON, so arrays and nested records compare by value). Keys that are not kernel settings (where
+ * to read and write, output layout, model construction, prompt-table handling) are listed with the
+ * reason; the test fails when a config gains a key that is in neither list. And each default is
+ * stated once: a config that leaves every optional key out gives the same settings as the kernel's
+ * (or the Spark stage's) own defaults.
+ */
+class ConfigReachesKernelTest {
+  /** A key, its alternative value (YAML), and keys that must be set first so that it matters. */
+  private record Change(String key, String value, Map<String, String> context) {
+    static Change of(String key, String value, String... context) {
+      Map<String, String> c = new LinkedHashMap<>();
+      for (int i = 0; i < context.length; i += 2) {
+        c.put(context[i], context[i + 1]);
+      }
+      return new Change(key, value, c);
+    }
+  }
+
+  private static ObjectNode example(String job) {
+    return ConfigLoader.tree(Path.of("..", "conf", "jobs", job + ".yaml"), List.of());
+  }
+
+  /** A structural description: records by type and components, arrays and collections by content. */
+  private static String json(Object o) {
+    if (o == null) {
+      return "null";
+    }
+    Class<?> c = o.getClass();
+    if (c.isRecord()) {
+      StringBuilder b = new StringBuilder(c.getSimpleName()).append('(');
+      for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+        try {
+          java.lang.reflect.Method m = rc.getAccessor();
+          m.setAccessible(true);
+          b.append(rc.getName()).append('=').append(json(m.invoke(o))).append(',');
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return b.append(')').toString();
+    }
+    if (c.isArray()) {
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i < java.lang.reflect.Array.getLength(o); i++) {
+        b.append(json(java.lang.reflect.Array.get(o, i))).append(',');
+      }
+      return b.append(']').toString();
+    }
+    if (o instanceof java.util.Collection<?> col) {
+      StringBuilder b = new StringBuilder("[");
+      col.forEach(x -> b.append(json(x)).append(','));
+      return b.append(']').toString();
+    }
+    if (o instanceof Map<?, ?> map) {
+      StringBuilder b = new StringBuilder("{");
+      new java.util.TreeMap<>(map).forEach((k, v) -> b.append(k).append('=').append(json(v)).append(','));
+      return b.append('}').toString();
+    }
+    return c.getSimpleName() + ":" + o;
+  }
+
+  private static <C> void everyKeyReachesTheKernel(String job, Class<C> type, Function<C, Object> kernel,
+      List<Change> changes, Map<String, String> notKernel) {
+    TreeSet<String> all = new TreeSet<>(ConfigTrees.knownKeys(example(job), type));
+    all.removeIf(k -> k.endsWith(".x"));
+    TreeSet<String> named = new TreeSet<>(notKernel.keySet());
+    changes.forEach(c -> named.add(c.key()));
+    List<String> failures = new ArrayList<>();
+    for (Change c : changes) {
+      ObjectNode base = example(job);
+      c.context().forEach((k, v) -> ConfigLoader.set(base, k, v));
+      ObjectNode changed = base.deepCopy();
+      ConfigLoader.set(changed, c.key(), c.value());
+      String before = json(kernel.apply(ConfigLoader.bind(base, type)));
+      String after = json(kernel.apply(ConfigLoader.bind(changed, type)));
+      if (before.equals(after)) {
+        failures.add(c.key() + "=" + c.value() + " did not change the settings " + before);
+      }
+    }
+    // a group key (lineage, model) is covered by its members; a member by its group when the group is listed
+    TreeSet<String> covered = new TreeSet<>();
+    for (String k : all) {
+      boolean byName = named.contains(k);
+      boolean byMembers = named.stream().anyMatch(n -> n.startsWith(k + "."));
+      boolean byGroup = k.contains(".") && notKernel.containsKey(k.substring(0, k.indexOf('.')));
+      if (byName || byMembers || byGroup) {
+        covered.add(k);
+      }
+    }
+    named.forEach(n -> org.junit.jupiter.api.Assertions.assertTrue(all.contains(n), job + ": '" + n + "' is not a config key"));
+    assertEquals(all, covered, job + ": every key is either shown to reach the kernel or listed as not a kernel setting");
+    assertEquals(List.of(), failures, job);
+  }
+
+  @Test
+  void smote() {
+    everyKeyReachesTheKernel("smote", SmoteJobConfig.class, SmoteJobConfig::settings, List.of(
+        Change.of("label", "y"), Change.of("features", "[f0, f1, f2]"), Change.of("k", "3"),
+        Change.of("sampling_strategy", "0.5"), Change.of("seed", "7"), Change.of("id_column", "id"),
+        Change.of("lineage.is_synthetic", "syn"), Change.of("lineage.parent_id", "p"),
+        Change.of("lineage.neighbor_id", "nb"), Change.of("passthrough", "null"), Change.of("on_invalid", "drop"),
+        Change.of("block_rows", "128"), Change.of("method", "adasyn"),
+        Change.of("m_neighbors", "7", "method", "borderline-1"), Change.of("shrinkage", "0.5", "method", "random"),
+        Change.of("clean", "enn"), Change.of("neighbor_search", "exact"), Change.of("approx_above", "10"),
+        Change.of("approx_leaf_rows", "1024"), Change.of("approx_trees", "2"), Change.of("approx_spill", "0.2"),
+        Change.of("categorical", "[color]"), Change.of("features_vector", "vec", "features", "[]", "features_vector", "v2")),
+        Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
+            "mode", "whether to replace an existing output"));
+  }
+
+  @Test
+  void gme() {
+    everyKeyReachesTheKernel("gme", GmeJobConfig.class, GmeJobConfig::settings, List.of(
+        Change.of("item", "x"), Change.of("attributes", "[a]"), Change.of("selector", "sum"),
+        Change.of("binarised", "true"), Change.of("n", "10"), Change.of("strata_n", "{a: 5}", "stratify_by", "s"),
+        Change.of("stratify_by", "s"), Change.of("missing", "ignore"), Change.of("candidates", "10"),
+        Change.of("when_short", "fail"), Change.of("seed", "7"), Change.of("threads", "2"),
+        Change.of("scoring", "distributed"), Change.of("shards", "3")),
+        Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
+            "mode", "whether to replace an existing output",
+            "emit", "which tables the job writes (ranking, rows or both): GmeJobTest"));
+  }
+
+  @Test
+  void generate() {
+    everyKeyReachesTheKernel("generate", GenerateJobConfig.class,
+        c -> c.generation(c.sampler(List.of(), List.of())), List.of(
+        Change.of("decoding", "greedy"), Change.of("temperature", "0.5"), Change.of("top_k", "5"),
+        Change.of("top_p", "0.9"), Change.of("min_p", "0.1"), Change.of("typical_p", "0.9"),
+        Change.of("epsilon", "0.01"), Change.of("eta", "0.01"), Change.of("min_tokens_to_keep", "2"),
+        Change.of("repetition_penalty", "1.2"), Change.of("penalize_prompt", "false"),
+        Change.of("presence_penalty", "0.5"), Change.of("frequency_penalty", "0.5"),
+        Change.of("no_repeat_ngram_size", "2"), Change.of("min_new_tokens", "1"), Change.of("samples_per_prompt", "2"),
+        Change.of("max_new_tokens", "8"), Change.of("stop", "[x]"), Change.of("batch_size", "8"),
+        Change.of("seed", "7")),
+        notKernel(Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
+            "mode", "whether to replace an existing output", "id_column", "a column of the prompt table",
+            "prompt_column", "a column of the prompt table", "on_empty_prompt", "prompt-table handling (GenerateJobTest)",
+            "context_overflow", "prompt-table handling (ContextOverflowTest, GenerateJobTest)",
+            "row_overrides", "per-row sampler values read from prompt columns (GenerateJobTest)",
+            "toy_grammar_metric", "a manifest metric, not a sampler setting"),
+            Map.of("bad_words", "resolved against the model's vocabulary into the sampler's banned ids (BannedTokens)",
+                "model", "model construction: which model the kernel runs (GenerateJobTest, GenerateModelSafetyTest)")));
+  }
+
+  @Test
+  void synthTable() {
+    everyKeyReachesTheKernel("synth-table", SynthTableConfig.class, SynthTableConfig::spec, List.of(
+        Change.of("rows", "1000"), Change.of("informative", "6"), Change.of("redundant", "2"), Change.of("noise", "1"),
+        Change.of("weights", "[0.9, 0.1]"), Change.of("clusters_per_class", "1"), Change.of("class_sep", "2.0"),
+        Change.of("seed", "7")),
+        Map.of("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
+            "partitions", "Spark partitions of the generated range (the rows do not depend on it: SyntheticTables)"));
+  }
+
+  @Test
+  void synthRelations() {
+    everyKeyReachesTheKernel("synth-relations", SynthRelationsConfig.class, SynthRelationsConfig::spec, List.of(
+        Change.of("items", "1000"), Change.of("relations_per_item", "4"), Change.of("columns", "[a, b]"),
+        Change.of("vocabulary", "[100, 10]"), Change.of("skew", "2.0"), Change.of("seed", "7")),
+        Map.of("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
+            "partitions", "Spark partitions of the generated range (the rows do not depend on it: SyntheticTables)"));
+  }
+
+  private static Map<String, String> notKernel(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> m = new LinkedHashMap<>(a);
+    m.putAll(b);
+    return m;
+  }
+
+  /**
+   * Defaults stated once: a smote config with only the required keys gives the settings of a Spark
+   * stage with only the same columns set, and a generate config without sampler keys gives the
+   * sampler builder's own defaults.
+   */
+  @Test
+  void defaultsAreTheKernelsOwn() {
+    ObjectNode smote = ConfigLoader.tree(null, List.of());
+    ConfigLoader.set(smote, "input", "in.parquet");
+    ConfigLoader.set(smote, "output", "out");
+    ConfigLoader.set(smote, "features", "[f0, f1]");
+    assertEquals(json(new Smote().setFeatureCols("f0", "f1").settings()),
+        json(ConfigLoader.bind(smote, SmoteJobConfig.class).settings()));
+
+    ObjectNode generate = ConfigLoader.tree(null, List.of());
+    ConfigLoader.set(generate, "input", "prompts.parquet");
+    ConfigLoader.set(generate, "output", "out");
+    assertEquals(json(SamplerSettings.builder().build()),
+        json(ConfigLoader.bind(generate, GenerateJobConfig.class).sampler(List.of(), List.of())));
+    JsonNode changed = ConfigLoader.json().valueToTree(ConfigLoader.bind(generate, GenerateJobConfig.class)
+        .sampler(List.of(), List.of()));
+    assertNotEquals(json(SamplerSettings.builder().topP(0.5).build()), changed.toString(), "the comparison can fail");
+  }
+}
