@@ -136,6 +136,29 @@ public sealed interface OverSamplingMethod extends Serializable {
       return false;
     }
 
+    /**
+     * Per-feature noise scale of the smoothed bootstrap (imbalanced-learn's {@code
+     * RandomOverSampler(shrinkage=...)}): shrinkage · h · σ_j, with the class's population standard
+     * deviations σ_j and h = {@link #bandwidth} over all {@code rows} of the table.
+     */
+    public double[] noiseScale(double[] classStd, long rows) {
+      double h = bandwidth(classStd.length, rows);
+      double[] scale = new double[classStd.length];
+      for (int j = 0; j < classStd.length; j++) {
+        scale[j] = shrinkage * h * classStd[j];
+      }
+      return scale;
+    }
+
+    /** A synthetic row: parent + noise, feature by feature (noise already scaled). */
+    public static double[] perturb(double[] parent, double[] noise) {
+      double[] out = new double[parent.length];
+      for (int j = 0; j < parent.length; j++) {
+        out[j] = parent[j] + noise[j];
+      }
+      return out;
+    }
+
     /** The bandwidth factor h = (4 / ((d+2)·N))^(1/(d+4)). */
     public static double bandwidth(int dims, long rows) {
       return Math.pow(4.0 / ((dims + 2.0) * rows), 1.0 / (dims + 4.0));

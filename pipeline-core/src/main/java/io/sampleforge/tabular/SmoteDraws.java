@@ -43,11 +43,20 @@ public final class SmoteDraws {
     return KeyedStream.of(seed, RandomPurpose.BOOTSTRAP_NOISE, parentKey).gaussian(child * dims + j);
   }
 
-  /** parent + u · (neighbour − parent), in float64. */
+  /**
+   * The SMOTE interpolation of one feature, parent + u · (neighbour − parent) in float64: the one
+   * place it is written; every plan (resident, distributed, vector or column features) computes a
+   * synthetic row's features through it.
+   */
+  public static double interpolate(double parent, double neighbor, double u) {
+    return parent + u * (neighbor - parent);
+  }
+
+  /** {@link #interpolate(double, double, double)} feature by feature. */
   public static double[] interpolate(double[] parent, double[] neighbor, double u) {
     double[] out = new double[parent.length];
     for (int i = 0; i < parent.length; i++) {
-      out[i] = parent[i] + u * (neighbor[i] - parent[i]);
+      out[i] = interpolate(parent[i], neighbor[i], u);
     }
     return out;
   }

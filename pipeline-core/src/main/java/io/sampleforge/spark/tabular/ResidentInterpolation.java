@@ -168,7 +168,7 @@ final class ResidentInterpolation {
           int at = own.block.indexOf(neighborKey);
           double[] x = new double[parentX.length];
           for (int j = 0; j < x.length; j++) {
-            x[j] = parentX[j] + gap * (own.block.value(at, j) - parentX[j]);
+            x[j] = SmoteDraws.interpolate(parentX[j], own.block.value(at, j), gap);
           }
           Object[] values = new Object[width + 3];
           for (int i = 0; i < width; i++) {

@@ -29,6 +29,7 @@ import io.sampleforge.tabular.OverSamplingMethod;
 import io.sampleforge.tabular.WeightedQuota;
 import io.sampleforge.tabular.Passthrough;
 import io.sampleforge.tabular.SmoteDraws;
+import io.sampleforge.tabular.SeedRules;
 import io.sampleforge.tabular.SmotePlanner;
 import io.sampleforge.tabular.SmoteSettings;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
@@ -137,7 +139,7 @@ final class SmoteExecution {
     Dataset<Row> seeds = minority;
     List<Dataset<Row>> toRelease = new ArrayList<>(List.of(keyed));
     if (across) {
-      int m = crossNeighbors(method, s.k());
+      int m = SeedRules.crossNeighbors(method, s.k());
       Map<String, Integer> ms = new HashMap<>();
       raisedLabels.forEach(l -> ms.put(l, (int) Math.min(m, totalRows - 1)));
       // cached: the lists feed both the weight-group counts and the generation plan, and the
@@ -170,7 +172,7 @@ final class SmoteExecution {
       Map<Long, Long> byWeight = across ? groups.getOrDefault(p.label(), Map.of()) : Map.of(1L, p.before());
       boolean anySeed = byWeight.entrySet().stream().anyMatch(e -> e.getKey() > 0 && e.getValue() > 0);
       if (!anySeed) {
-        finalPlans.add(p.unmet(noSeedReason(method, p.before())));
+        finalPlans.add(p.unmet(SeedRules.noSeedReason(method, p.before())));
         continue;
       }
       finalPlans.add(p);
@@ -286,11 +288,17 @@ final class SmoteExecution {
       Dataset<Row> nbr = nbrSource.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
       long lookupRows = borderline2 ? totalRows : raised.stream().mapToLong(ClassPlan::before).sum();
       boolean small = lookupRows * (dims * 8 + 48) < BROADCAST_BYTES;
-      joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY));
+      UserDefinedFunction interpolate = udf((UDF3<scala.collection.Seq<Double>, scala.collection.Seq<Double>, Double, double[]>)
+          (x, n, u) -> SmoteDraws.interpolate(doubles(x), doubles(n), u), DataTypes.createArrayType(DataTypes.DoubleType, false));
+      joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY))
+          .withColumn(SYN_X, interpolate.apply(col(X), col(NBR_X), col(GAP)));
     } else if (smoten) {
       joined = children;
     } else {
-      joined = children.withColumn(NOISE, smoothedBootstrapNoise(minority, s, totalRows, seed));
+      UserDefinedFunction perturb = udf((UDF2<scala.collection.Seq<Double>, scala.collection.Seq<Double>, double[]>)
+          (x, z) -> OverSamplingMethod.RandomOver.perturb(doubles(x), doubles(z)),
+          DataTypes.createArrayType(DataTypes.DoubleType, false));
+      joined = children.withColumn(SYN_X, perturb.apply(col(X), smoothedBootstrapNoise(minority, s, totalRows, seed)));
     }
 
     SyntheticIds ids = s.idCol() == null ? null
@@ -310,18 +318,11 @@ final class SmoteExecution {
       } else if (name.equals(s.neighborIdCol())) {
         c = method.interpolates() ? col(NBR_ID) : lit(null);
       } else if (s.vectorFeatures() && name.equals(s.featuresCol())) {
-        String combine = fused ? SYN_X : method.interpolates()
-            ? "zip_with(" + X + ", " + NBR_X + ", (a, b) -> a + " + GAP + " * (b - a))"
-            : "zip_with(" + X + ", " + NOISE + ", (a, z) -> a + z)";
-        vectorValues = expr(combine);
+        vectorValues = col(SYN_X);
         c = functions.array_to_vector(vectorValues);
       } else if (!s.vectorFeatures() && s.featureCols().contains(name)) {
         int i = s.featureCols().indexOf(name) + 1;
-        Column a = element_at(col(X), i);
-        c = fused ? element_at(col(SYN_X), i)
-            : method.interpolates()
-            ? a.plus(col(GAP).multiply(element_at(col(NBR_X), i).minus(a)))
-            : a.plus(element_at(col(NOISE), i));
+        c = element_at(col(SYN_X), i);
         featureValues[i - 1] = c.cast("double");
       } else if (s.categoricalCols().contains(name)) {
         int j = s.categoricalCols().indexOf(name);
@@ -376,37 +377,18 @@ final class SmoteExecution {
     return new SmoteResult(cleaned.rows().select(outputColumns(outSchema)), after, dropped, all);
   }
 
-  /** Neighbours among all classes each seed row needs (danger test, ADASYN ratio, borderline-2 interpolation). */
-  private static int crossNeighbors(OverSamplingMethod method, int k) {
-    if (method instanceof OverSamplingMethod.Borderline b) {
-      return b.kind() == 2 ? Math.max(b.mNeighbors(), k) : b.mNeighbors();
-    }
-    return k;
-  }
-
-  /** Integer weight of a seed row: its share of the class's children is proportional to it. */
+  /**
+   * Integer weight of each seed row ({@link SeedRules#weight}): its share of the class's children
+   * is proportional to it. Methods that do not look at other classes weigh every row 1.
+   */
   private static Column seedWeight(OverSamplingMethod method, int k) {
-    if (method instanceof OverSamplingMethod.Borderline b) {
-      Column other = otherClass(b.mNeighbors());
-      return when(other.multiply(2).geq(b.mNeighbors()).and(other.lt(b.mNeighbors())), 1L).otherwise(0L);
+    if (!method.needsAllClassNeighbors()) {
+      return lit(SeedRules.weight(method, k, null, null));
     }
-    if (method instanceof OverSamplingMethod.Adasyn) {
-      return otherClass(k).cast("long");
-    }
-    return lit(1L);
-  }
-
-  /** Rows of another class among the first m all-class neighbours (0 when the row has none). */
-  private static Column otherClass(int m) {
-    return coalesce(expr("size(filter(slice(" + CROSS_LABELS + ", 1, " + m + "), l -> l != " + LABEL + "))"), lit(0));
-  }
-
-  private static String noSeedReason(OverSamplingMethod method, long rows) {
-    if (method instanceof OverSamplingMethod.Borderline b) {
-      return "none of its " + rows + " rows is in danger (m/2 <= other-class rows among its " + b.mNeighbors()
-          + " nearest neighbours < m), so " + method.id() + " has no seed row";
-    }
-    return "none of its " + rows + " rows has a row of another class among its nearest neighbours, so adasyn has no seed row";
+    UserDefinedFunction weight = udf((UDF2<String, scala.collection.Seq<String>, Long>) (label, labels) ->
+        SeedRules.weight(method, k, label, labels == null ? null : scala.jdk.javaapi.CollectionConverters.asJava(labels)),
+        DataTypes.LongType);
+    return weight.apply(col(LABEL), col(CROSS_LABELS));
   }
 
   /**
@@ -419,15 +401,9 @@ final class SmoteExecution {
     if (shrinkage == 0) {
       return expr("transform(" + X + ", a -> 0d)");
     }
+    OverSamplingMethod.RandomOver random = (OverSamplingMethod.RandomOver) s.method();
     HashMap<String, double[]> scales = new HashMap<>();
-    ClassMoments.std(minority).forEach((label, sd) -> {
-      double h = OverSamplingMethod.RandomOver.bandwidth(sd.length, totalRows);
-      double[] scale = new double[sd.length];
-      for (int j = 0; j < sd.length; j++) {
-        scale[j] = shrinkage * h * sd[j];
-      }
-      scales.put(label, scale);
-    });
+    ClassMoments.std(minority).forEach((label, sd) -> scales.put(label, random.noiseScale(sd, totalRows)));
     UserDefinedFunction noise = udf((UDF3<Long, Long, String, double[]>) (key, child, label) -> {
       double[] scale = scales.get(label);
       double[] z = new double[scale.length];
@@ -464,6 +440,15 @@ final class SmoteExecution {
       return functions.vector_to_array(col(quoted(s.featuresCol())), "float64");
     }
     return array(s.featureCols().stream().map(c -> col(quoted(c)).cast("double")).toArray(Column[]::new));
+  }
+
+  /** A Spark array<double> as a Java array. */
+  private static double[] doubles(scala.collection.Seq<Double> values) {
+    double[] out = new double[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.apply(i);
+    }
+    return out;
   }
 
   /** Scala Seq of column names, for joins. */
