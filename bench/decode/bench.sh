@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-64}; V=${2:-50257}; R=${3:-30}; T=${4:-1}
 WORK=${SF_BENCH_DIR:-$(mktemp -d -t sf-decode-bench.XXXXXX)}
-./mvnw -q -B install -DskipTests >/dev/null
-./mvnw -q -B test-compile -pl pipeline-core >/dev/null
-CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
+# the bench mains live in the benchmarks module, built only with -Pbench (docs/benchmarks.md)
+./mvnw -q -B -Pbench -DskipTests package >/dev/null
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 java -cp "$CP" io.sampleforge.decode.WarperBench "$B" "$V" "$R" "$T" >"$WORK/warpers-java.tsv"
 "${PYTHON:-python3}" bench/decode/warpers.py "$B" "$V" "$R" "$T" >"$WORK/warpers-torch.tsv"
 torch_version=$("${PYTHON:-python3}" -c 'import torch; print(torch.__version__)')

@@ -7,11 +7,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$ROOT"
 "${PYTHON:-python3}" bench/family/downstream_split.py
-if [[ ! -f jobs/target/classpath.txt || ! -d pipeline-core/target/test-classes ]]; then
-  ./mvnw -B -q install -DskipTests >&2
+# the bench mains live in the benchmarks module, built only with -Pbench (docs/benchmarks.md)
+if [[ ! -f benchmarks/target/classpath.txt || ! -d benchmarks/target/classes ]]; then
+  ./mvnw -B -q -Pbench -DskipTests package >&2
 fi
-CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
 exec java $OPENS -Xmx6g -Dai.djl.offline=true -DdisableProgressBar=true \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-  -cp "$CP" io.sampleforge.spark.DownstreamBench bench-out/downstream
+  -cp "$CP" io.sampleforge.spark.tabular.DownstreamBench bench-out/downstream

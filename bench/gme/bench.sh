@@ -15,9 +15,9 @@ REF=${1:?usage: bench/gme/bench.sh REFERENCE_CHECKOUT [small|scale|all]}
 WHAT=${2:-all}
 WORK=${SF_BENCH_DIR:-/tmp/sf-gme-bench}
 mkdir -p "$WORK"
-./mvnw -q -B install -DskipTests >/dev/null
-./mvnw -q -B test-compile -pl pipeline-core >/dev/null
-CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
+# jobs (for submit.sh) and the benchmarks module (the bench mains, built only with -Pbench)
+./mvnw -q -B -Pbench -DskipTests package >/dev/null
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 PY="${PYTHON:-python3}"
 
 if [[ "$WHAT" == small || "$WHAT" == all ]]; then
@@ -33,7 +33,7 @@ if [[ "$WHAT" == small || "$WHAT" == all ]]; then
     for counting in counts binarised; do
       ref_line=$($PY bench/gme/reference_run.py "$REF" "$tsv" item brand,category dutopia "$counting" 200 "$WORK/ref.tsv")
       ref_s=$(sed 's/.*reference_s=\([0-9.]*\).*/\1/' <<<"$ref_line")
-      k_line=$(java -cp "$CP" io.sampleforge.diversity.GmeBench tsv "$tsv" item brand,category dutopia "$counting" 200 "$WORK/sf.tsv")
+      k_line=$(java -cp "$CP" io.sampleforge.subset.GmeBench tsv "$tsv" item brand,category dutopia "$counting" 200 "$WORK/sf.tsv")
       k_s=$(sed 's/.*select_s=\([0-9.]*\).*/\1/' <<<"$k_line")
       same=$($PY bench/gme/same_ranking.py "$WORK/ref.tsv" "$WORK/sf.tsv")
       start=$(date +%s.%N)
@@ -73,7 +73,7 @@ if [[ "$WHAT" == scale || "$WHAT" == all ]]; then
   echo "|---|---|---|---|---|---|---|---|"
   for spec in "100000 1000" "100000 10000" "1000000 1000" "1000000 10000"; do
     read -r items picks <<<"$spec"
-    line=$(java -Xmx12g -cp "$CP" io.sampleforge.diversity.GmeBench synth "$items" 10 "$((items / 4)),$((items / 40))" "$picks")
+    line=$(java -Xmx12g -cp "$CP" io.sampleforge.subset.GmeBench synth "$items" 10 "$((items / 4)),$((items / 40))" "$picks")
     get() { sed "s/.*$1=\([0-9.]*\).*/\1/" <<<"$line"; }
     printf "| %d | %d | %d | %s | %s | %s | %s | %s |\n" "$items" "$(get relations)" "$picks" "$(get build_s)" \
       "$(get select_s)" "$(get scoring_s)" "$(get update_s)" "$(get picks_per_s)"

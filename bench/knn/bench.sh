@@ -10,10 +10,11 @@ set -euo pipefail
 MAIN="${SF_BENCH_MAIN:-io.sampleforge.neighbors.KernelBench}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$ROOT"
-if [[ ! -f jobs/target/classpath.txt || ! -d pipeline-core/target/test-classes ]]; then
-  ./mvnw -B -q install -DskipTests >&2
+# the bench mains live in the benchmarks module, built only with -Pbench (docs/benchmarks.md)
+if [[ ! -f benchmarks/target/classpath.txt || ! -d benchmarks/target/classes ]]; then
+  ./mvnw -B -q -Pbench -DskipTests package >&2
 fi
-CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 exec java --add-modules=jdk.incubator.vector -Dai.djl.offline=true -DdisableProgressBar=true -Dai.djl.pytorch.num_threads=1 \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$CP" "$MAIN" "${1:-50000}" "${2:-16}" "${3:-5}" "${4:-3}"

@@ -9,10 +9,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$ROOT"
 [[ $# -ge 1 ]] || { sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
-if [[ ! -f jobs/target/classpath.txt || ! -d pipeline-core/target/test-classes ]]; then
-  ./mvnw -B -q install -DskipTests >&2
+# the bench mains live in the benchmarks module, built only with -Pbench (docs/benchmarks.md)
+if [[ ! -f benchmarks/target/classpath.txt || ! -d benchmarks/target/classes ]]; then
+  ./mvnw -B -q -Pbench -DskipTests package >&2
 fi
-CP="pipeline-core/target/classes:pipeline-core/target/test-classes:$(cat jobs/target/classpath.txt)"
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 OPENS=$(./submit.sh smote --dry-run | tail -1 | grep -o -- "--add-opens=[^ ]*\|--add-modules=[^ ]*" | tr '\n' ' ')
 # shellcheck disable=SC2086
 exec java $OPENS -Xmx8g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
