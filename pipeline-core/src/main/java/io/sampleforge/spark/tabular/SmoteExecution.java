@@ -110,24 +110,8 @@ final class SmoteExecution {
     boolean across = method.needsAllClassNeighbors();
     Column isRaised = col(quoted(s.labelCol())).cast("string").isin(raisedLabels.toArray());
     Dataset<Row> keyedSource = across || cleaning ? df : df.filter(isRaised);
-    Dataset<Row> keyedRows = RecordKeys.withKeys(keyedSource, s.idCol(), KEY)
-        .withColumn(LABEL, col(quoted(s.labelCol())).cast("string"))
-        .withColumn(X, featureArray(s));
     boolean nominal = !s.categoricalCols().isEmpty();
-    if (nominal) {
-      keyedRows = NominalFeatures.withCodes(keyedRows, s);
-    }
-    if (smoten) {
-      // value difference metric: class frequencies per value over every valid row of the table
-      Dataset<Row> allValues = NominalFeatures.withCodes(df.withColumn(LABEL, col(quoted(s.labelCol())).cast("string")), s);
-      keyedRows = keyedRows.withColumn(X, NominalFeatures.vdmEmbedding(allValues, new ArrayList<>(new java.util.TreeSet<>(counts.keySet())),
-          s.categoricalCols().size()));
-    }
-    Dataset<Row> keyed = keyedRows.persist(StorageLevel.MEMORY_AND_DISK());
-    if (s.idCol() != null) {
-      // on the cached rows: this first action fills the cache, so the input is scanned once for both
-      RecordKeys.requireUniqueIds(keyed, s.idCol());
-    }
+    Dataset<Row> keyed = keyedRows(keyedSource, df, s, counts);
     Dataset<Row> minority = across || cleaning ? keyed.filter(col(LABEL).isin(raisedLabels.toArray())) : keyed;
     long dims = s.vectorFeatures() ? 64 : s.featureCols().size();
     int blockRows = s.blockRows() > 0 ? s.blockRows() : DistributedNeighbors.autoBlockRows((int) dims);
@@ -154,7 +138,207 @@ final class SmoteExecution {
     }
     seeds = seeds.withColumn(WEIGHT, seedWeight(method, s.k()));
 
-    // children per seed row: largest remainder over weight groups, keyed priority inside a group
+    Quotas quotas = allocate(seeds, plans, method);
+    List<ClassPlan> finalPlans = quotas.finalPlans();
+    List<ClassPlan> raised = quotas.raised();
+    if (raised.isEmpty()) {
+      if (!cleaning) {
+        toRelease.forEach(Dataset::unpersist);
+        return finish(spark, s, outSchema, df, null, finalPlans, checked.dropped(), List.of(), blockRows);
+      }
+      return finish(spark, s, outSchema, keyed, null, finalPlans, checked.dropped(), toRelease, blockRows);
+    }
+    Dataset<Row> quotaTable = spark.createDataFrame(quotas.rows(), new StructType()
+        .add(LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.LongType).add("__sf_base", DataTypes.LongType)
+        .add("__sf_extra", DataTypes.LongType).add("__sf_k", DataTypes.IntegerType));
+
+    long seed = s.seed();
+    UserDefinedFunction priority = udf((UDF1<Long, Double>) key -> SmoteDraws.quotaPriority(seed, key), DataTypes.DoubleType);
+    Dataset<Row> parents = seeds
+        .join(broadcast(quotaTable), toSeq(LABEL, WEIGHT))
+        .withColumn(RANK, row_number().over(Window.partitionBy(col(LABEL), col(WEIGHT))
+            .orderBy(priority.apply(col(KEY)), col(KEY))).minus(1))
+        .withColumn(CHILDREN, col("__sf_base").plus(when(col(RANK).lt(col("__sf_extra")), 1L).otherwise(0L)))
+        .filter(col(CHILDREN).gt(0));
+
+    boolean borderline2 = method instanceof OverSamplingMethod.Borderline b && b.kind() == 2;
+    long raisedRows = raised.stream().mapToLong(ClassPlan::before).sum();
+    long largestSearched = raised.stream().filter(p -> p.neighbors() > 0).mapToLong(ClassPlan::before).max().orElse(0);
+    // same-class interpolation over classes that fit in memory: search and expand in one pass
+    boolean fused = method.interpolates() && !borderline2 && !nominal && !smoten
+        && !s.search().approximateFor(largestSearched) && ResidentInterpolation.fits(spark, raisedRows, dims);
+    if ((method.interpolates() || smoten) && !fused) {
+      parents = withInterpolationNeighbors(spark, parents, s, raised, minority, counts, blockRows);
+    }
+
+    long totalChildren = raised.stream().mapToLong(ClassPlan::synthetic).sum();
+    int spread = (int) Math.max(2L * spark.sparkContext().defaultParallelism(), Math.min(100_000L, totalChildren / CHILDREN_PER_PARTITION));
+    Dataset<Row> children = parents
+        .repartition(spread, col(KEY))
+        .withColumn(CHILD, explode(sequence(lit(0L), col(CHILDREN).minus(1L))));
+    Column nbrId = s.idCol() == null ? col(KEY) : col(quoted(s.idCol()));
+    Dataset<Row> joined;
+    if (fused) {
+      joined = residentInterpolation(spark, across ? parents : minority, minority, raised, s, spread, nbrId);
+    } else if (method.interpolates()) {
+      joined = distributedInterpolation(children, s, keyed, minority, raised, totalRows, dims, nbrId);
+    } else if (smoten) {
+      joined = children;
+    } else {
+      UserDefinedFunction perturb = udf((UDF2<scala.collection.Seq<Double>, scala.collection.Seq<Double>, double[]>)
+          (x, z) -> OverSamplingMethod.RandomOver.perturb(doubles(x), doubles(z)),
+          DataTypes.createArrayType(DataTypes.DoubleType, false));
+      joined = children.withColumn(SYN_X, perturb.apply(col(X), smoothedBootstrapNoise(minority, s, totalRows, seed)));
+    }
+
+    Dataset<Row> synthetic = syntheticRows(joined, s, outSchema, df, raised);
+    return finish(spark, s, outSchema, cleaning ? keyed : df, synthetic, finalPlans, checked.dropped(), toRelease,
+        blockRows);
+  }
+
+  /**
+   * Each parent's interpolation candidates: borderline-2 takes its k nearest rows of any class (from
+   * the all-class lists); the other interpolating methods search their own class (SMOTEN under the
+   * value difference metric, SMOTE-NC with the median-std penalty per differing categorical column,
+   * plain SMOTE exactly or approximately per {@code neighbor_search}); SMOTE-NC and SMOTEN also get
+   * the nominal values voted by the neighbours. Columns added: INTERP_KEYS, INTERP_LABELS, K_EFF.
+   */
+  private static Dataset<Row> withInterpolationNeighbors(SparkSession spark, Dataset<Row> parents, SmoteSettings s,
+      List<ClassPlan> raised, Dataset<Row> minority, Map<String, Long> counts, int blockRows) {
+    OverSamplingMethod method = s.method();
+    if (method instanceof OverSamplingMethod.Borderline b && b.kind() == 2) {
+      return parents
+          .withColumn(INTERP_KEYS, expr("slice(" + CROSS_KEYS + ", 1, " + s.k() + ")"))
+          .withColumn(INTERP_LABELS, expr("slice(" + CROSS_LABELS + ", 1, " + s.k() + ")"))
+          .withColumn(K_EFF, expr("size(" + INTERP_KEYS + ")"));
+    }
+    boolean smoten = method instanceof OverSamplingMethod.Smoten;
+    boolean nominal = !s.categoricalCols().isEmpty();
+
+    Map<String, Integer> ks = new HashMap<>();
+    Map<String, Long> sizes = new HashMap<>();
+    for (ClassPlan p : raised) {
+      ks.put(p.label(), p.neighbors());
+      sizes.put(p.label(), p.before());
+    }
+    Dataset<Row> sameClass = smoten
+        // SMOTEN: exact search under the value difference metric (grouped L1² of class frequencies)
+        ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, blockRows, false,
+            Map.of(), NominalFeatures.vdmGroups(s.categoricalCols().size(), counts.size()))
+        : nominal
+        // SMOTE-NC: exact search on continuous features plus med² per differing categorical column
+        ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X), col(NominalFeatures.CODES)), ks,
+            sizes, blockRows, false, NominalFeatures.penalties(minority))
+        : Neighbors.find(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, blockRows, false, s.search(),
+            s.seed());
+    parents = parents.join(sameClass, toSeq(KEY), "left")
+        .withColumn(INTERP_KEYS, col(DistributedNeighbors.NEIGHBOR_KEYS))
+        .withColumn(INTERP_LABELS, lit(null).cast("array<string>"))
+        .withColumn(K_EFF, when(col("__sf_k").equalTo(0), 0)
+            .otherwise(least(col("__sf_k"), coalesce(size(col(INTERP_KEYS)), lit(0)))));
+    if (smoten) {
+      // SMOTEN votes over the parent itself and its k neighbours
+      parents = NominalFeatures.withModes(parents.withColumn(SELF_AND_NEIGHBORS,
+              concat(array(col(KEY)), coalesce(col(INTERP_KEYS), array().cast("array<bigint>")))),
+          minority, KEY, SELF_AND_NEIGHBORS, s.categoricalCols().size());
+    } else if (nominal) {
+      parents = NominalFeatures.withModes(parents, minority, KEY, INTERP_KEYS, s.categoricalCols().size());
+    }
+    return parents;
+  }
+
+  /**
+   * The children's features when the neighbours are not resident: each child draws its neighbour
+   * rank and gap ({@link SmoteDraws}; borderline-2 halves the gap towards another class), joins its
+   * neighbour's features and interpolates them ({@link SmoteDraws#interpolate}) into SYN_X.
+   */
+  private static Dataset<Row> distributedInterpolation(Dataset<Row> children, SmoteSettings s, Dataset<Row> keyed,
+      Dataset<Row> minority, List<ClassPlan> raised, long totalRows, long dims, Column nbrId) {
+    long seed = s.seed();
+    boolean borderline2 = s.method() instanceof OverSamplingMethod.Borderline b && b.kind() == 2;
+    UserDefinedFunction rank = udf((UDF3<Long, Long, Integer, Integer>) (key, child, k) ->
+        k == 0 ? 0 : SmoteDraws.neighborRank(seed, key, child, k), DataTypes.IntegerType);
+    UserDefinedFunction gap = udf((UDF3<Long, Long, Integer, Double>) (key, child, k) ->
+        k == 0 ? 0.0 : SmoteDraws.gap(seed, key, child), DataTypes.DoubleType);
+    Column gapScale = borderline2
+        ? when(element_at(col(INTERP_LABELS), col(NBR_RANK).plus(1)).equalTo(col(LABEL)), 1.0).otherwise(0.5)
+        : lit(1.0);
+    children = children
+        .withColumn(NBR_RANK, rank.apply(col(KEY), col(CHILD), col(K_EFF)))
+        .withColumn(NBR_KEY, when(col(K_EFF).equalTo(0), col(KEY))
+            .otherwise(element_at(col(INTERP_KEYS), col(NBR_RANK).plus(1))))
+        .withColumn(GAP, gap.apply(col(KEY), col(CHILD), col(K_EFF)).multiply(gapScale));
+    Dataset<Row> nbrSource = borderline2 ? keyed : minority;
+    Dataset<Row> nbr = nbrSource.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
+    long lookupRows = borderline2 ? totalRows : raised.stream().mapToLong(ClassPlan::before).sum();
+    boolean small = lookupRows * (dims * 8 + 48) < BROADCAST_BYTES;
+    UserDefinedFunction interpolate = udf((UDF3<scala.collection.Seq<Double>, scala.collection.Seq<Double>, Double, double[]>)
+        (x, n, u) -> SmoteDraws.interpolate(doubles(x), doubles(n), u), DataTypes.createArrayType(DataTypes.DoubleType, false));
+    return children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY))
+        .withColumn(SYN_X, interpolate.apply(col(X), col(NBR_X), col(GAP)));
+  }
+
+  /**
+   * The children's features when the raised classes fit in memory (plain SMOTE, exact search):
+   * search and expansion in one pass ({@link ResidentInterpolation}), features in SYN_X.
+   */
+  private static Dataset<Row> residentInterpolation(SparkSession spark, Dataset<Row> seedRows, Dataset<Row> minority,
+      List<ClassPlan> raised, SmoteSettings s, int spread, Column nbrId) {
+    Map<String, Integer> ks = new HashMap<>();
+    raised.forEach(p -> ks.put(p.label(), p.neighbors()));
+    Dataset<Row> classRows = minority.select(col(LABEL), col(KEY), col(X), nbrId.as(NBR_ID));
+    // rows of equal weight (plain SMOTE): the driver ranks the collected keys, so no window pass
+    Map<String, long[]> equalWeight = null;
+    if (!s.method().needsAllClassNeighbors()) {
+      equalWeight = new HashMap<>();
+      for (ClassPlan p : raised) {
+        WeightedQuota.Group g = WeightedQuota.allocate(p.synthetic(), Map.of(1L, p.before())).group(1L);
+        equalWeight.put(p.label(), new long[] {g.baseChildren(), g.extraRows()});
+      }
+    }
+    return ResidentInterpolation.children(spark, seedRows.repartition(spread, col(KEY)), classRows,
+        ks, equalWeight, s.seed(),
+        classRows.schema().apply(NBR_ID).dataType(),
+        new ResidentInterpolation.Names(LABEL, KEY, X, CHILDREN, "__sf_k", CHILD, SYN_X, NBR_ID));
+  }
+
+  /**
+   * The rows the plan works on, keyed ({@link RecordKeys}) and with the label as a string and the
+   * features as one array (SMOTE-NC: plus categorical codes; SMOTEN: the value difference metric's
+   * embedding over every valid row), persisted; ids are checked unique on the way.
+   */
+  private static Dataset<Row> keyedRows(Dataset<Row> source, Dataset<Row> valid, SmoteSettings s, Map<String, Long> counts) {
+    Dataset<Row> keyedRows = RecordKeys.withKeys(source, s.idCol(), KEY)
+        .withColumn(LABEL, col(quoted(s.labelCol())).cast("string"))
+        .withColumn(X, featureArray(s));
+    if (!s.categoricalCols().isEmpty()) {
+      keyedRows = NominalFeatures.withCodes(keyedRows, s);
+    }
+    if (s.method() instanceof OverSamplingMethod.Smoten) {
+      // value difference metric: class frequencies per value over every valid row of the table
+      Dataset<Row> allValues = NominalFeatures.withCodes(valid.withColumn(LABEL, col(quoted(s.labelCol())).cast("string")), s);
+      keyedRows = keyedRows.withColumn(X, NominalFeatures.vdmEmbedding(allValues, new ArrayList<>(new java.util.TreeSet<>(counts.keySet())),
+          s.categoricalCols().size()));
+    }
+    Dataset<Row> keyed = keyedRows.persist(StorageLevel.MEMORY_AND_DISK());
+    if (s.idCol() != null) {
+      // on the cached rows: this first action fills the cache, so the input is scanned once for both
+      RecordKeys.requireUniqueIds(keyed, s.idCol());
+    }
+    return keyed;
+  }
+
+  /** The final plans, the classes that get children, and one quota row per (class, weight group). */
+  private record Quotas(List<ClassPlan> finalPlans, List<ClassPlan> raised, List<Row> rows) {}
+
+  /**
+   * Children per seed row: largest remainder over weight groups ({@link WeightedQuota}), a keyed
+   * priority inside a group; a class whose every seed weight is 0 keeps its rows and is reported
+   * unmet ({@link SeedRules#noSeedReason}). One aggregation of the seed weights (methods that weigh
+   * rows), the rest on the driver.
+   */
+  private static Quotas allocate(Dataset<Row> seeds, List<ClassPlan> plans, OverSamplingMethod method) {
+    boolean across = method.needsAllClassNeighbors();
     Map<String, Map<Long, Long>> groups = new HashMap<>();
     if (across) {
       for (Row r : seeds.groupBy(col(LABEL), col(WEIGHT)).count().collectAsList()) {
@@ -184,123 +368,20 @@ final class SmoteExecution {
         }
       }
     }
-    if (raised.isEmpty()) {
-      if (!cleaning) {
-        toRelease.forEach(Dataset::unpersist);
-        return finish(spark, s, outSchema, df, null, finalPlans, checked.dropped(), List.of(), blockRows);
-      }
-      return finish(spark, s, outSchema, keyed, null, finalPlans, checked.dropped(), toRelease, blockRows);
-    }
-    Dataset<Row> quotas = spark.createDataFrame(quotaRows, new StructType()
-        .add(LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.LongType).add("__sf_base", DataTypes.LongType)
-        .add("__sf_extra", DataTypes.LongType).add("__sf_k", DataTypes.IntegerType));
+    return new Quotas(finalPlans, raised, quotaRows);
+  }
 
+  /**
+   * The synthetic rows in the output schema (plus, with cleaning, label, row key and feature array):
+   * lineage, their own ids ({@link SyntheticIds}), features from {@code SYN_X} (the kernels'
+   * interpolation or perturbation), nominal values, the label and passed-through columns.
+   */
+  private static Dataset<Row> syntheticRows(Dataset<Row> joined, SmoteSettings s, StructType outSchema, Dataset<Row> df,
+      List<ClassPlan> raised) {
+    OverSamplingMethod method = s.method();
+    boolean smoten = method instanceof OverSamplingMethod.Smoten;
+    boolean cleaning = s.clean() != Cleaning.NONE;
     long seed = s.seed();
-    UserDefinedFunction priority = udf((UDF1<Long, Double>) key -> SmoteDraws.quotaPriority(seed, key), DataTypes.DoubleType);
-    Dataset<Row> parents = seeds
-        .join(broadcast(quotas), toSeq(LABEL, WEIGHT))
-        .withColumn(RANK, row_number().over(Window.partitionBy(col(LABEL), col(WEIGHT))
-            .orderBy(priority.apply(col(KEY)), col(KEY))).minus(1))
-        .withColumn(CHILDREN, col("__sf_base").plus(when(col(RANK).lt(col("__sf_extra")), 1L).otherwise(0L)))
-        .filter(col(CHILDREN).gt(0));
-
-    boolean borderline2 = method instanceof OverSamplingMethod.Borderline b && b.kind() == 2;
-    long raisedRows = raised.stream().mapToLong(ClassPlan::before).sum();
-    long largestSearched = raised.stream().filter(p -> p.neighbors() > 0).mapToLong(ClassPlan::before).max().orElse(0);
-    // same-class interpolation over classes that fit in memory: search and expand in one pass
-    boolean fused = method.interpolates() && !borderline2 && !nominal && !smoten
-        && !s.search().approximateFor(largestSearched) && ResidentInterpolation.fits(spark, raisedRows, dims);
-    if ((method.interpolates() || smoten) && !borderline2 && !fused) {
-      Map<String, Integer> ks = new HashMap<>();
-      Map<String, Long> sizes = new HashMap<>();
-      for (ClassPlan p : raised) {
-        ks.put(p.label(), p.neighbors());
-        sizes.put(p.label(), p.before());
-      }
-      Dataset<Row> sameClass = smoten
-          // SMOTEN: exact search under the value difference metric (grouped L1² of class frequencies)
-          ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, blockRows, false,
-              Map.of(), NominalFeatures.vdmGroups(s.categoricalCols().size(), counts.size()))
-          : nominal
-          // SMOTE-NC: exact search on continuous features plus med² per differing categorical column
-          ? DistributedNeighbors.search(spark, minority.select(col(LABEL), col(KEY), col(X), col(NominalFeatures.CODES)), ks,
-              sizes, blockRows, false, NominalFeatures.penalties(minority))
-          : Neighbors.find(spark, minority.select(col(LABEL), col(KEY), col(X)), ks, sizes, blockRows, false, s.search(),
-              s.seed());
-      parents = parents.join(sameClass, toSeq(KEY), "left")
-          .withColumn(INTERP_KEYS, col(DistributedNeighbors.NEIGHBOR_KEYS))
-          .withColumn(INTERP_LABELS, lit(null).cast("array<string>"))
-          .withColumn(K_EFF, when(col("__sf_k").equalTo(0), 0)
-              .otherwise(least(col("__sf_k"), coalesce(size(col(INTERP_KEYS)), lit(0)))));
-      if (smoten) {
-        // SMOTEN votes over the parent itself and its k neighbours
-        parents = NominalFeatures.withModes(parents.withColumn(SELF_AND_NEIGHBORS,
-                concat(array(col(KEY)), coalesce(col(INTERP_KEYS), array().cast("array<bigint>")))),
-            minority, KEY, SELF_AND_NEIGHBORS, s.categoricalCols().size());
-      } else if (nominal) {
-        parents = NominalFeatures.withModes(parents, minority, KEY, INTERP_KEYS, s.categoricalCols().size());
-      }
-    } else if (borderline2) {
-      parents = parents
-          .withColumn(INTERP_KEYS, expr("slice(" + CROSS_KEYS + ", 1, " + s.k() + ")"))
-          .withColumn(INTERP_LABELS, expr("slice(" + CROSS_LABELS + ", 1, " + s.k() + ")"))
-          .withColumn(K_EFF, expr("size(" + INTERP_KEYS + ")"));
-    }
-
-    long totalChildren = raised.stream().mapToLong(ClassPlan::synthetic).sum();
-    int spread = (int) Math.max(2L * spark.sparkContext().defaultParallelism(), Math.min(100_000L, totalChildren / CHILDREN_PER_PARTITION));
-    Dataset<Row> children = parents
-        .repartition(spread, col(KEY))
-        .withColumn(CHILD, explode(sequence(lit(0L), col(CHILDREN).minus(1L))));
-    Column nbrId = s.idCol() == null ? col(KEY) : col(quoted(s.idCol()));
-    Dataset<Row> joined;
-    if (fused) {
-      Map<String, Integer> ks = new HashMap<>();
-      raised.forEach(p -> ks.put(p.label(), p.neighbors()));
-      Dataset<Row> classRows = minority.select(col(LABEL), col(KEY), col(X), nbrId.as(NBR_ID));
-      // rows of equal weight (plain SMOTE): the driver ranks the collected keys, so no window pass
-      Map<String, long[]> equalWeight = null;
-      if (!across) {
-        equalWeight = new HashMap<>();
-        for (ClassPlan p : raised) {
-          WeightedQuota.Group g = WeightedQuota.allocate(p.synthetic(), Map.of(1L, p.before())).group(1L);
-          equalWeight.put(p.label(), new long[] {g.baseChildren(), g.extraRows()});
-        }
-      }
-      joined = ResidentInterpolation.children(spark, (across ? parents : minority).repartition(spread, col(KEY)), classRows,
-          ks, equalWeight, seed,
-          classRows.schema().apply(NBR_ID).dataType(),
-          new ResidentInterpolation.Names(LABEL, KEY, X, CHILDREN, "__sf_k", CHILD, SYN_X, NBR_ID));
-    } else if (method.interpolates()) {
-      UserDefinedFunction rank = udf((UDF3<Long, Long, Integer, Integer>) (key, child, k) ->
-          k == 0 ? 0 : SmoteDraws.neighborRank(seed, key, child, k), DataTypes.IntegerType);
-      UserDefinedFunction gap = udf((UDF3<Long, Long, Integer, Double>) (key, child, k) ->
-          k == 0 ? 0.0 : SmoteDraws.gap(seed, key, child), DataTypes.DoubleType);
-      Column gapScale = borderline2
-          ? when(element_at(col(INTERP_LABELS), col(NBR_RANK).plus(1)).equalTo(col(LABEL)), 1.0).otherwise(0.5)
-          : lit(1.0);
-      children = children
-          .withColumn(NBR_RANK, rank.apply(col(KEY), col(CHILD), col(K_EFF)))
-          .withColumn(NBR_KEY, when(col(K_EFF).equalTo(0), col(KEY))
-              .otherwise(element_at(col(INTERP_KEYS), col(NBR_RANK).plus(1))))
-          .withColumn(GAP, gap.apply(col(KEY), col(CHILD), col(K_EFF)).multiply(gapScale));
-      Dataset<Row> nbrSource = borderline2 ? keyed : minority;
-      Dataset<Row> nbr = nbrSource.select(col(KEY).as(NBR_KEY), col(X).as(NBR_X), nbrId.as(NBR_ID));
-      long lookupRows = borderline2 ? totalRows : raised.stream().mapToLong(ClassPlan::before).sum();
-      boolean small = lookupRows * (dims * 8 + 48) < BROADCAST_BYTES;
-      UserDefinedFunction interpolate = udf((UDF3<scala.collection.Seq<Double>, scala.collection.Seq<Double>, Double, double[]>)
-          (x, n, u) -> SmoteDraws.interpolate(doubles(x), doubles(n), u), DataTypes.createArrayType(DataTypes.DoubleType, false));
-      joined = children.join(small ? broadcast(nbr) : nbr, toSeq(NBR_KEY))
-          .withColumn(SYN_X, interpolate.apply(col(X), col(NBR_X), col(GAP)));
-    } else if (smoten) {
-      joined = children;
-    } else {
-      UserDefinedFunction perturb = udf((UDF2<scala.collection.Seq<Double>, scala.collection.Seq<Double>, double[]>)
-          (x, z) -> OverSamplingMethod.RandomOver.perturb(doubles(x), doubles(z)),
-          DataTypes.createArrayType(DataTypes.DoubleType, false));
-      joined = children.withColumn(SYN_X, perturb.apply(col(X), smoothedBootstrapNoise(minority, s, totalRows, seed)));
-    }
-
     SyntheticIds ids = s.idCol() == null ? null
         : SyntheticIds.plan(df, s.idCol(), raised.stream().mapToLong(ClassPlan::synthetic).max().orElse(1), CHILD);
     List<Column> cols = new ArrayList<>();
@@ -339,9 +420,7 @@ final class SmoteExecution {
       cols.add(xxhash64(lit("sampleforge/synthetic-row"), col(KEY), col(CHILD)).as(CleaningStage.ROW_KEY));
       cols.add((s.vectorFeatures() ? vectorValues : array(featureValues)).as(CleaningStage.ROW_X));
     }
-    Dataset<Row> synthetic = joined.select(cols.toArray(new Column[0]));
-    return finish(spark, s, outSchema, cleaning ? keyed : df, synthetic, finalPlans, checked.dropped(), toRelease,
-        blockRows);
+    return joined.select(cols.toArray(new Column[0]));
   }
 
   /**
