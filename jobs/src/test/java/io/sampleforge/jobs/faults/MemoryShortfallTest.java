@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * failure is the memory budget and not the input. The executor's memory is made small with Spark's
  * {@code spark.testing.memory} (the heap size its memory manager assumes) in a driver JVM of its own.
  */
-class MemoryShortfallTest {
+class MemoryShortfallTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;
 
-  private static final String SMALL = "spark.testing.memory=" + (24L << 20);
+  private static final String SMALL = "spark.testing.memory=" + (16L << 20);
   private static final String ROOMY = "spark.testing.memory=" + (512L << 20);
 
   private static String[] gme(String relations, Path out) {
@@ -36,8 +36,8 @@ class MemoryShortfallTest {
   @Test
   void aCorpusLargerThanExecutionMemoryFailsWithExit4AndTheNumbers() throws Exception {
     String relations = dir.resolve("relations").toString();
-    assertEquals(0, Cli.run("synth-relations", "--output", relations, "--set", "items=100000", "--set",
-        "relations_per_item=10", "--set", "vocabulary=[100000, 10000]", "--set", "partitions=2").code());
+    assertEquals(0, Cli.run("synth-relations", "--output", relations, "--set", "items=40000", "--set",
+        "relations_per_item=10", "--set", "vocabulary=[40000, 4000]", "--set", "partitions=2").code());
 
     Path out = dir.resolve("subset");
     DriverProcess small = DriverProcess.start(dir.resolve("logs"), List.of(SMALL, "spark.testing.reservedMemory=0"),
@@ -50,7 +50,7 @@ class MemoryShortfallTest {
     assertTrue(m.find(), log);
     long needed = Long.parseLong(m.group(1));
     long granted = Long.parseLong(m.group(2));
-    assertTrue(granted < needed && granted <= 24, m.group());
+    assertTrue(granted < needed && granted <= 16, m.group());
     assertFalse(log.contains("OutOfMemoryError"), "no heap exhaustion, the budget refused first");
     assertFalse(Files.exists(out), "nothing written");
 
