@@ -24,29 +24,9 @@ readonly LOG4J_CONF="$ROOT/conf/log4j2.properties"
 # instead of loading and verifying them: about 5 s less per run on 2 cores).
 readonly CDS_ARCHIVE="$ROOT/jobs/target/sampleforge-cds.jsa"
 
-# Spark's Java 17 module options (org.apache.spark.launcher.JavaModuleOptions, Spark 4.2).
-readonly SPARK_MODULE_OPTS=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false
-  -Dio.netty.tryReflectionSetAccessible=true
-  -Dio.netty.allocator.type=pooled
-)
+# Spark's Java 17 module options: one flag per line in conf/jvm/spark-java17.options (the one list).
+mapfile -t SPARK_MODULE_OPTS < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$ROOT/conf/jvm/spark-java17.options")
+readonly SPARK_MODULE_OPTS
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
 readonly JOBS=(quickstart smote gme generate synth-table synth-relations)

@@ -12,7 +12,7 @@ if [[ ! -f benchmarks/target/classpath.txt || ! -d benchmarks/target/classes ]];
   ./mvnw -B -q -Pbench -DskipTests package >&2
 fi
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+OPENS=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' conf/jvm/spark-java17.options | tr '\n' ' ')
 exec java $OPENS -Xmx6g -Dai.djl.offline=true -DdisableProgressBar=true \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$CP" io.sampleforge.spark.tabular.DownstreamBench bench-out/downstream
