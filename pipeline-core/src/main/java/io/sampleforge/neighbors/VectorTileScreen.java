@@ -76,6 +76,7 @@ final class VectorTileScreen {
    * fused multiply-add latency, each loaded strip feeds eight of them and each broadcast query
    * value two. Only used with 512-bit species (AVX-512's 32 vector registers); with 16 registers
    * the accumulators would spill.
+   * <p>Length (about 80 lines): unrolled by hand for the Vector API; the JIT keeps the eight accumulators in registers only within one method.
    */
   private static void screenEight(float[] query, int t, int d, float[] multipliers, float[] norms, int rp, float[] limits,
       Sink sink) {

@@ -43,7 +43,11 @@ public final class ApproximateNeighbors {
 
   private ApproximateNeighbors() {}
 
-  /** See {@link DistributedNeighbors#search(SparkSession, Dataset, Map, Map, int, boolean)}; same columns. */
+  /**
+   * See {@link DistributedNeighbors#search(SparkSession, Dataset, Map, Map, int, boolean)}; same columns.
+   *
+   * <p>Length (about 120 lines): one driver-side plan (sample, build trees, route, search leaves, merge) whose stages share the forest and the per-group sizes; each stage is a few lines of Spark calls.
+   */
   public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
       Map<String, Long> counts, NeighborSearch settings, long seed, boolean acrossClasses) {
     List<String> labels = new ArrayList<>(new TreeSet<>(counts.keySet()));

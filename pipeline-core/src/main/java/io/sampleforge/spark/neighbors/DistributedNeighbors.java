@@ -50,6 +50,7 @@ public final class DistributedNeighbors {
    * @param counts rows per class label
    * @param blockRows most rows per block (see {@link #autoBlockRows})
    * @return (key, neighbour keys, neighbour distances) for every row of every searched class
+   * <p>Length (about 80 lines): one plan of block pairs whose steps share the block layout computed at its start.
    */
   public static Dataset<Row> search(SparkSession spark, Dataset<Row> rows, Map<String, Integer> neighbors,
       Map<String, Long> counts, int blockRows) {

@@ -69,6 +69,8 @@ final class ResidentInterpolation {
    * the output projection to one array lookup per feature column, so its generated code stays
    * small at any width.
    *
+   * <p>Length (about 100 lines): most of it is the task function, which must capture only the few serializable locals it uses; splitting it into methods would turn them into fields shipped with every task.
+   *
    * @param parents rows with at least the columns label (string), key (long), features
    *     (array&lt;double&gt;), children (long) and k (int; 0 for a class without neighbours, whose
    *     children copy the parent)

@@ -89,6 +89,7 @@ final class SmoteExecution {
 
   private SmoteExecution() {}
 
+  /** Length (about 100 lines): the plan's steps in order, each one call into a named step; its early returns (nothing to raise, no seed row, nothing left after the seed rules) read best side by side. */
   static SmoteResult run(Dataset<Row> input, SmoteSettings s) {
     // compiles the search kernel on a spare core while the input is validated and planned
     io.sampleforge.neighbors.KernelWarmUp.startInBackground();

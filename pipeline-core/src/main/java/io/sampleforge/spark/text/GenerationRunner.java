@@ -47,6 +47,7 @@ final class GenerationRunner implements MapPartitionsFunction<Row, Row> {
     this.settings = settings;
   }
 
+  /** Length (about 90 lines): the task's whole life (device, NDManager and its completion listener, chunked reading, batching) in the order it happens, so the resource handling can be checked in one place. */
   @Override
   public Iterator<Row> call(Iterator<Row> prompts) {
     TaskDevices.configureThreads();
