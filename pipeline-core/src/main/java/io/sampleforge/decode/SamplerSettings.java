@@ -119,10 +119,18 @@ public record SamplerSettings(DecodingMode mode, double temperature, int topK, d
       "epsilon", "eta", "repetition_penalty", "presence_penalty", "frequency_penalty", "no_repeat_ngram_size",
       "min_new_tokens");
 
+  /** The rule of {@code row_overrides}: each entry must be one of {@link #ROW_OVERRIDABLE} (the one place it is checked). */
+  public static String requireRowOverridable(String key) {
+    if (!ROW_OVERRIDABLE.contains(key)) {
+      throw ConfigException.of("row_overrides", "must name sampler keys among " + ROW_OVERRIDABLE, "'" + key + "'");
+    }
+    return key;
+  }
+
   /** These settings with one numeric parameter replaced (validated like any other settings). */
   public SamplerSettings with(String key, double value) {
     Builder b = toBuilder();
-    switch (key) {
+    switch (requireRowOverridable(key)) {
       case "temperature" -> b.temperature(value);
       case "top_k" -> b.topK(integer(key, value));
       case "top_p" -> b.topP(value);
@@ -135,7 +143,7 @@ public record SamplerSettings(DecodingMode mode, double temperature, int topK, d
       case "frequency_penalty" -> b.frequencyPenalty(value);
       case "no_repeat_ngram_size" -> b.noRepeatNgramSize(integer(key, value));
       case "min_new_tokens" -> b.minNewTokens(integer(key, value));
-      default -> throw ConfigException.of("row_overrides", "must name sampler keys among " + ROW_OVERRIDABLE, "'" + key + "'");
+      default -> throw new IllegalStateException("ROW_OVERRIDABLE names a key with no setter: " + key);
     }
     return b.build();
   }

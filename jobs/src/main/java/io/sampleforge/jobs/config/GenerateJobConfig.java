@@ -123,9 +123,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     contextOverflow = contextOverflow == null ? "error" : contextOverflow;
     rowOverrides = rowOverrides == null ? List.of() : List.copyOf(rowOverrides);
     for (String o : rowOverrides) {
-      if (!SamplerSettings.ROW_OVERRIDABLE.contains(o)) {
-        throw ConfigException.of("row_overrides", "must name sampler keys among " + SamplerSettings.ROW_OVERRIDABLE, "'" + o + "'");
-      }
+      SamplerSettings.requireRowOverridable(o);
     }
     io.sampleforge.decode.ContextOverflow.parse(contextOverflow);
     badWords = badWords == null ? List.of() : List.copyOf(badWords);

@@ -28,9 +28,7 @@ final class RowOverrides {
   static void validate(Dataset<Row> prompts, SamplerSettings base, List<String> overrides) {
     List<String> names = Arrays.asList(prompts.columns());
     for (String o : overrides) {
-      if (!SamplerSettings.ROW_OVERRIDABLE.contains(o)) {
-        throw ConfigException.of("row_overrides", "must name sampler keys among " + SamplerSettings.ROW_OVERRIDABLE, "'" + o + "'");
-      }
+      SamplerSettings.requireRowOverridable(o);
       if (!names.contains(o)) {
         throw InputDataException.of(o, "must exist in the prompt table (it is listed in row_overrides)", "missing");
       }
