@@ -17,7 +17,10 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -41,12 +44,19 @@ import org.apache.spark.sql.types.StructType;
  * action. {@link #run} returns a {@link SmoteResult} that keeps them cached until its
  * {@code release()}, for writing the output once without that extra scan.
  *
+ * <p>Persistence: the stage is {@code DefaultParamsWritable} and has {@link #read}/{@link #load},
+ * so a {@code Pipeline} or {@code PipelineModel} holding it saves and loads like any Spark ML stage.
+ * Like every row-changing transformer, it resamples at every {@code transform} of a fitted
+ * {@code PipelineModel} (the same rows each time: they depend on the input rows, Params and seed
+ * only); imbalanced-learn's convention of resampling only while fitting does not exist in Spark
+ * ML's API, whose {@code PipelineModel.transform} applies every stage.
+ *
  * <p>Params and {@link SmoteSettings} map onto each other in one place each way ({@link #of},
  * {@link #settings}); the Params' defaults are {@link SmoteSettings.Defaults} and their rules are
  * the settings' own (checked by {@link #transformSchema} and {@link #run}), so a bad value fails
  * with the same message, naming the key, whether it came from a job config or a Param.
  */
-public final class Smote extends Transformer {
+public final class Smote extends Transformer implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -177,6 +187,15 @@ public final class Smote extends Transformer {
   public Smote setApproxTrees(int v) { set(approxTrees, v); return this; }
   public Smote setApproxSpill(double v) { set(approxSpill, v); return this; }
   public Smote setApproxAbove(long v) { set(approxAbove, v); return this; }
+
+  /** Spark ML persistence: {@code Smote.load(path)} reads what {@code smote.save(path)} (or a saved Pipeline) wrote. */
+  public static MLReader<Smote> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static Smote load(String path) {
+    return read().load(path);
+  }
 
   /** A stage whose params equal the given settings. */
   public static Smote of(SmoteSettings s) {
