@@ -12,13 +12,18 @@ import picocli.CommandLine.Mixin;
 /** {@code generate}: synthetic text from a prompt table with a language model and a token sampler. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate completions for a prompt table with a TorchScript or ONNX model through DJL, or the built-in n-gram model (config: conf/jobs/generate.yaml)")
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand implements Callable<Integer>, ConfiguredCommand {
   @Mixin
   JobOptions options;
 
   @Override
+  public GenerateJobConfig config() {
+    return ConfigLoader.bind(options.tree(List.of()), GenerateJobConfig.class);
+  }
+
+  @Override
   public Integer call() {
-    GenerateJobConfig cfg = ConfigLoader.bind(options.tree(List.of()), GenerateJobConfig.class);
+    GenerateJobConfig cfg = config();
     GenerateJob.Summary s = GenerateJob.run(JobSession.forJob("generate", cfg), cfg);
     print(System.out, s);
     return 0;

@@ -14,14 +14,18 @@ import picocli.CommandLine.Mixin;
 /** {@code gme}: GME-diverse subsets (greedy maximum-entropy selection) of a relation table. */
 @Command(name = "gme", mixinStandardHelpOptions = true,
     description = "Greedy maximum-entropy diverse subset of a relation table (config: conf/jobs/gme.yaml)")
-final class GmeCommand implements Callable<Integer> {
+final class GmeCommand implements Callable<Integer>, ConfiguredCommand {
   @Mixin
   JobOptions options;
 
   @Override
+  public GmeJobConfig config() {
+    return ConfigLoader.bind(options.tree(List.of()), GmeJobConfig.class);
+  }
+
+  @Override
   public Integer call() {
-    ObjectNode tree = options.tree(List.of());
-    GmeJobConfig cfg = ConfigLoader.bind(tree, GmeJobConfig.class);
+    GmeJobConfig cfg = config();
     GmeJob.Summary s = GmeJob.run(JobSession.forJob("gme", cfg), cfg);
     print(System.out, s);
     return 0;

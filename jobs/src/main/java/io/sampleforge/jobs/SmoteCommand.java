@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code smote}: SMOTE minority augmentation of a Parquet/CSV table. */
 @Command(name = "smote", mixinStandardHelpOptions = true,
     description = "SMOTE minority augmentation of a Parquet/CSV table (config: conf/jobs/smote.yaml)")
-final class SmoteCommand implements Callable<Integer> {
+final class SmoteCommand implements Callable<Integer>, ConfiguredCommand {
   @Mixin
   JobOptions options;
 
@@ -24,13 +24,17 @@ final class SmoteCommand implements Callable<Integer> {
   String onInvalid;
 
   @Override
-  public Integer call() {
+  public SmoteJobConfig config() {
     List<String> extra = new ArrayList<>();
     if (onInvalid != null) {
       extra.add("on_invalid=" + onInvalid);
     }
-    ObjectNode tree = options.tree(extra);
-    SmoteJobConfig cfg = ConfigLoader.bind(tree, SmoteJobConfig.class);
+    return ConfigLoader.bind(options.tree(extra), SmoteJobConfig.class);
+  }
+
+  @Override
+  public Integer call() {
+    SmoteJobConfig cfg = config();
     SmoteJob.Summary s = SmoteJob.run(JobSession.forJob("smote", cfg), cfg);
     print(System.out, s);
     return 0;

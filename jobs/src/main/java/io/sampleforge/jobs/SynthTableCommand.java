@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code synth-table}: a deterministic make_classification-style imbalanced table. */
 @Command(name = "synth-table", mixinStandardHelpOptions = true,
     description = "Generate a deterministic make_classification-style imbalanced table (config: conf/jobs/synth-table.yaml)")
-final class SynthTableCommand implements Callable<Integer> {
+final class SynthTableCommand implements Callable<Integer>, ConfiguredCommand {
   @Mixin
   JobOptions options;
 
@@ -22,13 +22,17 @@ final class SynthTableCommand implements Callable<Integer> {
   Long rows;
 
   @Override
-  public Integer call() {
+  public SynthTableConfig config() {
     List<String> extra = new ArrayList<>();
     if (rows != null) {
       extra.add("rows=" + rows);
     }
-    ObjectNode tree = options.tree(extra);
-    SynthTableConfig cfg = ConfigLoader.bind(tree, SynthTableConfig.class);
+    return ConfigLoader.bind(options.tree(extra), SynthTableConfig.class);
+  }
+
+  @Override
+  public Integer call() {
+    SynthTableConfig cfg = config();
     SynthTableJob.Summary s = SynthTableJob.run(JobSession.forJob("synth-table", cfg), cfg);
     System.out.printf("wrote %d rows to %s; rows per class %s%n", cfg.rows(), io.sampleforge.jobs.io.Redaction.uris(s.output()), s.counts());
     return 0;

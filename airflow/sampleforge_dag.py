@@ -1,0 +1,87 @@
+"""Sampleforge example DAG: one task per job, each through submit.sh, each followed by a sensor on the
+job's _manifest.json (written last, inside the output, by the atomic commit).
+
+Copy this file into your DAGs folder and set two Airflow Variables:
+  sampleforge_home  the Sampleforge checkout (or installed copy) holding submit.sh and conf/
+  sampleforge_data  where the jobs read and write (a local path, hdfs://, s3a://, ...)
+On a cluster, add submit options to SUBMIT (for example ["--master", "yarn", "--deploy-mode", "cluster"]).
+
+Reruns are idempotent: every task writes with --mode overwrite, and a job replaces its output only after the
+new output is complete (a killed run leaves the previous output, and the next run cleans its leftovers).
+Exit codes (README "Errors and exit codes"): 2 (config or usage, refused before Spark starts) and 3 (bad input)
+fail the same way on every retry, and 4 (not enough memory) needs more memory, not a retry: BashOperator retries
+every failure, so those retries cost a few seconds (2) or one validation pass (3, 4) each. 1, 52, 137 and 143 may
+be transient (a lost node, a preempted driver) and are what the retries are for.
+
+Every job name, option and --set key below is checked against Sampleforge's real command line and config
+records by jobs/src/test/java/io/sampleforge/jobs/AirflowDagTest.java (part of ./mvnw -B verify): each call of sf
+call must hold only string literals (f-strings allowed) so that the test can read it.
+"""
+import shlex
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.sensors.filesystem import FileSensor
+
+HOME = "{{ var.value.sampleforge_home }}"
+DATA = "{{ var.value.sampleforge_data }}"
+SUBMIT = []  # submit.sh options, e.g. ["--master", "yarn", "--deploy-mode", "cluster"]
+
+
+def sf(job, *args):
+    """The bash command running one Sampleforge job (the task fails with the job's exit code)."""
+    return f"cd {HOME} && " + shlex.join(["./submit.sh", job, *SUBMIT, *args])
+
+
+def manifest(task_id, output):
+    """Waits for the job's manifest (the last file a successful commit leaves in the output)."""
+    return FileSensor(task_id=task_id, filepath=f"{output}/_manifest.json", poke_interval=30, timeout=600)
+
+
+with DAG(
+    dag_id="sampleforge",
+    start_date=datetime(2026, 12, 1),
+    schedule="@daily",
+    catchup=False,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+    tags=["sampleforge"],
+) as dag:
+    synth_table = BashOperator(
+        task_id="synth_table",
+        bash_command=sf("synth-table", "-c", "conf/jobs/synth-table.yaml",
+                        "--output", f"{DATA}/synth_table", "--mode", "overwrite"),
+    )
+    smote = BashOperator(
+        task_id="smote",
+        bash_command=sf("smote", "-c", "conf/jobs/smote.yaml",
+                        "--input", f"{DATA}/synth_table", "--output", f"{DATA}/balanced", "--mode", "overwrite",
+                        "--set", "features=[f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15]",
+                        "--set", "id_column=id"),
+    )
+    smote_done = manifest("smote_manifest", f"{DATA}/balanced")
+
+    synth_relations = BashOperator(
+        task_id="synth_relations",
+        bash_command=sf("synth-relations", "-c", "conf/jobs/synth-relations.yaml",
+                        "--output", f"{DATA}/relations", "--mode", "overwrite"),
+    )
+    gme = BashOperator(
+        task_id="gme",
+        bash_command=sf("gme", "-c", "conf/jobs/gme.yaml",
+                        "--input", f"{DATA}/relations", "--output", f"{DATA}/gme_subset", "--mode", "overwrite",
+                        "--set", "item=item", "--set", "attributes=[brand, category]", "--set", "n=1000"),
+    )
+    gme_done = manifest("gme_manifest", f"{DATA}/gme_subset")
+
+    generate = BashOperator(
+        task_id="generate",
+        bash_command=sf("generate", "-c", "conf/jobs/generate.yaml",
+                        "--input", f"{DATA}/prompts.parquet", "--output", f"{DATA}/generated",
+                        "--mode", "overwrite"),
+    )
+    generate_done = manifest("generate_manifest", f"{DATA}/generated")
+
+    synth_table >> smote >> smote_done
+    synth_relations >> gme >> gme_done
+    generate >> generate_done
