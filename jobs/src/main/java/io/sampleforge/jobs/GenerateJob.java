@@ -82,7 +82,7 @@ public final class GenerateJob {
           .put("sampler", settings.sampler().withModelTokens(spec.bannedIds(), spec.eosIds()).describe()).put("stats", stats)
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
-          .write(out.fileSystem(), out.staging());
+          .write(out);
       out.commit();
       return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, spec.identity(),
           timer.seconds());

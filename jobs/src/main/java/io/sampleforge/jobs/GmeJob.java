@@ -69,7 +69,7 @@ public final class GmeJob {
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark))
           .put("seconds", timer.seconds())
-          .write(out.fileSystem(), out.staging());
+          .write(out);
       out.commit();
       result.release();
       return new Summary(cfg.output(), s.attributes(), strata, result.warnings(), timer.seconds());

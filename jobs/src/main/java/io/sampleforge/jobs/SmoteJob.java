@@ -63,7 +63,7 @@ public final class SmoteJob {
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark))
           .put("seconds", timer.seconds());
-      manifest.write(out.fileSystem(), out.staging());
+      manifest.write(out);
       out.commit();
       result.release();
       return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());

@@ -36,7 +36,7 @@ public final class SynthRelationsJob {
           .put("seed", cfg.seed()).put("output", cfg.output()).put("items", cfg.items()).put("relations", relations)
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
-          .write(out.fileSystem(), out.staging());
+          .write(out);
       out.commit();
       return new Summary(cfg.output(), relations, timer.seconds());
     });

@@ -37,7 +37,7 @@ public final class SynthTableJob {
           .put("output", cfg.output()).put("rows", cfg.rows()).put("counts", counts)
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
-          .write(out.fileSystem(), out.staging());
+          .write(out);
       out.commit();
       return new Summary(cfg.output(), counts, timer.seconds());
     });

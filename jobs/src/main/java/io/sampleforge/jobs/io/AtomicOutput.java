@@ -27,8 +27,16 @@ public final class AtomicOutput {
   private final Path staging;
   private final Path backup;
   private final WriteMode mode;
+  private final RunRecord run;
 
   public AtomicOutput(Configuration conf, String output, WriteMode mode, String runId) {
+    this(conf, output, mode, new RunRecord(runId, null, null));
+  }
+
+  /** An output written by {@code run} (its id names the staging folder; the manifest records it). */
+  public AtomicOutput(Configuration conf, String output, WriteMode mode, RunRecord run) {
+    this.run = run;
+    String runId = run.runId();
     try {
       this.target = new Path(output);
       this.fs = target.getFileSystem(conf);
@@ -42,6 +50,11 @@ public final class AtomicOutput {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The run writing this output. */
+  public RunRecord run() {
+    return run;
   }
 
   /** Where the job writes before commit. */

@@ -34,6 +34,23 @@ public final class Manifest {
     return fields;
   }
 
+  /**
+   * Writes the manifest into {@code out}'s staging folder (so it is committed with the data), with
+   * the run ({@code run}: run id, Spark application id, start and end times, UTC) and what the
+   * output holds ({@code output_tables}: files, bytes and Parquet rows per table, {@link OutputTables}).
+   */
+  public void write(AtomicOutput out) {
+    RunRecord r = out.run();
+    Map<String, Object> run = new java.util.LinkedHashMap<>();
+    run.put("run_id", r.runId());
+    run.put("application_id", r.applicationId());
+    run.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
+    run.put("finished_at", java.time.Instant.now().toString());
+    fields.put("run", run);
+    fields.put("output_tables", OutputTables.of(out.fileSystem(), out.staging()));
+    write(out.fileSystem(), out.staging());
+  }
+
   public void write(FileSystem fs, String directory) {
     try (OutputStream out = fs.create(new Path(directory, FILE), true)) {
       JSON.writeValue(out, redacted(JSON.valueToTree(fields)));

@@ -2,6 +2,7 @@ package io.sampleforge.jobs.run;
 
 import io.sampleforge.jobs.config.JobTarget;
 import io.sampleforge.jobs.io.AtomicOutput;
+import io.sampleforge.jobs.io.RunRecord;
 import io.sampleforge.jobs.io.InputFailures;
 import io.sampleforge.jobs.io.OutputPreflight;
 import java.util.List;
@@ -32,11 +33,12 @@ public final class JobRun {
     List<String> repaired = OutputPreflight.check(spark.sparkContext().hadoopConfiguration(), job);
     ProgressListener progress = new ProgressListener(10);
     spark.sparkContext().addSparkListener(progress);
-    AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), job.output(), job.mode(),
-        UUID.randomUUID().toString());
+    RunRecord record = new RunRecord(UUID.randomUUID().toString(), spark.sparkContext().applicationId(),
+        java.time.Instant.now());
+    AtomicOutput out = new AtomicOutput(spark.sparkContext().hadoopConfiguration(), job.output(), job.mode(), record);
     Interruption.running(out);
     try {
-      PhaseTimer timer = new PhaseTimer(progress);
+      PhaseTimer timer = new PhaseTimer(progress, spark.sparkContext(), record.runId());
       try {
         return body.run(timer, out, progress);
       } catch (Throwable e) {
@@ -46,6 +48,7 @@ public final class JobRun {
     } finally {
       Interruption.finished(out);
       spark.sparkContext().removeSparkListener(progress);
+      spark.sparkContext().clearJobGroup();
     }
   }
 

@@ -6,14 +6,26 @@ import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/** Wall time per job phase, in order, for logs and manifests. */
+/**
+ * Wall time per job phase, in order, for logs and manifests. With a SparkContext, every Spark job a
+ * phase starts carries a job group ({@code <run id>/<phase>}) and a description ({@code <app name>:
+ * <phase>}), so the Spark UI and history server tell the phases of a run apart.
+ */
 public final class PhaseTimer {
   private static final Logger LOG = LogManager.getLogger(PhaseTimer.class);
   private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final ProgressListener progress;
+  private final org.apache.spark.SparkContext context;
+  private final String runId;
 
   public PhaseTimer(ProgressListener progress) {
+    this(progress, null, null);
+  }
+
+  public PhaseTimer(ProgressListener progress, org.apache.spark.SparkContext context, String runId) {
     this.progress = progress;
+    this.context = context;
+    this.runId = runId;
   }
 
   public <T> T time(String phase, Supplier<T> work) {
@@ -22,6 +34,9 @@ public final class PhaseTimer {
       progress.phase(phase);
     }
     LOG.info("phase {} started", phase);
+    if (context != null) {
+      context.setJobGroup(runId + "/" + phase, context.appName() + ": " + phase, false);
+    }
     try {
       return work.get();
     } finally {
