@@ -164,14 +164,18 @@ class ConfigReachesKernelTest {
                 "model", "model construction: which model the kernel runs (GenerateJobTest, GenerateModelSafetyTest)")));
   }
 
+  /** The generators' keys that are not part of the table's specification. */
+  private static final Map<String, String> SYNTH_NOT_KERNEL = Map.of("output", "where to write", "format",
+      "how to write", "mode", "whether to replace an existing output",
+      "partitions", "Spark partitions of the generated range (the rows do not depend on it: SyntheticTables)");
+
   @Test
   void synthTable() {
     everyKeyReachesTheKernel("synth-table", SynthTableConfig.class, SynthTableConfig::spec, List.of(
         Change.of("rows", "1000"), Change.of("informative", "6"), Change.of("redundant", "2"), Change.of("noise", "1"),
         Change.of("weights", "[0.9, 0.1]"), Change.of("clusters_per_class", "1"), Change.of("class_sep", "2.0"),
         Change.of("seed", "7")),
-        Map.of("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
-            "partitions", "Spark partitions of the generated range (the rows do not depend on it: SyntheticTables)"));
+        SYNTH_NOT_KERNEL);
   }
 
   @Test
@@ -179,8 +183,7 @@ class ConfigReachesKernelTest {
     everyKeyReachesTheKernel("synth-relations", SynthRelationsConfig.class, SynthRelationsConfig::spec, List.of(
         Change.of("items", "1000"), Change.of("relations_per_item", "4"), Change.of("columns", "[a, b]"),
         Change.of("vocabulary", "[100, 10]"), Change.of("skew", "2.0"), Change.of("seed", "7")),
-        Map.of("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
-            "partitions", "Spark partitions of the generated range (the rows do not depend on it: SyntheticTables)"));
+        SYNTH_NOT_KERNEL);
   }
 
   private static Map<String, String> notKernel(Map<String, String> a, Map<String, String> b) {

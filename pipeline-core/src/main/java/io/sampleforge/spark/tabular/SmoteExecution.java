@@ -80,7 +80,6 @@ final class SmoteExecution {
   static final String INTERP_LABELS = "__sf_interp_labels";
   static final String K_EFF = "__sf_k_eff";
   static final String NBR_RANK = "__sf_nbr_rank";
-  static final String NOISE = "__sf_noise";
   static final String SELF_AND_NEIGHBORS = "__sf_self_and_nbrs";
   /** Target synthetic rows per partition of the generation stage (explicit, so AQE cannot fold it into one task). */
   static final long CHILDREN_PER_PARTITION = 250_000L;
