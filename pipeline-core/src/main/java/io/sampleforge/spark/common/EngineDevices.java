@@ -10,7 +10,9 @@ import ai.djl.engine.StandardCapabilities;
  * {@code pytorch-native-cpu}), and {@code getGpuCount()} is 0 for a CPU build, else
  * {@code ai.djl.util.cuda.CudaUtils.getGpuCount()} (cudaGetDeviceCount through JNA; 0 when no
  * CUDA runtime or driver is found). Cost: loads the engine once (about 5 s the first time in a JVM,
- * when the native library is extracted), then O(1).
+ * when the native library is extracted), then O(1). Its {@code main} is the GPU node check of
+ * docs/cluster.md ("GPU cluster"): it prints what this JVM's PyTorch engine sees and exits 0 only
+ * when it can run kernels on a CUDA device.
  *
  * @param engine the engine's name and version, for messages, e.g. "PyTorch 2.7.1"
  * @param cudaBuild whether the loaded libtorch was built with CUDA
@@ -25,6 +27,25 @@ public record EngineDevices(String engine, boolean cudaBuild, int gpuCount) {
     Engine engine = Engine.getEngine(ENGINE);
     boolean cuda = engine.hasCapability(StandardCapabilities.CUDA);
     return new EngineDevices(ENGINE + " " + engine.getVersion(), cuda, cuda ? engine.getGpuCount() : 0);
+  }
+
+  /**
+   * Prints the engine's devices and whether device 0 is usable.
+   *
+   * @return 0 when CUDA device 0 can run the kernels, else 1
+   */
+  static int report(java.io.PrintStream out) {
+    EngineDevices here = probe();
+    out.println(here.engine() + ": " + (here.cudaBuild() ? "CUDA build" : "CPU-only build") + ", "
+        + here.gpuCount() + " CUDA device(s) visible");
+    String why = here.whyNotUsable(0);
+    out.println(why == null ? "OK: DJL kernels can run on gpu(0)" : "NOT USABLE: " + why);
+    return why == null ? 0 : 1;
+  }
+
+  /** The GPU node check: {@code java -cp <cluster jar>:$SPARK_HOME/jars/* io.sampleforge.spark.common.EngineDevices}. */
+  public static void main(String[] args) {
+    System.exit(report(System.out));
   }
 
   /**

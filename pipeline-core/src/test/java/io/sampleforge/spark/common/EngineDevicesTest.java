@@ -24,6 +24,15 @@ class EngineDevicesTest {
   }
 
   @Test
+  void theNodeCheckFailsOnTheCpuBuildSayingWhy() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int code = EngineDevices.report(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, code, printed);
+    assertTrue(printed.contains("CPU-only build, 0 CUDA device(s) visible") && printed.contains("NOT USABLE"), printed);
+  }
+
+  @Test
   void aCudaBuildRefusesOnlyOrdinalsItDoesNotSee() {
     EngineDevices twoGpus = new EngineDevices("PyTorch 2.7.1", true, 2);
     assertNull(twoGpus.whyNotUsable(0));
