@@ -414,6 +414,20 @@ merge_java_opts() {
   MERGED_VALUE="$result"
 }
 
+# --files with SHIP_FILES, when there are any. --files replaces any spark.files setting, so it also
+# carries the one spark-submit would have used: the user's --conf, else the properties file's,
+# else spark-defaults.conf's.
+add_files_option() {
+  local other list
+  ((${#SHIP_FILES[@]} > 0)) || return 0
+  take_user_conf spark.files
+  other="$TAKEN_VALUE"
+  [[ -n "$other" ]] || other="$(prop_get "$PROPS_FILE" spark.files)"
+  [[ -n "$other" ]] || other="$(prop_get "$DEFAULTS_FILE" spark.files)"
+  list="$(IFS=,; printf '%s' "${SHIP_FILES[*]}")"
+  CMD+=(--files "$list${other:+,$other}")
+}
+
 # ---- Build the command ----------------------------------------------------------------------
 CMD=()
 CP_INDEX=-1
@@ -427,14 +441,7 @@ if $USE_SPARK_SUBMIT; then
   # --properties-file alone would make spark-submit skip the cluster's spark-defaults.conf;
   # --load-spark-defaults (Spark 4.0+) reads it too, below the properties file and --conf.
   CMD+=(--properties-file "$PROPS_FILE" --load-spark-defaults)
-  # --files replaces any spark.files setting: carry the one spark-submit would have used.
-  take_user_conf spark.files
-  OTHER_FILES="$TAKEN_VALUE"
-  [[ -n "$OTHER_FILES" ]] || OTHER_FILES="$(prop_get "$PROPS_FILE" spark.files)"
-  [[ -n "$OTHER_FILES" ]] || OTHER_FILES="$(prop_get "$DEFAULTS_FILE" spark.files)"
-  FILES_LIST="$(IFS=,; printf '%s' "${SHIP_FILES[*]}")"
-  [[ -n "$OTHER_FILES" ]] && FILES_LIST="${FILES_LIST:+$FILES_LIST,}$OTHER_FILES"
-  [[ -n "$FILES_LIST" ]] && CMD+=(--files "$FILES_LIST")
+  add_files_option
   merge_java_opts spark.driver.extraJavaOptions
   DRIVER_OPTS="$MERGED_VALUE"
   merge_java_opts spark.executor.extraJavaOptions
@@ -466,6 +473,7 @@ else
   CMD+=(org.apache.spark.deploy.SparkSubmit --master "$MASTER")
   [[ -n "$DEPLOY_MODE" ]] && CMD+=(--deploy-mode "$DEPLOY_MODE")
   CMD+=(--class "$MAIN_CLASS" --properties-file "$PROPS_FILE")
+  add_files_option
   # Executors outside this JVM (local-cluster[...], spark://) need the DJL options too.
   if [[ "$MASTER" != local && "$MASTER" != local\[* ]]; then
     merge_java_opts spark.executor.extraJavaOptions

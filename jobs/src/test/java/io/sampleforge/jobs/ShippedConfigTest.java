@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sampleforge.jobs.run.ShippedConfig;
 import io.sampleforge.spark.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -100,15 +102,13 @@ class ShippedConfigTest {
     SparkSession spark = SparkTestSession.start("local[1]");
     try {
       spark.sparkContext().addFile(shipped.toString());
-      Path output = dir.resolve("out");
-      assertEquals(0, SampleforgeMain.execute("synth-table", "-c", name, "--output", output.toString()));
-      assertEquals(77, spark.read().parquet(output.toString()).count());
-      assertEquals(77, manifest(output).at("/config/rows").asLong());
+      Path found = ShippedConfig.resolve(Path.of(name), "test");
+      assertEquals(Path.of(SparkFiles.get(name)), found);
+      assertEquals(tinyConfig(77), Files.readString(found), "SparkFiles holds the shipped file's copy");
 
       Cli missing = Cli.run("synth-table", "-c", "nowhere.yaml", "--output", dir.resolve("never").toString());
       assertEquals(2, missing.code());
-      String sparkFiles = org.apache.spark.SparkFiles.getRootDirectory();
-      assertTrue(missing.err().contains(Path.of(sparkFiles, "nowhere.yaml") + " (SparkFiles)"), missing.err());
+      assertTrue(missing.err().contains(Path.of(SparkFiles.getRootDirectory(), "nowhere.yaml") + " (SparkFiles)"), missing.err());
       assertFalse(Files.exists(dir.resolve("never")));
     } finally {
       SparkTestSession.stop(spark);
