@@ -53,13 +53,17 @@ Submit options (taken by submit.sh anywhere on the line; everything else goes to
   --deploy-mode D        client or cluster (spark-submit)
   --conf k=v             Spark property; repeatable; overrides the properties file
   --properties-file F    Spark properties file (default: conf/spark/local.conf embedded,
-                         conf/spark/cluster.conf with spark-submit)
+                         conf/spark/cluster.conf with spark-submit, which also reads the
+                         cluster's spark-defaults.conf below it: --load-spark-defaults)
   --gpu                  also apply conf/spark/gpu.conf (Spark RAPIDS + libtorch CUDA), passed
                          as --conf pairs; add the RAPIDS jar with --conf spark.jars=...;
-                         needs a cluster master, not local[*]
+                         needs a cluster master, not local[*]; the executors' discovery script
+                         is shipped to YARN (./getGpusResources.sh), taken from the image on
+                         k8s://, left to the workers on spark://
   --driver-memory X      driver heap, e.g. 8g (default: \$SF_DRIVER_MEMORY or 4g)
   --dry-run              print the command as one shell-quoted line and exit, without building
-  --                     pass everything after it to the job unchanged
+  --                     pass everything after it to the job (a -c/--config there is still
+                         shipped as below)
   -h, --help             this help (before JOB)
 
 Modes:
@@ -79,11 +83,18 @@ Environment:
   DJL_CACHE_DIR      DJL native library cache (default \$HOME/.djl.ai); DJL_OFFLINE=true is set
   JAVA_HOME          Java 17+ used for the embedded JVM and the build
 
-Relative input/output paths in job args are relative to your current directory.
+With spark-submit, the job's -c/--config FILE is shipped with --files (with spark.files of
+your --conf, properties file or spark-defaults.conf) and the job is given its absolute path in
+client mode, its base name in cluster mode (the driver finds it in its working directory or
+through SparkFiles). Nothing else is shipped: in cluster mode --input/--output and every path in
+the config must be cluster-visible (hdfs://, s3a://, ...). Embedded, relative paths in job args
+are relative to your current directory. See docs/cluster.md.
+
 Examples:
   ./submit.sh quickstart --help
   ./submit.sh synth-table --conf spark.sql.shuffle.partitions=4 [job args...]
-  SPARK_HOME=/opt/spark ./submit.sh smote --master yarn --deploy-mode cluster [job args...]
+  SPARK_HOME=/opt/spark ./submit.sh smote --master yarn --deploy-mode cluster \\
+      -c conf/jobs/smote.yaml --input hdfs:///data/train --output hdfs:///out/train_bal
 EOF
 }
 
@@ -233,54 +244,188 @@ fi
 
 if $USE_SPARK_SUBMIT; then
   PROPS_FILE="${PROPS_FILE:-$CLUSTER_CONF}"
+  # spark-submit reads this file too (--load-spark-defaults): the cluster's own defaults.
+  DEFAULTS_FILE="${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-defaults.conf"
 else
   PROPS_FILE="${PROPS_FILE:-$LOCAL_CONF}"
   MASTER="${MASTER:-local[*]}"
+  DEFAULTS_FILE=""
+fi
+
+# A Spark setting as spark-submit will see it: the user's --conf, else the properties file, else
+# the cluster's spark-defaults.conf (Spark's own order with --load-spark-defaults). Empty if unset.
+effective_setting() {
+  local key="$1" c value=""
+  for c in ${USER_CONFS[@]+"${USER_CONFS[@]}"}; do
+    [[ "${c%%=*}" == "$key" ]] && value="${c#*=}"
+  done
+  [[ -n "$value" ]] || value="$(prop_get "$PROPS_FILE" "$key")"
+  [[ -n "$value" || -z "$DEFAULTS_FILE" ]] || value="$(prop_get "$DEFAULTS_FILE" "$key")"
+  printf '%s' "$value"
+}
+EFFECTIVE_MASTER="${MASTER:-$(effective_setting spark.master)}"
+EFFECTIVE_MASTER="${EFFECTIVE_MASTER:-local[*]}"
+DEPLOY_MODE_SEEN="${DEPLOY_MODE:-$(effective_setting spark.submit.deployMode)}"
+case "${DEPLOY_MODE_SEEN:-client}" in
+  client) CLUSTER_MODE=false ;;
+  cluster) CLUSTER_MODE=true ;;
+  *) die "--deploy-mode must be client or cluster, got '$DEPLOY_MODE_SEEN'" ;;
+esac
+
+# Files for spark-submit --files: absolute local paths (spark-submit uploads them: YARN's staging
+# folder, Kubernetes' spark.kubernetes.file.upload.path) or URIs the cluster reads. Every one lands
+# under its base name in the driver's working directory (YARN, Kubernetes cluster mode) and in
+# SparkFiles on driver and executors, so two must not share a base name.
+SHIP_FILES=()
+ship() {
+  local f="$1" s
+  [[ "$f" != *,* ]] || die "cannot ship a file whose path holds a comma (spark-submit --files is a comma-separated list): $f"
+  for s in ${SHIP_FILES[@]+"${SHIP_FILES[@]}"}; do
+    [[ "$s" == "$f" ]] && return 0
+    [[ "${s##*/}" != "${f##*/}" ]] || die "two files to ship share the name '${f##*/}': $s and $f (spark-submit --files puts them in one folder)"
+  done
+  SHIP_FILES+=("$f")
+}
+
+# The job's -c/--config FILE (spark-submit only): shipped with --files; the job is given the base
+# name in cluster mode (the driver runs on a cluster node and finds the file in its working
+# directory or through SparkFiles) and the absolute path in client mode. A URI (hdfs://, s3a://,
+# ...) is shipped as it is and the job is given its base name in both modes.
+CONFIG_ARG=""
+ship_config() {
+  local given="$1" path
+  if [[ "$given" =~ ^[A-Za-z][A-Za-z0-9+.-]*:// && "$given" != file://* ]]; then
+    ship "$given"
+    CONFIG_ARG="${given##*/}"
+    return 0
+  fi
+  path="${given#file://}"
+  path="${path#file:}"
+  [[ -f "$path" ]] || die "config file not found: $given (-c/--config; a relative path is taken from the current directory, $PWD)"
+  path="$(cd "$(dirname "$path")" && pwd -P)/$(basename "$path")"
+  ship "$path"
+  if $CLUSTER_MODE; then
+    CONFIG_ARG="${path##*/}"
+  else
+    CONFIG_ARG="$path"
+  fi
+}
+
+# Rewrites -c FILE, -cFILE, -c=FILE, --config FILE and --config=FILE in the job's arguments (up
+# to a literal --, after which picocli reads no options).
+rewrite_config_args() {
+  local out=() i=0 n=${#JOB_ARGS[@]} a
+  while ((i < n)); do
+    a="${JOB_ARGS[i]}"
+    case "$a" in
+      --)
+        out+=("${JOB_ARGS[@]:i}")
+        break
+        ;;
+      -c | --config)
+        if ((i + 1 < n)); then
+          ship_config "${JOB_ARGS[i + 1]}"
+          out+=("$a" "$CONFIG_ARG")
+          i=$((i + 2))
+          continue
+        fi
+        out+=("$a")
+        ;;
+      --config=*) ship_config "${a#--config=}"; out+=("--config=$CONFIG_ARG") ;;
+      -c=*) ship_config "${a#-c=}"; out+=("-c=$CONFIG_ARG") ;;
+      -c?*) ship_config "${a#-c}"; out+=("-c$CONFIG_ARG") ;;
+      *) out+=("$a") ;;
+    esac
+    i=$((i + 1))
+  done
+  JOB_ARGS=(${out[@]+"${out[@]}"})
+}
+if $USE_SPARK_SUBMIT; then
+  rewrite_config_args
 fi
 
 # GPU settings as --conf pairs (spark-submit accepts a single --properties-file). They come
-# before the user's --conf so that the user's values win. Project-relative paths that exist
-# (the discovery script) are made absolute.
+# before the user's --conf so that the user's values win. The executors' discovery script
+# (spark.executor.resource.gpu.discoveryScript, run when an executor starts, before it fetches
+# any SparkFiles) must be a path on the node that runs the executor:
+#   yarn          shipped with --files; YARN puts it in each container's working directory
+#                 before the executor starts: ./getGpusResources.sh
+#   k8s://        the executor image's copy (Spark's images keep Spark's own example script);
+#                 --files would reach the pod only after start-up
+#   spark://      left out: a standalone worker discovers its GPUs itself
+#                 (spark.worker.resource.gpu.*) and starts each executor with the ones it assigns
+#   local-cluster this machine is the cluster: the checkout's script
+readonly K8S_IMAGE_DISCOVERY_SCRIPT="/opt/spark/examples/src/main/scripts/getGpusResources.sh"
+readonly DISCOVERY_KEY="spark.executor.resource.gpu.discoveryScript"
 GPU_CONFS=()
 if $GPU; then
   [[ -f "$GPU_CONF" ]] || die "missing $GPU_CONF"
-  if [[ "$MASTER" == local || "$MASTER" == local\[* ]]; then
-    die "--gpu needs a cluster master (spark://, yarn, k8s://, local-cluster[...]); GPU task resources hang in $MASTER"
+  if [[ "$EFFECTIVE_MASTER" == local || "$EFFECTIVE_MASTER" == local\[* ]]; then
+    die "--gpu needs a cluster master (spark://, yarn, k8s://, local-cluster[...]); GPU task resources hang in $EFFECTIVE_MASTER"
   fi
   while IFS=$'\t' read -r key value; do
-    if [[ -n "$value" && "$value" != /* && "$value" == conf/* && -e "$ROOT/$value" ]]; then
-      value="$ROOT/$value"
+    if [[ "$key" == "$DISCOVERY_KEY" ]]; then
+      script="$ROOT/$value"
+      [[ "$value" == /* ]] && script="$value"
+      [[ -f "$script" ]] || die "$GPU_CONF: $DISCOVERY_KEY names a missing file: $value"
+      case "$EFFECTIVE_MASTER" in
+        yarn*) ship "$script"; value="./${script##*/}" ;;
+        k8s://*) value="$K8S_IMAGE_DISCOVERY_SCRIPT" ;;
+        spark://*) continue ;;
+        *) value="$script" ;;
+      esac
     fi
     GPU_CONFS+=("$key=$value")
   done < <(read_props "$GPU_CONF")
 fi
 
-# Merge our JVM options with a properties-file value and the user's --conf value for KEY.
-# Removes the user's --conf for KEY from USER_CONFS; prints the merged value.
-MERGED_VALUE=""
-merge_java_opts() {
-  local key="$1" base from_file from_user="" result c
-  base="${SPARK_MODULE_OPTS[*]} ${DJL_OPTS[*]}"
-  local kept=()
-  for c in "${USER_CONFS[@]}"; do
+# Removes the user's --conf for KEY from USER_CONFS; TAKEN_VALUE is its value (the last one given).
+TAKEN_VALUE=""
+take_user_conf() {
+  local key="$1" c kept=()
+  TAKEN_VALUE=""
+  for c in ${USER_CONFS[@]+"${USER_CONFS[@]}"}; do
     if [[ "${c%%=*}" == "$key" ]]; then
-      from_user="${c#*=}"
+      TAKEN_VALUE="${c#*=}"
     else
       kept+=("$c")
     fi
   done
   USER_CONFS=(${kept[@]+"${kept[@]}"})
-  from_file="$(prop_get "$PROPS_FILE" "$key")"
+}
+
+# Our JVM options followed by those the cluster's spark-defaults.conf, the properties file and
+# the user's --conf give for KEY (a --conf replaces the value of both files, so it carries them
+# all; a value that already holds ours adds only the rest). Removes the user's --conf for KEY.
+MERGED_VALUE=""
+merge_java_opts() {
+  local key="$1" base extra result
+  base="${SPARK_MODULE_OPTS[*]} ${DJL_OPTS[*]}"
+  take_user_conf "$key"
   result="$base"
-  if [[ -n "$from_file" && "$from_file" == *"$base"* ]]; then
-    result="$from_file"
-  elif [[ -n "$from_file" ]]; then
-    result="$base $from_file"
-  fi
-  if [[ -n "$from_user" && "$result" != *"$from_user"* ]]; then
-    result="$result $from_user"
-  fi
+  for extra in "$(prop_get "$DEFAULTS_FILE" "$key")" "$(prop_get "$PROPS_FILE" "$key")" "$TAKEN_VALUE"; do
+    extra="${extra/"$base"/}"
+    extra="${extra#"${extra%%[![:space:]]*}"}"
+    extra="${extra%"${extra##*[![:space:]]}"}"
+    if [[ -n "$extra" && "$result" != *"$extra"* ]]; then
+      result="$result $extra"
+    fi
+  done
   MERGED_VALUE="$result"
+}
+
+# --files with SHIP_FILES, when there are any. --files replaces any spark.files setting, so it also
+# carries the one spark-submit would have used: the user's --conf, else the properties file's,
+# else spark-defaults.conf's.
+add_files_option() {
+  local other list
+  ((${#SHIP_FILES[@]} > 0)) || return 0
+  take_user_conf spark.files
+  other="$TAKEN_VALUE"
+  [[ -n "$other" ]] || other="$(prop_get "$PROPS_FILE" spark.files)"
+  [[ -n "$other" ]] || other="$(prop_get "$DEFAULTS_FILE" spark.files)"
+  list="$(IFS=,; printf '%s' "${SHIP_FILES[*]}")"
+  CMD+=(--files "$list${other:+,$other}")
 }
 
 # ---- Build the command ----------------------------------------------------------------------
@@ -293,7 +438,10 @@ if $USE_SPARK_SUBMIT; then
   [[ -n "$MASTER" ]] && CMD+=(--master "$MASTER")
   [[ -n "$DEPLOY_MODE" ]] && CMD+=(--deploy-mode "$DEPLOY_MODE")
   [[ -n "$DRIVER_MEMORY" ]] && CMD+=(--driver-memory "$DRIVER_MEMORY")
-  CMD+=(--properties-file "$PROPS_FILE")
+  # --properties-file alone would make spark-submit skip the cluster's spark-defaults.conf;
+  # --load-spark-defaults (Spark 4.0+) reads it too, below the properties file and --conf.
+  CMD+=(--properties-file "$PROPS_FILE" --load-spark-defaults)
+  add_files_option
   merge_java_opts spark.driver.extraJavaOptions
   DRIVER_OPTS="$MERGED_VALUE"
   merge_java_opts spark.executor.extraJavaOptions
@@ -325,6 +473,7 @@ else
   CMD+=(org.apache.spark.deploy.SparkSubmit --master "$MASTER")
   [[ -n "$DEPLOY_MODE" ]] && CMD+=(--deploy-mode "$DEPLOY_MODE")
   CMD+=(--class "$MAIN_CLASS" --properties-file "$PROPS_FILE")
+  add_files_option
   # Executors outside this JVM (local-cluster[...], spark://) need the DJL options too.
   if [[ "$MASTER" != local && "$MASTER" != local\[* ]]; then
     merge_java_opts spark.executor.extraJavaOptions

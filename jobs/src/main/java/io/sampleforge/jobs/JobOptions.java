@@ -2,14 +2,22 @@ package io.sampleforge.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.run.ShippedConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every job shares: a YAML config, overrides, and shortcuts for the common keys. */
 public final class JobOptions {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML job config (see conf/jobs/)")
+  /** The job command this mixin belongs to (its name names the Spark application). */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec job;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "YAML job config (see conf/jobs/); a bare file name not in the working directory is looked up in SparkFiles (spark-submit --files)")
   Path config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (dotted keys for nested maps; repeatable)")
@@ -27,7 +35,10 @@ public final class JobOptions {
   @Option(names = "--seed", paramLabel = "N", description = "shortcut for --set seed=N")
   Long seed;
 
-  /** The merged config tree: file, then shortcuts, then --set overrides. */
+  /**
+   * The merged config tree: file, then shortcuts, then --set overrides. The file is found as given
+   * or, shipped with spark-submit --files, through SparkFiles ({@link ShippedConfig}).
+   */
   ObjectNode tree(List<String> extra) {
     List<String> all = new ArrayList<>();
     if (input != null) {
@@ -44,6 +55,6 @@ public final class JobOptions {
     }
     all.addAll(extra);
     all.addAll(overrides);
-    return ConfigLoader.tree(config, all);
+    return ConfigLoader.tree(ShippedConfig.resolve(config, job == null ? "job" : job.name()), all);
   }
 }
