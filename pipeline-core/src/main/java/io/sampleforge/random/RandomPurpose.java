@@ -39,7 +39,13 @@ public enum RandomPurpose {
   /** The toy grammar's sentences; key: the sentence index. */
   TOY_GRAMMAR("toy-grammar"),
   /** Token sampling in generate; key: (record, sample index, position). */
-  TOKEN("token");
+  TOKEN("token"),
+  /**
+   * Masked-diffusion sampling (io.sampleforge.diffusion.discrete); key: (record key, sample index)
+   * combined by {@link Hash64#combine}; draw: {@code DiffusionDraws.counter(step, slot, kind)}, which
+   * packs the step, the position (or pick slot) and the draw kind into disjoint bit fields.
+   */
+  DIFFUSION("diffusion/token");
 
   private final String id;
   private final long hash;

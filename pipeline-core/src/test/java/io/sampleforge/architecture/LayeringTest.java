@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
   static final String[] KERNELS = {"io.sampleforge.tabular..", "io.sampleforge.neighbors..", "io.sampleforge.subset..",
       "io.sampleforge.decode..", "io.sampleforge.model..", "io.sampleforge.text..", "io.sampleforge.random..",
-      "io.sampleforge.errors.."};
+      "io.sampleforge.errors..", "io.sampleforge.diffusion.."};
 
   private static JavaClasses classes;
 

@@ -1,0 +1,188 @@
+package io.sampleforge.diffusion.discrete;
+
+import io.sampleforge.diffusion.discrete.DiffusionDraws.Kind;
+import io.sampleforge.random.KeyedStream;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MDLM's ancestral sampler (Sahoo et al., "Simple and Effective Masked Diffusion Language Models",
+ * NeurIPS 2024; kuleshov-group/mdlm {@code diffusion.py::_ddpm_caching_update}). Over the times
+ * linspace(1, eps, steps + 1), each step t -> s draws, for every masked position, q(v) proportional
+ * to p(v)(alpha_s - alpha_t) for real tokens v and q(mask) proportional to 1 - alpha_s; unmasked
+ * tokens are copied. The draw is made in two keyed float64 stages with the same law: unmask with
+ * probability (alpha_s - alpha_t)/(1 - alpha_t), then the value from p by inverse CDF.
+ *
+ * <p>Options: {@code cache} (MDLM's {@code ddpm_cache}) reuses a sequence's last model output when
+ * none of its tokens changed since and the model is not time-conditioned, counting the saved call;
+ * {@code noise_removal} gives positions still masked after the last step the argmax of their
+ * conditional (MDLM calls the model once more for it; here only when masks remain, or reuses the
+ * cache). A sequence with no masked position left is not sent to the model again.
+ *
+ * <p>Exactness: with an exact model the law is exact only when no two positions unmask in one step;
+ * positions that unmask together are drawn independently given the state (a factorisation error that
+ * shrinks as steps grow). The {@link FirstHittingSampler} is exact at L model calls. Cost: per step,
+ * one model call for the sequences without a valid cache, plus O(L) uniforms and O(V) per unmasked
+ * position.
+ */
+public final class AncestralSampler implements MaskedDiffusionSampler {
+  private final AncestralSettings settings;
+  private final DiffusionDraws draws;
+
+  public AncestralSampler(AncestralSettings settings, long seed) {
+    this.settings = settings;
+    this.draws = new DiffusionDraws(seed);
+  }
+
+  public AncestralSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public List<DiffusionSample> sample(MaskedDenoiser model, List<SequenceKey> keys, int[][] initial) {
+    int[][] x = SamplerInputs.check(model, keys, initial);
+    int batch = x.length;
+    int mask = model.maskId();
+    int vocab = model.vocabularySize();
+    KeyedStream[] streams = new KeyedStream[batch];
+    int[] left = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      streams[b] = draws.stream(keys.get(b));
+      for (int v : x[b]) {
+        if (v == mask) {
+          left[b]++;
+        }
+      }
+    }
+    int[] calls = new int[batch];
+    int[] hits = new int[batch];
+    boolean reuse = settings.cache() && !model.timeConditioned();
+    Outputs outputs = new Outputs(batch);
+    double[] p = new double[vocab];
+    MaskSchedule schedule = settings.schedule();
+    try {
+      for (int step = 0; step < settings.steps(); step++) {
+        double t = settings.time(step);
+        double alphaT = schedule.alpha(t);
+        double alphaS = schedule.alpha(settings.time(step + 1));
+        double unmask = (alphaS - alphaT) / (1 - alphaT);
+        refresh(model, x, left, t, reuse, outputs, calls, hits);
+        for (int b = 0; b < batch; b++) {
+          if (left[b] == 0) {
+            continue;
+          }
+          for (int l = 0; l < x[b].length; l++) {
+            if (x[b][l] != mask || !(streams[b].uniform(DiffusionDraws.counter(step, l, Kind.UNMASK)) < unmask)) {
+              continue;
+            }
+            outputs.probabilities(b, l, p);
+            x[b][l] = DiffusionDraws.categorical(p, mask, streams[b].uniform(DiffusionDraws.counter(step, l, Kind.VALUE)));
+            outputs.changed[b] = true;
+            left[b]--;
+          }
+          if (left[b] == 0) {
+            outputs.release(b);
+          }
+        }
+      }
+      if (settings.noiseRemoval()) {
+        refresh(model, x, left, settings.time(settings.steps()), reuse, outputs, calls, hits);
+        for (int b = 0; b < batch; b++) {
+          for (int l = 0; l < x[b].length && left[b] > 0; l++) {
+            if (x[b][l] == mask) {
+              outputs.probabilities(b, l, p);
+              x[b][l] = DiffusionDraws.argmax(p, mask);
+            }
+          }
+          left[b] = 0;
+        }
+      }
+    } finally {
+      outputs.closeAll();
+    }
+    List<DiffusionSample> out = new ArrayList<>(batch);
+    for (int b = 0; b < batch; b++) {
+      out.add(new DiffusionSample(x[b], calls[b], hits[b]));
+    }
+    return out;
+  }
+
+  /** Gives every sequence with masks left a current model output: its cache, or one new batched call. */
+  private static void refresh(MaskedDenoiser model, int[][] x, int[] left, double t, boolean reuse, Outputs outputs,
+      int[] calls, int[] hits) {
+    List<Integer> need = new ArrayList<>();
+    for (int b = 0; b < x.length; b++) {
+      if (left[b] == 0) {
+        continue;
+      }
+      if (reuse && outputs.source[b] != null && !outputs.changed[b]) {
+        hits[b]++;
+      } else {
+        need.add(b);
+      }
+    }
+    if (need.isEmpty()) {
+      return;
+    }
+    int[][] rows = new int[need.size()][];
+    double[] times = new double[need.size()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = x[need.get(i)].clone();
+      times[i] = t;
+    }
+    DenoiserOutput out = model.denoise(rows, times);
+    for (int i = 0; i < rows.length; i++) {
+      int b = need.get(i);
+      outputs.assign(b, out, i);
+      calls[b]++;
+    }
+  }
+
+  /** Which model output (and row of it) each sequence reads, with reference counts so outputs are closed once. */
+  private static final class Outputs {
+    final DenoiserOutput[] source;
+    final int[] row;
+    final boolean[] changed;
+    private final Map<DenoiserOutput, Integer> references = new IdentityHashMap<>();
+
+    Outputs(int batch) {
+      source = new DenoiserOutput[batch];
+      row = new int[batch];
+      changed = new boolean[batch];
+    }
+
+    void probabilities(int b, int l, double[] p) {
+      source[b].probabilities(row[b], l, p);
+    }
+
+    void assign(int b, DenoiserOutput out, int r) {
+      release(b);
+      source[b] = out;
+      row[b] = r;
+      changed[b] = false;
+      references.merge(out, 1, Integer::sum);
+    }
+
+    void release(int b) {
+      DenoiserOutput old = source[b];
+      if (old == null) {
+        return;
+      }
+      source[b] = null;
+      int n = references.merge(old, -1, Integer::sum);
+      if (n == 0) {
+        references.remove(old);
+        old.close();
+      }
+    }
+
+    void closeAll() {
+      for (DenoiserOutput out : references.keySet()) {
+        out.close();
+      }
+      references.clear();
+    }
+  }
+}
