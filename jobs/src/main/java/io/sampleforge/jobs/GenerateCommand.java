@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code generate}: synthetic text from a prompt table with a language model and a token sampler. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Generate completions for a prompt table with a TorchScript or ONNX model through DJL, or the built-in n-gram model (config: conf/jobs/generate.yaml)")
+    description = "Generate completions for a prompt table with a TorchScript or ONNX model through DJL, the built-in n-gram model (config: conf/jobs/generate.yaml), or masked-diffusion sampling of the built-in Markov chain (conf/jobs/generate-mdm.yaml)")
 final class GenerateCommand implements Callable<Integer>, ConfiguredCommand {
   @Mixin
   JobOptions options;
@@ -31,8 +31,16 @@ final class GenerateCommand implements Callable<Integer>, ConfiguredCommand {
 
   static void print(PrintStream out, GenerateJob.Summary s) {
     out.printf("model: %s%n", io.sampleforge.jobs.io.Redaction.uris(s.model()));
-    out.printf("samples: %d, tokens: %d (%.0f tokens/s), finish reasons %s%n", s.samples(), s.tokens(), s.tokensPerSecond(),
-        s.finishReasons());
+    if (s.diffusion() == null) {
+      out.printf("samples: %d, tokens: %d (%.0f tokens/s), finish reasons %s%n", s.samples(), s.tokens(),
+          s.tokensPerSecond(), s.finishReasons());
+    } else {
+      out.printf("sampler: %s%n", s.diffusion().sampler());
+      out.printf(java.util.Locale.ROOT, "samples: %d, tokens: %d (%.0f tokens/s), model calls (NFE) %d, cache hits %d, "
+          + "exact-law distance %s%n", s.samples(), s.tokens(), s.tokensPerSecond(), s.diffusion().nfeTotal(),
+          s.diffusion().cacheHitsTotal(), s.diffusion().exactLawDistance() == null ? "n/a"
+              : String.format(java.util.Locale.ROOT, "%.4f", s.diffusion().exactLawDistance()));
+    }
     out.printf("distinct-1 %.3f, distinct-2 %.3f%s%n", s.distinct1(), s.distinct2(),
         s.grammatical() == null ? "" : String.format(", grammatical %.3f", s.grammatical()));
     out.printf("output: %s (manifest: %s/_manifest.json)%n", io.sampleforge.jobs.io.Redaction.uris(s.output()), io.sampleforge.jobs.io.Redaction.uris(s.output()));

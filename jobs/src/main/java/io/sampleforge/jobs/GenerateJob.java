@@ -40,9 +40,19 @@ public final class GenerateJob {
 
   /** What the job did, for the console summary. */
   public record Summary(String output, long samples, long tokens, double tokensPerSecond, Map<String, Long> finishReasons,
-      double distinct1, double distinct2, Double grammatical, String model, Map<String, Double> seconds) {}
+      double distinct1, double distinct2, Double grammatical, String model, Map<String, Double> seconds,
+      Diffusion diffusion) {}
+
+  /**
+   * What a masked-diffusion run adds: the sampler (JSON), model calls and cache hits over all rows,
+   * and the exact-law distance (null when not computed).
+   */
+  public record Diffusion(String sampler, long nfeTotal, long cacheHitsTotal, Double exactLawDistance) {}
 
   public static Summary run(SparkSession spark, GenerateJobConfig cfg) {
+    if (cfg.model().maskedDiffusion()) {
+      return MaskedDiffusionJob.run(spark, cfg);
+    }
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       ModelSpec spec = timer.time("model", () -> model(spark, cfg));
       GenerationSettings settings = cfg.generation(cfg.sampler(BannedTokens.ids(spec, cfg.badWords()), List.of()));
@@ -85,7 +95,7 @@ public final class GenerateJob {
           .write(out);
       out.commit();
       return new Summary(cfg.output(), samples, tokens, tps, reasons, distinct1, distinct2, grammatical, spec.identity(),
-          timer.seconds());
+          timer.seconds(), null);
     });
   }
 

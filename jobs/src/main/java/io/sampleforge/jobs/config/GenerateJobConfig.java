@@ -19,7 +19,8 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     Double typicalP, Double epsilon, Double eta, Integer minTokensToKeep, Double repetitionPenalty, Boolean penalizePrompt,
     Double presencePenalty, Double frequencyPenalty, Integer noRepeatNgramSize, List<String> badWords,
     Integer minNewTokens, Integer samplesPerPrompt, Integer maxNewTokens, List<String> stop, Integer batchSize, Long seed,
-    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow, List<String> rowOverrides) implements JobTarget {
+    String onEmptyPrompt, Boolean toyGrammarMetric, String contextOverflow, List<String> rowOverrides,
+    DiffusionConfig diffusion) implements JobTarget {
 
   /**
    * The model: {@code type: ngram} (built-in Kneser-Ney, trained by the job on {@code corpus}) or
@@ -30,10 +31,25 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
    */
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
       Long corpusSeed, String dir, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
-      Boolean cached, Integer layers, Integer heads, Integer headDim, Integer context) {
+      Boolean cached, Integer layers, Integer heads, Integer headDim, Integer context, List<String> states,
+      List<Double> initial, List<List<Double>> transitions, Integer length) {
+    /** The built-in Markov chain of masked-diffusion sampling. */
+    public static final String MARKOV_CHAIN = "markov-chain";
+
     public ModelConfig {
-      type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT);
-      if (!type.equals("ngram")) {
+      type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+      if (type.equals(MARKOV_CHAIN)) {
+        MarkovChainKeys.requireOnlyChainKeys(order, corpus, textColumn, toySentences, corpusSeed, dir, path, tokenizer,
+            vocabSize, bosId, eosIds, cached, layers, heads, headDim, context);
+        MarkovChainKeys.model(states, initial, transitions, length); // validates model.states .. model.length
+      } else if (states != null || initial != null || transitions != null || length != null) {
+        throw ConfigException.of("model.type/model.states/model.initial/model.transitions/model.length",
+            "must be markov-chain when model.states, model.initial, model.transitions or model.length is set",
+            "'" + type + "'");
+      }
+      if (type.equals(MARKOV_CHAIN)) {
+        // no n-gram or exported-model keys apply
+      } else if (!type.equals("ngram")) {
         ModelFormat.parse("model.type", type); // ngram, torchscript or onnx
       } else if (dir != null || path != null || tokenizer != null) {
         throw ConfigException.of("model.type/model.dir/model.path/model.tokenizer", "must be torchscript or onnx when model.dir, model.path or "
@@ -55,7 +71,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       if (context != null && context < 0) {
         throw ConfigException.of("model.context", "must be >= 0 (0 = unlimited)", context);
       }
-      if (!type.equals("ngram") && dir == null) {
+      if (!type.equals("ngram") && !type.equals(MARKOV_CHAIN) && dir == null) {
         if (path == null || tokenizer == null || vocabSize == null) {
           throw ConfigException.of("model", type + " needs dir, or path, tokenizer and vocab_size",
               "path=" + path + ", tokenizer=" + tokenizer + ", vocab_size=" + vocabSize);
@@ -65,6 +81,16 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
               "layers=" + layers + ", heads=" + heads + ", head_dim=" + headDim);
         }
       }
+    }
+
+    /** Whether this is a masked-diffusion model (model.type markov-chain). */
+    public boolean maskedDiffusion() {
+      return type.equals(MARKOV_CHAIN);
+    }
+
+    /** The Markov-chain model (model.type markov-chain only). */
+    public io.sampleforge.spark.text.MarkovChainModel markovChain() {
+      return MarkovChainKeys.model(states, initial, transitions, length);
     }
 
     /** The exported-model format of {@code type} (not for ngram). */
@@ -86,7 +112,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
           tokenizer != null ? tokenizer : d.tokenizer(), vocabSize != null ? vocabSize : d.vocabSize(),
           bosId != null ? bosId : d.bosId(), eosIds != null ? eosIds : d.eosIds(), cached,
           layers != null ? layers : d.layers(), heads != null ? heads : d.heads(), headDim != null ? headDim : d.headDim(),
-          context != null ? context : d.context());
+          context != null ? context : d.context(), states, initial, transitions, length);
     }
 
     public int bosOrNone() {
@@ -119,7 +145,16 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     idColumn = idColumn == null ? "id" : idColumn;
     promptColumn = promptColumn == null ? "prompt" : promptColumn;
     model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null) : model;
+        null, null, null, null, null, null, null, null, null) : model;
+    if (model.maskedDiffusion()) {
+      MarkovChainKeys.requireNoAutoregressiveKeys(decoding, temperature, topK, topP, minP, typicalP, epsilon, eta,
+          minTokensToKeep, repetitionPenalty, penalizePrompt, presencePenalty, frequencyPenalty, noRepeatNgramSize,
+          badWords, minNewTokens, maxNewTokens, stop, contextOverflow, rowOverrides, toyGrammarMetric);
+      diffusion = diffusion == null ? DiffusionConfig.defaults() : diffusion;
+    } else if (diffusion != null) {
+      throw ConfigException.of("diffusion/model.type", "applies to masked-diffusion models only (model.type "
+          + ModelConfig.MARKOV_CHAIN + ")", "model.type '" + model.type() + "'");
+    }
     contextOverflow = contextOverflow == null ? "error" : contextOverflow;
     rowOverrides = rowOverrides == null ? List.of() : List.copyOf(rowOverrides);
     for (String o : rowOverrides) {
@@ -177,11 +212,23 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     return new GenerationSettings(sampler, samplesPerPrompt, maxNewTokens, stop, batchSize, seed);
   }
 
+  /** The masked-diffusion settings of the Spark stage (model.type markov-chain only). */
+  public io.sampleforge.spark.text.MaskedDiffusionSettings diffusionSettings() {
+    Object k = diffusion.settings();
+    return new io.sampleforge.spark.text.MaskedDiffusionSettings(
+        k instanceof io.sampleforge.diffusion.discrete.AncestralSettings a ? a : null,
+        k instanceof io.sampleforge.diffusion.discrete.FirstHittingSettings f ? f : null, samplesPerPrompt, batchSize,
+        seed);
+  }
+
   /** The prompt table, and the model's files or training corpus. */
   @Override
   public Map<String, String> inputLocations() {
     Map<String, String> in = new java.util.LinkedHashMap<>();
     in.put("input", input);
+    if (model.maskedDiffusion()) {
+      return in; // the chain is given in the config
+    }
     if (model.type().equals("ngram")) {
       if (!model.corpus().equals("toy")) {
         in.put("model.corpus", model.corpus());

@@ -1,0 +1,72 @@
+package io.sampleforge.jobs;
+
+import static org.apache.spark.sql.functions.sum;
+
+import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.config.GenerateJobConfig;
+import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.ParquetOutput;
+import io.sampleforge.jobs.io.TableInput;
+import io.sampleforge.jobs.run.JobRun;
+import io.sampleforge.spark.text.CompletionMetrics;
+import io.sampleforge.spark.text.ExactLawDistance;
+import io.sampleforge.spark.text.MarkovChainModel;
+import io.sampleforge.spark.text.MaskedDiffusionGeneration;
+import io.sampleforge.spark.text.MaskedDiffusionSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The masked-diffusion path of {@code generate} ({@code model.type: markov-chain}): read prompts ->
+ * {@link MaskedDiffusionGeneration} -> write Parquet atomically -> manifest with tokens/s, NFE and
+ * cache-hit totals, distinct-1/2 and the {@link ExactLawDistance} of the written sequences.
+ */
+final class MaskedDiffusionJob {
+  private MaskedDiffusionJob() {}
+
+  static GenerateJob.Summary run(SparkSession spark, GenerateJobConfig cfg) {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
+      MarkovChainModel model = cfg.model().markovChain();
+      MaskedDiffusionSettings settings = cfg.diffusionSettings();
+      Dataset<Row> prompts = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      MaskedDiffusionGeneration.Result result = MaskedDiffusionGeneration.run(prompts, cfg.idColumn(),
+          cfg.promptColumn(), model, settings, cfg.onEmptyPrompt().equals("skip"));
+      timer.time("generate+write", () -> ParquetOutput.writer(result.output()).parquet(out.staging()));
+      double generateSeconds = timer.seconds().get("generate+write");
+      Dataset<Row> written = spark.read().parquet(out.staging()).cache();
+      long samples = written.count();
+      Row totals = written.agg(sum("token_count"), sum("nfe"), sum("cache_hits")).first();
+      long tokens = totals.isNullAt(0) ? 0 : totals.getLong(0);
+      long nfe = totals.isNullAt(1) ? 0 : totals.getLong(1);
+      long hits = totals.isNullAt(2) ? 0 : totals.getLong(2);
+      double distinct1 = CompletionMetrics.distinct(written, 1);
+      double distinct2 = CompletionMetrics.distinct(written, 2);
+      Double distance = timer.time("exact-law", () -> ExactLawDistance.of(written, prompts, cfg.idColumn(),
+          cfg.promptColumn(), model));
+      written.unpersist();
+      double tps = generateSeconds > 0 ? tokens / generateSeconds : 0;
+      Map<String, Object> stats = new LinkedHashMap<>();
+      stats.put("samples", samples);
+      stats.put("tokens", tokens);
+      stats.put("tokens_per_second", tps);
+      stats.put("nfe_total", nfe);
+      stats.put("cache_hits_total", hits);
+      stats.put("exact_law_distance", distance);
+      stats.put("distinct_1", distinct1);
+      stats.put("distinct_2", distinct2);
+      stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
+      new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
+          .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
+          .put("sampler", settings.describe()).put("stats", stats)
+          .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
+          .write(out);
+      out.commit();
+      return new GenerateJob.Summary(cfg.output(), samples, tokens, tps, Map.of(), distinct1, distinct2, null,
+          model.identity(), timer.seconds(), new GenerateJob.Diffusion(settings.describe(), nfe, hits, distance));
+    });
+  }
+}

@@ -1,0 +1,155 @@
+package io.sampleforge.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The masked-diffusion path of generate with the built-in Markov chain (conf/jobs/generate-mdm.yaml
+ * and its prompt table conf/data/markov-prompts.csv): columns, NFE, the exact-law distance (and that
+ * it detects an approximate sampler), independence of partitioning and batch size, bad config and
+ * bad prompts.
+ */
+class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
+  private static final String CONFIG = "../conf/jobs/generate-mdm.yaml";
+  private static final String PROMPTS = "../conf/data/markov-prompts.csv";
+
+  @TempDir
+  static Path dir;
+
+  private static JsonNode manifest(String out) throws IOException {
+    return new ObjectMapper().readTree(new File(out, "_manifest.json"));
+  }
+
+  /** First-hitting, one token per call: one model call per generated position, and the exact law (N = 800). */
+  @Test
+  void firstHittingWritesTheColumnsAndOneCallPerGeneratedToken() throws IOException {
+    String out = dir.resolve("fhs").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", out,
+        "--set", "samples_per_prompt=100"));
+    assertEquals(List.of("id", "sample_index", "completion", "token_count", "nfe", "cache_hits", "sampler", "model",
+        "seed"), Arrays.asList(spark.read().parquet(out).columns()));
+    java.util.Map<Integer, Integer> promptLength = java.util.Map.of(1, 1, 2, 1, 3, 1, 4, 2, 5, 2, 6, 3, 7, 2, 8, 2);
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertEquals(800, rows.size());
+    long nfe = 0;
+    for (Row r : rows) {
+      int generated = 12 - promptLength.get(r.getInt(0));
+      String[] words = r.getString(2).split(" ");
+      assertEquals(generated, words.length, r.toString());
+      assertTrue(Set.of("a", "b", "c").containsAll(Arrays.asList(words)), r.toString());
+      assertEquals(generated, r.getInt(3), "token_count");
+      assertEquals(generated, r.getInt(4), "nfe: one model call per generated token");
+      assertEquals(0, r.getInt(5), "first-hitting has no cache");
+      assertEquals(42L, r.getLong(8));
+      nfe += r.getInt(4);
+    }
+    JsonNode m = manifest(out);
+    assertEquals(nfe, m.at("/stats/nfe_total").asLong());
+    assertEquals(nfe, m.at("/stats/tokens").asLong());
+    assertEquals(0, m.at("/stats/cache_hits_total").asLong());
+    assertTrue(m.at("/stats/tokens_per_second").asDouble() > 0);
+    assertTrue(m.get("sampler").asText().contains("\"tokens_per_step\":1"), m.get("sampler").asText());
+    assertTrue(m.get("model").asText().startsWith("{\"type\":\"markov-chain\",\"states\":[\"a\",\"b\",\"c\"],\"length\":12"),
+        m.get("model").asText());
+    double exact = m.at("/stats/exact_law_distance").asDouble();
+    // sampling noise only: 9 cells per pair, N = 800 -> E|TV| about 0.04 for an unprompted position, less given prompts
+    assertTrue(exact < 0.06, "exact sampler's distance " + exact);
+
+    // the approximate variant committing all 11 masked positions in one call ignores their dependence
+    String all = dir.resolve("fhs-k11").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", all,
+        "--set", "samples_per_prompt=100", "--set", "diffusion.tokens_per_step=11"));
+    JsonNode k = manifest(all);
+    assertEquals(800, k.at("/stats/nfe_total").asLong(), "one call per sequence");
+    double approximate = k.at("/stats/exact_law_distance").asDouble();
+    assertTrue(approximate > 0.1 && approximate > 3 * exact, "k = 11: " + approximate + " vs exact " + exact);
+  }
+
+  private List<String> sorted(String path) {
+    return spark.read().parquet(path).orderBy("id", "sample_index").collectAsList().stream().map(Row::toString).toList();
+  }
+
+  /**
+   * The same rows at 1 vs 3 partitions and batch_size 64 vs 1, with the ancestral sampler and its
+   * cache (the kernels' BatchIndependenceTest covers every sampler; this is the Spark stage).
+   */
+  @Test
+  void outputIsIndependentOfPartitioningAndBatchSize() {
+    String three = dir.resolve("prompts3").toString();
+    spark.read().option("header", "true").option("inferSchema", "true").csv(PROMPTS).repartition(3).write()
+        .parquet(three);
+    assertEquals(3, spark.read().parquet(three).rdd().getNumPartitions());
+    assertEquals(1, spark.read().option("header", "true").csv(PROMPTS).rdd().getNumPartitions());
+    for (String sampler : List.of("ancestral")) {
+      String[] extra = sampler.equals("ancestral")
+          ? new String[] {"--set", "diffusion.sampler=ancestral", "--set", "diffusion.tokens_per_step=null",
+              "--set", "diffusion.steps=16"}
+          : new String[0];
+      String a = dir.resolve(sampler + "-1").toString();
+      String b = dir.resolve(sampler + "-3").toString();
+      assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "-c", CONFIG, "--input", PROMPTS,
+          "--output", a, "--set", "samples_per_prompt=6", "--set", "batch_size=64"}, extra)));
+      assertEquals(0, SampleforgeMain.execute(concat(new String[] {"generate", "-c", CONFIG, "--input", three,
+          "--output", b, "--set", "samples_per_prompt=6", "--set", "batch_size=1"}, extra)));
+      List<String> first = sorted(a);
+      assertEquals(48, first.size());
+      assertEquals(first, sorted(b), sampler + ": 1 partition, batch 64 vs 3 partitions, batch 1");
+      assertTrue(spark.read().parquet(a).select("completion").distinct().count() > 40, "samples differ");
+    }
+    // ancestral with the cache: calls + hits = steps for a sequence that is still masked at the end of every step
+    List<Row> anc = spark.read().parquet(dir.resolve("ancestral-1").toString()).collectAsList();
+    for (Row r : anc) {
+      assertTrue(r.getInt(4) <= 16 + 1 && r.getInt(4) + r.getInt(5) <= 16 + 1, r.toString());
+      assertTrue(r.getString(6).contains("\"sampler\":\"ancestral\",\"steps\":16"), r.getString(6));
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  @Test
+  void badConfigExitsTwoNamingTheKey() {
+    String out = dir.resolve("never").toString();
+    Cli rows = Cli.run("generate", "-c", CONFIG, "--output", out,
+        "--set", "model.transitions=[[0.1, 0.6, 0.3], [0.2, 0.2, 0.5], [0.7, 0.2, 0.1]]");
+    assertEquals(2, rows.code());
+    assertTrue(rows.err().contains("parameter 'model.transitions' row 1 must sum to 1"), rows.err());
+    Cli temperature = Cli.run("generate", "-c", CONFIG, "--output", out, "--set", "temperature=0.7");
+    assertEquals(2, temperature.code());
+    assertTrue(temperature.err().contains("parameter 'model.type/temperature' applies to autoregressive models only"),
+        temperature.err());
+    Cli steps = Cli.run("generate", "-c", CONFIG, "--output", out, "--set", "diffusion.steps=64");
+    assertEquals(2, steps.code());
+    assertTrue(steps.err().contains("parameter 'diffusion.steps' applies to diffusion.sampler ancestral only"),
+        steps.err());
+    assertFalse(Files.exists(Path.of(out)));
+  }
+
+  @Test
+  void unknownPromptStateExitsThreeNamingTheRowAndTheToken() throws IOException {
+    Path prompts = dir.resolve("bad.csv");
+    Files.writeString(prompts, "id,prompt\n1,a b\n2,b\n5,a x c\n9,c\n");
+    String out = dir.resolve("bad-out").toString();
+    Cli bad = Cli.run("generate", "-c", CONFIG, "--input", prompts.toString(), "--output", out);
+    assertEquals(3, bad.code(), bad.err());
+    assertTrue(bad.err().contains("1 prompts, e.g. id 5: unknown state 'x' at token 1"), bad.err());
+    assertFalse(Files.exists(Path.of(out)));
+  }
+}

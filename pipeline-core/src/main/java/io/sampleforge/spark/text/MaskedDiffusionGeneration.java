@@ -1,0 +1,110 @@
+package io.sampleforge.spark.text;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.sampleforge.diffusion.discrete.MarkovChain;
+import io.sampleforge.errors.InputDataException;
+import io.sampleforge.spark.common.ColumnNames;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Masked-diffusion text generation on Spark with the built-in Markov-chain model ({@link
+ * MarkovChainModel}; the kernels are {@code io.sampleforge.diffusion.discrete}): each prompt is a
+ * space-separated list of state names fixed at the first positions (prefix conditioning); the rest
+ * of the {@code model.length} positions start masked and the ancestral (MDLM) or first-hitting
+ * sampler fills them, per partition, {@code batch_size} sequences per model call. Every draw is a
+ * float64 keyed draw of (seed, xxhash64(id), sample index, step, position), so the output is a
+ * function of the rows, the settings and the seed only: never of partitioning or batch size.
+ *
+ * <p>Bad input is refused on the driver before any sampling (exit 3): missing id or prompt column,
+ * null or repeated ids, empty prompts (unless skipped), and prompts with an unknown state name, more
+ * tokens than {@code model.length} or probability zero under the chain (the message names the
+ * row's id and the token). Output columns: the id column, sample_index, completion (the generated
+ * states joined by spaces), token_count, nfe (model calls for the row), cache_hits, sampler (JSON),
+ * model (identity JSON), seed. Cost: three validation passes over the prompts, then one pass with
+ * the sampler's model calls.
+ */
+public final class MaskedDiffusionGeneration {
+  public static final List<String> OUTPUT = List.of("sample_index", "completion", "token_count", "nfe", "cache_hits",
+      "sampler", "model", "seed");
+
+  private MaskedDiffusionGeneration() {}
+
+  /** The output rows (lazy) and how many empty prompts were skipped. */
+  public record Result(Dataset<Row> output, long skippedEmptyPrompts) {}
+
+  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, MarkovChainModel model,
+      MaskedDiffusionSettings settings, boolean skipEmpty) {
+    TextGeneration.validatePromptColumns(prompts.schema(), idColumn, promptColumn);
+    String id = ColumnNames.quoted(idColumn);
+    String text = ColumnNames.quoted(promptColumn);
+    long nullIds = prompts.filter(col(id).isNull()).count();
+    if (nullIds > 0) {
+      throw InputDataException.of(idColumn, "must not be null", nullIds + " prompts with a null id");
+    }
+    List<Row> repeated = prompts.groupBy(col(id)).count().filter(col("count").gt(1)).limit(1).collectAsList();
+    if (!repeated.isEmpty()) {
+      throw InputDataException.of(idColumn, "must be unique in the prompt table (the id keys the sampler's draws and "
+          + "joins the exact-law metric)", "id " + repeated.get(0).get(0) + " on " + repeated.get(0).getLong(1) + " rows");
+    }
+    Dataset<Row> empty = prompts.filter(col(text).isNull().or(trim(col(text)).equalTo("")));
+    long emptyCount = empty.count();
+    if (emptyCount > 0 && !skipEmpty) {
+      throw InputDataException.of(promptColumn, "must not be null or empty (set on_empty_prompt: skip to skip them)",
+          emptyCount + " prompts, e.g. id " + empty.select(col(id)).first().get(0));
+    }
+    Dataset<Row> usable = emptyCount > 0 ? prompts.filter(col(text).isNotNull().and(trim(col(text)).notEqual("")))
+        : prompts;
+    Dataset<Row> rows = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"));
+    checkPrompts(rows, promptColumn, model);
+    StructType schema = new StructType()
+        .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
+        .add("sample_index", DataTypes.IntegerType, false)
+        .add("completion", DataTypes.StringType, false)
+        .add("token_count", DataTypes.IntegerType, false)
+        .add("nfe", DataTypes.IntegerType, false)
+        .add("cache_hits", DataTypes.IntegerType, false)
+        .add("sampler", DataTypes.StringType, false)
+        .add("model", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false);
+    return new Result(rows.mapPartitions(new MaskedDiffusionRunner(model, settings), Encoders.row(schema)), emptyCount);
+  }
+
+  /** Every prompt parses into states of the chain (one Spark job; the first offender and the count on failure). */
+  private static void checkPrompts(Dataset<Row> rows, String promptColumn, MarkovChainModel model) {
+    Dataset<Row> bad = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+      MarkovChain chain = model.chain();
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) {
+        Row r = it.next();
+        try {
+          PromptStates.parse(model, chain, r.getString(1));
+        } catch (IllegalArgumentException e) {
+          out.add(RowFactory.create(String.valueOf(r.get(0)), e.getMessage()));
+        }
+      }
+      return out.iterator();
+    }, Encoders.row(new StructType().add("id", DataTypes.StringType).add("problem", DataTypes.StringType))).cache();
+    try {
+      List<Row> first = bad.orderBy("id").limit(1).collectAsList();
+      if (!first.isEmpty()) {
+        throw InputDataException.of(promptColumn, "must hold space-separated state names of model.states "
+            + model.states() + ", at most model.length = " + model.length() + " of them, with non-zero probability"
+            + " under the chain", bad.count() + " prompts, e.g. id " + first.get(0).getString(0) + ": "
+            + first.get(0).getString(1));
+      }
+    } finally {
+      bad.unpersist();
+    }
+  }
+}
