@@ -82,6 +82,17 @@ with DAG(
     )
     generate_done = manifest("generate_manifest", f"{DATA}/generated")
 
+    # masked-diffusion sampling of the built-in Markov chain (no model files); its prompts are
+    # space-separated state names, here the example table shipped in conf/data
+    generate_mdm = BashOperator(
+        task_id="generate_mdm",
+        bash_command=sf("generate", "-c", "conf/jobs/generate-mdm.yaml",
+                        "--input", "conf/data/markov-prompts.csv", "--output", f"{DATA}/generated_mdm",
+                        "--mode", "overwrite"),
+    )
+    generate_mdm_done = manifest("generate_mdm_manifest", f"{DATA}/generated_mdm")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
+    generate_mdm >> generate_mdm_done

@@ -41,8 +41,10 @@ final class GenerateCommand implements Callable<Integer>, ConfiguredCommand {
           s.diffusion().cacheHitsTotal(), s.diffusion().exactLawDistance() == null ? "n/a"
               : String.format(java.util.Locale.ROOT, "%.4f", s.diffusion().exactLawDistance()));
     }
-    out.printf("distinct-1 %.3f, distinct-2 %.3f%s%n", s.distinct1(), s.distinct2(),
-        s.grammatical() == null ? "" : String.format(", grammatical %.3f", s.grammatical()));
+    if (s.diffusion() == null) {
+      out.printf("distinct-1 %.3f, distinct-2 %.3f%s%n", s.distinct1(), s.distinct2(),
+          s.grammatical() == null ? "" : String.format(", grammatical %.3f", s.grammatical()));
+    }
     out.printf("output: %s (manifest: %s/_manifest.json)%n", io.sampleforge.jobs.io.Redaction.uris(s.output()), io.sampleforge.jobs.io.Redaction.uris(s.output()));
   }
 }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * balances it with SMOTE; then generates a skewed catalogue of items with brand and category
  * relations, selects a GME-diverse subset, and compares its per-column entropies with a random
  * subset of the same size; finally trains the built-in n-gram model on the toy grammar and
- * generates completions under two samplers, printing grammatical fraction and distinct-2.
+ * generates completions under two samplers, printing grammatical fraction and distinct-2; and
+ * samples the built-in Markov chain by masked diffusion with the first-hitting and ancestral
+ * samplers, printing their model calls and exact-law distances.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = "SMOTE on a generated table, a GME-diverse subset of a generated catalogue, and synthetic text from the toy grammar (a short tour)")
@@ -56,7 +58,40 @@ final class QuickstartCommand implements Callable<Integer> {
     SmoteCommand.print(System.out, s);
     diverseSubset(spark);
     syntheticText(spark);
+    maskedDiffusion(spark);
     return 0;
+  }
+
+  /**
+   * Masked-diffusion sampling of the built-in Markov chain (conf/jobs/generate-mdm.yaml's chain): the
+   * exact first-hitting sampler against MDLM's ancestral sampler, by model calls and exact-law distance.
+   */
+  private void maskedDiffusion(SparkSession spark) {
+    String prompts = dir.resolve("chain-prompts").toString();
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create((long) i, List.of("a", "b", "c").get(i % 3)));
+    }
+    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("id", "long").add("prompt", "string"))
+        .coalesce(1).write().mode("overwrite").parquet(prompts);
+    System.out.printf("%nmasked diffusion: the built-in 3-state Markov chain, length 12, 200 one-state prompts x 5 samples%n");
+    System.out.printf("%-40s %12s %13s %16s%n", "sampler", "NFE/sequence", "hits/sequence", "exact-law dist.");
+    String[][] samplers = {{"first-hitting (exact)"},
+        {"ancestral, 128 steps + cache (MDLM)", "diffusion.sampler=ancestral", "diffusion.steps=128"}};
+    for (int k = 0; k < samplers.length; k++) {
+      List<String> args = new java.util.ArrayList<>(List.of("input=" + prompts, "output=" + dir.resolve("chain-" + k),
+          "mode=overwrite", "model.type=markov-chain", "model.states=[a, b, c]", "model.initial=[0.5, 0.3, 0.2]",
+          "model.transitions=[[0.1, 0.6, 0.3], [0.2, 0.2, 0.6], [0.7, 0.2, 0.1]]", "model.length=12",
+          "samples_per_prompt=5", "seed=7"));
+      args.addAll(java.util.Arrays.asList(samplers[k]).subList(1, samplers[k].length));
+      GenerateJob.Summary g = GenerateJob.run(spark,
+          ConfigLoader.bind(ConfigLoader.tree(null, args), io.sampleforge.jobs.config.GenerateJobConfig.class));
+      System.out.printf(Locale.ROOT, "%-40s %12.2f %13.2f %16.4f%n", samplers[k][0],
+          g.diffusion().nfeTotal() / (double) g.samples(), g.diffusion().cacheHitsTotal() / (double) g.samples(),
+          g.diffusion().exactLawDistance());
+    }
+    System.out.println("(exact-law distance: mean total variation of adjacent-pair laws to the chain's, given the prompts;"
+        + " 1,000 sequences leave about 0.03 of sampling noise)");
   }
 
   /** Trains the n-gram model on the toy grammar and samples completions under two samplers. */

@@ -137,7 +137,7 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
         temperature.err());
     Cli steps = Cli.run("generate", "-c", CONFIG, "--output", out, "--set", "diffusion.steps=64");
     assertEquals(2, steps.code());
-    assertTrue(steps.err().contains("parameter 'diffusion.steps' applies to diffusion.sampler ancestral only"),
+    assertTrue(steps.err().contains("parameter 'diffusion.sampler/diffusion.steps' applies to diffusion.sampler ancestral only"),
         steps.err());
     assertFalse(Files.exists(Path.of(out)));
   }
@@ -150,6 +150,12 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
     Cli bad = Cli.run("generate", "-c", CONFIG, "--input", prompts.toString(), "--output", out);
     assertEquals(3, bad.code(), bad.err());
     assertTrue(bad.err().contains("1 prompts, e.g. id 5: unknown state 'x' at token 1"), bad.err());
+    assertFalse(Files.exists(Path.of(out)));
+    Files.writeString(prompts, "id,prompt\n1,a b\n2,b\n1,c\n");
+    Cli repeated = Cli.run("generate", "-c", CONFIG, "--input", prompts.toString(), "--output", out);
+    assertEquals(3, repeated.code(), repeated.err());
+    assertTrue(repeated.err().contains("column 'id' must be unique") && repeated.err().contains("id 1 on 2 rows"),
+        repeated.err());
     assertFalse(Files.exists(Path.of(out)));
   }
 }

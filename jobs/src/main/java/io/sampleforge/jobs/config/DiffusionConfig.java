@@ -30,7 +30,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       refuse("cache", cache);
       refuse("noise_removal", noiseRemoval);
     } else if (tokensPerStep != null) {
-      throw ConfigException.of("diffusion.tokens_per_step", "applies to diffusion.sampler first-hitting only (the "
+      throw ConfigException.of("diffusion.sampler/diffusion.tokens_per_step", "applies to diffusion.sampler first-hitting only (the "
           + "ancestral sampler's parallelism is set by diffusion.steps)", tokensPerStep);
     }
     try {
@@ -42,7 +42,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
 
   private static void refuse(String key, Object value) {
     if (value != null) {
-      throw ConfigException.of("diffusion." + key, "applies to diffusion.sampler ancestral only (the first-hitting "
+      throw ConfigException.of("diffusion.sampler/diffusion." + key, "applies to diffusion.sampler ancestral only (the first-hitting "
           + "sampler makes one model call per token, or per tokens_per_step tokens)", value);
     }
   }

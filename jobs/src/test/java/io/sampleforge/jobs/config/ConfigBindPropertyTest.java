@@ -36,6 +36,17 @@ class ConfigBindPropertyTest {
     ConfigRejections.bindOrNameKey(t.tree(), SynthRelationsConfig.class, t.keys());
   }
 
+  /** The masked-diffusion example (model.type markov-chain and the diffusion block). */
+  @Property(tries = 400, seed = "1606")
+  void generateMdm(@ForAll("generateMdmTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), GenerateJobConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> generateMdmTrees() {
+    return ConfigTrees.of("generate-mdm", GenerateJobConfig.class);
+  }
+
   @Provide
   Arbitrary<ConfigTrees.Mutated> smoteTrees() {
     return ConfigTrees.of("smote", SmoteJobConfig.class);

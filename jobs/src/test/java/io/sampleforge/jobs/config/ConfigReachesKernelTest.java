@@ -161,7 +161,42 @@ class ConfigReachesKernelTest {
             "row_overrides", "per-row sampler values read from prompt columns (GenerateJobTest)",
             "toy_grammar_metric", "a manifest metric, not a sampler setting"),
             Map.of("bad_words", "resolved against the model's vocabulary into the sampler's banned ids (BannedTokens)",
-                "model", "model construction: which model the kernel runs (GenerateJobTest, GenerateModelSafetyTest)")));
+                "model", "model construction: which model the kernel runs (GenerateJobTest, GenerateModelSafetyTest)",
+                "diffusion", "masked-diffusion sampler settings, refused with other models (generateMdm below)")));
+  }
+
+  private static final String AUTOREGRESSIVE_ONLY = "autoregressive only: refused when model.type is markov-chain";
+
+  /** The masked-diffusion example: every diffusion key and the chain's keys reach the stage's settings and model. */
+  @Test
+  void generateMdm() {
+    String[] ancestral = {"diffusion.sampler", "ancestral", "diffusion.tokens_per_step", "null"};
+    Map<String, String> notKernel = new LinkedHashMap<>();
+    notKernel.putAll(Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
+        "mode", "whether to replace an existing output", "id_column", "a column of the prompt table",
+        "prompt_column", "a column of the prompt table", "on_empty_prompt", "prompt-table handling (MaskedDiffusionJobTest)"));
+    for (String k : List.of("decoding", "temperature", "top_k", "top_p", "min_p", "typical_p", "epsilon", "eta",
+        "min_tokens_to_keep", "repetition_penalty", "penalize_prompt", "presence_penalty", "frequency_penalty",
+        "no_repeat_ngram_size", "bad_words", "min_new_tokens", "max_new_tokens", "stop", "context_overflow",
+        "row_overrides", "toy_grammar_metric")) {
+      notKernel.put(k, AUTOREGRESSIVE_ONLY + " (MaskedDiffusionJobTest)");
+    }
+    for (String k : List.of("order", "corpus", "text_column", "toy_sentences", "corpus_seed", "dir", "path", "tokenizer",
+        "vocab_size", "bos_id", "eos_ids", "cached", "layers", "heads", "head_dim", "context")) {
+      notKernel.put("model." + k, "keys of the other models, refused for markov-chain");
+    }
+    notKernel.put("model.type", "which model: markov-chain selects this path (MaskedDiffusionJobTest)");
+    everyKeyReachesTheKernel("generate-mdm", GenerateJobConfig.class,
+        c -> List.of(c.diffusionSettings(), c.model().markovChain()), List.of(
+        Change.of("diffusion.sampler", "ancestral", "diffusion.tokens_per_step", "null"),
+        Change.of("diffusion.schedule", "cosine"), Change.of("diffusion.tokens_per_step", "2"),
+        Change.of("diffusion.steps", "64", ancestral), Change.of("diffusion.eps", "0.001", ancestral),
+        Change.of("diffusion.cache", "false", ancestral), Change.of("diffusion.noise_removal", "false", ancestral),
+        Change.of("samples_per_prompt", "2"), Change.of("batch_size", "8"), Change.of("seed", "7"),
+        Change.of("model.states", "[x, y, z]"), Change.of("model.initial", "[0.2, 0.3, 0.5]"),
+        Change.of("model.transitions", "[[0.5, 0.5, 0.0], [0.2, 0.2, 0.6], [0.7, 0.2, 0.1]]"),
+        Change.of("model.length", "5")),
+        notKernel);
   }
 
   /** The generators' keys that are not part of the table's specification. */

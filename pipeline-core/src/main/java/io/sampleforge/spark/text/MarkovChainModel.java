@@ -44,7 +44,7 @@ public record MarkovChainModel(List<String> states, double[] initial, double[][]
       }
     }
     if (transitions != null && transitions.length != states.size()) {
-      throw ConfigException.of("model.transitions", "must have one row per state (" + states.size() + " states "
+      throw ConfigException.of("model.states/model.transitions", "must have one row per state (" + states.size() + " states "
           + states + ")", transitions.length + " rows");
     }
     new MarkovChain(initial, transitions, length); // validates model.initial, model.transitions, model.length

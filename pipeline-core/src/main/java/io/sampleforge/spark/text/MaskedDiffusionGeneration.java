@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
  * tokens than {@code model.length} or probability zero under the chain (the message names the
  * row's id and the token). Output columns: the id column, sample_index, completion (the generated
  * states joined by spaces), token_count, nfe (model calls for the row), cache_hits, sampler (JSON),
- * model (identity JSON), seed. Cost: three validation passes over the prompts, then one pass with
+ * model (identity JSON), seed. Cost: two validation passes over the prompts, then one pass with
  * the sampler's model calls.
  */
 public final class MaskedDiffusionGeneration {
@@ -48,20 +48,24 @@ public final class MaskedDiffusionGeneration {
     TextGeneration.validatePromptColumns(prompts.schema(), idColumn, promptColumn);
     String id = ColumnNames.quoted(idColumn);
     String text = ColumnNames.quoted(promptColumn);
-    long nullIds = prompts.filter(col(id).isNull()).count();
+    // one pass for the counts; the examples are looked up only when something is wrong
+    org.apache.spark.sql.Column isEmpty = col(text).isNull().or(trim(col(text)).equalTo(""));
+    Row counts = prompts.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+        org.apache.spark.sql.functions.count(col(id)), org.apache.spark.sql.functions.countDistinct(col(id)),
+        org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(isEmpty, 1).otherwise(0))).first();
+    long nullIds = counts.getLong(0) - counts.getLong(1);
     if (nullIds > 0) {
       throw InputDataException.of(idColumn, "must not be null", nullIds + " prompts with a null id");
     }
-    List<Row> repeated = prompts.groupBy(col(id)).count().filter(col("count").gt(1)).limit(1).collectAsList();
-    if (!repeated.isEmpty()) {
+    if (counts.getLong(2) < counts.getLong(1)) {
+      Row repeated = prompts.groupBy(col(id)).count().filter(col("count").gt(1)).orderBy(col(id)).first();
       throw InputDataException.of(idColumn, "must be unique in the prompt table (the id keys the sampler's draws and "
-          + "joins the exact-law metric)", "id " + repeated.get(0).get(0) + " on " + repeated.get(0).getLong(1) + " rows");
+          + "joins the exact-law metric)", "id " + repeated.get(0) + " on " + repeated.getLong(1) + " rows");
     }
-    Dataset<Row> empty = prompts.filter(col(text).isNull().or(trim(col(text)).equalTo("")));
-    long emptyCount = empty.count();
+    long emptyCount = counts.isNullAt(3) ? 0 : counts.getLong(3);
     if (emptyCount > 0 && !skipEmpty) {
       throw InputDataException.of(promptColumn, "must not be null or empty (set on_empty_prompt: skip to skip them)",
-          emptyCount + " prompts, e.g. id " + empty.select(col(id)).first().get(0));
+          emptyCount + " prompts, e.g. id " + prompts.filter(isEmpty).select(col(id)).orderBy(col(id)).first().get(0));
     }
     Dataset<Row> usable = emptyCount > 0 ? prompts.filter(col(text).isNotNull().and(trim(col(text)).notEqual("")))
         : prompts;
@@ -94,17 +98,12 @@ public final class MaskedDiffusionGeneration {
         }
       }
       return out.iterator();
-    }, Encoders.row(new StructType().add("id", DataTypes.StringType).add("problem", DataTypes.StringType))).cache();
-    try {
-      List<Row> first = bad.orderBy("id").limit(1).collectAsList();
-      if (!first.isEmpty()) {
-        throw InputDataException.of(promptColumn, "must hold space-separated state names of model.states "
-            + model.states() + ", at most model.length = " + model.length() + " of them, with non-zero probability"
-            + " under the chain", bad.count() + " prompts, e.g. id " + first.get(0).getString(0) + ": "
-            + first.get(0).getString(1));
-      }
-    } finally {
-      bad.unpersist();
+    }, Encoders.row(new StructType().add("id", DataTypes.StringType).add("problem", DataTypes.StringType)));
+    if (!bad.limit(1).collectAsList().isEmpty()) {
+      Row first = bad.orderBy("id").first();
+      throw InputDataException.of(promptColumn, "must hold space-separated state names of model.states "
+          + model.states() + ", at most model.length = " + model.length() + " of them, with non-zero probability"
+          + " under the chain", bad.count() + " prompts, e.g. id " + first.getString(0) + ": " + first.getString(1));
     }
   }
 }
