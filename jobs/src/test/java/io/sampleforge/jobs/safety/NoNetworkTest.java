@@ -62,11 +62,14 @@ class NoNetworkTest {
     String output = read(log);
     System.out.printf("NoNetworkTest: quickstart took %.1f s (%s)%n", (System.nanoTime() - start) / 1e9, variant);
     assertEquals(0, p.exitValue(), "quickstart exit code (" + variant + "):\n" + output);
-    for (String out : List.of("table", "balanced", "catalogue", "diverse", "generated-0", "generated-1")) {
+    for (String out : List.of("table", "balanced", "catalogue", "diverse", "generated-0", "generated-1", "chain-0",
+        "chain-1")) {
       assertTrue(Files.isRegularFile(dir.resolve("qs").resolve(out).resolve("_manifest.json")), out + " written (" + variant + ")");
     }
     assertTrue(Files.isDirectory(dir.resolve("qs").resolve("diverse").resolve("rows")), "gme rows/ written");
     assertTrue(output.contains("GME-diverse subset") && output.contains("synthetic text"), output);
+    assertTrue(output.contains("masked diffusion") && output.contains("first-hitting (exact)                           11.00"),
+        output);
   }
 
   /** Whether this machine lets an unprivileged user open a network namespace with a working loopback. */
