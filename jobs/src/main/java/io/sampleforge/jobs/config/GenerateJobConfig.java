@@ -12,7 +12,10 @@ import java.util.Locale;
 
 /**
  * The {@code generate} job's config (conf/jobs/generate.yaml documents every key), validated on
- * construction. Sampler keys use transformers' names and "off" values.
+ * construction. Sampler keys use transformers' names and "off" values. With {@code model.type:
+ * markov-chain} (conf/jobs/generate-mdm.yaml) the job samples by masked diffusion: the {@code
+ * diffusion} block ({@link DiffusionConfig}) applies and the autoregressive sampler keys are refused
+ * ({@link MarkovChainKeys}).
  */
 public record GenerateJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode, String idColumn,
     String promptColumn, ModelConfig model, String decoding, Double temperature, Integer topK, Double topP, Double minP,
@@ -27,7 +30,9 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
    * {@code type: torchscript | onnx} (an exported model file at {@code path} with a Hugging Face
    * {@code tokenizer}; {@code cached} with {@code layers}, {@code heads}, {@code head_dim} selects
    * the incremental contract), or the same from {@code dir}, a folder written by
-   * export_hf_causal_lm.py whose sampleforge.json supplies every key not set explicitly.
+   * export_hf_causal_lm.py whose sampleforge.json supplies every key not set explicitly; or {@code
+   * type: markov-chain} with {@code states}, {@code initial}, {@code transitions} and {@code length}
+   * (the built-in exact model of masked-diffusion sampling; no files).
    */
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
       Long corpusSeed, String dir, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
