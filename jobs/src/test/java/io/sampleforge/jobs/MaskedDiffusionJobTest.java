@@ -62,7 +62,7 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(nfe, m.at("/stats/tokens").asLong());
     assertEquals(0, m.at("/stats/cache_hits_total").asLong());
     assertTrue(m.at("/stats/tokens_per_second").asDouble() > 0);
-    assertTrue(m.get("sampler").asText().contains("\"tokens_per_step\":1"), m.get("sampler").asText());
+    assertTrue(m.get("sampler").asText().contains("\"tokens_per_step\":1,\"exact\":true"), m.get("sampler").asText());
     assertTrue(m.get("model").asText().startsWith("{\"type\":\"markov-chain\",\"states\":[\"a\",\"b\",\"c\"],\"length\":12"),
         m.get("model").asText());
     double exact = m.at("/stats/exact_law_distance").asDouble();
@@ -96,8 +96,7 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(1, spark.read().option("header", "true").csv(PROMPTS).rdd().getNumPartitions());
     for (String sampler : List.of("ancestral")) {
       String[] extra = sampler.equals("ancestral")
-          ? new String[] {"--set", "diffusion.sampler=ancestral", "--set", "diffusion.tokens_per_step=null",
-              "--set", "diffusion.steps=16"}
+          ? new String[] {"--set", "diffusion.sampler=ancestral", "--set", "diffusion.steps=16"}
           : new String[0];
       String a = dir.resolve(sampler + "-1").toString();
       String b = dir.resolve(sampler + "-3").toString();

@@ -170,7 +170,7 @@ class ConfigReachesKernelTest {
   /** The masked-diffusion example: every diffusion key and the chain's keys reach the stage's settings and model. */
   @Test
   void generateMdm() {
-    String[] ancestral = {"diffusion.sampler", "ancestral", "diffusion.tokens_per_step", "null"};
+    String[] ancestral = {"diffusion.sampler", "ancestral"};
     Map<String, String> notKernel = new LinkedHashMap<>();
     notKernel.putAll(Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
         "mode", "whether to replace an existing output", "id_column", "a column of the prompt table",
@@ -188,7 +188,7 @@ class ConfigReachesKernelTest {
     notKernel.put("model.type", "which model: markov-chain selects this path (MaskedDiffusionJobTest)");
     everyKeyReachesTheKernel("generate-mdm", GenerateJobConfig.class,
         c -> List.of(c.diffusionSettings(), c.model().markovChain()), List.of(
-        Change.of("diffusion.sampler", "ancestral", "diffusion.tokens_per_step", "null"),
+        Change.of("diffusion.sampler", "ancestral"),
         Change.of("diffusion.schedule", "cosine"), Change.of("diffusion.tokens_per_step", "2"),
         Change.of("diffusion.steps", "64", ancestral), Change.of("diffusion.eps", "0.001", ancestral),
         Change.of("diffusion.cache", "false", ancestral), Change.of("diffusion.noise_removal", "false", ancestral),
