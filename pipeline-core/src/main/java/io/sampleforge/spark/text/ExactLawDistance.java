@@ -19,11 +19,13 @@ import org.apache.spark.sql.Row;
  *
  * <p>Counts are integers summed per partition (deterministic); the driver forms the mixture. Cost:
  * one join of the output with the prompts by id, O(L) per row, O(L^2 S^2) on the driver; null (not
- * computed) when L < 2 or L^2 S^2 exceeds {@link #MAX_WORK}.
+ * computed) when L < 2, L^2 S^2 exceeds {@link #MAX_WORK} or the count table {@link #MAX_CELLS}.
  */
 public final class ExactLawDistance {
-  /** The most driver work (L^2 S^2) and count cells the metric spends. */
+  /** The most driver work (L^2 S^2) the metric spends. */
   public static final long MAX_WORK = 1L << 28;
+  /** The most count cells (longs) per partition: about 2 (L - 1)(S + 1)^2. */
+  public static final long MAX_CELLS = 1L << 22;
 
   private ExactLawDistance() {}
 
@@ -32,7 +34,8 @@ public final class ExactLawDistance {
       MarkovChainModel model) {
     int length = model.length();
     int s = model.states().size();
-    if (length < 2 || (long) length * length * s * s > MAX_WORK) {
+    if (length < 2 || (long) length * length * s * s > MAX_WORK || 2L * (length - 1) * (s + 1) * (s + 1)
+        + (long) (length + 1) * s + 1 > MAX_CELLS) {
       return null;
     }
     String id = ColumnNames.quoted(idColumn);
