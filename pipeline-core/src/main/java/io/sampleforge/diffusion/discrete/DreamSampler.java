@@ -36,9 +36,9 @@ import java.util.List;
  * steps}. Exactness with an exact model: origin has the ancestral sampler's factorisation error
  * (positions unmasking in one step are drawn independently); topk_margin and entropy choose the
  * positions from the state alone, so they would be exact at one token per step, but Dream's count
- * int(n (1 - s/t)) always leaves several tokens for the last step; maskgit_plus selects on the drawn
- * value and is biased even at one token per step (shared/notes/samplers.md, "Checked fact"). Cost
- * per step and row: O(V) per masked position read, a sort of the masked positions.
+ * int(n (1 - s/t)) always has a step, usually the last, that commits two or more (lengths 2 to 64,
+ * steps up to 500); maskgit_plus selects on the drawn value and is biased even at one token per
+ * step (shared/notes/samplers.md, "Checked fact"). Cost per step and row: O(V) per masked position read, a sort of the masked positions.
  */
 public final class DreamSampler implements MaskedDiffusionSampler {
   private final DreamSettings settings;
