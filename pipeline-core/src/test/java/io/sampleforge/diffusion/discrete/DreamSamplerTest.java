@@ -150,4 +150,27 @@ class DreamSamplerTest {
         .getMessage().contains("'steps'"));
     assertFalse(DreamSettings.defaults().alg() != DreamAlgorithm.ORIGIN);
   }
+
+  /**
+   * On the fixed denoiser of {@link LladaSamplerTest#DISAGREE} with 3 masks and 2 steps, the first
+   * step commits int(3 (1 - .5005)) = 1 position: maskgit_plus (T = 0: max p) and entropy choose
+   * position 0, topk_margin position 1.
+   */
+  @Test
+  void eachAlgorithmRanksByItsOwnConfidence() {
+    FixedDenoiser fixed = new FixedDenoiser(LladaSamplerTest.DISAGREE);
+    DreamAlgorithm[] algs = {DreamAlgorithm.MASKGIT_PLUS, DreamAlgorithm.TOPK_MARGIN, DreamAlgorithm.ENTROPY};
+    int[] expected = {0, 1, 0};
+    for (int a = 0; a < algs.length; a++) {
+      RecordingDenoiser model = new RecordingDenoiser(fixed);
+      DiffusionSample out = new DreamSampler(new DreamSettings(2, 1e-3, algs[a], 0, 0), 1)
+          .sample(model, List.of(new SequenceKey(0, 0)), MaskedDenoiser.allMasked(fixed, 1, 3)).get(0);
+      assertEquals(2, out.modelCalls());
+      int[] second = model.inputs.get(1)[0];
+      for (int l = 0; l < 3; l++) {
+        assertEquals(l == expected[a], second[l] != 3, algs[a].id() + " commits position " + expected[a] + " first");
+      }
+      assertArrayEquals(new int[] {0, 0, 0}, out.tokens(), "T = 0: every value is its argmax (ties to the smaller id)");
+    }
+  }
 }

@@ -194,4 +194,28 @@ class LladaSamplerTest {
     ChiSquare unguided = ChiSquare.of(counts, new double[] {0.4, 0.35, 0.25});
     assertTrue(unguided.pValue() < 1e-6, "power: the unguided law must be rejected: " + unguided);
   }
+
+  /**
+   * Which position each rule commits first, by hand, on a fixed denoiser: position 0 has (.6, .4, 0),
+   * position 1 (.5, .25, .25), position 2 (1/3, 1/3, 1/3). Max probability: .6, .5, .333 (position 0
+   * first); margin: .2, .25, 0 (position 1); negative entropy: -.673, -1.040, -1.099 (position 0).
+   * Shared with Dream: margin and entropy disagree here, so each rule is checked on its own.
+   */
+  static final double[][] DISAGREE = {{0.6, 0.4, 0, 0}, {0.5, 0.25, 0.25, 0}, {1 / 3.0, 1 / 3.0, 1 / 3.0, 0}};
+
+  @Test
+  void eachRuleRanksByItsOwnConfidence() {
+    FixedDenoiser fixed = new FixedDenoiser(DISAGREE);
+    int[][] start = MaskedDenoiser.allMasked(fixed, 1, 3);
+    int[] expected = {0, 1, 0};
+    RemaskingRule[] rules = {RemaskingRule.LOW_CONFIDENCE, RemaskingRule.TOPK_MARGIN, RemaskingRule.ENTROPY};
+    for (int r = 0; r < rules.length; r++) {
+      RecordingDenoiser model = new RecordingDenoiser(fixed);
+      new LladaSampler(new LladaSettings(3, 3, 3, 0, 0, rules[r]), 1).sample(model, List.of(new SequenceKey(0, 0)), start);
+      int[] second = model.inputs.get(1)[0];
+      for (int l = 0; l < 3; l++) {
+        assertEquals(l == expected[r], second[l] != 3, rules[r].id() + " commits position " + expected[r] + " first");
+      }
+    }
+  }
 }

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
  * when the position is chosen from the state alone (LLaDA's random, and Dream's topk_margin /
  * entropy confidences inside LLaDA's blocks), and is biased when the confidence is the probability
  * of the value already drawn (LLaDA low_confidence), even at one token per step. A sticky 3-state
- * chain of length 6 (729 sequences), LLaDA with gen_length = block_length = steps = 6 and
+ * asymmetric chain of length 6 (729 sequences), LLaDA with gen_length = block_length = steps = 6 and
  * temperature 1, N = 20,000 per rule, fixed seeds. Fits: p > 1e-3 on whole sequences and every
  * adjacent pair; rejection: p < 1e-6.
  */
 class RemaskingLawTest {
   static final double[] PI = {0.5, 0.3, 0.2};
-  static final double[][] P = {{0.9, 0.05, 0.05}, {0.05, 0.9, 0.05}, {0.1, 0.1, 0.8}};
+  static final double[][] P = {{0.9, 0.08, 0.02}, {0.05, 0.85, 0.1}, {0.15, 0.05, 0.8}};
   static final int LENGTH = 6;
   static final int N = 20_000;
 
