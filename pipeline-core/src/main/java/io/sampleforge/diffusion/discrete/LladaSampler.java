@@ -51,10 +51,17 @@ import java.util.List;
 public final class LladaSampler implements MaskedDiffusionSampler {
   private final LladaSettings settings;
   private final DiffusionDraws draws;
+  /** ODD's repulsion of the samples of one record key ({@link OddSampler}); null for plain LLaDA. */
+  private final OddSettings odd;
 
   public LladaSampler(LladaSettings settings, long seed) {
+    this(settings, seed, null);
+  }
+
+  LladaSampler(LladaSettings settings, long seed, OddSettings odd) {
     this.settings = settings;
     this.draws = new DiffusionDraws(seed);
+    this.odd = odd;
   }
 
   public LladaSettings settings() {
@@ -140,6 +147,8 @@ public final class LladaSampler implements MaskedDiffusionSampler {
           t[r] = times.get(r);
         }
         try (DenoiserOutput out = model.denoise(rows.toArray(new int[0][]), t)) {
+          double[][][] repelled = repelled(out, keys, x, active, conditionalRow, unconditionalRow, prompt, mask,
+              vocab, step);
           for (int b : active) {
             SequenceKey key = keys.get(b);
             for (int j = 0; j < block; j++) {
@@ -153,7 +162,7 @@ public final class LladaSampler implements MaskedDiffusionSampler {
                 confidence[j] = streams[b].uniform(DiffusionDraws.counter(step, l, Kind.CONFIDENCE));
                 continue;
               }
-              guided(out, conditionalRow[b], unconditionalRow[b], l, mask, p, pu);
+              read(repelled, out, b, conditionalRow[b], unconditionalRow[b], l, prompt, mask, p, pu);
               confidence[j] = switch (settings.remasking()) {
                 case LOW_CONFIDENCE -> {
                   value[j] = draw(key, step, l, p, mask);
@@ -167,7 +176,7 @@ public final class LladaSampler implements MaskedDiffusionSampler {
             for (int j : Confidences.topK(confidence, eligible, counts[b][i])) {
               int l = start + j;
               if (value[j] < 0) {
-                guided(out, conditionalRow[b], unconditionalRow[b], l, mask, p, pu);
+                read(repelled, out, b, conditionalRow[b], unconditionalRow[b], l, prompt, mask, p, pu);
                 value[j] = draw(key, step, l, p, mask);
               }
               x[b][l] = value[j];
@@ -187,6 +196,56 @@ public final class LladaSampler implements MaskedDiffusionSampler {
   private int draw(SequenceKey key, int step, int l, double[] q, int mask) {
     return settings.temperature() == 0 ? DiffusionDraws.argmax(q, mask)
         : draws.gumbelArgmax(key, DiffusionDraws.counter(step, l, Kind.GUMBEL), q, mask, settings.temperature());
+  }
+
+  /** The guided distribution of row b at position l: ODD's repelled one when there is one. */
+  private void read(double[][][] repelled, DenoiserOutput out, int b, int conditional, int unconditional, int l,
+      int prompt, int mask, double[] p, double[] pu) {
+    if (repelled != null && repelled[b] != null) {
+      System.arraycopy(repelled[b][l - prompt], 0, p, 0, p.length);
+    } else {
+      guided(out, conditional, unconditional, l, mask, p, pu);
+    }
+  }
+
+  /**
+   * ODD (sean-lamont/odd {@code generator.py}): when the step's alpha (1 - step / steps) is > 0, the
+   * guided distributions of every masked position of the generated span of the active rows,
+   * repelled within each group of rows sharing a record key (in sample-index order; {@link
+   * OddRepulsion}); null otherwise, and for plain LLaDA, so alpha 0 is LLaDA exactly.
+   */
+  private double[][][] repelled(DenoiserOutput out, List<SequenceKey> keys, int[][] x, List<Integer> active,
+      int[] conditionalRow, int[] unconditionalRow, int prompt, int mask, int vocab, int step) {
+    if (odd == null) {
+      return null;
+    }
+    double alphaStep = odd.alphaAt(step, settings.steps());
+    if (!(alphaStep > 0)) {
+      return null;
+    }
+    double[][][] repelled = new double[x.length][][];
+    double[] pu = new double[vocab];
+    java.util.Map<Long, List<Integer>> groups = new java.util.TreeMap<>();
+    for (int b : active) {
+      int span = x[b].length - prompt;
+      repelled[b] = new double[span][];
+      for (int j = 0; j < span; j++) {
+        if (x[b][prompt + j] == mask) {
+          repelled[b][j] = new double[vocab];
+          guided(out, conditionalRow[b], unconditionalRow[b], prompt + j, mask, repelled[b][j], pu);
+        }
+      }
+      groups.computeIfAbsent(keys.get(b).recordKey(), k -> new ArrayList<>()).add(b);
+    }
+    for (List<Integer> group : groups.values()) {
+      group.sort(java.util.Comparator.comparingInt(b -> keys.get(b).sampleIndex()));
+      List<OddRepulsion.Member> members = new ArrayList<>();
+      for (int b : group) {
+        members.add(new OddRepulsion.Member(java.util.Arrays.copyOfRange(x[b], prompt, x[b].length), repelled[b]));
+      }
+      OddRepulsion.repel(members, alphaStep, odd.qualityScale(), odd.protectedIds(), vocab);
+    }
+    return repelled;
   }
 
   /** Writes the guided distribution q of position l into {@code p} ({@code pu} is scratch). */
