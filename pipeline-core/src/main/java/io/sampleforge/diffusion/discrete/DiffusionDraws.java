@@ -36,8 +36,13 @@ final class DiffusionDraws {
      */
     GUMBEL,
     /** LLaDA {@code remasking: random}: the uniform confidence of a position (slot = the position). */
-    CONFIDENCE
+    CONFIDENCE,
+    /** SVDD / DiDi-Instruct: the uniform that picks one of the step's candidates (slot 0). */
+    SELECT
   }
+
+  /** Tags the candidate streams of {@link #candidateStream} apart from the Gumbel sub-streams. */
+  private static final long CANDIDATE_TAG = Hash64.of("svdd-candidate");
 
   private final long seed;
 
@@ -47,6 +52,15 @@ final class DiffusionDraws {
 
   KeyedStream stream(SequenceKey key) {
     return KeyedStream.of(seed, RandomPurpose.DIFFUSION, key.streamKey());
+  }
+
+  /**
+   * The stream of candidate m of a reward-guided step: the sequence's own stream for m = 0 (so one
+   * candidate is the base sampler's draw), a sub-stream keyed by (key, tag, m) for m > 0.
+   */
+  KeyedStream candidateStream(SequenceKey key, int m) {
+    return m == 0 ? stream(key)
+        : KeyedStream.of(seed, RandomPurpose.DIFFUSION, Hash64.combine(key.streamKey(), Hash64.combine(CANDIDATE_TAG, m)));
   }
 
   static long counter(int step, int slot, Kind kind) {
