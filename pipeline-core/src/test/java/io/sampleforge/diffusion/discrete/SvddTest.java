@@ -161,9 +161,12 @@ class SvddTest {
   private static double meanReward(MaskedDiffusionSampler sampler, MarkovChainDenoiser model, SequenceReward reward,
       int n) {
     double sum = 0;
+    double calls = 0;
     for (DiffusionSample s : SamplerLaws.sample(sampler, model, n, 50)) {
       sum += reward.reward(s.tokens());
+      calls += s.modelCalls();
     }
+    System.out.printf("%s: mean reward %.3f, mean NFE %.2f%n", sampler.getClass().getSimpleName(), sum / n, calls / n);
     return sum / n;
   }
 }
