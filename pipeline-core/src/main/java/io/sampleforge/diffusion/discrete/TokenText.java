@@ -26,6 +26,23 @@ public record TokenText(List<String> vocabulary, int[] skipIds, String separator
     return skipIds.clone();
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TokenText t && vocabulary.equals(t.vocabulary) && java.util.Arrays.equals(skipIds, t.skipIds)
+        && separator.equals(t.separator);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(vocabulary, java.util.Arrays.hashCode(skipIds), separator);
+  }
+
+  @Override
+  public String toString() {
+    return "TokenText[" + vocabulary.size() + " tokens, skipIds=" + java.util.Arrays.toString(skipIds) + ", separator='"
+        + separator + "']";
+  }
+
   /** The strings of the tokens that are not skipped, in order; an id outside the vocabulary is an error. */
   public List<String> words(int[] tokens) {
     List<String> out = new ArrayList<>(tokens.length);

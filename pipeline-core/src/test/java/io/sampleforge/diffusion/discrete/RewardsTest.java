@@ -27,6 +27,9 @@ class RewardsTest {
     ConfigException bad = assertThrows(ConfigException.class, () -> new RegexReward("(unclosed", WORDS));
     assertTrue(bad.getMessage().contains("'reward_regex'") && bad.getMessage().endsWith("got (unclosed"),
         bad.getMessage());
+    assertEquals(new TokenText(List.of("a", "b"), new int[] {1}, ""), new TokenText(List.of("a", "b"), new int[] {1}, ""));
+    assertTrue(assertThrows(ConfigException.class, () -> new TokenText(List.of(), null, " ")).getMessage()
+        .contains("'reward_vocabulary'"));
     IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
         () -> new RegexReward("x", WORDS).reward(new int[] {12}));
     assertTrue(outside.getMessage().contains("token 12"), outside.getMessage());
