@@ -35,7 +35,7 @@ class ZeppelinNoteTest {
         paragraphs.add(text.substring("%spark\n".length()));
       }
     }
-    assertEquals(4, paragraphs.size(), "the note's %spark paragraphs");
+    assertEquals(5, paragraphs.size(), "the note's %spark paragraphs");
 
     SparkSession spark = SparkSession.builder().master("local[2]").appName("zeppelin note check")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
@@ -57,5 +57,6 @@ class ZeppelinNoteTest {
     String text = output.toString();
     assertFalse(text.contains("error:"), text);
     assertTrue(text.contains("val differing: Long = 0"), text);
+    assertTrue(text.contains("val selectedItems: Long = 100"), text);
   }
 }

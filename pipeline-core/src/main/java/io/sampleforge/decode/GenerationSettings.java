@@ -12,6 +12,15 @@ import java.util.List;
 public record GenerationSettings(SamplerSettings sampler, int samplesPerPrompt, int maxNewTokens, List<String> stop,
     int batchSize, long seed) implements Serializable {
 
+  /** Defaults of the generate job's keys and of the TextGenerator stage's Params, stated once. */
+  public static final class Defaults {
+    public static final int SAMPLES_PER_PROMPT = 1;
+    public static final int MAX_NEW_TOKENS = 32;
+    public static final int BATCH_SIZE = 64;
+
+    private Defaults() {}
+  }
+
   public GenerationSettings {
     if (sampler == null) {
       throw new ConfigException("generation settings need sampler settings");

@@ -12,6 +12,18 @@ import java.util.List;
  * model is trained on the encoded sentences. Cost: O(tokens x order) time and memory.
  */
 public final class NgramTraining {
+  /** Defaults of the generate job's n-gram keys and of the TextGenerator stage's Params, stated once. */
+  public static final class Defaults {
+    public static final int ORDER = 4;
+    /** The corpus name of the built-in toy grammar (anything else is a table path). */
+    public static final String TOY_CORPUS = "toy";
+    public static final String TEXT_COLUMN = "text";
+    public static final int TOY_SENTENCES = 20_000;
+    public static final long CORPUS_SEED = 1L;
+
+    private Defaults() {}
+  }
+
   private NgramTraining() {}
 
   /** The model of {@code order} trained on {@code texts}; null and blank texts are skipped. */

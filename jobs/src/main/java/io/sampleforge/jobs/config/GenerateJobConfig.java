@@ -6,6 +6,7 @@ import io.sampleforge.decode.SamplerSettings;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.model.ExportDirectory;
 import io.sampleforge.model.ModelFormat;
+import io.sampleforge.model.NgramTraining;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -60,11 +61,11 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
         throw ConfigException.of("model.type/model.dir/model.path/model.tokenizer", "must be torchscript or onnx when model.dir, model.path or "
             + "model.tokenizer is set (the default is the built-in ngram model)", "'" + type + "'");
       }
-      order = order == null ? 4 : order;
-      corpus = corpus == null ? "toy" : corpus;
-      textColumn = textColumn == null ? "text" : textColumn;
-      toySentences = toySentences == null ? 20_000 : toySentences;
-      corpusSeed = corpusSeed == null ? 1L : corpusSeed;
+      order = order == null ? NgramTraining.Defaults.ORDER : order;
+      corpus = corpus == null ? NgramTraining.Defaults.TOY_CORPUS : corpus;
+      textColumn = textColumn == null ? NgramTraining.Defaults.TEXT_COLUMN : textColumn;
+      toySentences = toySentences == null ? NgramTraining.Defaults.TOY_SENTENCES : toySentences;
+      corpusSeed = corpusSeed == null ? NgramTraining.Defaults.CORPUS_SEED : corpusSeed;
       if (order < 1 || order > 10) {
         throw ConfigException.of("model.order", "must be between 1 and 10", order);
       }
@@ -167,10 +168,10 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     }
     io.sampleforge.decode.ContextOverflow.parse(contextOverflow);
     badWords = badWords == null ? List.of() : List.copyOf(badWords);
-    samplesPerPrompt = samplesPerPrompt == null ? 1 : samplesPerPrompt;
-    maxNewTokens = maxNewTokens == null ? 32 : maxNewTokens;
+    samplesPerPrompt = samplesPerPrompt == null ? GenerationSettings.Defaults.SAMPLES_PER_PROMPT : samplesPerPrompt;
+    maxNewTokens = maxNewTokens == null ? GenerationSettings.Defaults.MAX_NEW_TOKENS : maxNewTokens;
     stop = stop == null ? List.of() : List.copyOf(stop);
-    batchSize = batchSize == null ? 64 : batchSize;
+    batchSize = batchSize == null ? GenerationSettings.Defaults.BATCH_SIZE : batchSize;
     seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     onEmptyPrompt = onEmptyPrompt == null ? "error" : onEmptyPrompt.trim().toLowerCase(Locale.ROOT);
     toyGrammarMetric = toyGrammarMetric != null ? toyGrammarMetric

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sampleforge.decode.SamplerSettings;
+import io.sampleforge.spark.subset.GmeSelector;
 import io.sampleforge.spark.tabular.Smote;
+import io.sampleforge.spark.text.TextGenerator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -228,9 +230,10 @@ class ConfigReachesKernelTest {
   }
 
   /**
-   * Defaults stated once: a smote config with only the required keys gives the settings of a Spark
-   * stage with only the same columns set, and a generate config without sampler keys gives the
-   * sampler builder's own defaults.
+   * Defaults stated once: a smote (gme) config with only the required keys gives the settings of the
+   * Smote (GmeSelector) stage with only the same params set, and a generate config without sampler
+   * keys gives the sampler builder's own defaults and the TextGenerator stage's generation and
+   * n-gram model defaults.
    */
   @Test
   void defaultsAreTheKernelsOwn() {
@@ -249,5 +252,25 @@ class ConfigReachesKernelTest {
     JsonNode changed = ConfigLoader.json().valueToTree(ConfigLoader.bind(generate, GenerateJobConfig.class)
         .sampler(List.of(), List.of()));
     assertNotEquals(json(SamplerSettings.builder().topP(0.5).build()), changed.toString(), "the comparison can fail");
+    assertEquals(json(new TextGenerator().generation(List.of())),
+        json(ConfigLoader.bind(generate, GenerateJobConfig.class).generation(SamplerSettings.builder().build())),
+        "generate: the TextGenerator stage's defaults");
+    TextGenerator stage = new TextGenerator();
+    GenerateJobConfig.ModelConfig model = ConfigLoader.bind(generate, GenerateJobConfig.class).model();
+    assertEquals(List.of(model.type(), model.order(), model.corpus(), model.textColumn(), model.toySentences(),
+            model.corpusSeed()),
+        List.of(stage.getOrDefault(stage.modelType()), stage.getOrDefault(stage.ngramOrder()),
+            stage.getOrDefault(stage.ngramCorpus()), stage.getOrDefault(stage.ngramTextCol()),
+            stage.getOrDefault(stage.toySentences()), stage.getOrDefault(stage.corpusSeed())),
+        "generate: the n-gram model's defaults");
+
+    ObjectNode gme = ConfigLoader.tree(null, List.of());
+    ConfigLoader.set(gme, "input", "in.parquet");
+    ConfigLoader.set(gme, "output", "out");
+    ConfigLoader.set(gme, "item", "doc");
+    ConfigLoader.set(gme, "attributes", "[a, b]");
+    ConfigLoader.set(gme, "n", "10");
+    assertEquals(json(new GmeSelector().setItemCol("doc").setAttributeCols("a", "b").setN(10).settings()),
+        json(ConfigLoader.bind(gme, GmeJobConfig.class).settings()), "gme: the GmeSelector stage's defaults");
   }
 }

@@ -3,9 +3,7 @@ package io.sampleforge.diffusion.discrete;
 import io.sampleforge.diffusion.discrete.DiffusionDraws.Kind;
 import io.sampleforge.random.KeyedStream;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * MDLM's ancestral sampler (Sahoo et al., "Simple and Effective Masked Diffusion Language Models",
@@ -59,7 +57,7 @@ public final class AncestralSampler implements MaskedDiffusionSampler {
     int[] calls = new int[batch];
     int[] hits = new int[batch];
     boolean reuse = settings.cache() && !model.timeConditioned();
-    Outputs outputs = new Outputs(batch);
+    SharedOutputs outputs = new SharedOutputs(batch);
     double[] p = new double[vocab];
     MaskSchedule schedule = settings.schedule();
     try {
@@ -110,7 +108,7 @@ public final class AncestralSampler implements MaskedDiffusionSampler {
   }
 
   /** Gives every sequence with masks left a current model output: its cache, or one new batched call. */
-  private static void refresh(MaskedDenoiser model, int[][] x, int[] left, double t, boolean reuse, Outputs outputs,
+  private static void refresh(MaskedDenoiser model, int[][] x, int[] left, double t, boolean reuse, SharedOutputs outputs,
       int[] calls, int[] hits) {
     List<Integer> need = new ArrayList<>();
     for (int b = 0; b < x.length; b++) {
@@ -137,52 +135,6 @@ public final class AncestralSampler implements MaskedDiffusionSampler {
       int b = need.get(i);
       outputs.assign(b, out, i);
       calls[b]++;
-    }
-  }
-
-  /** Which model output (and row of it) each sequence reads, with reference counts so outputs are closed once. */
-  private static final class Outputs {
-    final DenoiserOutput[] source;
-    final int[] row;
-    final boolean[] changed;
-    private final Map<DenoiserOutput, Integer> references = new IdentityHashMap<>();
-
-    Outputs(int batch) {
-      source = new DenoiserOutput[batch];
-      row = new int[batch];
-      changed = new boolean[batch];
-    }
-
-    void probabilities(int b, int l, double[] p) {
-      source[b].probabilities(row[b], l, p);
-    }
-
-    void assign(int b, DenoiserOutput out, int r) {
-      release(b);
-      source[b] = out;
-      row[b] = r;
-      changed[b] = false;
-      references.merge(out, 1, Integer::sum);
-    }
-
-    void release(int b) {
-      DenoiserOutput old = source[b];
-      if (old == null) {
-        return;
-      }
-      source[b] = null;
-      int n = references.merge(old, -1, Integer::sum);
-      if (n == 0) {
-        references.remove(old);
-        old.close();
-      }
-    }
-
-    void closeAll() {
-      for (DenoiserOutput out : references.keySet()) {
-        out.close();
-      }
-      references.clear();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.sampleforge.diffusion.discrete;
 
+import io.sampleforge.random.Hash64;
 import io.sampleforge.random.KeyedStream;
 import io.sampleforge.random.RandomPurpose;
 
@@ -28,8 +29,20 @@ final class DiffusionDraws {
     /** First-hitting: which masked position is the j-th pick of the step (slot = j). */
     POSITION,
     /** First-hitting: the uniform u of the j-th event time (slot = j). */
-    TIME
+    TIME,
+    /**
+     * LLaDA: the Gumbel noise of a position's value (slot = the position); the noise of token v is
+     * draw v of a sub-stream keyed by this counter ({@link #gumbelArgmax}).
+     */
+    GUMBEL,
+    /** LLaDA {@code remasking: random}: the uniform confidence of a position (slot = the position). */
+    CONFIDENCE,
+    /** SVDD / DiDi-Instruct: the uniform that picks one of the step's candidates (slot 0). */
+    SELECT
   }
+
+  /** Tags the candidate streams of {@link #candidateStream} apart from the Gumbel sub-streams. */
+  private static final long CANDIDATE_TAG = Hash64.of("svdd-candidate");
 
   private final long seed;
 
@@ -39,6 +52,15 @@ final class DiffusionDraws {
 
   KeyedStream stream(SequenceKey key) {
     return KeyedStream.of(seed, RandomPurpose.DIFFUSION, key.streamKey());
+  }
+
+  /**
+   * The stream of candidate m of a reward-guided step: the sequence's own stream for m = 0 (so one
+   * candidate is the base sampler's draw), a sub-stream keyed by (key, tag, m) for m > 0.
+   */
+  KeyedStream candidateStream(SequenceKey key, int m) {
+    return m == 0 ? stream(key)
+        : KeyedStream.of(seed, RandomPurpose.DIFFUSION, Hash64.combine(key.streamKey(), Hash64.combine(CANDIDATE_TAG, m)));
   }
 
   static long counter(int step, int slot, Kind kind) {
@@ -79,6 +101,32 @@ final class DiffusionDraws {
       }
     }
     return last;
+  }
+
+  /**
+   * Gumbel-max at temperature T > 0 in float64: argmax over v != skip with p[v] > 0 of log(p[v]) / T
+   * + G_v, where G_v = -log(-log U_v) is draw v of the sub-stream of {@code key} keyed by {@code
+   * counter}. Its law is p^(1/T) normalised (LLaDA {@code add_gumbel_noise}: exp(l) / (-log U)^T has the
+   * same argmax as l + T G). Cost: V uniforms and 2V logarithms.
+   */
+  int gumbelArgmax(SequenceKey key, long counter, double[] p, int skip, double temperature) {
+    KeyedStream noise = KeyedStream.of(seed, RandomPurpose.DIFFUSION, Hash64.combine(key.streamKey(), counter));
+    int best = -1;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int v = 0; v < p.length; v++) {
+      if (v == skip || !(p[v] > 0)) {
+        continue;
+      }
+      double score = Math.log(p[v]) / temperature + noise.gumbel(v);
+      if (best < 0 || score > bestScore) {
+        best = v;
+        bestScore = score;
+      }
+    }
+    if (best < 0) {
+      throw new IllegalStateException("the model gave a distribution with no positive mass outside the mask column");
+    }
+    return best;
   }
 
   /** The most probable entry other than {@code skip}; ties to the smaller id (torch.argmax). */

@@ -9,7 +9,8 @@ import java.util.List;
  * sequence's output depends only on the seed, its {@link SequenceKey}, its initial tokens and the
  * model, never on the other sequences of its batch.
  */
-public sealed interface MaskedDiffusionSampler permits AncestralSampler, FirstHittingSampler {
+public sealed interface MaskedDiffusionSampler
+    permits AncestralSampler, FirstHittingSampler, LladaSampler, DreamSampler, OddSampler, SvddSampler {
   /**
    * Samples one sequence per key. {@code initial[b]} holds the starting tokens of sequence b: the
    * mask id where the sampler generates, any other id where the token is given (a prompt or an

@@ -41,6 +41,8 @@ public final class GmeSelection {
   public static final String OBJECTIVE = "objective";
   public static final String DECREASED = "entropy_decreased";
 
+  private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(GmeSelection.class);
+
   private GmeSelection() {}
 
   /** The ranking column holding column {@code attribute}'s entropy after each pick. */
@@ -48,30 +50,88 @@ public final class GmeSelection {
     return "entropy_" + attribute;
   }
 
+  /**
+   * The job's path: the ranking is computed now, cached, checked against the plan (the count
+   * contract) and summarised per stratum; the caller writes it and then calls {@link
+   * GmeResult#release()}.
+   */
   public static GmeResult run(Dataset<Row> input, GmeSettings s, boolean withRows) {
-    GmeItems.validate(input, s);
-    if (withRows && java.util.Arrays.asList(input.columns()).contains(ROWS_RANK)) {
-      throw InputDataException.of(ROWS_RANK, "is reserved for the rank of emitted rows; rename it in the input", ROWS_RANK);
-    }
+    validate(input, s, withRows);
     // on disk, not in the heap: the selection that reads it books the heap for its corpus, and
     // cached blocks Spark keeps in storage memory would not make way for it
     Dataset<Row> items = GmeItems.of(input, s).persist(StorageLevel.DISK_ONLY());
     List<String> warnings = new ArrayList<>();
     List<StratumPlan> plans = plan(items, s, warnings);
-    Map<String, Long> picks = new HashMap<>();
-    plans.forEach(p -> picks.put(p.stratum(), p.picks()));
-    int partitions = (int) Math.max(1, Math.min(plans.size(), input.sparkSession().sparkContext().defaultParallelism()));
-    StructType schema = rankingSchema(input.schema(), s);
-    Dataset<Row> ranking = (s.scoring() == GmeScoring.DISTRIBUTED
-        ? input.sparkSession().createDataFrame(distributed(items, s, plans), schema)
-        : items.repartition(partitions, col(GmeItems.STRATUM_KEY))
-            .sortWithinPartitions(col(GmeItems.STRATUM_KEY), col(GmeItems.ITEM))
-            .mapPartitions(new GmeStrataRunner(s, picks), Encoders.row(schema)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ranking = ranking(input, items, s, plans).persist(StorageLevel.MEMORY_AND_DISK());
     List<StratumOutcome> outcomes = verify(ranking, s, plans);
     items.unpersist();
     Dataset<Row> rows = withRows ? rowsOf(input, ranking, s) : null;
     return new GmeResult(ranking, rows, outcomes, warnings, List.of(ranking));
+  }
+
+  /**
+   * The {@link GmeSelector} stage's path: validation and the size plan run now (one count of null
+   * ids, one count per stratum); with in-task scoring the selection itself runs when an action
+   * reads the result (each action selects again, the same picks), and nothing is cached. With
+   * distributed scoring the selection, a driver loop of Spark rounds, runs now, with the items
+   * cached on disk until it ends; the result then holds the picks on the driver. Warnings (capped
+   * strata) go to the log.
+   */
+  static Dataset<Row> select(Dataset<Row> input, GmeSettings s, boolean withRows) {
+    validate(input, s, withRows);
+    Dataset<Row> items = GmeItems.of(input, s);
+    boolean distributed = s.scoring() == GmeScoring.DISTRIBUTED;
+    if (distributed) {
+      items = items.persist(StorageLevel.DISK_ONLY());
+    }
+    Dataset<Row> ranking;
+    try {
+      List<String> warnings = new ArrayList<>();
+      List<StratumPlan> plans = plan(items, s, warnings);
+      warnings.forEach(w -> LOG.warn("gme: {}", w));
+      ranking = ranking(input, items, s, plans);
+    } finally {
+      if (distributed) {
+        items.unpersist();
+      }
+    }
+    return withRows ? rowsOf(input, ranking, s) : ranking;
+  }
+
+  /** The columns {@link #select} returns (no Spark job). */
+  static StructType outputSchema(StructType input, GmeSettings s, boolean withRows) {
+    GmeItems.validateSchema(input, s);
+    if (!withRows) {
+      return rankingSchema(input, s);
+    }
+    requireRankColumnFree(input);
+    return input.add(DataTypes.createStructField(ROWS_RANK, DataTypes.IntegerType, false));
+  }
+
+  private static void validate(Dataset<Row> input, GmeSettings s, boolean withRows) {
+    GmeItems.validate(input, s);
+    if (withRows) {
+      requireRankColumnFree(input.schema());
+    }
+  }
+
+  private static void requireRankColumnFree(StructType input) {
+    if (java.util.Arrays.asList(input.fieldNames()).contains(ROWS_RANK)) {
+      throw InputDataException.of(ROWS_RANK, "is reserved for the rank of emitted rows; rename it in the input", ROWS_RANK);
+    }
+  }
+
+  /** The ranking of every stratum: distributed scoring computes it now, in-task scoring when an action runs. */
+  private static Dataset<Row> ranking(Dataset<Row> input, Dataset<Row> items, GmeSettings s, List<StratumPlan> plans) {
+    Map<String, Long> picks = new HashMap<>();
+    plans.forEach(p -> picks.put(p.stratum(), p.picks()));
+    int partitions = (int) Math.max(1, Math.min(plans.size(), input.sparkSession().sparkContext().defaultParallelism()));
+    StructType schema = rankingSchema(input.schema(), s);
+    return s.scoring() == GmeScoring.DISTRIBUTED
+        ? input.sparkSession().createDataFrame(distributed(items, s, plans), schema)
+        : items.repartition(partitions, col(GmeItems.STRATUM_KEY))
+            .sortWithinPartitions(col(GmeItems.STRATUM_KEY), col(GmeItems.ITEM))
+            .mapPartitions(new GmeStrataRunner(s, picks), Encoders.row(schema));
   }
 
   private static List<StratumPlan> plan(Dataset<Row> items, GmeSettings s, List<String> warnings) {

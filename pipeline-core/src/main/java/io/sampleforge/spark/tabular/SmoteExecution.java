@@ -403,7 +403,9 @@ final class SmoteExecution {
         c = functions.array_to_vector(vectorValues);
       } else if (!s.vectorFeatures() && s.featureCols().contains(name)) {
         int i = s.featureCols().indexOf(name) + 1;
-        c = element_at(col(SYN_X), i);
+        // never null (SYN_X holds one value per feature); the coalesce tells Spark so, so that the
+        // output's nullability is the input's, as Smote.transformSchema states
+        c = coalesce(element_at(col(SYN_X), i), lit(Double.NaN));
         featureValues[i - 1] = c.cast("double");
       } else if (s.categoricalCols().contains(name)) {
         int j = s.categoricalCols().indexOf(name);

@@ -25,16 +25,23 @@ final class RowOverrides {
 
   private RowOverrides() {}
 
-  static void validate(Dataset<Row> prompts, SamplerSettings base, List<String> overrides) {
-    List<String> names = Arrays.asList(prompts.columns());
+  /** The override columns exist and are numeric (no Spark job). */
+  static void validateColumns(org.apache.spark.sql.types.StructType schema, List<String> overrides) {
+    List<String> names = Arrays.asList(schema.fieldNames());
     for (String o : overrides) {
       SamplerSettings.requireRowOverridable(o);
       if (!names.contains(o)) {
         throw InputDataException.of(o, "must exist in the prompt table (it is listed in row_overrides)", "missing");
       }
-      if (!(prompts.schema().apply(o).dataType() instanceof NumericType)) {
-        throw InputDataException.of(o, "must be numeric (a per-row " + o + ")", prompts.schema().apply(o).dataType().simpleString());
+      if (!(schema.apply(o).dataType() instanceof NumericType)) {
+        throw InputDataException.of(o, "must be numeric (a per-row " + o + ")", schema.apply(o).dataType().simpleString());
       }
+    }
+  }
+
+  static void validate(Dataset<Row> prompts, SamplerSettings base, List<String> overrides) {
+    validateColumns(prompts.schema(), overrides);
+    for (String o : overrides) {
       List<Row> values = prompts.select(col(ColumnNames.quoted(o)).cast("double")).filter(col(ColumnNames.quoted(o)).isNotNull())
           .distinct().limit(MAX_DISTINCT + 1).collectAsList();
       if (values.size() > MAX_DISTINCT) {

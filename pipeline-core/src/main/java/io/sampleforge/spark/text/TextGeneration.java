@@ -46,6 +46,20 @@ public final class TextGeneration {
     }
   }
 
+  /** The output columns: the prompt table's id column, then {@link #OUTPUT} (no Spark job). */
+  static StructType outputSchema(StructType prompts, String idColumn) {
+    return new StructType()
+        .add(idColumn, prompts.apply(idColumn).dataType(), false)
+        .add("sample_index", DataTypes.IntegerType, false)
+        .add("completion", DataTypes.StringType, false)
+        .add("token_count", DataTypes.IntegerType, false)
+        .add("finish_reason", DataTypes.StringType, false)
+        .add("logprob_sum", DataTypes.DoubleType, false)
+        .add("sampler", DataTypes.StringType, false)
+        .add("model", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false);
+  }
+
   /** Generation output and how many empty prompts were skipped. */
   public record Result(Dataset<Row> output, long skippedEmptyPrompts) {}
 
@@ -104,16 +118,7 @@ public final class TextGeneration {
             tooLong.size() + " prompts, e.g. id " + e.get(0) + " with " + e.get(1) + " tokens");
       }
     }
-    StructType schema = new StructType()
-        .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
-        .add("sample_index", DataTypes.IntegerType, false)
-        .add("completion", DataTypes.StringType, false)
-        .add("token_count", DataTypes.IntegerType, false)
-        .add("finish_reason", DataTypes.StringType, false)
-        .add("logprob_sum", DataTypes.DoubleType, false)
-        .add("sampler", DataTypes.StringType, false)
-        .add("model", DataTypes.StringType, false)
-        .add("seed", DataTypes.LongType, false);
+    StructType schema = outputSchema(prompts.schema(), idColumn);
     List<org.apache.spark.sql.Column> selected = new java.util.ArrayList<>(List.of(col(id), col(text),
         xxhash64(col(id)).as("__key")));
     overrides.forEach(o -> selected.add(col(ColumnNames.quoted(o)).cast(DataTypes.DoubleType)));

@@ -13,6 +13,20 @@ final class AncestralLaw {
   private AncestralLaw() {}
 
   static double[] of(MarkovChainDenoiser model, AncestralSettings settings) {
+    double[] unmask = new double[settings.steps()];
+    for (int step = 0; step < settings.steps(); step++) {
+      double at = settings.schedule().alpha(settings.time(step));
+      double as = settings.schedule().alpha(settings.time(step + 1));
+      unmask[step] = (as - at) / (1 - at);
+    }
+    return of(model, unmask, settings.noiseRemoval());
+  }
+
+  /**
+   * The same propagation for any per-step unmasking probabilities (Dream's {@code origin}: 1 - s/t,
+   * and 1 in the last step); leftover masks take their argmax when {@code noiseRemoval}.
+   */
+  static double[] of(MarkovChainDenoiser model, double[] unmask, boolean noiseRemoval) {
     MarkovChain chain = model.chain();
     int s = chain.states();
     int length = chain.length();
@@ -37,10 +51,7 @@ final class AncestralLaw {
     }
     double[] dist = new double[states];
     dist[states - 1] = 1; // all masked: every digit is s
-    for (int step = 0; step < settings.steps(); step++) {
-      double at = settings.schedule().alpha(settings.time(step));
-      double as = settings.schedule().alpha(settings.time(step + 1));
-      double a = (as - at) / (1 - at);
+    for (double a : unmask) {
       double[] next = new double[states];
       for (int c = 0; c < states; c++) {
         if (dist[c] != 0) {
@@ -58,7 +69,7 @@ final class AncestralLaw {
       for (int l = 0; l < length; l++) {
         int v = rows[c][l];
         if (v == s) {
-          if (!settings.noiseRemoval()) {
+          if (!noiseRemoval) {
             throw new IllegalArgumentException("leftover masks need noise removal for a law over complete sequences");
           }
           v = DiffusionDraws.argmax(cond[c][l], s);

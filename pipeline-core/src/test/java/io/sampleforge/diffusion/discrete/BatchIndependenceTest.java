@@ -26,7 +26,12 @@ class BatchIndependenceTest {
         new FirstHittingSampler(FirstHittingSettings.defaults(), 21),
         new FirstHittingSampler(new FirstHittingSettings(MaskSchedule.COSINE, 2), 21),
         new AncestralSampler(new AncestralSettings(16, MaskSchedule.LOG_LINEAR, 1e-5, true, true), 21),
-        new AncestralSampler(new AncestralSettings(16, MaskSchedule.COSINE, 1e-3, false, false), 21));
+        new AncestralSampler(new AncestralSettings(16, MaskSchedule.COSINE, 1e-3, false, false), 21),
+        new LladaSampler(new LladaSettings(6, 3, 4, 0.7, 1.5, RemaskingRule.LOW_CONFIDENCE), 21),
+        new LladaSampler(new LladaSettings(6, 2, 6, 1, 0, RemaskingRule.RANDOM), 21),
+        new DreamSampler(new DreamSettings(5, 1e-3, DreamAlgorithm.ORIGIN, 0, 1), 21),
+        new DreamSampler(new DreamSettings(5, 1e-3, DreamAlgorithm.ENTROPY, 0.3, 0.8), 21),
+        new DreamSampler(new DreamSettings(4, 1e-3, DreamAlgorithm.MASKGIT_PLUS, 0, 1), 21));
     for (MaskedDiffusionSampler sampler : samplers) {
       List<DiffusionSample> together = sampler.sample(model, keys, initial);
       List<SequenceKey> reversedKeys = new ArrayList<>(keys);
