@@ -73,7 +73,7 @@ class MaskedLm(nn.Module):
 
     def forward(self, input_ids):
         t = input_ids.shape[1]
-        x = self.tok(input_ids) + self.pos(torch.arange(t).view(1, t))
+        x = self.tok(input_ids) + self.pos(torch.arange(t, device=input_ids.device).view(1, t))
         for blk in self.blocks:
             x = blk(x)
         return self.head(self.ln(x))

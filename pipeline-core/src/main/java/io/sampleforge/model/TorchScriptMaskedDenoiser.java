@@ -125,8 +125,8 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
           + firstLine(e) + ")", "'" + file + "'");
     }
     if (shape.length != 3 || shape[0] != 1 || shape[1] != 1) {
-      throw ConfigException.of("model.path", "must return logits [B, L, V] for token ids [B, L]; for [1, 1] it returned "
-          + java.util.Arrays.toString(shape), "'" + file + "'");
+      throw ConfigException.of("model.path", "must return logits [B, L, V] for token ids [B, L]; for [1, 1] it "
+          + "returned " + java.util.Arrays.toString(shape), "'" + file + "'");
     }
     if (shape[2] != vocab) {
       throw ConfigException.of("model.vocab_size", "must equal the model's output width " + shape[2] + " (" + file
@@ -154,7 +154,7 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
     return false;
   }
 
-  /** One forward of the whole batch, wrapped in {@link FloatLogits}; {@code times} is ignored (time-agnostic contract). */
+  /** One forward of the whole batch, wrapped in {@link FloatLogits}; {@code times} is ignored (time-agnostic). */
   @Override
   public DenoiserOutput denoise(int[][] tokens, double[] times) {
     if (times.length != tokens.length) {
