@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.sampleforge.diffusion.discrete.MarkovChain;
+import io.sampleforge.errors.ConfigException;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.spark.common.ColumnNames;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public final class MaskedDiffusionGeneration {
         : prompts;
     Dataset<Row> rows = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"));
     checkPrompts(rows, promptColumn, model);
+    checkSpans(rows, model, settings.kernel());
     StructType schema = new StructType()
         .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
         .add("sample_index", DataTypes.IntegerType, false)
@@ -82,6 +84,36 @@ public final class MaskedDiffusionGeneration {
         .add("model", DataTypes.StringType, false)
         .add("seed", DataTypes.LongType, false);
     return new Result(rows.mapPartitions(new MaskedDiffusionRunner(model, settings), Encoders.row(schema)), emptyCount);
+  }
+
+  /**
+   * LLaDA and ODD: their settings fit the generated span (model.length minus the prompt length) of every
+   * prompt length present (one Spark job); else a ConfigException (exit 2) naming the diffusion key.
+   */
+  private static void checkSpans(Dataset<Row> rows, MarkovChainModel model, DiffusionKernel kernel) {
+    if (!kernel.onePromptLengthPerCall()) {
+      return;
+    }
+    List<Integer> lengths = rows.mapPartitions((MapPartitionsFunction<Row, Integer>) it -> {
+      MarkovChain chain = model.chain();
+      java.util.Set<Integer> seen = new java.util.TreeSet<>();
+      while (it.hasNext()) {
+        seen.add(PromptStates.parse(model, chain, it.next().getString(1)).length);
+      }
+      return seen.iterator();
+    }, Encoders.INT()).distinct().collectAsList().stream().sorted().toList();
+    for (int p : lengths) {
+      int span = model.length() - p;
+      if (span > 0) {
+        try {
+          kernel.checkSpan(span);
+        } catch (ConfigException e) {
+          throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion.")
+              + " (gen_length is each row's generated span: model.length " + model.length() + " - prompt length " + p
+              + " = " + span + ")");
+        }
+      }
+    }
   }
 
   /** Every prompt parses into states of the chain (one Spark job; the first offender and the count on failure). */
