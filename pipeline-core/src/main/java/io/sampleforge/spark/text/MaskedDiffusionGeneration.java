@@ -22,8 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * Masked-diffusion text generation on Spark with the built-in Markov-chain model ({@link
  * MarkovChainModel}; the kernels are {@code io.sampleforge.diffusion.discrete}): each prompt is a
  * space-separated list of state names fixed at the first positions (prefix conditioning); the rest
- * of the {@code model.length} positions start masked and the ancestral (MDLM) or first-hitting
- * sampler fills them, per partition, {@code batch_size} sequences per model call. Every draw is a
+ * of the {@code model.length} positions start masked and the sampler ({@link DiffusionKernel}) fills
+ * them, per partition, {@code batch_size} sequences per model call. Every draw is a
  * float64 keyed draw of (seed, xxhash64(id), sample index, step, position), so the output is a
  * function of the rows, the settings and the seed only: never of partitioning or batch size.
  *
@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * tokens than {@code model.length} or probability zero under the chain (the message names the
  * row's id and the token). Output columns: the id column, sample_index, completion (the generated
  * states joined by spaces), token_count, nfe (model calls for the row), cache_hits, sampler (JSON),
- * model (identity JSON), seed. Cost: two validation passes over the prompts, then one pass with
+ * model (identity JSON), seed. Cost: two validation passes over the prompts (three for LLaDA and ODD: their
+ * settings are checked per prompt length), then one pass with
  * the sampler's model calls.
  */
 public final class MaskedDiffusionGeneration {
