@@ -64,7 +64,8 @@ class ModelFileSafetyTest {
   @ParameterizedTest
   @ValueSource(strings = {"tiny_gpt.pt", "tiny_gpt_cached.pt", "toy_gpt/model.pt", "toy_gpt/model_cached.pt",
       "hf_gpt2/model.pt", "hf_gpt2/model_cached.pt", "hf_llama/model.pt", "hf_llama/model_cached.pt",
-      "hf_gpt2/model.onnx", "hf_gpt2/model_cached.onnx", "hf_llama/model.onnx", "hf_llama/model_cached.onnx"})
+      "hf_gpt2/model.onnx", "hf_gpt2/model_cached.onnx", "hf_llama/model.onnx", "hf_llama/model_cached.onnx",
+      "toy_mlm/model.pt"})
   void exportedFixturesPassTheCheck(String name) {
     ModelFormat format = name.endsWith(".onnx") ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT;
     assertDoesNotThrow(() -> ModelFileCheck.require(format, MODELS.resolve(name)));

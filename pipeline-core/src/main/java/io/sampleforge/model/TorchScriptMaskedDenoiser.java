@@ -1,0 +1,217 @@
+package io.sampleforge.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.sampleforge.diffusion.discrete.DenoiserOutput;
+import io.sampleforge.diffusion.discrete.FloatLogits;
+import io.sampleforge.diffusion.discrete.MaskedDenoiser;
+import io.sampleforge.errors.ConfigException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A masked (bidirectional) LM exported to TorchScript, run by DJL's PyTorch engine, as a {@link
+ * MaskedDenoiser}. Export contract (docs/diffusion.md, "Masked model export contract";
+ * src/test/resources/model/make_toy_mlm.py writes an example): {@code forward(input_ids int64
+ * [B, L]) -> logits float32 [B, L, V]}, where the input holds the dedicated mask token {@code
+ * maskId} at masked positions, every position attends to every other (no causal mask, no padding),
+ * and there is no time input: the model is time-agnostic ({@link #timeConditioned()} is false, as
+ * MDLM without time conditioning and Zheng et al., arXiv 2409.02908). The logits are wrapped in a
+ * {@link FloatLogits}, which drops the mask column and soft-maxes in float64 on read (MDLM's SUBS
+ * parameterisation). The file passes {@link ModelFileCheck} before DJL sees it, as the causal
+ * models' do ({@link ExportedLm}), and the device rules are theirs: the caller passes the device
+ * (a Spark task its {@code TaskDevices.current()}), and {@link #shared} loads a file once per JVM
+ * and device. Cost: one forward over [B, L] per call (one NFE per row), then one copy of the B x L
+ * x V logits to the host.
+ */
+public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoCloseable {
+  private static final Map<String, ZooModel<NDList, NDList>> LOADED = new ConcurrentHashMap<>();
+  private static final Map<String, String> IDENTITIES = new ConcurrentHashMap<>();
+
+  private final ZooModel<NDList, NDList> model;
+  private final Predictor<NDList, NDList> predictor;
+  private final int vocab;
+  private final int maskId;
+  private final String identity;
+  private final boolean shared;
+
+  private TorchScriptMaskedDenoiser(ZooModel<NDList, NDList> model, int vocab, int maskId, String identity,
+      boolean shared) {
+    this.model = model;
+    this.predictor = model.newPredictor();
+    this.vocab = vocab;
+    this.maskId = maskId;
+    this.identity = identity;
+    this.shared = shared;
+  }
+
+  /**
+   * Loads the file on {@code device} and checks, with one forward of a single mask token, that the
+   * model returns [1, 1, vocab] logits. Errors are {@link ConfigException}s naming {@code model.path},
+   * {@code model.vocab_size} or {@code model.mask_id}.
+   */
+  public static TorchScriptMaskedDenoiser load(Path file, int vocab, int maskId, Device device) {
+    if (vocab < 2) {
+      throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size, mask token included (>= 2)",
+          vocab);
+    }
+    if (maskId < 0 || maskId >= vocab) {
+      throw ConfigException.of("model.mask_id", "must be a token id in [0, model.vocab_size = " + vocab + ")", maskId);
+    }
+    // before the engine sees the bytes: only formats that run no code on load
+    ModelFileCheck.require(ModelFormat.TORCHSCRIPT, file);
+    ZooModel<NDList, NDList> m;
+    try {
+      m = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(file)
+          .optEngine(ModelFormat.TORCHSCRIPT.engine()).optTranslator(new NoopTranslator()).optDevice(device).build()
+          .loadModel();
+    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      throw ConfigException.of("model.path", "must be a torchscript file the PyTorch engine can load ("
+          + firstLine(e) + ")", "'" + file + "'");
+    }
+    TorchScriptMaskedDenoiser d = new TorchScriptMaskedDenoiser(m, vocab, maskId,
+        ExportedLm.identityOf(ModelFormat.TORCHSCRIPT, file, null) + "[masked, mask_id=" + maskId + "]", false);
+    try {
+      d.probe(file);
+    } catch (RuntimeException e) {
+      d.close();
+      throw e;
+    }
+    return d;
+  }
+
+  /**
+   * A predictor over a model loaded once per JVM, file and device: what a Spark task opens; {@link
+   * #close()} then closes only the predictor.
+   */
+  public static TorchScriptMaskedDenoiser shared(Path file, int vocab, int maskId, Device device) {
+    String key = file.toAbsolutePath() + "@" + device + "#" + vocab + "/" + maskId;
+    ZooModel<NDList, NDList> m = LOADED.get(key);
+    if (m == null) {
+      synchronized (LOADED) {
+        m = LOADED.get(key);
+        if (m == null) {
+          TorchScriptMaskedDenoiser first = load(file, vocab, maskId, device);
+          first.predictor.close();
+          IDENTITIES.put(key, first.identity);
+          LOADED.put(key, first.model);
+          m = first.model;
+        }
+      }
+    }
+    return new TorchScriptMaskedDenoiser(m, vocab, maskId, IDENTITIES.get(key), true);
+  }
+
+  private void probe(Path file) {
+    long[] shape;
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      NDList out = predictor.predict(new NDList(m.create(new long[] {maskId}, new Shape(1, 1))));
+      shape = out.get(0).getShape().getShape();
+    } catch (TranslateException | RuntimeException e) {
+      throw ConfigException.of("model.path", "must take int64 token ids [B, L] and return float32 logits [B, L, V] ("
+          + firstLine(e) + ")", "'" + file + "'");
+    }
+    if (shape.length != 3 || shape[0] != 1 || shape[1] != 1) {
+      throw ConfigException.of("model.path", "must return logits [B, L, V] for token ids [B, L]; for [1, 1] it "
+          + "returned " + java.util.Arrays.toString(shape), "'" + file + "'");
+    }
+    if (shape[2] != vocab) {
+      throw ConfigException.of("model.vocab_size", "must equal the model's output width " + shape[2] + " (" + file
+          + ")", vocab);
+    }
+  }
+
+  /** The model's identity: format, file name, content hash and mask id. */
+  public String identity() {
+    return identity;
+  }
+
+  @Override
+  public int vocabularySize() {
+    return vocab;
+  }
+
+  @Override
+  public int maskId() {
+    return maskId;
+  }
+
+  @Override
+  public boolean timeConditioned() {
+    return false;
+  }
+
+  /** One forward of the whole batch, wrapped in {@link FloatLogits}; {@code times} is ignored (time-agnostic). */
+  @Override
+  public DenoiserOutput denoise(int[][] tokens, double[] times) {
+    if (times.length != tokens.length) {
+      throw new IllegalArgumentException("times has " + times.length + " entries for " + tokens.length + " rows");
+    }
+    int length = tokens.length == 0 ? 0 : tokens[0].length;
+    return new FloatLogits(logits(tokens), tokens.length, length, vocab, maskId);
+  }
+
+  /**
+   * The model's float32 logits for {@code tokens} [B][L] (equal row lengths, ids in [0, V)), row-major
+   * [B * L * V], the mask column included: what {@link #denoise} wraps. Cost: one forward.
+   */
+  public float[] logits(int[][] tokens) {
+    int batch = tokens.length;
+    int length = batch == 0 ? 0 : tokens[0].length;
+    long[] ids = new long[batch * length];
+    for (int b = 0; b < batch; b++) {
+      if (tokens[b].length != length) {
+        throw new IllegalArgumentException("row " + b + " has " + tokens[b].length + " tokens, row 0 has " + length);
+      }
+      for (int l = 0; l < length; l++) {
+        int v = tokens[b][l];
+        if (v < 0 || v >= vocab) {
+          throw new IllegalArgumentException("row " + b + " position " + l + " holds id " + v + " outside [0, "
+              + vocab + ")");
+        }
+        ids[b * length + l] = v;
+      }
+    }
+    if (batch == 0 || length == 0) {
+      return new float[0];
+    }
+    try (NDManager m = model.getNDManager().newSubManager()) {
+      NDArray logits = predictor.predict(new NDList(m.create(ids, new Shape(batch, length)))).get(0);
+      Shape shape = logits.getShape();
+      if (shape.dimension() != 3 || shape.get(0) != batch || shape.get(1) != length || shape.get(2) != vocab) {
+        throw new IllegalStateException("the masked model returned logits " + shape + " for input [" + batch + ", "
+            + length + "]; the contract is [B, L, V = " + vocab + "]");
+      }
+      return logits.toType(DataType.FLOAT32, false).toFloatArray();
+    } catch (TranslateException e) {
+      throw new IllegalStateException("torchscript forward failed: " + firstLine(e), e);
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
+  }
+
+  @Override
+  public void close() {
+    predictor.close();
+    if (!shared) {
+      model.close();
+    }
+  }
+}
