@@ -136,7 +136,8 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
         temperature.err());
     Cli steps = Cli.run("generate", "-c", CONFIG, "--output", out, "--set", "diffusion.steps=64");
     assertEquals(2, steps.code());
-    assertTrue(steps.err().contains("parameter 'diffusion.sampler/diffusion.steps' applies to diffusion.sampler ancestral only"),
+    assertTrue(steps.err().contains("parameter 'diffusion.sampler/diffusion.steps' applies to diffusion.sampler "
+        + "ancestral, llada, dream, odd, svdd only"),
         steps.err());
     assertFalse(Files.exists(Path.of(out)));
   }

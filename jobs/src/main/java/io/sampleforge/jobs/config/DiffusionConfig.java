@@ -1,73 +1,137 @@
 package io.sampleforge.jobs.config;
 
 import io.sampleforge.diffusion.discrete.AncestralSettings;
+import io.sampleforge.diffusion.discrete.DreamAlgorithm;
+import io.sampleforge.diffusion.discrete.DreamSettings;
 import io.sampleforge.diffusion.discrete.FirstHittingSettings;
+import io.sampleforge.diffusion.discrete.LladaSettings;
 import io.sampleforge.diffusion.discrete.MaskSchedule;
+import io.sampleforge.diffusion.discrete.OddSettings;
+import io.sampleforge.diffusion.discrete.RemaskingRule;
+import io.sampleforge.diffusion.discrete.SvddSettings;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.text.DiffusionKernel;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code diffusion:} block of the generate job (masked-diffusion sampling, {@code model.type:
- * markov-chain}): {@code sampler} first-hitting (default; exact at one token per model call) or
- * ancestral (MDLM), the {@code schedule}, and each sampler's own keys: {@code steps}, {@code eps},
- * {@code cache}, {@code noise_removal} (ancestral only) and {@code tokens_per_step} (first-hitting
- * only; > 1 is approximate). A key of the other sampler is refused rather than ignored. Defaults are
- * the kernels' own ({@link AncestralSettings#defaults()}, {@link FirstHittingSettings#defaults()}).
+ * markov-chain}): {@code sampler} first-hitting (default; exact at one token per model call),
+ * ancestral (MDLM), llada, dream, odd or svdd, and each sampler's own keys ({@link #KEYS}; the
+ * kernels' pages in docs/diffusion.md). A key of another sampler is refused (exit 2, naming
+ * diffusion.sampler and the key) rather than ignored. Defaults are the kernels' own, except LLaDA's
+ * gen_length, which is each row's generated span (model.length minus its prompt length), and its
+ * block_length and steps, which default to that span (one block, one token per step).
  */
 public record DiffusionConfig(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
-    Boolean noiseRemoval, Integer tokensPerStep) {
+    Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
+    String remasking, String alg, Double algTemp, Double oddAlpha, Double oddQualityScale, Integer svddCandidates,
+    Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
+  /** The samplers, in the order the messages list them. */
+  public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd");
+  /** Which samplers each optional key applies to. */
+  static final Map<String, List<String>> KEYS = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>() {
+    {
+      put("schedule", List.of("first-hitting", "ancestral", "svdd"));
+      put("steps", List.of("ancestral", "llada", "dream", "odd", "svdd"));
+      put("eps", List.of("ancestral", "dream", "svdd"));
+      put("cache", List.of("ancestral", "svdd"));
+      put("noise_removal", List.of("ancestral", "svdd"));
+      put("tokens_per_step", List.of("first-hitting"));
+      put("block_length", List.of("llada", "odd"));
+      put("temperature", List.of("llada", "dream", "odd"));
+      put("cfg_scale", List.of("llada", "odd"));
+      put("remasking", List.of("llada", "odd"));
+      put("alg", List.of("dream"));
+      put("alg_temp", List.of("dream"));
+      put("odd_alpha", List.of("odd"));
+      put("odd_quality_scale", List.of("odd"));
+      put("svdd_candidates", List.of("svdd"));
+      put("svdd_alpha", List.of("svdd"));
+      put("svdd_rerank_fraction", List.of("svdd"));
+      put("reward_regex", List.of("svdd"));
+    }
+  });
+
   public DiffusionConfig {
     sampler = sampler == null ? "first-hitting" : sampler.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    if (!sampler.equals("first-hitting") && !sampler.equals("ancestral")) {
-      throw ConfigException.of("diffusion.sampler", "must be first-hitting or ancestral", "'" + sampler + "'");
+    if (!SAMPLERS.contains(sampler)) {
+      throw ConfigException.of("diffusion.sampler", "must be one of " + String.join(", ", SAMPLERS), "'" + sampler + "'");
     }
-    if (schedule != null) {
-      MaskSchedule.parse("diffusion.schedule", schedule);
-    }
-    if (sampler.equals("first-hitting")) {
-      refuse("steps", steps);
-      refuse("eps", eps);
-      refuse("cache", cache);
-      refuse("noise_removal", noiseRemoval);
-    } else if (tokensPerStep != null) {
-      throw ConfigException.of("diffusion.sampler/diffusion.tokens_per_step", "applies to diffusion.sampler first-hitting only (the "
-          + "ancestral sampler's parallelism is set by diffusion.steps)", tokensPerStep);
+    Object[] values = {schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
+        remasking, alg, algTemp, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction, rewardRegex};
+    int i = 0;
+    for (Map.Entry<String, List<String>> k : KEYS.entrySet()) {
+      Object value = values[i++];
+      if (value != null && !k.getValue().contains(sampler)) {
+        throw ConfigException.of("diffusion.sampler/diffusion." + k.getKey(), "applies to diffusion.sampler "
+            + String.join(", ", k.getValue()) + " only (diffusion.sampler is " + sampler + ")", value);
+      }
     }
     try {
-      build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep);
+      build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
+          remasking, alg, algTemp, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
+          rewardRegex);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion."));
     }
   }
 
-  private static void refuse(String key, Object value) {
-    if (value != null) {
-      throw ConfigException.of("diffusion.sampler/diffusion." + key, "applies to diffusion.sampler ancestral only (the first-hitting "
-          + "sampler makes one model call per token, or per tokens_per_step tokens)", value);
-    }
-  }
-
   /** The defaults: first-hitting, log-linear, one token per model call. */
   public static DiffusionConfig defaults() {
-    return new DiffusionConfig(null, null, null, null, null, null, null);
+    return new DiffusionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null);
   }
 
-  /** The kernel settings: an {@link AncestralSettings} or a {@link FirstHittingSettings}. */
-  public Object settings() {
-    return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep);
+  /** The sampler the Spark stage runs. */
+  public DiffusionKernel kernel() {
+    return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
+        remasking, alg, algTemp, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction, rewardRegex);
   }
 
-  private static Object build(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
-      Boolean noiseRemoval, Integer tokensPerStep) {
-    if (sampler.equals("ancestral")) {
-      AncestralSettings d = AncestralSettings.defaults();
-      return new AncestralSettings(steps != null ? steps : d.steps(),
-          schedule != null ? MaskSchedule.parse("diffusion.schedule", schedule) : d.schedule(),
-          eps != null ? eps : d.eps(), cache != null ? cache : d.cache(),
-          noiseRemoval != null ? noiseRemoval : d.noiseRemoval());
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+
+  private static DiffusionKernel build(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
+      Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
+      String remasking, String alg, Double algTemp, Double oddAlpha, Double oddQualityScale, Integer svddCandidates,
+      Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
+    AncestralSettings a = AncestralSettings.defaults();
+    AncestralSettings ancestral = sampler.equals("ancestral") || sampler.equals("svdd")
+        ? new AncestralSettings(or(steps, a.steps()), schedule != null ? MaskSchedule.parse("schedule", schedule)
+            : a.schedule(), or(eps, a.eps()), or(cache, a.cache()), or(noiseRemoval, a.noiseRemoval())) : null;
+    LladaSettings l = LladaSettings.defaults();
+    DiffusionKernel.Llada llada = sampler.equals("llada") || sampler.equals("odd")
+        ? new DiffusionKernel.Llada(blockLength, steps, or(temperature, l.temperature()), or(cfgScale, l.cfgScale()),
+            remasking != null ? RemaskingRule.parse("remasking", remasking) : l.remasking()) : null;
+    switch (sampler) {
+      case "ancestral":
+        return new DiffusionKernel.Ancestral(ancestral);
+      case "llada":
+        return llada;
+      case "dream": {
+        DreamSettings d = DreamSettings.defaults();
+        return new DiffusionKernel.Dream(new DreamSettings(or(steps, d.steps()), or(eps, d.eps()),
+            alg != null ? DreamAlgorithm.parse("alg", alg) : d.alg(), or(algTemp, d.algTemp()),
+            or(temperature, d.temperature())));
+      }
+      case "odd": {
+        OddSettings o = OddSettings.defaults();
+        return new DiffusionKernel.Odd(llada, new OddSettings(or(oddAlpha, o.alpha()),
+            or(oddQualityScale, o.qualityScale()), new int[0]));
+      }
+      case "svdd": {
+        SvddSettings s = SvddSettings.defaults();
+        return new DiffusionKernel.Svdd(new SvddSettings(ancestral, or(svddCandidates, s.candidates()),
+            or(svddAlpha, s.alpha()), or(svddRerankFraction, s.rerankFraction())), rewardRegex);
+      }
+      default: {
+        FirstHittingSettings f = FirstHittingSettings.defaults();
+        return new DiffusionKernel.FirstHitting(new FirstHittingSettings(schedule != null
+            ? MaskSchedule.parse("schedule", schedule) : f.schedule(), or(tokensPerStep, f.tokensPerStep())));
+      }
     }
-    FirstHittingSettings d = FirstHittingSettings.defaults();
-    return new FirstHittingSettings(schedule != null ? MaskSchedule.parse("diffusion.schedule", schedule) : d.schedule(),
-        tokensPerStep != null ? tokensPerStep : d.tokensPerStep());
   }
 }

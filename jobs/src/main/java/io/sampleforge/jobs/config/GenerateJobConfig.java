@@ -220,10 +220,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
 
   /** The masked-diffusion settings of the Spark stage (model.type markov-chain only). */
   public io.sampleforge.spark.text.MaskedDiffusionSettings diffusionSettings() {
-    Object k = diffusion.settings();
-    return new io.sampleforge.spark.text.MaskedDiffusionSettings(
-        k instanceof io.sampleforge.diffusion.discrete.AncestralSettings a ? a : null,
-        k instanceof io.sampleforge.diffusion.discrete.FirstHittingSettings f ? f : null, samplesPerPrompt, batchSize,
+    return new io.sampleforge.spark.text.MaskedDiffusionSettings(diffusion.kernel(), samplesPerPrompt, batchSize,
         seed);
   }
 

@@ -173,6 +173,10 @@ class ConfigReachesKernelTest {
   @Test
   void generateMdm() {
     String[] ancestral = {"diffusion.sampler", "ancestral"};
+    String[] llada = {"diffusion.sampler", "llada"};
+    String[] dream = {"diffusion.sampler", "dream"};
+    String[] odd = {"diffusion.sampler", "odd"};
+    String[] svdd = {"diffusion.sampler", "svdd", "diffusion.reward_regex", "a"};
     Map<String, String> notKernel = new LinkedHashMap<>();
     notKernel.putAll(Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
         "mode", "whether to replace an existing output", "id_column", "a column of the prompt table",
@@ -194,6 +198,12 @@ class ConfigReachesKernelTest {
         Change.of("diffusion.schedule", "cosine"), Change.of("diffusion.tokens_per_step", "2"),
         Change.of("diffusion.steps", "64", ancestral), Change.of("diffusion.eps", "0.001", ancestral),
         Change.of("diffusion.cache", "false", ancestral), Change.of("diffusion.noise_removal", "false", ancestral),
+        Change.of("diffusion.block_length", "1", llada), Change.of("diffusion.temperature", "0.5", llada),
+        Change.of("diffusion.cfg_scale", "1.0", llada), Change.of("diffusion.remasking", "entropy", llada),
+        Change.of("diffusion.alg", "entropy", dream), Change.of("diffusion.alg_temp", "0.5", dream),
+        Change.of("diffusion.odd_alpha", "2.0", odd), Change.of("diffusion.odd_quality_scale", "0.5", odd),
+        Change.of("diffusion.svdd_candidates", "3", svdd), Change.of("diffusion.svdd_alpha", "1.0", svdd),
+        Change.of("diffusion.svdd_rerank_fraction", "0.5", svdd), Change.of("diffusion.reward_regex", "b", svdd),
         Change.of("samples_per_prompt", "2"), Change.of("batch_size", "8"), Change.of("seed", "7"),
         Change.of("model.states", "[x, y, z]"), Change.of("model.initial", "[0.2, 0.3, 0.5]"),
         Change.of("model.transitions", "[[0.5, 0.5, 0.0], [0.2, 0.2, 0.6], [0.7, 0.2, 0.1]]"),

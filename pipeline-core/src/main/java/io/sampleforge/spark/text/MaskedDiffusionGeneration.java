@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.sampleforge.diffusion.discrete.MarkovChain;
+import io.sampleforge.errors.ConfigException;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.spark.common.ColumnNames;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * Masked-diffusion text generation on Spark with the built-in Markov-chain model ({@link
  * MarkovChainModel}; the kernels are {@code io.sampleforge.diffusion.discrete}): each prompt is a
  * space-separated list of state names fixed at the first positions (prefix conditioning); the rest
- * of the {@code model.length} positions start masked and the ancestral (MDLM) or first-hitting
- * sampler fills them, per partition, {@code batch_size} sequences per model call. Every draw is a
+ * of the {@code model.length} positions start masked and the sampler ({@link DiffusionKernel}) fills
+ * them, per partition, {@code batch_size} sequences per model call. Every draw is a
  * float64 keyed draw of (seed, xxhash64(id), sample index, step, position), so the output is a
  * function of the rows, the settings and the seed only: never of partitioning or batch size.
  *
@@ -31,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * tokens than {@code model.length} or probability zero under the chain (the message names the
  * row's id and the token). Output columns: the id column, sample_index, completion (the generated
  * states joined by spaces), token_count, nfe (model calls for the row), cache_hits, sampler (JSON),
- * model (identity JSON), seed. Cost: two validation passes over the prompts, then one pass with
+ * model (identity JSON), seed. Cost: two validation passes over the prompts (three for LLaDA and ODD: their
+ * settings are checked per prompt length), then one pass with
  * the sampler's model calls.
  */
 public final class MaskedDiffusionGeneration {
@@ -71,6 +73,7 @@ public final class MaskedDiffusionGeneration {
         : prompts;
     Dataset<Row> rows = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"));
     checkPrompts(rows, promptColumn, model);
+    checkSpans(rows, model, settings.kernel());
     StructType schema = new StructType()
         .add(idColumn, prompts.schema().apply(idColumn).dataType(), false)
         .add("sample_index", DataTypes.IntegerType, false)
@@ -82,6 +85,36 @@ public final class MaskedDiffusionGeneration {
         .add("model", DataTypes.StringType, false)
         .add("seed", DataTypes.LongType, false);
     return new Result(rows.mapPartitions(new MaskedDiffusionRunner(model, settings), Encoders.row(schema)), emptyCount);
+  }
+
+  /**
+   * LLaDA and ODD: their settings fit the generated span (model.length minus the prompt length) of every
+   * prompt length present (one Spark job); else a ConfigException (exit 2) naming the diffusion key.
+   */
+  private static void checkSpans(Dataset<Row> rows, MarkovChainModel model, DiffusionKernel kernel) {
+    if (!kernel.onePromptLengthPerCall()) {
+      return;
+    }
+    List<Integer> lengths = rows.mapPartitions((MapPartitionsFunction<Row, Integer>) it -> {
+      MarkovChain chain = model.chain();
+      java.util.Set<Integer> seen = new java.util.TreeSet<>();
+      while (it.hasNext()) {
+        seen.add(PromptStates.parse(model, chain, it.next().getString(1)).length);
+      }
+      return seen.iterator();
+    }, Encoders.INT()).distinct().collectAsList().stream().sorted().toList();
+    for (int p : lengths) {
+      int span = model.length() - p;
+      if (span > 0) {
+        try {
+          kernel.checkSpan(span);
+        } catch (ConfigException e) {
+          throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion.")
+              + " (gen_length is each row's generated span: model.length " + model.length() + " - prompt length " + p
+              + " = " + span + ")");
+        }
+      }
+    }
   }
 
   /** Every prompt parses into states of the chain (one Spark job; the first offender and the count on failure). */

@@ -9,7 +9,10 @@ import io.sampleforge.spark.common.ChunkedRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,7 +42,8 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> prompts) {
     MarkovChain chain = model.chain();
     MarkovChainDenoiser denoiser = new MarkovChainDenoiser(chain);
-    MaskedDiffusionSampler sampler = settings.sampler();
+    List<String> states = model.states();
+    Map<Integer, MaskedDiffusionSampler> samplers = new HashMap<>();
     String samplerJson = settings.describe();
     String identity = model.identity();
     int length = model.length();
@@ -63,30 +67,77 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
           initial.add(x);
         }
       }
+      DiffusionSample[] results = sample(denoiser, ids.size(), prefix, keys, initial, length, mask, states, samplers);
       List<Row> out = new ArrayList<>(keys.size());
-      for (int from = 0; from < keys.size(); from += settings.batchSize()) {
-        int to = Math.min(keys.size(), from + settings.batchSize());
-        List<DiffusionSample> samples = sampler.sample(denoiser, keys.subList(from, to),
-            initial.subList(from, to).toArray(int[][]::new));
-        for (int i = from; i < to; i++) {
-          DiffusionSample d = samples.get(i - from);
-          int[] tokens = d.tokens();
-          StringBuilder completion = new StringBuilder();
-          int generated = 0;
-          for (int l = prefix.get(i); l < length; l++) {
-            completion.append(completion.length() > 0 ? " " : "");
-            if (tokens[l] == mask) {
-              completion.append(MASK);
-            } else {
-              completion.append(model.states().get(tokens[l]));
-              generated++;
-            }
+      for (int i = 0; i < keys.size(); i++) {
+        DiffusionSample d = results[i];
+        int[] tokens = d.tokens();
+        StringBuilder completion = new StringBuilder();
+        int generated = 0;
+        for (int l = prefix.get(i); l < length; l++) {
+          completion.append(completion.length() > 0 ? " " : "");
+          if (tokens[l] == mask) {
+            completion.append(MASK);
+          } else {
+            completion.append(model.states().get(tokens[l]));
+            generated++;
           }
-          out.add(RowFactory.create(ids.get(i), keys.get(i).sampleIndex(), completion.toString(), generated,
-              d.modelCalls(), d.cacheHits(), samplerJson, identity, settings.seed()));
         }
+        out.add(RowFactory.create(ids.get(i), keys.get(i).sampleIndex(), completion.toString(), generated,
+            d.modelCalls(), d.cacheHits(), samplerJson, identity, settings.seed()));
       }
       return out;
     });
+  }
+
+  /**
+   * Samples the chunk's sequences (the samples of each prompt are consecutive) and returns them in
+   * order. Calls hold at most batch_size sequences, and only rows of one prompt length where the
+   * sampler's span depends on it (LLaDA, ODD); ODD gets whole prompts (all their samples, even beyond
+   * batch_size) so that they repel each other.
+   */
+  private DiffusionSample[] sample(MarkovChainDenoiser denoiser, int n, List<Integer> prefix, List<SequenceKey> keys, List<int[]> initial, int length,
+      int mask, List<String> states, Map<Integer, MaskedDiffusionSampler> samplers) {
+    DiffusionKernel kernel = settings.kernel();
+    int perPrompt = settings.samplesPerPrompt();
+    DiffusionSample[] results = new DiffusionSample[n];
+    Map<Integer, List<Integer>> byLength = new TreeMap<>();
+    for (int p = 0; p < n; p += perPrompt) {
+      byLength.computeIfAbsent(kernel.onePromptLengthPerCall() ? prefix.get(p) : 0, k -> new ArrayList<>()).add(p);
+    }
+    int unit = kernel.wholePromptPerCall() ? perPrompt : 1;
+    int size = Math.max(unit, settings.batchSize() / unit * unit);
+    for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
+      int span = length - group.getKey();
+      List<Integer> order = new ArrayList<>();
+      for (int start : group.getValue()) {
+        for (int s = 0; s < perPrompt; s++) {
+          order.add(start + s);
+        }
+      }
+      if (span == 0) {
+        // the prompt fills the sequence: nothing to generate, no model call
+        for (int i : order) {
+          results[i] = new DiffusionSample(initial.get(i).clone(), 0, 0);
+        }
+        continue;
+      }
+      MaskedDiffusionSampler sampler = samplers.computeIfAbsent(span,
+          g -> kernel.sampler(g, settings.seed(), states, mask));
+      for (int from = 0; from < order.size(); from += size) {
+        List<Integer> call = order.subList(from, Math.min(order.size(), from + size));
+        List<SequenceKey> callKeys = new ArrayList<>(call.size());
+        int[][] rows = new int[call.size()][];
+        for (int j = 0; j < call.size(); j++) {
+          callKeys.add(keys.get(call.get(j)));
+          rows[j] = initial.get(call.get(j));
+        }
+        List<DiffusionSample> samples = sampler.sample(denoiser, callKeys, rows);
+        for (int j = 0; j < call.size(); j++) {
+          results[call.get(j)] = samples.get(j);
+        }
+      }
+    }
+    return results;
   }
 }

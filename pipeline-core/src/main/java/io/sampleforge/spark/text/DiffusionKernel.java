@@ -1,0 +1,229 @@
+package io.sampleforge.spark.text;
+
+import io.sampleforge.diffusion.discrete.AncestralSampler;
+import io.sampleforge.diffusion.discrete.AncestralSettings;
+import io.sampleforge.diffusion.discrete.DreamSampler;
+import io.sampleforge.diffusion.discrete.DreamSettings;
+import io.sampleforge.diffusion.discrete.FirstHittingSampler;
+import io.sampleforge.diffusion.discrete.FirstHittingSettings;
+import io.sampleforge.diffusion.discrete.LladaSampler;
+import io.sampleforge.diffusion.discrete.LladaSettings;
+import io.sampleforge.diffusion.discrete.MaskedDiffusionSampler;
+import io.sampleforge.diffusion.discrete.OddSampler;
+import io.sampleforge.diffusion.discrete.OddSettings;
+import io.sampleforge.diffusion.discrete.RegexReward;
+import io.sampleforge.diffusion.discrete.RemaskingRule;
+import io.sampleforge.diffusion.discrete.SvddSampler;
+import io.sampleforge.diffusion.discrete.SvddSettings;
+import io.sampleforge.diffusion.discrete.TokenText;
+import io.sampleforge.errors.ConfigException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The masked-diffusion sampler {@link MaskedDiffusionGeneration} runs (the kernels of {@code
+ * io.sampleforge.diffusion.discrete}; their sources are named there): ancestral (MDLM), first-hitting,
+ * LLaDA, Dream, ODD (LLaDA with repulsion between the samples of one prompt) and SVDD (reward-guided
+ * ancestral). LLaDA and ODD generate the last gen_length positions of a row; here gen_length is the
+ * row's generated span, model.length minus its prompt's length, so their settings are made per
+ * prompt length ({@link Llada#settings}). Cost: O(1) per sampler built.
+ */
+public sealed interface DiffusionKernel extends Serializable {
+  /**
+   * The sampler for rows whose generated span has {@code genLength} >= 1 positions, keyed by {@code seed};
+   * {@code states} and {@code maskId} are the chain's (the text a reward reads).
+   */
+  MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId);
+
+  /** The sampler as JSON, for the output's {@code sampler} column and the manifest. */
+  String describe();
+
+  /** Whether a model call may only batch rows of one prompt length (LLaDA's span is the last gen_length positions). */
+  default boolean onePromptLengthPerCall() {
+    return false;
+  }
+
+  /**
+   * Checks the settings for a generated span of {@code genLength} >= 1 positions (LLaDA and ODD: block_length
+   * divides it and steps is a multiple of its blocks); a ConfigException names the key.
+   */
+  default void checkSpan(int genLength) {}
+
+  /** Whether all samples of a prompt must be in one call (ODD repels them from each other). */
+  default boolean wholePromptPerCall() {
+    return false;
+  }
+
+  /** MDLM ancestral sampling. */
+  record Ancestral(AncestralSettings settings) implements DiffusionKernel {
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+      return new AncestralSampler(settings, seed);
+    }
+
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "{\"sampler\":\"ancestral\",\"steps\":%d,\"schedule\":\"%s\",\"eps\":%s,"
+          + "\"cache\":%b,\"noise_removal\":%b}", settings.steps(), settings.schedule().id(),
+          Double.toString(settings.eps()), settings.cache(), settings.noiseRemoval());
+    }
+  }
+
+  /** First-hitting sampling. */
+  record FirstHitting(FirstHittingSettings settings) implements DiffusionKernel {
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+      return new FirstHittingSampler(settings, seed);
+    }
+
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "{\"sampler\":\"first-hitting\",\"schedule\":\"%s\",\"tokens_per_step\":%d,"
+          + "\"exact\":%b}", settings.schedule().id(), settings.tokensPerStep(), settings.exact());
+    }
+  }
+
+  /**
+   * LLaDA with gen_length = the row's generated span; {@code blockLength} null = the whole span (one
+   * block), {@code steps} null = the span (one token per step). The single-key rules are checked here
+   * (a ConfigException naming the key); block_length dividing gen_length and steps being a multiple of
+   * the blocks are checked per prompt length by {@link #settings}.
+   */
+  record Llada(Integer blockLength, Integer steps, double temperature, double cfgScale, RemaskingRule remasking)
+      implements DiffusionKernel {
+    public Llada {
+      int b = blockLength != null ? blockLength : 1;
+      new LladaSettings(Math.max(b, 1), b, steps != null ? steps : 1, temperature, cfgScale, remasking);
+    }
+
+    /** The settings for a generated span of {@code genLength} >= 1 positions. */
+    public LladaSettings settings(int genLength) {
+      return new LladaSettings(genLength, blockLength != null ? blockLength : genLength, steps != null ? steps
+          : genLength, temperature, cfgScale, remasking);
+    }
+
+    @Override
+    public void checkSpan(int genLength) {
+      settings(genLength);
+    }
+
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+      return new LladaSampler(settings(genLength), seed);
+    }
+
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "{\"sampler\":\"llada\",\"gen_length\":\"model.length - prompt length\","
+          + "\"block_length\":%s,\"steps\":%s,\"temperature\":%s,\"cfg_scale\":%s,\"remasking\":\"%s\"}",
+          blockLength == null ? "\"gen_length\"" : blockLength, steps == null ? "\"gen_length\"" : steps,
+          Double.toString(temperature), Double.toString(cfgScale), remasking.id());
+    }
+
+    @Override
+    public boolean onePromptLengthPerCall() {
+      return true;
+    }
+  }
+
+  /** Dream. */
+  record Dream(DreamSettings settings) implements DiffusionKernel {
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+      return new DreamSampler(settings, seed);
+    }
+
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "{\"sampler\":\"dream\",\"steps\":%d,\"eps\":%s,\"alg\":\"%s\",\"alg_temp\":%s,"
+          + "\"temperature\":%s}", settings.steps(), Double.toString(settings.eps()), settings.alg().id(),
+          Double.toString(settings.algTemp()), Double.toString(settings.temperature()));
+    }
+  }
+
+  /** ODD: {@link Llada} decoding whose samples of one prompt repel each other (no protected ids: the chain has no EOS). */
+  record Odd(Llada llada, OddSettings odd) implements DiffusionKernel {
+    public Odd {
+      if (llada == null || odd == null) {
+        throw new IllegalArgumentException("ODD needs the LLaDA and the ODD settings");
+      }
+    }
+
+    @Override
+    public void checkSpan(int genLength) {
+      llada.settings(genLength);
+    }
+
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+      return new OddSampler(llada.settings(genLength), odd, seed);
+    }
+
+    @Override
+    public String describe() {
+      String l = llada.describe();
+      return "{\"sampler\":\"odd\"," + l.substring(l.indexOf(',') + 1, l.length() - 1) + String.format(Locale.ROOT,
+          ",\"odd_alpha\":%s,\"odd_quality_scale\":%s}", Double.toString(odd.alpha()), Double.toString(odd.qualityScale()));
+    }
+
+    @Override
+    public boolean onePromptLengthPerCall() {
+      return true;
+    }
+
+    @Override
+    public boolean wholePromptPerCall() {
+      return true;
+    }
+  }
+
+  /**
+   * SVDD with a {@link RegexReward} over the whole sequence (prompt included), its state names joined
+   * by single spaces (masked positions skipped).
+   */
+  record Svdd(SvddSettings settings, String rewardRegex) implements DiffusionKernel {
+    public Svdd {
+      if (settings == null) {
+        throw new IllegalArgumentException("SVDD needs its settings");
+      }
+      if (rewardRegex == null) {
+        throw ConfigException.of("reward_regex", "is required by the svdd sampler (a java.util.regex pattern over "
+            + "the state names joined by spaces; the reward is its number of matches)", "null");
+      }
+      reward(List.of("x"), 1, rewardRegex);
+    }
+
+    private static String quote(String s) {
+      StringBuilder b = new StringBuilder("\"");
+      for (char c : s.toCharArray()) {
+        if (c == '"' || c == '\\') {
+          b.append('\\').append(c);
+        } else if (c < 0x20) {
+          b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+        } else {
+          b.append(c);
+        }
+      }
+      return b.append('"').toString();
+    }
+
+    private static RegexReward reward(List<String> states, int maskId, String regex) {
+      return new RegexReward(regex, new TokenText(states, new int[] {maskId}, " "));
+    }
+
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+      return new SvddSampler(settings, reward(states, maskId, rewardRegex), seed);
+    }
+
+    @Override
+    public String describe() {
+      String a = new Ancestral(settings.base()).describe();
+      return "{\"sampler\":\"svdd\"," + a.substring(a.indexOf(',') + 1, a.length() - 1) + String.format(Locale.ROOT,
+          ",\"svdd_candidates\":%d,\"svdd_alpha\":%s,\"svdd_rerank_fraction\":%s,\"reward_regex\":%s}",
+          settings.candidates(), Double.toString(settings.alpha()), Double.toString(settings.rerankFraction()),
+          quote(rewardRegex));
+    }
+  }
+}
