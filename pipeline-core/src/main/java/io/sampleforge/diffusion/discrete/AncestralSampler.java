@@ -66,7 +66,7 @@ public final class AncestralSampler implements MaskedDiffusionSampler {
         double alphaT = schedule.alpha(t);
         double alphaS = schedule.alpha(settings.time(step + 1));
         double unmask = (alphaS - alphaT) / (1 - alphaT);
-        refresh(model, x, left, t, reuse, outputs, calls, hits);
+        outputs.refresh(model, x, left, t, reuse, null, calls, hits);
         for (int b = 0; b < batch; b++) {
           if (left[b] == 0) {
             continue;
@@ -86,7 +86,7 @@ public final class AncestralSampler implements MaskedDiffusionSampler {
         }
       }
       if (settings.noiseRemoval()) {
-        refresh(model, x, left, settings.time(settings.steps()), reuse, outputs, calls, hits);
+        outputs.refresh(model, x, left, settings.time(settings.steps()), reuse, null, calls, hits);
         for (int b = 0; b < batch; b++) {
           for (int l = 0; l < x[b].length && left[b] > 0; l++) {
             if (x[b][l] == mask) {
@@ -105,36 +105,5 @@ public final class AncestralSampler implements MaskedDiffusionSampler {
       out.add(new DiffusionSample(x[b], calls[b], hits[b]));
     }
     return out;
-  }
-
-  /** Gives every sequence with masks left a current model output: its cache, or one new batched call. */
-  private static void refresh(MaskedDenoiser model, int[][] x, int[] left, double t, boolean reuse, SharedOutputs outputs,
-      int[] calls, int[] hits) {
-    List<Integer> need = new ArrayList<>();
-    for (int b = 0; b < x.length; b++) {
-      if (left[b] == 0) {
-        continue;
-      }
-      if (reuse && outputs.source[b] != null && !outputs.changed[b]) {
-        hits[b]++;
-      } else {
-        need.add(b);
-      }
-    }
-    if (need.isEmpty()) {
-      return;
-    }
-    int[][] rows = new int[need.size()][];
-    double[] times = new double[need.size()];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = x[need.get(i)].clone();
-      times[i] = t;
-    }
-    DenoiserOutput out = model.denoise(rows, times);
-    for (int i = 0; i < rows.length; i++) {
-      int b = need.get(i);
-      outputs.assign(b, out, i);
-      calls[b]++;
-    }
   }
 }

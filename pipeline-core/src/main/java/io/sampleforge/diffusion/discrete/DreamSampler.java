@@ -29,8 +29,9 @@ import java.util.List;
  * makes no model call (Dream calls the model every step); the mask column is excluded (SUBS).
  * Dream's Hugging Face model predicts position l at output l - 1 (its logits are shifted right by one
  * in {@code _sample}): that is a property of that model's output and belongs in the model adapter
- * that implements {@link MaskedDenoiser}, which must return position l's conditional at l. Dream's
- * top_p / top_k warpers are not implemented.
+ * that implements {@link MaskedDenoiser}, which must return position l's conditional at l. Scope:
+ * Dream's top_p / top_k options are outside this sampler (the generate job refuses those keys on the
+ * masked-diffusion path; per-position warpers are tracked in issue 20).
  *
  * <p>Model calls (NFE): one per step in which the row commits at least one token, at most {@code
  * steps}. Exactness with an exact model: origin has the ancestral sampler's factorisation error

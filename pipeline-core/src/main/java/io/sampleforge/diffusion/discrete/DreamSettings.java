@@ -8,7 +8,8 @@ import java.io.Serializable;
  * DreamGenerationConfig} (Dream-org Dream-v0 {@code generation_utils.py}): {@code steps} 512, {@code
  * eps} 1e-3 (the times are linspace(1, eps, steps + 1)), {@code alg} origin, {@code alg_temp} 0
  * (Dream's None: top-k by confidence), {@code temperature} 0 (argmax). Dream's top_p / top_k
- * warpers are not implemented here.
+ * options have no setting here: the sampler draws from the full per-position distribution (see
+ * {@link DreamSampler}).
  */
 public record DreamSettings(int steps, double eps, DreamAlgorithm alg, double algTemp, double temperature)
     implements Serializable {

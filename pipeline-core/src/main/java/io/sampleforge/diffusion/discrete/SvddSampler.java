@@ -83,7 +83,7 @@ public final class SvddSampler implements MaskedDiffusionSampler {
         double alphaT = schedule.alpha(base.time(step));
         double alphaS = schedule.alpha(base.time(step + 1));
         double unmask = (alphaS - alphaT) / (1 - alphaT);
-        refresh(model, x, left, base.time(step), reuse, outputs, fresh, calls, hits);
+        outputs.refresh(model, x, left, base.time(step), reuse, fresh, calls, hits);
         int m = settings.candidatesAt(step);
         int[][][] candidates = new int[batch][][];
         for (int b = 0; b < batch; b++) {
@@ -120,7 +120,7 @@ public final class SvddSampler implements MaskedDiffusionSampler {
         }
       }
       if (base.noiseRemoval()) {
-        refresh(model, x, left, base.time(base.steps()), reuse, outputs, fresh, calls, hits);
+        outputs.refresh(model, x, left, base.time(base.steps()), reuse, fresh, calls, hits);
         for (int b = 0; b < batch; b++) {
           for (int l = 0; l < x[b].length && left[b] > 0; l++) {
             if (x[b][l] == mask) {
@@ -238,42 +238,6 @@ public final class SvddSampler implements MaskedDiffusionSampler {
       outputs.changed[b] = true;
       x[b] = y;
       left[b] = masks(y, mask);
-    }
-  }
-
-  /**
-   * Gives every sequence with masks left a current model output: the kept candidate's value output
-   * (computed on this very input and time), the cache, or one new batched call.
-   */
-  private static void refresh(MaskedDenoiser model, int[][] x, int[] left, double t, boolean reuse,
-      SharedOutputs outputs, boolean[] fresh, int[] calls, int[] hits) {
-    List<Integer> need = new ArrayList<>();
-    for (int b = 0; b < x.length; b++) {
-      if (left[b] == 0) {
-        continue;
-      }
-      if (fresh[b]) {
-        fresh[b] = false;
-      } else if (reuse && outputs.source[b] != null && !outputs.changed[b]) {
-        hits[b]++;
-      } else {
-        need.add(b);
-      }
-    }
-    if (need.isEmpty()) {
-      return;
-    }
-    int[][] rows = new int[need.size()][];
-    double[] times = new double[need.size()];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = x[need.get(i)].clone();
-      times[i] = t;
-    }
-    DenoiserOutput out = model.denoise(rows, times);
-    for (int i = 0; i < rows.length; i++) {
-      int b = need.get(i);
-      outputs.assign(b, out, i);
-      calls[b]++;
     }
   }
 
