@@ -50,7 +50,7 @@ public final class GenerateJob {
   public record Diffusion(String sampler, long nfeTotal, long cacheHitsTotal, Double exactLawDistance) {}
 
   public static Summary run(SparkSession spark, GenerateJobConfig cfg) {
-    if (cfg.model().maskedDiffusion()) {
+    if (cfg.maskedDiffusion()) {
       return MaskedDiffusionJob.run(spark, cfg);
     }
     return JobRun.run(spark, cfg, (timer, out, progress) -> {

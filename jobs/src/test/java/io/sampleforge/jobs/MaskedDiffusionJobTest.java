@@ -41,7 +41,7 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", out,
         "--set", "samples_per_prompt=100"));
     assertEquals(List.of("id", "sample_index", "completion", "token_count", "nfe", "cache_hits", "sampler", "model",
-        "seed"), Arrays.asList(spark.read().parquet(out).columns()));
+        "seed", "finish_reason"), Arrays.asList(spark.read().parquet(out).columns()));
     java.util.Map<Integer, Integer> promptLength = java.util.Map.of(1, 1, 2, 1, 3, 1, 4, 2, 5, 2, 6, 3, 7, 2, 8, 2);
     List<Row> rows = spark.read().parquet(out).collectAsList();
     assertEquals(800, rows.size());
@@ -55,6 +55,7 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
       assertEquals(generated, r.getInt(4), "nfe: one model call per generated token");
       assertEquals(0, r.getInt(5), "first-hitting has no cache");
       assertEquals(42L, r.getLong(8));
+      assertEquals("length", r.getString(9), "the chain has no end-of-sequence state");
       nfe += r.getInt(4);
     }
     JsonNode m = manifest(out);

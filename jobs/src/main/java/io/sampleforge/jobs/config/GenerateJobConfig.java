@@ -38,7 +38,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
       Long corpusSeed, String dir, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
       Boolean cached, Integer layers, Integer heads, Integer headDim, Integer context, List<String> states,
-      List<Double> initial, List<List<Double>> transitions, Integer length) {
+      List<Double> initial, List<List<Double>> transitions, Integer length, Integer maskId) {
     /** The built-in Markov chain of masked-diffusion sampling. */
     public static final String MARKOV_CHAIN = "markov-chain";
 
@@ -46,12 +46,11 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT).replace('_', '-');
       if (type.equals(MARKOV_CHAIN)) {
         MarkovChainKeys.requireOnlyChainKeys(order, corpus, textColumn, toySentences, corpusSeed, dir, path, tokenizer,
-            vocabSize, bosId, eosIds, cached, layers, heads, headDim, context);
+            vocabSize, bosId, eosIds, cached, layers, heads, headDim, context, maskId);
         MarkovChainKeys.model(states, initial, transitions, length); // validates model.states .. model.length
-      } else if (states != null || initial != null || transitions != null || length != null) {
-        throw ConfigException.of("model.type/model.states/model.initial/model.transitions/model.length",
-            "must be markov-chain when model.states, model.initial, model.transitions or model.length is set",
-            "'" + type + "'");
+      } else if (states != null || initial != null || transitions != null) {
+        throw ConfigException.of("model.type/model.states/model.initial/model.transitions",
+            "must be markov-chain when model.states, model.initial or model.transitions is set", "'" + type + "'");
       }
       if (type.equals(MARKOV_CHAIN)) {
         // no n-gram or exported-model keys apply
@@ -118,7 +117,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
           tokenizer != null ? tokenizer : d.tokenizer(), vocabSize != null ? vocabSize : d.vocabSize(),
           bosId != null ? bosId : d.bosId(), eosIds != null ? eosIds : d.eosIds(), cached,
           layers != null ? layers : d.layers(), heads != null ? heads : d.heads(), headDim != null ? headDim : d.headDim(),
-          context != null ? context : d.context(), states, initial, transitions, length);
+          context != null ? context : d.context(), states, initial, transitions, length, maskId);
     }
 
     public int bosOrNone() {
@@ -151,15 +150,25 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     idColumn = idColumn == null ? "id" : idColumn;
     promptColumn = promptColumn == null ? "prompt" : promptColumn;
     model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null) : model;
-    if (model.maskedDiffusion()) {
+        null, null, null, null, null, null, null, null, null, null) : model;
+    if (diffusion != null && model.type().equals("ngram")) {
+      throw ConfigException.of("diffusion/model.type", "applies to masked-diffusion models only (model.type "
+          + ModelConfig.MARKOV_CHAIN + ", or torchscript with model.mask_id and model.length)", "model.type '"
+          + model.type() + "'");
+    }
+    if (!model.maskedDiffusion() && diffusion != null) {
+      MaskedModelKeys.requireMaskedKeys(model);
+    } else if (!model.maskedDiffusion() && (model.maskId() != null || model.length() != null)) {
+      throw ConfigException.of("diffusion/model.mask_id/model.length", "apply to masked-diffusion sampling: add a "
+          + "diffusion: block (e.g. diffusion.sampler: first-hitting) to sample a masked LM", "model.mask_id="
+          + model.maskId() + ", model.length=" + model.length());
+    }
+    if (model.maskedDiffusion() || diffusion != null) {
       MarkovChainKeys.requireNoAutoregressiveKeys(decoding, temperature, topK, topP, minP, typicalP, epsilon, eta,
           minTokensToKeep, repetitionPenalty, penalizePrompt, presencePenalty, frequencyPenalty, noRepeatNgramSize,
-          badWords, minNewTokens, maxNewTokens, stop, contextOverflow, rowOverrides, toyGrammarMetric);
+          badWords, minNewTokens, maxNewTokens, stop, contextOverflow, rowOverrides,
+          model.maskedDiffusion() ? toyGrammarMetric : null);
       diffusion = diffusion == null ? DiffusionConfig.defaults() : diffusion;
-    } else if (diffusion != null) {
-      throw ConfigException.of("diffusion/model.type", "applies to masked-diffusion models only (model.type "
-          + ModelConfig.MARKOV_CHAIN + ")", "model.type '" + model.type() + "'");
     }
     contextOverflow = contextOverflow == null ? "error" : contextOverflow;
     rowOverrides = rowOverrides == null ? List.of() : List.copyOf(rowOverrides);
@@ -175,7 +184,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     onEmptyPrompt = onEmptyPrompt == null ? "error" : onEmptyPrompt.trim().toLowerCase(Locale.ROOT);
     toyGrammarMetric = toyGrammarMetric != null ? toyGrammarMetric
-        : model.type().equals("ngram") && model.corpus().equals("toy");
+        : diffusion == null && model.type().equals("ngram") && model.corpus().equals("toy");
     if (!onEmptyPrompt.equals("error") && !onEmptyPrompt.equals("skip")) {
       throw ConfigException.of("on_empty_prompt", "must be error or skip", "'" + onEmptyPrompt + "'");
     }
@@ -218,7 +227,27 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     return new GenerationSettings(sampler, samplesPerPrompt, maxNewTokens, stop, batchSize, seed);
   }
 
-  /** The masked-diffusion settings of the Spark stage (model.type markov-chain only). */
+  /**
+   * Whether the job samples by masked diffusion: model.type markov-chain, or an exported masked LM
+   * with a {@code diffusion:} block.
+   */
+  public boolean maskedDiffusion() {
+    return diffusion != null;
+  }
+
+  /**
+   * The masked-diffusion model: the Markov chain of the config, or the exported masked LM, whose files
+   * are checked here (one forward on the CPU); {@code files} fetches Hadoop URIs.
+   */
+  public io.sampleforge.spark.text.MaskedModelSpec maskedModel(io.sampleforge.model.ModelFiles files) {
+    if (model.maskedDiffusion()) {
+      return model.markovChain();
+    }
+    return io.sampleforge.spark.text.ExportedMaskedModel.of(model.format(), files, model.path(), model.tokenizer(),
+        model.vocabSize(), model.maskId(), model.bosOrNone(), model.eosOrNone(), model.length());
+  }
+
+  /** The masked-diffusion settings of the Spark stage (masked-diffusion sampling only). */
   public io.sampleforge.spark.text.MaskedDiffusionSettings diffusionSettings() {
     return new io.sampleforge.spark.text.MaskedDiffusionSettings(diffusion.kernel(), samplesPerPrompt, batchSize,
         seed);
@@ -231,6 +260,11 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     in.put("input", input);
     if (model.maskedDiffusion()) {
       return in; // the chain is given in the config
+    }
+    if (diffusion != null) {
+      in.put("model.path", model.path());
+      in.put("model.tokenizer", model.tokenizer());
+      return in;
     }
     if (model.type().equals("ngram")) {
       if (!model.corpus().equals("toy")) {

@@ -32,9 +32,10 @@ import java.util.Locale;
 public sealed interface DiffusionKernel extends Serializable {
   /**
    * The sampler for rows whose generated span has {@code genLength} >= 1 positions, keyed by {@code seed};
-   * {@code states} and {@code maskId} are the chain's (the text a reward reads).
+   * {@code tokens} are the model's mask and end-of-sequence ids and token strings (what ODD leaves out
+   * of its repulsion and a reward reads).
    */
-  MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId);
+  MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens);
 
   /** The sampler as JSON, for the output's {@code sampler} column and the manifest. */
   String describe();
@@ -58,7 +59,7 @@ public sealed interface DiffusionKernel extends Serializable {
   /** MDLM ancestral sampling. */
   record Ancestral(AncestralSettings settings) implements DiffusionKernel {
     @Override
-    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
       return new AncestralSampler(settings, seed);
     }
 
@@ -73,7 +74,7 @@ public sealed interface DiffusionKernel extends Serializable {
   /** First-hitting sampling. */
   record FirstHitting(FirstHittingSettings settings) implements DiffusionKernel {
     @Override
-    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
       return new FirstHittingSampler(settings, seed);
     }
 
@@ -109,7 +110,7 @@ public sealed interface DiffusionKernel extends Serializable {
     }
 
     @Override
-    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
       return new LladaSampler(settings(genLength), seed);
     }
 
@@ -130,7 +131,7 @@ public sealed interface DiffusionKernel extends Serializable {
   /** Dream. */
   record Dream(DreamSettings settings) implements DiffusionKernel {
     @Override
-    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
       return new DreamSampler(settings, seed);
     }
 
@@ -142,7 +143,11 @@ public sealed interface DiffusionKernel extends Serializable {
     }
   }
 
-  /** ODD: {@link Llada} decoding whose samples of one prompt repel each other (no protected ids: the chain has no EOS). */
+  /**
+   * ODD: {@link Llada} decoding whose samples of one prompt repel each other; the model's
+   * end-of-sequence ids join the protected ids (their columns are zeroed in the repulsion gradient,
+   * as the reference zeroes EOS and PAD).
+   */
   record Odd(Llada llada, OddSettings odd) implements DiffusionKernel {
     public Odd {
       if (llada == null || odd == null) {
@@ -156,8 +161,12 @@ public sealed interface DiffusionKernel extends Serializable {
     }
 
     @Override
-    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
-      return new OddSampler(llada.settings(genLength), odd, seed);
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
+      int[] own = odd.protectedIds();
+      int[] eos = tokens.eosIds();
+      int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(own), java.util.Arrays.stream(eos)).distinct()
+          .toArray();
+      return new OddSampler(llada.settings(genLength), new OddSettings(odd.alpha(), odd.qualityScale(), all), seed);
     }
 
     @Override
@@ -179,8 +188,8 @@ public sealed interface DiffusionKernel extends Serializable {
   }
 
   /**
-   * SVDD with a {@link RegexReward} over the whole sequence (prompt included), its state names joined
-   * by single spaces (masked positions skipped).
+   * SVDD with a {@link RegexReward} over the whole sequence (prompt included): the token strings joined
+   * by single spaces, mask and end-of-sequence positions skipped.
    */
   record Svdd(SvddSettings settings, String rewardRegex) implements DiffusionKernel {
     public Svdd {
@@ -191,7 +200,7 @@ public sealed interface DiffusionKernel extends Serializable {
         throw ConfigException.of("reward_regex", "is required by the svdd sampler (a java.util.regex pattern over "
             + "the state names joined by spaces; the reward is its number of matches)", "null");
       }
-      reward(List.of("x"), 1, rewardRegex);
+      reward(List.of("x"), new int[] {1}, rewardRegex);
     }
 
     private static String quote(String s) {
@@ -208,13 +217,13 @@ public sealed interface DiffusionKernel extends Serializable {
       return b.append('"').toString();
     }
 
-    private static RegexReward reward(List<String> states, int maskId, String regex) {
-      return new RegexReward(regex, new TokenText(states, new int[] {maskId}, " "));
+    private static RegexReward reward(List<String> vocabulary, int[] skipIds, String regex) {
+      return new RegexReward(regex, new TokenText(vocabulary, skipIds, " "));
     }
 
     @Override
-    public MaskedDiffusionSampler sampler(int genLength, long seed, List<String> states, int maskId) {
-      return new SvddSampler(settings, reward(states, maskId, rewardRegex), seed);
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
+      return new SvddSampler(settings, reward(tokens.vocabulary(), tokens.skipIds(), rewardRegex), seed);
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.sampleforge.spark.text;
 
 import io.sampleforge.diffusion.discrete.MarkovChain;
 import io.sampleforge.diffusion.discrete.MarkovChainDenoiser;
+import io.sampleforge.diffusion.discrete.MaskedDenoiser;
 import io.sampleforge.errors.ConfigException;
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +23,7 @@ import java.util.Set;
  * precomputation once per task.
  */
 public record MarkovChainModel(List<String> states, double[] initial, double[][] transitions, int length)
-    implements Serializable {
+    implements MaskedModelSpec {
   public MarkovChainModel {
     if (states == null || states.isEmpty()) {
       throw ConfigException.of("model.states", "must list the state names (the tokens), e.g. [a, b, c]", states);
@@ -64,6 +64,58 @@ public record MarkovChainModel(List<String> states, double[] initial, double[][]
   /** The exact masked denoiser of the chain. */
   public MarkovChainDenoiser denoiser() {
     return new MarkovChainDenoiser(chain());
+  }
+
+  @Override
+  public MaskedPrompts prompts() {
+    return open();
+  }
+
+  /**
+   * The chain and its exact denoiser; prompts are state names ({@link PromptStates}); a sample reads
+   * as its generated states joined by spaces, a position left masked as {@code <mask>}; there is no
+   * end-of-sequence state (finish reason length).
+   */
+  @Override
+  public OpenMaskedModel open() {
+    MarkovChain chain = chain();
+    MarkovChainDenoiser denoiser = new MarkovChainDenoiser(chain);
+    TokenSpace tokens = new TokenSpace(denoiser.maskId(), new int[0], () -> states);
+    return new OpenMaskedModel() {
+      @Override
+      public int[] encode(String text) {
+        return PromptStates.parse(MarkovChainModel.this, chain, text);
+      }
+
+      @Override
+      public MaskedDenoiser denoiser() {
+        return denoiser;
+      }
+
+      @Override
+      public TokenSpace tokens() {
+        return tokens;
+      }
+
+      @Override
+      public MaskedCompletion read(int[] sample, int from) {
+        StringBuilder completion = new StringBuilder();
+        int generated = 0;
+        for (int l = from; l < sample.length; l++) {
+          completion.append(completion.length() > 0 ? " " : "");
+          if (sample[l] == denoiser.maskId()) {
+            completion.append(MaskedDiffusionRunner.MASK);
+          } else {
+            completion.append(states.get(sample[l]));
+            generated++;
+          }
+        }
+        return new MaskedCompletion(completion.toString(), generated, "length");
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /** The token id of a state name, or -1. */

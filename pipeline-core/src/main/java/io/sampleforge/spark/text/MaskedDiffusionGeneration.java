@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import io.sampleforge.diffusion.discrete.MarkovChain;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.spark.common.ColumnNames;
@@ -19,33 +18,35 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Masked-diffusion text generation on Spark with the built-in Markov-chain model ({@link
- * MarkovChainModel}; the kernels are {@code io.sampleforge.diffusion.discrete}): each prompt is a
- * space-separated list of state names fixed at the first positions (prefix conditioning); the rest
- * of the {@code model.length} positions start masked and the sampler ({@link DiffusionKernel}) fills
- * them, per partition, {@code batch_size} sequences per model call. Every draw is a
+ * Masked-diffusion text generation on Spark ({@link MaskedModelSpec}: the built-in Markov chain
+ * {@link MarkovChainModel} or an exported masked LM {@link ExportedMaskedModel}; the kernels are
+ * {@code io.sampleforge.diffusion.discrete}): each prompt's tokens (state names, or the tokenizer's
+ * ids) are fixed at the first positions (prefix conditioning); the rest of the {@code model.length}
+ * positions start masked and the sampler ({@link DiffusionKernel}) fills them, per partition, {@code
+ * batch_size} sequences per model call. Every draw is a
  * float64 keyed draw of (seed, xxhash64(id), sample index, step, position), so the output is a
  * function of the rows, the settings and the seed only: never of partitioning or batch size.
  *
  * <p>Bad input is refused on the driver before any sampling (exit 3): missing id or prompt column,
  * null or repeated ids, empty prompts (unless skipped), and prompts with an unknown state name, more
- * tokens than {@code model.length} or probability zero under the chain (the message names the
- * row's id and the token). Output columns: the id column, sample_index, completion (the generated
- * states joined by spaces), token_count, nfe (model calls for the row), cache_hits, sampler (JSON),
- * model (identity JSON), seed. Cost: two validation passes over the prompts (three for LLaDA and ODD: their
+ * tokens than {@code model.length}, probability zero under the chain, the mask token (the message
+ * names the row's id and the token). Output columns: the id column, sample_index, completion (the
+ * generated states joined by spaces; an exported model's generated span up to its first
+ * end-of-sequence token, decoded), token_count, nfe (model calls for the row), cache_hits, sampler
+ * (JSON), model (identity JSON), seed, finish_reason (eos or length). Cost: two validation passes over the prompts (three for LLaDA and ODD: their
  * settings are checked per prompt length), then one pass with
  * the sampler's model calls.
  */
 public final class MaskedDiffusionGeneration {
   public static final List<String> OUTPUT = List.of("sample_index", "completion", "token_count", "nfe", "cache_hits",
-      "sampler", "model", "seed");
+      "sampler", "model", "seed", "finish_reason");
 
   private MaskedDiffusionGeneration() {}
 
   /** The output rows (lazy) and how many empty prompts were skipped. */
   public record Result(Dataset<Row> output, long skippedEmptyPrompts) {}
 
-  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, MarkovChainModel model,
+  public static Result run(Dataset<Row> prompts, String idColumn, String promptColumn, MaskedModelSpec model,
       MaskedDiffusionSettings settings, boolean skipEmpty) {
     TextGeneration.validatePromptColumns(prompts.schema(), idColumn, promptColumn);
     String id = ColumnNames.quoted(idColumn);
@@ -83,7 +84,8 @@ public final class MaskedDiffusionGeneration {
         .add("cache_hits", DataTypes.IntegerType, false)
         .add("sampler", DataTypes.StringType, false)
         .add("model", DataTypes.StringType, false)
-        .add("seed", DataTypes.LongType, false);
+        .add("seed", DataTypes.LongType, false)
+        .add("finish_reason", DataTypes.StringType, false);
     return new Result(rows.mapPartitions(new MaskedDiffusionRunner(model, settings), Encoders.row(schema)), emptyCount);
   }
 
@@ -91,15 +93,16 @@ public final class MaskedDiffusionGeneration {
    * LLaDA and ODD: their settings fit the generated span (model.length minus the prompt length) of every
    * prompt length present (one Spark job); else a ConfigException (exit 2) naming the diffusion key.
    */
-  private static void checkSpans(Dataset<Row> rows, MarkovChainModel model, DiffusionKernel kernel) {
+  private static void checkSpans(Dataset<Row> rows, MaskedModelSpec model, DiffusionKernel kernel) {
     if (!kernel.onePromptLengthPerCall()) {
       return;
     }
     List<Integer> lengths = rows.mapPartitions((MapPartitionsFunction<Row, Integer>) it -> {
-      MarkovChain chain = model.chain();
       java.util.Set<Integer> seen = new java.util.TreeSet<>();
-      while (it.hasNext()) {
-        seen.add(PromptStates.parse(model, chain, it.next().getString(1)).length);
+      try (MaskedPrompts reader = model.prompts()) {
+        while (it.hasNext()) {
+          seen.add(reader.encode(it.next().getString(1)).length);
+        }
       }
       return seen.iterator();
     }, Encoders.INT()).distinct().collectAsList().stream().sorted().toList();
@@ -117,26 +120,30 @@ public final class MaskedDiffusionGeneration {
     }
   }
 
-  /** Every prompt parses into states of the chain (one Spark job; the first offender and the count on failure). */
-  private static void checkPrompts(Dataset<Row> rows, String promptColumn, MarkovChainModel model) {
+  /** Every prompt encodes (one Spark job; the first offender and the count on failure). */
+  private static void checkPrompts(Dataset<Row> rows, String promptColumn, MaskedModelSpec model) {
     Dataset<Row> bad = rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
-      MarkovChain chain = model.chain();
       List<Row> out = new ArrayList<>();
-      while (it.hasNext()) {
-        Row r = it.next();
-        try {
-          PromptStates.parse(model, chain, r.getString(1));
-        } catch (IllegalArgumentException e) {
-          out.add(RowFactory.create(String.valueOf(r.get(0)), e.getMessage()));
+      try (MaskedPrompts reader = model.prompts()) {
+        while (it.hasNext()) {
+          Row r = it.next();
+          try {
+            reader.encode(r.getString(1));
+          } catch (IllegalArgumentException e) {
+            out.add(RowFactory.create(String.valueOf(r.get(0)), e.getMessage()));
+          }
         }
       }
       return out.iterator();
     }, Encoders.row(new StructType().add("id", DataTypes.StringType).add("problem", DataTypes.StringType)));
     if (!bad.limit(1).collectAsList().isEmpty()) {
       Row first = bad.orderBy("id").first();
-      throw InputDataException.of(promptColumn, "must hold space-separated state names of model.states "
-          + model.states() + ", at most model.length = " + model.length() + " of them, with non-zero probability"
-          + " under the chain", bad.count() + " prompts, e.g. id " + first.getString(0) + ": " + first.getString(1));
+      String rule = model instanceof MarkovChainModel chain ? "must hold space-separated state names of model.states "
+          + chain.states() + ", at most model.length = " + model.length() + " of them, with non-zero probability"
+          + " under the chain" : "must encode to at most model.length = " + model.length() + " tokens without the mask"
+          + " token";
+      throw InputDataException.of(promptColumn, rule, bad.count() + " prompts, e.g. id " + first.getString(0) + ": "
+          + first.getString(1));
     }
   }
 }

@@ -1,8 +1,7 @@
 package io.sampleforge.spark.text;
 
 import io.sampleforge.diffusion.discrete.DiffusionSample;
-import io.sampleforge.diffusion.discrete.MarkovChain;
-import io.sampleforge.diffusion.discrete.MarkovChainDenoiser;
+import io.sampleforge.diffusion.discrete.MaskedDenoiser;
 import io.sampleforge.diffusion.discrete.MaskedDiffusionSampler;
 import io.sampleforge.diffusion.discrete.SequenceKey;
 import io.sampleforge.spark.common.ChunkedRows;
@@ -18,11 +17,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The task side of {@link MaskedDiffusionGeneration}: reads (id, prompt, key) rows in chunks, builds
- * one sequence per (prompt, sample) with the prompt's states at the first positions and the mask
- * everywhere else, samples them {@code batch_size} at a time and emits output rows. Keyed draws:
- * which sequences share a batch never changes one. Cost: the sampler's model calls; the chain's
- * precomputation once per task.
+ * The task side of {@link MaskedDiffusionGeneration}: opens the model once per task (closed when the
+ * task completes), reads (id, prompt, key) rows in chunks, builds one sequence per (prompt, sample)
+ * with the prompt's tokens at the first positions and the mask everywhere else, samples them {@code
+ * batch_size} at a time and emits output rows. Keyed draws: which sequences share a batch never
+ * changes one. Cost: the sampler's model calls; opening the model once per task.
  */
 final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -30,19 +29,23 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
   /** How a position the ancestral sampler left masked (noise_removal off) is written. */
   static final String MASK = "<mask>";
 
-  private final MarkovChainModel model;
+  private final MaskedModelSpec model;
   private final MaskedDiffusionSettings settings;
 
-  MaskedDiffusionRunner(MarkovChainModel model, MaskedDiffusionSettings settings) {
+  MaskedDiffusionRunner(MaskedModelSpec model, MaskedDiffusionSettings settings) {
     this.model = model;
     this.settings = settings;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> prompts) {
-    MarkovChain chain = model.chain();
-    MarkovChainDenoiser denoiser = new MarkovChainDenoiser(chain);
-    List<String> states = model.states();
+    OpenMaskedModel opened = model.open();
+    org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+    if (tc != null) {
+      tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> opened.close());
+    }
+    MaskedDenoiser denoiser = opened.denoiser();
+    TokenSpace tokenSpace = opened.tokens();
     Map<Integer, MaskedDiffusionSampler> samplers = new HashMap<>();
     String samplerJson = settings.describe();
     String identity = model.identity();
@@ -56,7 +59,7 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
       List<int[]> initial = new ArrayList<>();
       for (int n = 0; n < limit && prompts.hasNext(); n++) {
         Row r = prompts.next();
-        int[] given = PromptStates.parse(model, chain, r.getString(1));
+        int[] given = opened.encode(r.getString(1));
         int[] x = new int[length];
         Arrays.fill(x, mask);
         System.arraycopy(given, 0, x, 0, given.length);
@@ -67,24 +70,13 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
           initial.add(x);
         }
       }
-      DiffusionSample[] results = sample(denoiser, ids.size(), prefix, keys, initial, length, mask, states, samplers);
+      DiffusionSample[] results = sample(denoiser, ids.size(), prefix, keys, initial, length, tokenSpace, samplers);
       List<Row> out = new ArrayList<>(keys.size());
       for (int i = 0; i < keys.size(); i++) {
         DiffusionSample d = results[i];
-        int[] tokens = d.tokens();
-        StringBuilder completion = new StringBuilder();
-        int generated = 0;
-        for (int l = prefix.get(i); l < length; l++) {
-          completion.append(completion.length() > 0 ? " " : "");
-          if (tokens[l] == mask) {
-            completion.append(MASK);
-          } else {
-            completion.append(model.states().get(tokens[l]));
-            generated++;
-          }
-        }
-        out.add(RowFactory.create(ids.get(i), keys.get(i).sampleIndex(), completion.toString(), generated,
-            d.modelCalls(), d.cacheHits(), samplerJson, identity, settings.seed()));
+        MaskedCompletion c = opened.read(d.tokens(), prefix.get(i));
+        out.add(RowFactory.create(ids.get(i), keys.get(i).sampleIndex(), c.text(), c.tokenCount(), d.modelCalls(),
+            d.cacheHits(), samplerJson, identity, settings.seed(), c.finishReason()));
       }
       return out;
     });
@@ -96,8 +88,8 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
    * sampler's span depends on it (LLaDA, ODD); ODD gets whole prompts (all their samples, even beyond
    * batch_size) so that they repel each other.
    */
-  private DiffusionSample[] sample(MarkovChainDenoiser denoiser, int n, List<Integer> prefix, List<SequenceKey> keys, List<int[]> initial, int length,
-      int mask, List<String> states, Map<Integer, MaskedDiffusionSampler> samplers) {
+  private DiffusionSample[] sample(MaskedDenoiser denoiser, int n, List<Integer> prefix, List<SequenceKey> keys,
+      List<int[]> initial, int length, TokenSpace tokenSpace, Map<Integer, MaskedDiffusionSampler> samplers) {
     DiffusionKernel kernel = settings.kernel();
     int perPrompt = settings.samplesPerPrompt();
     DiffusionSample[] results = new DiffusionSample[n];
@@ -123,7 +115,7 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
         continue;
       }
       MaskedDiffusionSampler sampler = samplers.computeIfAbsent(span,
-          g -> kernel.sampler(g, settings.seed(), states, mask));
+          g -> kernel.sampler(g, settings.seed(), tokenSpace));
       for (int from = 0; from < order.size(); from += size) {
         List<Integer> call = order.subList(from, Math.min(order.size(), from + size));
         List<SequenceKey> callKeys = new ArrayList<>(call.size());

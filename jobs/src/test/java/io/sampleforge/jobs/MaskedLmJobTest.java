@@ -1,0 +1,172 @@
+package io.sampleforge.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sampleforge.diffusion.discrete.DiffusionSample;
+import io.sampleforge.diffusion.discrete.FirstHittingSampler;
+import io.sampleforge.diffusion.discrete.FirstHittingSettings;
+import io.sampleforge.diffusion.discrete.SequenceKey;
+import io.sampleforge.jobs.config.TableFormat;
+import io.sampleforge.jobs.io.TableInput;
+import io.sampleforge.model.TorchScriptMaskedDenoiser;
+import io.sampleforge.text.HfTokenizer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The masked-diffusion path of generate with an exported masked LM (conf/jobs/generate-mlm.yaml: the
+ * toy_mlm TorchScript fixture and conf/data/toy-prompts.csv): the job's rows equal the kernel run
+ * directly on the same model with the same keys (an independent path: no Spark, the tokenizer and
+ * the sampler called by hand), the toy-grammar metric, batch-size independence, bad config (exit 2)
+ * and bad prompts (exit 3).
+ */
+class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
+  private static final String CONFIG = "../conf/jobs/generate-mlm.yaml";
+  private static final String PROMPTS = "../conf/data/toy-prompts.csv";
+  private static final Path MLM = Path.of("../pipeline-core/src/test/resources/model/toy_mlm").toAbsolutePath()
+      .normalize();
+  private static final String[] FILES = {"--set", "model.path=" + MLM.resolve("model.pt"), "--set",
+      "model.tokenizer=" + MLM.resolve("tokenizer.json")};
+
+  @TempDir
+  static Path dir;
+
+  private static String[] args(String out, String... extra) {
+    return argsFor(CONFIG, PROMPTS, out, extra);
+  }
+
+  private static String[] argsFor(String config, String input, String out, String... extra) {
+    List<String> a = new ArrayList<>(List.of("generate", "-c", config, "--input", input, "--output", out));
+    a.addAll(Arrays.asList(FILES));
+    a.addAll(Arrays.asList(extra));
+    return a.toArray(String[]::new);
+  }
+
+  /**
+   * First-hitting sampling: every row equals FirstHittingSampler run here on TorchScriptMaskedDenoiser
+   * with key (seed 42, xxhash64(id), sample index) and the prompt's tokenizer ids at the first
+   * positions, read up to the first </s>; one model call per generated position; the toy grammar
+   * accepts most samples (86 % unprompted in TorchScriptMaskedDenoiserTest; a uniform model: 0 %).
+   */
+  @Test
+  void rowsEqualTheKernelOnTheSameModelAndKeys() throws IOException {
+    String out = dir.resolve("fhs").toString();
+    assertEquals(0, SampleforgeMain.execute(args(out)));
+    assertEquals(List.of("id", "sample_index", "completion", "token_count", "nfe", "cache_hits", "sampler", "model",
+        "seed", "finish_reason"), Arrays.asList(spark.read().parquet(out).columns()));
+    List<Row> rows = spark.read().parquet(out).orderBy("id", "sample_index").collectAsList();
+    assertEquals(64, rows.size());
+
+    Map<Object, Long> keys = new HashMap<>();
+    Map<Object, String> prompts = new HashMap<>();
+    for (Row r : TableInput.read(spark, PROMPTS, TableFormat.ofPath(PROMPTS))
+        .select(col("id"), col("prompt"), xxhash64(col("id"))).collectAsList()) {
+      keys.put(r.get(0), r.getLong(2));
+      prompts.put(r.get(0), r.getString(1));
+    }
+    FirstHittingSampler sampler = new FirstHittingSampler(FirstHittingSettings.defaults(), 42L);
+    int eos = 0;
+    try (TorchScriptMaskedDenoiser model = TorchScriptMaskedDenoiser.load(MLM.resolve("model.pt"), 45, 44,
+        Device.cpu()); HfTokenizer tokenizer = HfTokenizer.load(MLM.resolve("tokenizer.json"))) {
+      for (Row r : rows) {
+        if (r.getInt(1) >= 2) {
+          // the kernel's model calls are the test's cost: the first two samples of each prompt are checked
+          assertEquals(16 - tokenizer.encode(prompts.get(r.get(0))).length, r.getInt(4), "nfe");
+          eos += "eos".equals(r.getString(9)) ? 1 : 0;
+          continue;
+        }
+        int[] prompt = tokenizer.encode(prompts.get(r.get(0)));
+        int[] x = new int[16];
+        Arrays.fill(x, 44);
+        System.arraycopy(prompt, 0, x, 0, prompt.length);
+        DiffusionSample d = sampler.sample(model, List.of(new SequenceKey(keys.get(r.get(0)), r.getInt(1))),
+            new int[][] {x}).get(0);
+        int end = prompt.length;
+        while (end < 16 && d.tokens()[end] != 2) {
+          end++;
+        }
+        int[] generated = Arrays.copyOfRange(d.tokens(), prompt.length, end);
+        assertEquals(tokenizer.decode(generated), r.getString(2), r.toString());
+        assertEquals(generated.length, r.getInt(3), "token_count");
+        assertEquals(16 - prompt.length, r.getInt(4), "nfe: one call per generated position (EOS included)");
+        assertEquals(d.modelCalls(), r.getInt(4));
+        assertEquals(end < 16 ? "eos" : "length", r.getString(9));
+        eos += end < 16 ? 1 : 0;
+      }
+    }
+    assertTrue(eos > 48, "most samples end at </s>: " + eos);
+    JsonNode m = new ObjectMapper().readTree(new File(out, "_manifest.json"));
+    double grammatical = m.at("/stats/grammatical_fraction").asDouble();
+    assertTrue(grammatical > 0.6, "grammatical fraction " + grammatical);
+    assertTrue(m.at("/stats/distinct_2").asDouble() > 0.2, m.toString());
+    assertTrue(m.at("/stats/exact_law_distance").isMissingNode(), "no exact law for a masked LM");
+    assertTrue(m.get("model").asText().startsWith("{\"type\":\"torchscript\",\"contract\":\"masked\",\"file\":"
+        + "\"torchscript(model.pt, sha256="), m.get("model").asText());
+    assertTrue(m.get("model").asText().endsWith("\"mask_id\":44,\"bos_id\":null,\"eos_ids\":[2],\"length\":16}"),
+        m.get("model").asText());
+
+    // batch size 1 (each sequence alone in its model calls) and 2 samples per prompt: the same rows as the
+    // first two samples above (a row depends on its id, sample index, config and seed only)
+    String one = dir.resolve("fhs-b1").toString();
+    assertEquals(0, SampleforgeMain.execute(args(one, "--set", "batch_size=1", "--set", "samples_per_prompt=2")));
+    assertEquals(rows.stream().filter(r -> r.getInt(1) < 2).map(Row::toString).toList(), spark.read().parquet(one)
+        .orderBy("id", "sample_index").collectAsList().stream().map(Row::toString).toList());
+  }
+
+  @Test
+  void badConfigExitsTwoNamingTheKey() throws IOException {
+    String out = dir.resolve("never").toString();
+    Path withoutMask = dir.resolve("no-mask.yaml");
+    Files.writeString(withoutMask, Files.readString(Path.of(CONFIG)).replaceAll("(?m)^  mask_id:.*$", ""));
+    Cli noMask = Cli.run(argsFor(withoutMask.toString(), PROMPTS, out));
+    assertEquals(2, noMask.code(), noMask.err());
+    assertTrue(noMask.err().contains("parameter 'model.mask_id/model.length' are required"), noMask.err());
+    Cli range = Cli.run(args(out, "--set", "model.mask_id=45"));
+    assertEquals(2, range.code(), range.err());
+    assertTrue(range.err().contains("parameter 'model.mask_id' must be a token id in [0, model.vocab_size = 45)"),
+        range.err());
+    Cli ngram = Cli.run("generate", "--input", PROMPTS, "--output", out, "--set", "diffusion.sampler=llada");
+    assertEquals(2, ngram.code(), ngram.err());
+    assertTrue(ngram.err().contains("parameter 'diffusion/model.type' applies to masked-diffusion models only"),
+        ngram.err());
+    Cli cached = Cli.run(args(out, "--set", "model.cached=true", "--set", "model.layers=2", "--set", "model.heads=4",
+        "--set", "model.head_dim=16"));
+    assertEquals(2, cached.code(), cached.err());
+    assertTrue(cached.err().contains("parameter 'model.cached' does not apply to a masked model"), cached.err());
+    Cli topP = Cli.run(args(out, "--set", "top_p=0.9"));
+    assertEquals(2, topP.code(), topP.err());
+    assertTrue(topP.err().contains("parameter 'model.type/top_p' applies to autoregressive models only"), topP.err());
+    assertFalse(Files.exists(Path.of(out)));
+  }
+
+  @Test
+  void promptWithTheMaskTokenOrTooLongExitsThree() throws IOException {
+    Path prompts = dir.resolve("bad.csv");
+    Files.writeString(prompts, "id,prompt\n1,the dog\n2,the <mask> sees\n3,"
+        + "the dog sees the cat near the bird with the dog near the cat with a bird\n");
+    String out = dir.resolve("bad-out").toString();
+    Cli bad = Cli.run(argsFor(CONFIG, prompts.toString(), out));
+    assertEquals(3, bad.code(), bad.err());
+    assertTrue(bad.err().contains("column 'prompt' must encode to at most model.length = 16 tokens without the mask "
+        + "token") && bad.err().contains("2 prompts, e.g. id 2: the mask token (model.mask_id 44) at token 1"),
+        bad.err());
+    assertFalse(Files.exists(Path.of(out)));
+  }
+}
