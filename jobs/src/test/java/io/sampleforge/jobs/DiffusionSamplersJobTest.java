@@ -57,17 +57,21 @@ class DiffusionSamplersJobTest extends io.sampleforge.spark.LocalSparkTest {
     return new ObjectMapper().readTree(new File(out, "_manifest.json")).at("/stats/exact_law_distance").asDouble();
   }
 
-  /** Dream (entropy, T = 1, 4 steps): every row complete, at most 4 model calls per row. */
+  /**
+   * Dream (entropy, T = 1, 4 steps, top_p .9 and top_k 2; the warpers' laws: DreamWarpersTest): every
+   * row complete, at most 4 model calls per row, the warpers in the sampler JSON.
+   */
   @Test
   void dreamFillsEveryRowWithinItsSteps() {
     List<Row> rows = rows(generate("dream", "diffusion.sampler=dream", "diffusion.steps=4", "diffusion.alg=entropy",
-        "diffusion.temperature=1.0", "samples_per_prompt=10"));
+        "diffusion.temperature=1.0", "diffusion.top_p=0.9", "diffusion.top_k=2", "samples_per_prompt=10"));
     assertEquals(80, rows.size());
     for (Row r : rows) {
       assertEquals(generated(r), r.getInt(3), r.toString());
       assertEquals(generated(r), r.getString(2).split(" ").length, r.toString());
       assertTrue(r.getInt(4) >= 1 && r.getInt(4) <= 4, "nfe <= steps: " + r);
       assertTrue(r.getString(6).contains("\"sampler\":\"dream\",\"steps\":4"), r.getString(6));
+      assertTrue(r.getString(6).contains("\"top_p\":0.9,\"top_k\":2}"), r.getString(6));
     }
   }
 
@@ -164,6 +168,9 @@ class DiffusionSamplersJobTest extends io.sampleforge.spark.LocalSparkTest {
             "diffusion.sampler=ancestral", "diffusion.svdd_alpha=1.0"},
         {"parameter 'diffusion.reward_regex' is required by the svdd sampler", "diffusion.sampler=svdd"},
         {"parameter 'diffusion.alg' must be one of", "diffusion.sampler=dream", "diffusion.alg=greedy"},
+        {"parameter 'diffusion.top_p' must be a float in (0, 1]", "diffusion.sampler=dream", "diffusion.top_p=0"},
+        {"parameter 'diffusion.sampler/diffusion.top_k' applies to diffusion.sampler dream only",
+            "diffusion.sampler=llada", "diffusion.top_k=5"},
         {"parameter 'diffusion.odd_alpha' must be a finite float >= 0", "diffusion.sampler=odd",
             "diffusion.odd_alpha=-1"},
         {"parameter 'diffusion.reward_regex' must be a valid java.util.regex pattern", "diffusion.sampler=svdd",

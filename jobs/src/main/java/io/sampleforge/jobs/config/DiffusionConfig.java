@@ -22,12 +22,14 @@ import java.util.Map;
  * kernels' pages in docs/diffusion.md). A key of another sampler is refused (exit 2, naming
  * diffusion.sampler and the key) rather than ignored. Defaults are the kernels' own, except LLaDA's
  * gen_length, which is each row's generated span (model.length minus its prompt length), and its
- * block_length and steps, which default to that span (one block, one token per step).
+ * block_length and steps, which default to that span (one block, one token per step). top_p and
+ * top_k are Dream's per-position warpers (dream only: LLaDA's and ODD's reference has temperature
+ * only, MDLM's, behind ancestral, first-hitting and SVDD, none; docs/diffusion.md).
  */
 public record DiffusionConfig(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
     Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
-    String remasking, String alg, Double algTemp, Double oddAlpha, Double oddQualityScale, Integer svddCandidates,
-    Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
+    String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
+    Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
   /** The samplers, in the order the messages list them. */
   public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd");
   /** Which samplers each optional key applies to. */
@@ -45,6 +47,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       put("remasking", List.of("llada", "odd"));
       put("alg", List.of("dream"));
       put("alg_temp", List.of("dream"));
+      put("top_p", List.of("dream"));
+      put("top_k", List.of("dream"));
       put("odd_alpha", List.of("odd"));
       put("odd_quality_scale", List.of("odd"));
       put("svdd_candidates", List.of("svdd"));
@@ -60,7 +64,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       throw ConfigException.of("diffusion.sampler", "must be one of " + String.join(", ", SAMPLERS), "'" + sampler + "'");
     }
     Object[] values = {schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
-        remasking, alg, algTemp, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction, rewardRegex};
+        remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
+        rewardRegex};
     int i = 0;
     for (Map.Entry<String, List<String>> k : KEYS.entrySet()) {
       Object value = values[i++];
@@ -71,8 +76,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     }
     try {
       build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
-          remasking, alg, algTemp, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
-          rewardRegex);
+          remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha,
+          svddRerankFraction, rewardRegex);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion."));
     }
@@ -81,13 +86,14 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   /** The defaults: first-hitting, log-linear, one token per model call. */
   public static DiffusionConfig defaults() {
     return new DiffusionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
   }
 
   /** The sampler the Spark stage runs. */
   public DiffusionKernel kernel() {
     return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
-        remasking, alg, algTemp, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction, rewardRegex);
+        remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
+        rewardRegex);
   }
 
   private static <T> T or(T value, T fallback) {
@@ -96,8 +102,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
 
   private static DiffusionKernel build(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
       Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
-      String remasking, String alg, Double algTemp, Double oddAlpha, Double oddQualityScale, Integer svddCandidates,
-      Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
+      String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
+      Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
     AncestralSettings a = AncestralSettings.defaults();
     AncestralSettings ancestral = sampler.equals("ancestral") || sampler.equals("svdd")
         ? new AncestralSettings(or(steps, a.steps()), schedule != null ? MaskSchedule.parse("schedule", schedule)
@@ -113,9 +119,12 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
         return llada;
       case "dream": {
         DreamSettings d = DreamSettings.defaults();
+        if (topK != null && topK < 1) {
+          throw ConfigException.of("top_k", "must be an integer >= 1 (leave it unset for no top-k)", topK);
+        }
         return new DiffusionKernel.Dream(new DreamSettings(or(steps, d.steps()), or(eps, d.eps()),
             alg != null ? DreamAlgorithm.parse("alg", alg) : d.alg(), or(algTemp, d.algTemp()),
-            or(temperature, d.temperature())));
+            or(temperature, d.temperature()), or(topP, d.topP()), or(topK, d.topK())));
       }
       case "odd": {
         OddSettings o = OddSettings.defaults();

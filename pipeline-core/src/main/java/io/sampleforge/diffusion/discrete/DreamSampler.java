@@ -11,6 +11,11 @@ import java.util.List;
  * times linspace(1, eps, steps + 1), step i goes from t to s; every masked position of a row (the
  * whole row: Dream has no blocks) reads the tempered conditional p_T (softmax(logits / T); T = 0:
  * the plain softmax, the value is its argmax; T > 0: a keyed float64 inverse-CDF draw from p_T).
+ * With {@code top_p} < 1 or {@code top_k} > 0, p_T is then warped by Dream's rules ({@link
+ * DreamWarpers}; Dream {@code sample_tokens}: temperature, top-p, top-k, softmax) at every
+ * temperature, and everything below reads the warped p_T: the draw, and the confidences (so at T = 0
+ * the value is still the argmax, but maskgit_plus's confidence is the warped top probability and
+ * topk_margin and entropy are computed on the warped distribution, as in Dream).
  * <ul>
  *   <li>{@code alg: origin}: each masked position unmasks with probability 1 - s/t (1 in the last
  *       step) by a keyed uniform and takes its value from p_T: MDLM's ancestral update under the
@@ -29,9 +34,7 @@ import java.util.List;
  * makes no model call (Dream calls the model every step); the mask column is excluded (SUBS).
  * Dream's Hugging Face model predicts position l at output l - 1 (its logits are shifted right by one
  * in {@code _sample}): that is a property of that model's output and belongs in the model adapter
- * that implements {@link MaskedDenoiser}, which must return position l's conditional at l. Scope:
- * Dream's top_p / top_k options are outside this sampler (the generate job refuses those keys on the
- * masked-diffusion path; per-position warpers are tracked in issue 20).
+ * that implements {@link MaskedDenoiser}, which must return position l's conditional at l.
  *
  * <p>Model calls (NFE): one per step in which the row commits at least one token, at most {@code
  * steps}. Exactness with an exact model: origin has the ancestral sampler's factorisation error
@@ -39,7 +42,8 @@ import java.util.List;
  * positions from the state alone, so they would be exact at one token per step, but Dream's count
  * int(n (1 - s/t)) always has a step, usually the last, that commits two or more (lengths 2 to 64,
  * steps up to 500); maskgit_plus selects on the drawn value and is biased even at one token per
- * step (shared/notes/samplers.md, "Checked fact"). Cost per step and row: O(V) per masked position read, a sort of the masked positions.
+ * step (shared/notes/samplers.md, "Checked fact"). Cost per step and row: O(V) per masked position read
+ * (O(V log V) with top-p or top-k), a sort of the masked positions.
  */
 public final class DreamSampler implements MaskedDiffusionSampler {
   private final DreamSettings settings;
@@ -130,8 +134,7 @@ public final class DreamSampler implements MaskedDiffusionSampler {
                 value[l] = draw(out, r, l, p, mask, streams[b], step);
                 confidence[l] = p[value[l]];
               } else {
-                out.probabilities(r, l, p);
-                Confidences.temper(p, settings.temperature());
+                read(out, r, l, p, mask);
                 confidence[l] = alg == DreamAlgorithm.TOPK_MARGIN ? Confidences.margin(p) : Confidences.negativeEntropy(p);
               }
             }
@@ -158,10 +161,18 @@ public final class DreamSampler implements MaskedDiffusionSampler {
     return out;
   }
 
-  /** Reads position l's conditional into p, tempers it, and draws its value (T = 0: the argmax). */
-  private int draw(DenoiserOutput out, int row, int l, double[] p, int mask, KeyedStream stream, int step) {
+  /** Reads position l's conditional into p, tempered and then warped by top-p / top-k (when set). */
+  private void read(DenoiserOutput out, int row, int l, double[] p, int mask) {
     out.probabilities(row, l, p);
     Confidences.temper(p, settings.temperature());
+    if (settings.warps()) {
+      DreamWarpers.apply(p, mask, settings.topP(), settings.topK());
+    }
+  }
+
+  /** Reads position l's warped conditional into p and draws its value (T = 0: the argmax). */
+  private int draw(DenoiserOutput out, int row, int l, double[] p, int mask, KeyedStream stream, int step) {
+    read(out, row, l, p, mask);
     return settings.temperature() == 0 ? DiffusionDraws.argmax(p, mask)
         : DiffusionDraws.categorical(p, mask, stream.uniform(DiffusionDraws.counter(step, l, Kind.VALUE)));
   }

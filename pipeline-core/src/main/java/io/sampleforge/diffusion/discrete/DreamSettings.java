@@ -7,12 +7,12 @@ import java.io.Serializable;
  * Validated settings of the {@link DreamSampler}, with the names and defaults of Dream's {@code
  * DreamGenerationConfig} (Dream-org Dream-v0 {@code generation_utils.py}): {@code steps} 512, {@code
  * eps} 1e-3 (the times are linspace(1, eps, steps + 1)), {@code alg} origin, {@code alg_temp} 0
- * (Dream's None: top-k by confidence), {@code temperature} 0 (argmax). Dream's top_p / top_k
- * options have no setting here: the sampler draws from the full per-position distribution (see
- * {@link DreamSampler}).
+ * (Dream's None: top-k by confidence), {@code temperature} 0 (argmax), {@code top_p} 1 and {@code
+ * top_k} 0 (Dream's None: off). top_p in (0, 1] and top_k >= 0 warp every per-position distribution
+ * after the temperature, with Dream's rules ({@link DreamWarpers}).
  */
-public record DreamSettings(int steps, double eps, DreamAlgorithm alg, double algTemp, double temperature)
-    implements Serializable {
+public record DreamSettings(int steps, double eps, DreamAlgorithm alg, double algTemp, double temperature,
+    double topP, int topK) implements Serializable {
   public DreamSettings {
     if (steps < 1 || steps >= DiffusionDraws.MAX_STEPS) {
       throw ConfigException.of("steps", "must be an integer in [1, " + (DiffusionDraws.MAX_STEPS - 1) + "]", steps);
@@ -29,9 +29,25 @@ public record DreamSettings(int steps, double eps, DreamAlgorithm alg, double al
     if (!(temperature >= 0) || Double.isInfinite(temperature)) {
       throw ConfigException.of("temperature", "must be a finite float >= 0 (0 = argmax)", temperature);
     }
+    if (!(topP > 0 && topP <= 1)) {
+      throw ConfigException.of("top_p", "must be a float in (0, 1] (1 = off)", topP);
+    }
+    if (topK < 0) {
+      throw ConfigException.of("top_k", "must be an integer >= 0 (0 = off)", topK);
+    }
   }
 
-  /** Dream's defaults: 512 steps, eps 1e-3, origin, no alg_temp, temperature 0. */
+  /** The settings without top-p or top-k. */
+  public DreamSettings(int steps, double eps, DreamAlgorithm alg, double algTemp, double temperature) {
+    this(steps, eps, alg, algTemp, temperature, 1, 0);
+  }
+
+  /** Whether top-p or top-k changes the per-position distributions. */
+  public boolean warps() {
+    return topP < 1 || topK > 0;
+  }
+
+  /** Dream's defaults: 512 steps, eps 1e-3, origin, no alg_temp, temperature 0, no top-p or top-k. */
   public static DreamSettings defaults() {
     return new DreamSettings(512, 1e-3, DreamAlgorithm.ORIGIN, 0, 0);
   }

@@ -128,7 +128,7 @@ public sealed interface DiffusionKernel extends Serializable {
     }
   }
 
-  /** Dream. */
+  /** Dream; {@code top_p} 1.0 and {@code top_k} null in the JSON mean off. */
   record Dream(DreamSettings settings) implements DiffusionKernel {
     @Override
     public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
@@ -138,8 +138,9 @@ public sealed interface DiffusionKernel extends Serializable {
     @Override
     public String describe() {
       return String.format(Locale.ROOT, "{\"sampler\":\"dream\",\"steps\":%d,\"eps\":%s,\"alg\":\"%s\",\"alg_temp\":%s,"
-          + "\"temperature\":%s}", settings.steps(), Double.toString(settings.eps()), settings.alg().id(),
-          Double.toString(settings.algTemp()), Double.toString(settings.temperature()));
+          + "\"temperature\":%s,\"top_p\":%s,\"top_k\":%s}", settings.steps(), Double.toString(settings.eps()),
+          settings.alg().id(), Double.toString(settings.algTemp()), Double.toString(settings.temperature()),
+          Double.toString(settings.topP()), settings.topK() == 0 ? "null" : Integer.toString(settings.topK()));
     }
   }
 

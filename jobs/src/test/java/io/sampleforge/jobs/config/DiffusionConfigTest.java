@@ -1,0 +1,73 @@
+package io.sampleforge.jobs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sampleforge.diffusion.discrete.DreamSettings;
+import io.sampleforge.errors.SampleforgeException;
+import io.sampleforge.spark.text.DiffusionKernel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The diffusion block's Dream warper keys on the masked-diffusion example (conf/jobs/generate-mdm.yaml):
+ * diffusion.top_p and diffusion.top_k reach Dream's settings and its JSON, default to off, are refused
+ * with a bad value and with every other sampler, naming the key.
+ */
+class DiffusionConfigTest {
+  private static GenerateJobConfig bind(String... sets) {
+    return ConfigLoader.bind(ConfigLoader.tree(Path.of("..", "conf", "jobs", "generate-mdm.yaml"), List.of(sets)),
+        GenerateJobConfig.class);
+  }
+
+  private static String refusal(String... sets) {
+    return assertThrows(SampleforgeException.class, () -> bind(sets).diffusionSettings()).getMessage();
+  }
+
+  @Test
+  void dreamTakesTopPAndTopK() {
+    DiffusionKernel.Dream off = (DiffusionKernel.Dream) bind("diffusion.sampler=dream").diffusionSettings().kernel();
+    assertEquals(1.0, off.settings().topP());
+    assertEquals(0, off.settings().topK());
+    assertTrue(off.describe().endsWith("\"top_p\":1.0,\"top_k\":null}"), off.describe());
+    DiffusionKernel.Dream on = (DiffusionKernel.Dream) bind("diffusion.sampler=dream", "diffusion.top_p=0.9",
+        "diffusion.top_k=3").diffusionSettings().kernel();
+    DreamSettings s = on.settings();
+    assertEquals(0.9, s.topP());
+    assertEquals(3, s.topK());
+    assertTrue(on.describe().endsWith("\"top_p\":0.9,\"top_k\":3}"), on.describe());
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    String[][] cases = {{"diffusion.top_p=0", "parameter 'diffusion.top_p' must be a float in (0, 1]"},
+        {"diffusion.top_p=1.5", "parameter 'diffusion.top_p' must be a float in (0, 1]"},
+        {"diffusion.top_p=-0.2", "parameter 'diffusion.top_p' must be a float in (0, 1]"},
+        {"diffusion.top_k=0", "parameter 'diffusion.top_k' must be an integer >= 1"},
+        {"diffusion.top_k=-3", "parameter 'diffusion.top_k' must be an integer >= 1"}};
+    for (String[] c : cases) {
+      String message = refusal("diffusion.sampler=dream", c[0]);
+      assertTrue(message.contains(c[1]), c[0] + ": " + message);
+    }
+  }
+
+  @Test
+  void otherSamplersRefuseTheWarpers() {
+    List<String> others = new ArrayList<>(DiffusionConfig.SAMPLERS);
+    others.remove("dream");
+    assertEquals(5, others.size());
+    for (String sampler : others) {
+      for (String key : List.of("top_p=0.9", "top_k=2")) {
+        String message = sampler.equals("svdd")
+            ? refusal("diffusion.sampler=svdd", "diffusion.reward_regex=a", "diffusion." + key)
+            : refusal("diffusion.sampler=" + sampler, "diffusion." + key);
+        String name = key.substring(0, key.indexOf('='));
+        assertTrue(message.contains("parameter 'diffusion.sampler/diffusion." + name
+            + "' applies to diffusion.sampler dream only (diffusion.sampler is " + sampler + ")"), message);
+      }
+    }
+  }
+}
