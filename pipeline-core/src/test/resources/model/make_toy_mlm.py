@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trains a small masked (bidirectional) LM on the toy grammar with the absorbing-state objective of
 masked diffusion (MDLM, Sahoo et al. 2024: mask each position with probability t, t ~ U(0, 1) per
-row; cross-entropy on the masked positions) and exports it for TorchScriptMaskedDenoiser
+row; cross-entropy on the masked positions) and exports it to TorchScript for ExportedMaskedDenoiser
 (Debian python3-torch; fixed seeds, CPU, about a minute):
 
   java -cp <test classpath> io.sampleforge.text.ToyCorpusDump 20000 1 > /tmp/toy.txt

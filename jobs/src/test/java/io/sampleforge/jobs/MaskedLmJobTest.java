@@ -15,7 +15,8 @@ import io.sampleforge.diffusion.discrete.FirstHittingSettings;
 import io.sampleforge.diffusion.discrete.SequenceKey;
 import io.sampleforge.jobs.config.TableFormat;
 import io.sampleforge.jobs.io.TableInput;
-import io.sampleforge.model.TorchScriptMaskedDenoiser;
+import io.sampleforge.model.ExportedMaskedDenoiser;
+import io.sampleforge.model.ModelFormat;
 import io.sampleforge.text.HfTokenizer;
 import java.io.File;
 import java.io.IOException;
@@ -60,10 +61,10 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
   }
 
   /**
-   * First-hitting sampling: every row equals FirstHittingSampler run here on TorchScriptMaskedDenoiser
+   * First-hitting sampling: every row equals FirstHittingSampler run here on ExportedMaskedDenoiser
    * with key (seed 42, xxhash64(id), sample index) and the prompt's tokenizer ids at the first
    * positions, read up to the first </s>; one model call per generated position; the toy grammar
-   * accepts most samples (86 % unprompted in TorchScriptMaskedDenoiserTest; a uniform model: 0 %).
+   * accepts most samples (86 % unprompted in ExportedMaskedDenoiserTest; a uniform model: 0 %).
    */
   @Test
   void rowsEqualTheKernelOnTheSameModelAndKeys() throws IOException {
@@ -83,7 +84,7 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
     }
     FirstHittingSampler sampler = new FirstHittingSampler(FirstHittingSettings.defaults(), 42L);
     int eos = 0;
-    try (TorchScriptMaskedDenoiser model = TorchScriptMaskedDenoiser.load(MLM.resolve("model.pt"), 45, 44,
+    try (ExportedMaskedDenoiser model = ExportedMaskedDenoiser.load(ModelFormat.TORCHSCRIPT, MLM.resolve("model.pt"), 45, 44,
         Device.cpu()); HfTokenizer tokenizer = HfTokenizer.load(MLM.resolve("tokenizer.json"))) {
       for (Row r : rows) {
         if (r.getInt(1) >= 2) {
@@ -128,6 +129,20 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(0, SampleforgeMain.execute(args(one, "--set", "batch_size=1", "--set", "samples_per_prompt=2")));
     assertEquals(rows.stream().filter(r -> r.getInt(1) < 2).map(Row::toString).toList(), spark.read().parquet(one)
         .orderBy("id", "sample_index").collectAsList().stream().map(Row::toString).toList());
+
+    // the ONNX export of the same model (logits within 1e-4 of TorchScript's: ExportedMaskedDenoiserTest)
+    // draws the same tokens except where a keyed uniform falls between the two formats' CDFs
+    String onnx = dir.resolve("fhs-onnx").toString();
+    assertEquals(0, SampleforgeMain.execute(args(onnx, "--set", "model.type=onnx", "--set", "model.path="
+        + MLM.resolve("model.onnx"), "--set", "samples_per_prompt=2")));
+    List<Row> onnxRows = spark.read().parquet(onnx).orderBy("id", "sample_index").collectAsList();
+    List<Row> firstTwo = rows.stream().filter(r -> r.getInt(1) < 2).toList();
+    assertEquals(firstTwo.size(), onnxRows.size());
+    long same = java.util.stream.IntStream.range(0, onnxRows.size())
+        .filter(i -> onnxRows.get(i).getString(2).equals(firstTwo.get(i).getString(2))).count();
+    assertTrue(same >= firstTwo.size() - 1, same + " of " + firstTwo.size() + " ONNX completions equal TorchScript's");
+    assertTrue(onnxRows.get(0).getString(7).startsWith("{\"type\":\"onnx\",\"contract\":\"masked\""),
+        onnxRows.get(0).getString(7));
   }
 
   @Test

@@ -65,7 +65,7 @@ class ModelFileSafetyTest {
   @ValueSource(strings = {"tiny_gpt.pt", "tiny_gpt_cached.pt", "toy_gpt/model.pt", "toy_gpt/model_cached.pt",
       "hf_gpt2/model.pt", "hf_gpt2/model_cached.pt", "hf_llama/model.pt", "hf_llama/model_cached.pt",
       "hf_gpt2/model.onnx", "hf_gpt2/model_cached.onnx", "hf_llama/model.onnx", "hf_llama/model_cached.onnx",
-      "toy_mlm/model.pt"})
+      "toy_mlm/model.pt", "toy_mlm/model.onnx"})
   void exportedFixturesPassTheCheck(String name) {
     ModelFormat format = name.endsWith(".onnx") ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT;
     assertDoesNotThrow(() -> ModelFileCheck.require(format, MODELS.resolve(name)));

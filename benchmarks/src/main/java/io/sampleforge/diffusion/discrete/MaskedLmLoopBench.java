@@ -1,7 +1,8 @@
 package io.sampleforge.diffusion.discrete;
 
 import ai.djl.Device;
-import io.sampleforge.model.TorchScriptMaskedDenoiser;
+import io.sampleforge.model.ExportedMaskedDenoiser;
+import io.sampleforge.model.ModelFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,8 @@ public final class MaskedLmLoopBench {
     int batch = Integer.parseInt(args[1]);
     int repeats = Integer.parseInt(args[2]);
     int length = 16;
-    try (TorchScriptMaskedDenoiser denoiser = TorchScriptMaskedDenoiser.load(model, 45, 44, Device.cpu())) {
+    try (ExportedMaskedDenoiser denoiser = ExportedMaskedDenoiser.load(ModelFormat.TORCHSCRIPT, model, 45, 44,
+        Device.cpu())) {
       Map<String, MaskedDiffusionSampler> samplers = new LinkedHashMap<>();
       samplers.put("LLaDA low_confidence, 16 steps, T=1", new LladaSampler(new LladaSettings(length, length, length, 1.0, 0.0, RemaskingRule.LOW_CONFIDENCE), 7));
       samplers.put("MDLM ancestral, 16 steps, no cache", new AncestralSampler(new AncestralSettings(length, MaskSchedule.LOG_LINEAR, 1e-5, false, false), 7));

@@ -153,7 +153,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
         null, null, null, null, null, null, null, null, null, null) : model;
     if (diffusion != null && model.type().equals("ngram")) {
       throw ConfigException.of("diffusion/model.type", "applies to masked-diffusion models only (model.type "
-          + ModelConfig.MARKOV_CHAIN + ", or torchscript with model.mask_id and model.length)", "model.type '"
+          + ModelConfig.MARKOV_CHAIN + ", or torchscript or onnx with model.mask_id and model.length)", "model.type '"
           + model.type() + "'");
     }
     if (!model.maskedDiffusion() && diffusion != null) {

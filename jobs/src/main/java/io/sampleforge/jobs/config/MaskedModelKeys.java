@@ -3,7 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.errors.ConfigException;
 
 /**
- * The config rules of an exported masked LM ({@code model.type: torchscript} with a {@code
+ * The config rules of an exported masked LM ({@code model.type: torchscript | onnx} with a {@code
  * diffusion:} block): {@code model.path}, {@code model.tokenizer}, {@code model.vocab_size}, {@code
  * model.mask_id} and {@code model.length} are required; the causal contract's keys (the export
  * folder {@code dir}, the KV-cache geometry, {@code context}) and the n-gram keys are refused, naming

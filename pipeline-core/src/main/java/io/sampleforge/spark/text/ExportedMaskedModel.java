@@ -5,7 +5,7 @@ import io.sampleforge.diffusion.discrete.MaskedDenoiser;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.model.ModelFiles;
 import io.sampleforge.model.ModelFormat;
-import io.sampleforge.model.TorchScriptMaskedDenoiser;
+import io.sampleforge.model.ExportedMaskedDenoiser;
 import io.sampleforge.spark.common.TaskDevices;
 import io.sampleforge.text.HfTokenizer;
 import java.util.ArrayList;
@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * An exported masked (bidirectional) LM as the model of masked-diffusion generation: a model file
- * under the masked export contract ({@link TorchScriptMaskedDenoiser}; docs/diffusion.md "Masked
- * model export contract") and its Hugging Face tokenizer.json, both by path (local or a Hadoop file
+ * An exported masked (bidirectional) LM as the model of masked-diffusion generation: a TorchScript
+ * or ONNX file under the masked export contract ({@link ExportedMaskedDenoiser}; docs/diffusion.md
+ * "Masked model export contract") and its Hugging Face tokenizer.json, both by path (local or a Hadoop file
  * system URI, copied once per JVM by the {@link ModelFiles} given), with the mask id, the optional
  * start-of-sequence id put before every prompt (LLaDA's BOS), the end-of-sequence ids and the total
  * sequence length. A prompt is its tokenizer ids at the first positions; a sample's completion is
@@ -63,10 +63,6 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
    */
   public static ExportedMaskedModel of(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath,
       int vocabSize, int maskId, int bosId, List<Integer> eosIds, int length) {
-    if (format != ModelFormat.TORCHSCRIPT) {
-      throw ConfigException.of("model.type", "must be torchscript for a masked-diffusion model (the masked ONNX "
-          + "loader is not available yet)", "'" + format.configName() + "'");
-    }
     if (length < 1) {
       throw ConfigException.of("model.length", "must be >= 1 (positions per sequence, prompt included)", length);
     }
@@ -82,7 +78,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     }
     HfTokenizer.load(files.local("model.tokenizer", tokenizerPath)).close();
     String fileIdentity;
-    try (TorchScriptMaskedDenoiser probe = TorchScriptMaskedDenoiser.load(files.local("model.path", modelPath),
+    try (ExportedMaskedDenoiser probe = ExportedMaskedDenoiser.load(format, files.local("model.path", modelPath),
         vocabSize, maskId, Device.cpu())) {
       fileIdentity = probe.identity();
     }
@@ -110,7 +106,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     TaskDevices.configureThreads();
     HfTokenizer tokenizer = HfTokenizer.load(files.local("model.tokenizer", tokenizerPath));
     try {
-      return new Opened(tokenizer, TorchScriptMaskedDenoiser.shared(files.local("model.path", modelPath), vocabSize,
+      return new Opened(tokenizer, ExportedMaskedDenoiser.shared(format, files.local("model.path", modelPath), vocabSize,
           maskId, TaskDevices.current()));
     } catch (RuntimeException e) {
       tokenizer.close();
@@ -130,10 +126,10 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
   /** The tokenizer, and the model when opened for sampling. */
   private final class Opened implements OpenMaskedModel {
     private final HfTokenizer tokenizer;
-    private final TorchScriptMaskedDenoiser denoiser;
+    private final ExportedMaskedDenoiser denoiser;
     private final TokenSpace tokens;
 
-    Opened(HfTokenizer tokenizer, TorchScriptMaskedDenoiser denoiser) {
+    Opened(HfTokenizer tokenizer, ExportedMaskedDenoiser denoiser) {
       this.tokenizer = tokenizer;
       this.denoiser = denoiser;
       this.tokens = new TokenSpace(maskId, eosIds, () -> {

@@ -23,24 +23,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A masked (bidirectional) LM exported to TorchScript, run by DJL's PyTorch engine, as a {@link
- * MaskedDenoiser}. Export contract (docs/diffusion.md, "Masked model export contract";
- * src/test/resources/model/make_toy_mlm.py writes an example): {@code forward(input_ids int64
- * [B, L]) -> logits float32 [B, L, V]}, where the input holds the dedicated mask token {@code
+ * A masked (bidirectional) LM exported to TorchScript (run by DJL's PyTorch engine) or ONNX (DJL's
+ * OnnxRuntime engine), as a {@link MaskedDenoiser}. Export contract, the same for both formats
+ * (docs/diffusion.md, "Masked model export contract"; src/test/resources/model/make_toy_mlm.py
+ * writes a TorchScript example and make_toy_mlm_onnx.py exports it to ONNX): {@code
+ * forward(input_ids int64 [B, L]) -> logits float32 [B, L, V]} (ONNX: input {@code input_ids},
+ * output {@code logits}, B and L dynamic), where the input holds the dedicated mask token {@code
  * maskId} at masked positions, every position attends to every other (no causal mask, no padding),
  * and there is no time input: the model is time-agnostic ({@link #timeConditioned()} is false, as
  * MDLM without time conditioning and Zheng et al., arXiv 2409.02908). The logits are wrapped in a
  * {@link FloatLogits}, which drops the mask column and soft-maxes in float64 on read (MDLM's SUBS
  * parameterisation). The file passes {@link ModelFileCheck} before DJL sees it, as the causal
  * models' do ({@link ExportedLm}), and the device rules are theirs: the caller passes the device
- * (a Spark task its {@code TaskDevices.current()}), and {@link #shared} loads a file once per JVM
- * and device. Cost: one forward over [B, L] per call (one NFE per row), then one copy of the B x L
- * x V logits to the host.
+ * (a Spark task its {@code TaskDevices.current()}); an ONNX model asked for a GPU runs on the CPU
+ * when the OnnxRuntime engine sees no GPU (the Maven Central jar is CPU-only), and with the
+ * system property {@code ai.djl.pytorch.num_threads} set, ONNX Runtime uses that many intra-op
+ * threads; {@link #shared} loads a file once per JVM, format and device. Cost: one forward over
+ * [B, L] per call (one NFE per row), then one copy of the B x L x V logits to the host.
  */
-public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoCloseable {
+public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseable {
   private static final Map<String, ZooModel<NDList, NDList>> LOADED = new ConcurrentHashMap<>();
   private static final Map<String, String> IDENTITIES = new ConcurrentHashMap<>();
 
+  private final ModelFormat format;
   private final ZooModel<NDList, NDList> model;
   private final Predictor<NDList, NDList> predictor;
   private final int vocab;
@@ -48,8 +53,9 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
   private final String identity;
   private final boolean shared;
 
-  private TorchScriptMaskedDenoiser(ZooModel<NDList, NDList> model, int vocab, int maskId, String identity,
-      boolean shared) {
+  private ExportedMaskedDenoiser(ModelFormat format, ZooModel<NDList, NDList> model, int vocab, int maskId,
+      String identity, boolean shared) {
+    this.format = format;
     this.model = model;
     this.predictor = model.newPredictor();
     this.vocab = vocab;
@@ -59,11 +65,12 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
   }
 
   /**
-   * Loads the file on {@code device} and checks, with one forward of a single mask token, that the
-   * model returns [1, 1, vocab] logits. Errors are {@link ConfigException}s naming {@code model.path},
-   * {@code model.vocab_size} or {@code model.mask_id}.
+   * Loads the file of {@code format} on {@code device} (an ONNX model asked for a GPU the
+   * OnnxRuntime engine cannot use loads on the CPU) and checks, with one forward of a single mask
+   * token, that the model returns [1, 1, vocab] logits. Errors are {@link ConfigException}s naming
+   * {@code model.path}, {@code model.vocab_size} or {@code model.mask_id}.
    */
-  public static TorchScriptMaskedDenoiser load(Path file, int vocab, int maskId, Device device) {
+  public static ExportedMaskedDenoiser load(ModelFormat format, Path file, int vocab, int maskId, Device device) {
     if (vocab < 2) {
       throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size, mask token included (>= 2)",
           vocab);
@@ -72,18 +79,24 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
       throw ConfigException.of("model.mask_id", "must be a token id in [0, model.vocab_size = " + vocab + ")", maskId);
     }
     // before the engine sees the bytes: only formats that run no code on load
-    ModelFileCheck.require(ModelFormat.TORCHSCRIPT, file);
+    ModelFileCheck.require(format, file);
     ZooModel<NDList, NDList> m;
     try {
-      m = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(file)
-          .optEngine(ModelFormat.TORCHSCRIPT.engine()).optTranslator(new NoopTranslator()).optDevice(device).build()
-          .loadModel();
+      Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class)
+          .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator())
+          .optDevice(ExportedLm.runnableDevice(format, device));
+      String threads = System.getProperty("ai.djl.pytorch.num_threads");
+      if (format == ModelFormat.ONNX && threads != null) {
+        // ONNX Runtime would use every core per call; a task gets spark.task.cpus threads, as libtorch does
+        builder.optOption("intraOpNumThreads", threads).optOption("interOpNumThreads", "1");
+      }
+      m = builder.build().loadModel();
     } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-      throw ConfigException.of("model.path", "must be a torchscript file the PyTorch engine can load ("
-          + firstLine(e) + ")", "'" + file + "'");
+      throw ConfigException.of("model.path", "must be a " + format.configName() + " file the " + format.engine()
+          + " engine can load (" + firstLine(e) + ")", "'" + file + "'");
     }
-    TorchScriptMaskedDenoiser d = new TorchScriptMaskedDenoiser(m, vocab, maskId,
-        ExportedLm.identityOf(ModelFormat.TORCHSCRIPT, file, null) + "[masked, mask_id=" + maskId + "]", false);
+    ExportedMaskedDenoiser d = new ExportedMaskedDenoiser(format, m, vocab, maskId,
+        ExportedLm.identityOf(format, file, null) + "[masked, mask_id=" + maskId + "]", false);
     try {
       d.probe(file);
     } catch (RuntimeException e) {
@@ -94,17 +107,18 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
   }
 
   /**
-   * A predictor over a model loaded once per JVM, file and device: what a Spark task opens; {@link
-   * #close()} then closes only the predictor.
+   * A predictor over a model loaded once per JVM, format, file and device (after the CPU fallback
+   * of {@link #load}): what a Spark task opens; {@link #close()} then closes only the predictor.
    */
-  public static TorchScriptMaskedDenoiser shared(Path file, int vocab, int maskId, Device device) {
-    String key = file.toAbsolutePath() + "@" + device + "#" + vocab + "/" + maskId;
+  public static ExportedMaskedDenoiser shared(ModelFormat format, Path file, int vocab, int maskId, Device device) {
+    Device runnable = ExportedLm.runnableDevice(format, device);
+    String key = format + ":" + file.toAbsolutePath() + "@" + runnable + "#" + vocab + "/" + maskId;
     ZooModel<NDList, NDList> m = LOADED.get(key);
     if (m == null) {
       synchronized (LOADED) {
         m = LOADED.get(key);
         if (m == null) {
-          TorchScriptMaskedDenoiser first = load(file, vocab, maskId, device);
+          ExportedMaskedDenoiser first = load(format, file, vocab, maskId, runnable);
           first.predictor.close();
           IDENTITIES.put(key, first.identity);
           LOADED.put(key, first.model);
@@ -112,7 +126,7 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
         }
       }
     }
-    return new TorchScriptMaskedDenoiser(m, vocab, maskId, IDENTITIES.get(key), true);
+    return new ExportedMaskedDenoiser(format, m, vocab, maskId, IDENTITIES.get(key), true);
   }
 
   private void probe(Path file) {
@@ -132,6 +146,16 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
       throw ConfigException.of("model.vocab_size", "must equal the model's output width " + shape[2] + " (" + file
           + ")", vocab);
     }
+  }
+
+  /** The file format, which names the engine that runs it. */
+  public ModelFormat format() {
+    return format;
+  }
+
+  /** The device the model runs on: the requested one, or the CPU after the ONNX fallback of {@link #load}. */
+  public Device device() {
+    return model.getNDManager().getDevice();
   }
 
   /** The model's identity: format, file name, content hash and mask id. */
@@ -195,9 +219,12 @@ public final class TorchScriptMaskedDenoiser implements MaskedDenoiser, AutoClos
         throw new IllegalStateException("the masked model returned logits " + shape + " for input [" + batch + ", "
             + length + "]; the contract is [B, L, V = " + vocab + "]");
       }
+      if (logits.getDataType() == DataType.FLOAT32) {
+        return logits.toFloatArray();
+      }
       return logits.toType(DataType.FLOAT32, false).toFloatArray();
     } catch (TranslateException e) {
-      throw new IllegalStateException("torchscript forward failed: " + firstLine(e), e);
+      throw new IllegalStateException(format.configName() + " forward failed: " + firstLine(e), e);
     }
   }
 
