@@ -38,8 +38,8 @@ final class GenerateCommand implements Callable<Integer>, ConfiguredCommand {
       out.printf("sampler: %s%n", s.diffusion().sampler());
       out.printf(java.util.Locale.ROOT, "samples: %d, tokens: %d (%.0f tokens/s), model calls (NFE) %d, cache hits %d, "
           + "%s%n", s.samples(), s.tokens(), s.tokensPerSecond(), s.diffusion().nfeTotal(),
-          s.diffusion().cacheHitsTotal(), s.diffusion().exactLawDistance() == null ? "n/a"
-              : String.format(java.util.Locale.ROOT, "%.4f", s.diffusion().exactLawDistance()));
+          s.diffusion().cacheHitsTotal(), s.diffusion().exactLawDistance() == null ? "no exact law (a masked LM)"
+              : String.format(java.util.Locale.ROOT, "exact-law distance %.4f", s.diffusion().exactLawDistance()));
     }
     if (!Double.isNaN(s.distinct1())) {
       out.printf("distinct-1 %.3f, distinct-2 %.3f%s%n", s.distinct1(), s.distinct2(),

@@ -106,6 +106,9 @@ public final class GenerateJob {
       ModelFiles files = HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration());
       GenerateJobConfig.ModelConfig r = m.resolved(files);
       try {
+        // the driver's probe may be the JVM's first engine use: in local mode the tasks share it, so the
+        // engine must start with the per-task thread count, not all cores (oversubscribed OpenMP spins)
+        io.sampleforge.spark.common.TaskDevices.configureThreads();
         return ExportedModelSpec.of(r.format(), files, r.path(), r.tokenizer(), r.vocabSize(), r.bosOrNone(),
             r.eosOrNone(), r.cacheGeometry(), r.contextOrUnlimited());
       } catch (ConfigException e) {

@@ -109,7 +109,11 @@ public final class TaskDevices {
     return e;
   }
 
-  /** Sets DJL's PyTorch thread properties unless the user set them. */
+  /**
+   * Sets DJL's PyTorch thread properties unless the user set them: intra-op threads = the task's
+   * spark.task.cpus, 1 outside a task (a driver-side probe, which in local mode starts the engine the
+   * tasks then share). Call before any engine use.
+   */
   public static void configureThreads() {
     TaskContext tc = TaskContext.get();
     int cpus = tc == null ? 1 : Math.max(1, tc.cpus());

@@ -77,6 +77,9 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
       }
     }
     HfTokenizer.load(files.local("model.tokenizer", tokenizerPath)).close();
+    // the probe may be the JVM's first engine use: in local mode the tasks share the engine, which must
+    // start with the per-task thread count (all cores per task oversubscribes the CPU: OpenMP spins)
+    TaskDevices.configureThreads();
     String fileIdentity;
     try (ExportedMaskedDenoiser probe = ExportedMaskedDenoiser.load(format, files.local("model.path", modelPath),
         vocabSize, maskId, Device.cpu())) {

@@ -61,6 +61,7 @@ record ModelChoice(String type, int order, String corpus, String textColumn, int
       }
       geometry = new long[] {l, h, hd};
     }
+    io.sampleforge.spark.common.TaskDevices.configureThreads(); // before the JVM's first engine use (local mode)
     return ExportedModelSpec.of(format, files, or(path, d == null ? null : d.modelFile(format, cached)),
         or(tokenizer, d == null ? null : d.tokenizer()), or(vocabSize, d == null ? null : d.vocabSize()),
         or(bosId, d == null ? -1 : d.bosId()), or(eosIds, d == null ? List.of() : d.eosIds()), geometry,
