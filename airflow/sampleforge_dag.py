@@ -92,7 +92,18 @@ with DAG(
     )
     generate_mdm_done = manifest("generate_mdm_manifest", f"{DATA}/generated_mdm")
 
+    # masked-diffusion sampling of an exported masked LM (TorchScript or ONNX; here the repository's
+    # toy_mlm fixture, named in the config): point model.path and model.tokenizer at your export
+    generate_mlm = BashOperator(
+        task_id="generate_mlm",
+        bash_command=sf("generate", "-c", "conf/jobs/generate-mlm.yaml",
+                        "--input", "conf/data/toy-prompts.csv", "--output", f"{DATA}/generated_mlm",
+                        "--mode", "overwrite"),
+    )
+    generate_mlm_done = manifest("generate_mlm_manifest", f"{DATA}/generated_mlm")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
     generate_mdm >> generate_mdm_done
+    generate_mlm >> generate_mlm_done

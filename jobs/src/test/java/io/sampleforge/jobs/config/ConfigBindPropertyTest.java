@@ -42,6 +42,17 @@ class ConfigBindPropertyTest {
     ConfigRejections.bindOrNameKey(t.tree(), GenerateJobConfig.class, t.keys());
   }
 
+  /** The masked-LM example (an exported model with the diffusion block; binding only, no file is opened). */
+  @Property(tries = 200, seed = "1607")
+  void generateMlm(@ForAll("generateMlmTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), GenerateJobConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> generateMlmTrees() {
+    return ConfigTrees.of("generate-mlm", GenerateJobConfig.class);
+  }
+
   @Provide
   Arbitrary<ConfigTrees.Mutated> generateMdmTrees() {
     return ConfigTrees.of("generate-mdm", GenerateJobConfig.class);
