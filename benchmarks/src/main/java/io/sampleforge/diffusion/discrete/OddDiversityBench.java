@@ -3,7 +3,8 @@ package io.sampleforge.diffusion.discrete;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sampleforge.model.TorchScriptMaskedDenoiser;
+import io.sampleforge.model.ExportedMaskedDenoiser;
+import io.sampleforge.model.ModelFormat;
 import io.sampleforge.text.ToyGrammar;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class OddDiversityBench {
     System.out.printf(Locale.ROOT, "toy_mlm, length 16, LLaDA low_confidence: gen_length 16, block_length 16, steps 16,"
         + " temperature %s, seed %d; groups of %d samples decoded together; ODD protected ids [%d] (</s>),"
         + " quality_scale 1%n%n", temperature, seed, N, EOS);
-    try (TorchScriptMaskedDenoiser model = TorchScriptMaskedDenoiser.load(dir.resolve("model.pt"), VOCAB, MASK, Device.cpu())) {
+    try (ExportedMaskedDenoiser model = ExportedMaskedDenoiser.load(ModelFormat.TORCHSCRIPT, dir.resolve("model.pt"), VOCAB, MASK,
+        Device.cpu())) {
       decode(new LladaSampler(llada, seed), model, tasks.get(0), 0, GROUPS_PER_CALL, N);   // JIT / libtorch warm-up
       for (Task task : tasks) {
         Decoded[] byAlpha = new Decoded[ALPHAS.length];
