@@ -160,6 +160,10 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.head_dim=16"));
     assertEquals(2, cached.code(), cached.err());
     assertTrue(cached.err().contains("parameter 'model.cached' does not apply to a masked model"), cached.err());
+    Cli shiftAlone = Cli.run("generate", "--input", PROMPTS, "--output", out, "--set", "model.logits_shift=true");
+    assertEquals(2, shiftAlone.code(), shiftAlone.err());
+    assertTrue(shiftAlone.err().contains("parameter 'diffusion/model.mask_id/model.length/model.logits_shift' apply to "
+        + "masked-diffusion sampling"), shiftAlone.err());
     Cli topP = Cli.run(args(out, "--set", "top_p=0.9"));
     assertEquals(2, topP.code(), topP.err());
     assertTrue(topP.err().contains("parameter 'model.type/top_p' applies to autoregressive models only"), topP.err());

@@ -38,7 +38,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
   public record ModelConfig(String type, Integer order, String corpus, String textColumn, Integer toySentences,
       Long corpusSeed, String dir, String path, String tokenizer, Integer vocabSize, Integer bosId, List<Integer> eosIds,
       Boolean cached, Integer layers, Integer heads, Integer headDim, Integer context, List<String> states,
-      List<Double> initial, List<List<Double>> transitions, Integer length, Integer maskId) {
+      List<Double> initial, List<List<Double>> transitions, Integer length, Integer maskId, Boolean logitsShift) {
     /** The built-in Markov chain of masked-diffusion sampling. */
     public static final String MARKOV_CHAIN = "markov-chain";
 
@@ -46,7 +46,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       type = type == null ? "ngram" : type.trim().toLowerCase(Locale.ROOT).replace('_', '-');
       if (type.equals(MARKOV_CHAIN)) {
         MarkovChainKeys.requireOnlyChainKeys(order, corpus, textColumn, toySentences, corpusSeed, dir, path, tokenizer,
-            vocabSize, bosId, eosIds, cached, layers, heads, headDim, context, maskId);
+            vocabSize, bosId, eosIds, cached, layers, heads, headDim, context, maskId, logitsShift);
         MarkovChainKeys.model(states, initial, transitions, length); // validates model.states .. model.length
       } else if (states != null || initial != null || transitions != null) {
         throw ConfigException.of("model.type/model.states/model.initial/model.transitions",
@@ -117,7 +117,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
           tokenizer != null ? tokenizer : d.tokenizer(), vocabSize != null ? vocabSize : d.vocabSize(),
           bosId != null ? bosId : d.bosId(), eosIds != null ? eosIds : d.eosIds(), cached,
           layers != null ? layers : d.layers(), heads != null ? heads : d.heads(), headDim != null ? headDim : d.headDim(),
-          context != null ? context : d.context(), states, initial, transitions, length, maskId);
+          context != null ? context : d.context(), states, initial, transitions, length, maskId, logitsShift);
     }
 
     public int bosOrNone() {
@@ -150,7 +150,7 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     idColumn = idColumn == null ? "id" : idColumn;
     promptColumn = promptColumn == null ? "prompt" : promptColumn;
     model = model == null ? new ModelConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null) : model;
+        null, null, null, null, null, null, null, null, null, null, null) : model;
     if (diffusion != null && model.type().equals("ngram")) {
       throw ConfigException.of("diffusion/model.type", "applies to masked-diffusion models only (model.type "
           + ModelConfig.MARKOV_CHAIN + ", or torchscript or onnx with model.mask_id and model.length)", "model.type '"
@@ -158,10 +158,12 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     }
     if (!model.maskedDiffusion() && diffusion != null) {
       MaskedModelKeys.requireMaskedKeys(model);
-    } else if (!model.maskedDiffusion() && (model.maskId() != null || model.length() != null)) {
-      throw ConfigException.of("diffusion/model.mask_id/model.length", "apply to masked-diffusion sampling: add a "
-          + "diffusion: block (e.g. diffusion.sampler: first-hitting) to sample a masked LM", "model.mask_id="
-          + model.maskId() + ", model.length=" + model.length());
+    } else if (!model.maskedDiffusion() && (model.maskId() != null || model.length() != null
+        || model.logitsShift() != null)) {
+      throw ConfigException.of("diffusion/model.mask_id/model.length/model.logits_shift", "apply to masked-diffusion "
+          + "sampling: add a diffusion: block (e.g. diffusion.sampler: first-hitting) to sample a masked LM",
+          "model.mask_id=" + model.maskId() + ", model.length=" + model.length() + ", model.logits_shift="
+          + model.logitsShift());
     }
     if (model.maskedDiffusion() || diffusion != null) {
       MarkovChainKeys.requireNoAutoregressiveKeys(decoding, temperature, topK, topP, minP, typicalP, epsilon, eta,
@@ -244,7 +246,8 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
       return model.markovChain();
     }
     return io.sampleforge.spark.text.ExportedMaskedModel.of(model.format(), files, model.path(), model.tokenizer(),
-        model.vocabSize(), model.maskId(), model.bosOrNone(), model.eosOrNone(), model.length());
+        model.vocabSize(), model.maskId(), model.bosOrNone(), model.eosOrNone(), model.length(),
+        Boolean.TRUE.equals(model.logitsShift()));
   }
 
   /** The masked-diffusion settings of the Spark stage (masked-diffusion sampling only). */

@@ -49,11 +49,11 @@ final class MarkovChainKeys {
   /** The n-gram and exported-model keys do not apply to the Markov chain. */
   static void requireOnlyChainKeys(Object order, Object corpus, Object textColumn, Object toySentences,
       Object corpusSeed, Object dir, Object path, Object tokenizer, Object vocabSize, Object bosId, Object eosIds,
-      Boolean cached, Object layers, Object heads, Object headDim, Object context, Object maskId) {
+      Boolean cached, Object layers, Object heads, Object headDim, Object context, Object maskId, Object logitsShift) {
     String[] names = {"order", "corpus", "text_column", "toy_sentences", "corpus_seed", "dir", "path", "tokenizer",
-        "vocab_size", "bos_id", "eos_ids", "cached", "layers", "heads", "head_dim", "context", "mask_id"};
+        "vocab_size", "bos_id", "eos_ids", "cached", "layers", "heads", "head_dim", "context", "mask_id", "logits_shift"};
     Object[] values = {order, corpus, textColumn, toySentences, corpusSeed, dir, path, tokenizer, vocabSize, bosId,
-        eosIds, cached, layers, heads, headDim, context, maskId};
+        eosIds, cached, layers, heads, headDim, context, maskId, logitsShift};
     for (int i = 0; i < names.length; i++) {
       if (values[i] != null) {
         throw ConfigException.of("model.type/model." + names[i], "does not apply to model.type markov-chain (the chain"

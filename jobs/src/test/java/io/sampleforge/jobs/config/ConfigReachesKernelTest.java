@@ -188,7 +188,7 @@ class ConfigReachesKernelTest {
       notKernel.put(k, AUTOREGRESSIVE_ONLY + " (MaskedDiffusionJobTest)");
     }
     for (String k : List.of("order", "corpus", "text_column", "toy_sentences", "corpus_seed", "dir", "path", "tokenizer",
-        "vocab_size", "bos_id", "eos_ids", "cached", "layers", "heads", "head_dim", "context", "mask_id")) {
+        "vocab_size", "bos_id", "eos_ids", "cached", "layers", "heads", "head_dim", "context", "mask_id", "logits_shift")) {
       notKernel.put("model." + k, "keys of the other models, refused for markov-chain");
     }
     notKernel.put("model.type", "which model: markov-chain selects this path (MaskedDiffusionJobTest)");

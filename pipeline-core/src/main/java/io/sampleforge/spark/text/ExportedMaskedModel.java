@@ -2,6 +2,7 @@ package io.sampleforge.spark.text;
 
 import ai.djl.Device;
 import io.sampleforge.diffusion.discrete.MaskedDenoiser;
+import io.sampleforge.diffusion.discrete.ShiftedDenoiser;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.model.ModelFiles;
 import io.sampleforge.model.ModelFormat;
@@ -18,8 +19,9 @@ import java.util.stream.Collectors;
  * or ONNX file under the masked export contract ({@link ExportedMaskedDenoiser}; docs/diffusion.md
  * "Masked model export contract") and its Hugging Face tokenizer.json, both by path (local or a Hadoop file
  * system URI, copied once per JVM by the {@link ModelFiles} given), with the mask id, the optional
- * start-of-sequence id put before every prompt (LLaDA's BOS), the end-of-sequence ids and the total
- * sequence length. A prompt is its tokenizer ids at the first positions; a sample's completion is
+ * start-of-sequence id put before every prompt (LLaDA's BOS), the end-of-sequence ids, the total
+ * sequence length and whether the model predicts position l at output l - 1 (Dream: {@link
+ * ShiftedDenoiser}). A prompt is its tokenizer ids at the first positions; a sample's completion is
  * the generated span read up to its first end-of-sequence token (the models are trained with EOS
  * padding to the full length, as LLaDA and the toy_mlm fixture are), decoded by the tokenizer.
  * {@link #of} validates everything on the driver (one forward of the model on the CPU); each task
@@ -37,10 +39,11 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
   private final int bosId;
   private final int[] eosIds;
   private final int length;
+  private final boolean logitsShift;
   private final String identity;
 
   private ExportedMaskedModel(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath,
-      int vocabSize, int maskId, int bosId, int[] eosIds, int length, String fileIdentity) {
+      int vocabSize, int maskId, int bosId, int[] eosIds, int length, boolean logitsShift, String fileIdentity) {
     this.format = format;
     this.files = files;
     this.modelPath = modelPath;
@@ -50,10 +53,11 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     this.bosId = bosId;
     this.eosIds = eosIds;
     this.length = length;
+    this.logitsShift = logitsShift;
     this.identity = "{\"type\":\"" + format.configName() + "\",\"contract\":\"masked\",\"file\":\""
         + fileIdentity.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"mask_id\":" + maskId + ",\"bos_id\":"
         + (bosId < 0 ? "null" : bosId) + ",\"eos_ids\":" + Arrays.toString(eosIds).replace(" ", "") + ",\"length\":"
-        + length + "}";
+        + length + (logitsShift ? ",\"logits_shift\":true" : "") + "}";
   }
 
   /**
@@ -62,7 +66,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
    * model.tokenizer or model.vocab_size.
    */
   public static ExportedMaskedModel of(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath,
-      int vocabSize, int maskId, int bosId, List<Integer> eosIds, int length) {
+      int vocabSize, int maskId, int bosId, List<Integer> eosIds, int length, boolean logitsShift) {
     if (length < 1) {
       throw ConfigException.of("model.length", "must be >= 1 (positions per sequence, prompt included)", length);
     }
@@ -86,7 +90,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
       fileIdentity = probe.identity();
     }
     return new ExportedMaskedModel(format, files, modelPath, tokenizerPath, vocabSize, maskId, Math.max(bosId, -1),
-        eosIds.stream().mapToInt(Integer::intValue).toArray(), length, fileIdentity);
+        eosIds.stream().mapToInt(Integer::intValue).toArray(), length, logitsShift, fileIdentity);
   }
 
   @Override
@@ -130,11 +134,13 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
   private final class Opened implements OpenMaskedModel {
     private final HfTokenizer tokenizer;
     private final ExportedMaskedDenoiser denoiser;
+    private final MaskedDenoiser view;
     private final TokenSpace tokens;
 
     Opened(HfTokenizer tokenizer, ExportedMaskedDenoiser denoiser) {
       this.tokenizer = tokenizer;
       this.denoiser = denoiser;
+      this.view = denoiser == null || !logitsShift ? denoiser : new ShiftedDenoiser(denoiser);
       this.tokens = new TokenSpace(maskId, eosIds, () -> {
         List<String> strings = new ArrayList<>(vocabSize);
         for (int i = 0; i < vocabSize; i++) {
@@ -176,7 +182,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
       if (denoiser == null) {
         throw new IllegalStateException("opened for prompts only");
       }
-      return denoiser;
+      return view;
     }
 
     @Override
