@@ -256,7 +256,7 @@ inputs = torch.tensor([
 with torch.no_grad():
     ref = scripted(inputs)
 json.dump({"input_ids": inputs.tolist(), "scores": [round(v, 6) for v in ref.tolist()],
-           "labels": [label(r) for r in inputs.tolist()[:7]] + [None, None, 1], "vocab": V, "mask_id": MASK,
+           "labels": [None if MASK in r else label(r) for r in inputs.tolist()], "vocab": V, "mask_id": MASK,
            "torch": torch.__version__},
           open(os.path.join(here, "reference.json"), "w"), indent=1)
 json.dump({"vocab_size": V, "mask_id": MASK, "eos_id": EOS, "length": T, "layers": LAYERS, "heads": H, "width": D,

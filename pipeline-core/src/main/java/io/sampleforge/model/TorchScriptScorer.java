@@ -149,8 +149,9 @@ public final class TorchScriptScorer implements SequenceReward {
     if (batch == 0 || length == 0) {
       return new double[batch];
     }
+    ZooModel<NDList, NDList> m = model();
     try {
-      return forward(model(), ids, batch, length);
+      return forward(m, ids, batch, length);
     } catch (TranslateException | RuntimeException e) {
       throw new IllegalStateException("the reward model " + file + " failed on input [" + batch + ", " + length + "]: "
           + firstLine(e), e);

@@ -137,6 +137,8 @@ class TorchScriptScorerTest {
     TorchScriptScorer lazy = TorchScriptScorer.of(DIR.resolve("toy_scorer/nope.pt"), V, null);
     assertEquals(Device.cpu(), lazy.device());
     assertThrows(ConfigException.class, lazy::check);
+    ConfigException onUse = assertThrows(ConfigException.class, () -> lazy.reward(new int[] {3, 2}));
+    assertTrue(onUse.getMessage().contains("'diffusion.reward_model'"), onUse.getMessage());
   }
 
   @Test
