@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Serializable so that a Spark job can ship it to executors: its fields are the file path, the
  * vocabulary size and the device's type and id; the model itself is transient, loaded lazily once
- * per JVM, file, vocabulary and device (a shared cache, as {@link TorchScriptMaskedDenoiser#shared}),
+ * per JVM, file, vocabulary and device (a shared cache, as {@link ExportedMaskedDenoiser#shared}),
  * the file passing {@link ModelFileCheck} before DJL sees it, then checked by one forward. Each call
  * opens and closes its own predictor, so one instance may be used from several threads. Errors on
  * load are {@link ConfigException}s (exit code 2) naming {@link #KEY} (or {@code model.vocab_size});

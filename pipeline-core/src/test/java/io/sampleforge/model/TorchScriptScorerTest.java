@@ -169,15 +169,15 @@ class TorchScriptScorerTest {
    * gets 0.86). Power: the standard error of a difference of two shares of n = 300 rows is at most
    * sqrt(2 * 0.25 / 300) = 0.041 (less here, as the runs share keys and candidate 0). The margin
    * 0.12 is 2.9 of those above 0, so a reranking that did nothing passes with probability about
-   * 0.002, and the measured difference 0.257 is 3.3 of them above the margin. Takes about 2.5 s on
-   * two idle cores, up to 15 s on a loaded machine (the masked model's forwards dominate; the
-   * scorer's are a quarter).
+   * 0.002, and the measured difference 0.257 is 3.3 of them above the margin. Took 8 s with
+   * libtorch on one thread under a load average of 7 on two cores (the masked model's forwards
+   * dominate; the scorer's are a quarter).
    */
   @Test
   void svddWithTheScorerRaisesTheGrammaticalShare() {
     int n = 300;
-    try (TorchScriptMaskedDenoiser mlm = TorchScriptMaskedDenoiser.load(DIR.resolve("toy_mlm/model.pt"), V, MASK,
-        Device.cpu())) {
+    try (ExportedMaskedDenoiser mlm = ExportedMaskedDenoiser.load(ModelFormat.TORCHSCRIPT,
+        DIR.resolve("toy_mlm/model.pt"), V, MASK, Device.cpu())) {
       AncestralSettings base = new AncestralSettings(8, MaskSchedule.LOG_LINEAR, 1e-5, true, true);
       double one = grammaticalShare(new SvddSampler(new SvddSettings(base, 1, 0, 1), scorer, 7), mlm, n);
       double four = grammaticalShare(new SvddSampler(new SvddSettings(base, 4, 0, 1), scorer, 7), mlm, n);
