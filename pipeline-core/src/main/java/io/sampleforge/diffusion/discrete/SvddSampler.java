@@ -32,7 +32,8 @@ import java.util.List;
  * it was counted once, as a value call). Not implemented: DiDi-Instruct's gradient guidance of the
  * early steps (log p += h clip(grad reward)) needs a differentiable reward model, and SVDD's learned
  * (MC) value network; the reward is any {@link SequenceReward}. Cost per reranked step and sequence:
- * M base step draws, up to M model rows, M reward evaluations.
+ * M base step draws, up to M model rows, M reward evaluations; each reranked step makes one batched
+ * model call and one batched {@link SequenceReward#rewards} call for the candidates of the whole batch.
  */
 public final class SvddSampler implements MaskedDiffusionSampler {
   private final SvddSettings settings;
@@ -161,7 +162,6 @@ public final class SvddSampler implements MaskedDiffusionSampler {
           rows.add(candidates[b][c].clone());
         } else {
           rowOf[b][c] = -1;
-          values[b][c] = score(candidates[b][c]);
         }
       }
     }
@@ -172,24 +172,35 @@ public final class SvddSampler implements MaskedDiffusionSampler {
       out = model.denoise(rows.toArray(new int[0][]), times);
     }
     try {
+      // x̂0 of every candidate (masks filled by the argmax), then all of them scored in one batched call
+      List<int[]> filled = new ArrayList<>();
       for (int b = 0; b < batch; b++) {
         if (candidates[b] == null) {
           continue;
         }
         for (int c = 0; c < candidates[b].length; c++) {
           int r = rowOf[b][c];
-          if (r < 0) {
-            continue;
-          }
-          int[] filled = candidates[b][c].clone();
-          for (int l = 0; l < filled.length; l++) {
-            if (filled[l] == mask) {
-              out.probabilities(r, l, p);
-              filled[l] = DiffusionDraws.argmax(p, mask);
+          int[] y = candidates[b][c].clone();
+          if (r >= 0) {
+            for (int l = 0; l < y.length; l++) {
+              if (y[l] == mask) {
+                out.probabilities(r, l, p);
+                y[l] = DiffusionDraws.argmax(p, mask);
+              }
             }
+            calls[b]++;
           }
-          values[b][c] = score(filled);
-          calls[b]++;
+          filled.add(y);
+        }
+      }
+      double[] scores = score(filled);
+      int k = 0;
+      for (int b = 0; b < batch; b++) {
+        if (candidates[b] == null) {
+          continue;
+        }
+        for (int c = 0; c < candidates[b].length; c++) {
+          values[b][c] = scores[k++];
         }
         int chosen = pick(values[b], streams[b][0], step);
         commit(b, candidates[b][chosen], x, left, outputs, mask);
@@ -225,10 +236,22 @@ public final class SvddSampler implements MaskedDiffusionSampler {
     return DiffusionDraws.categorical(w, -1, stream.uniform(DiffusionDraws.counter(step, 0, Kind.SELECT)));
   }
 
-  private double score(int[] tokens) {
-    double v = reward.reward(tokens.clone());
-    if (!Double.isFinite(v)) {
-      throw new IllegalStateException("the reward gave " + v + " for " + Arrays.toString(tokens) + "; it must be finite");
+  /** The rewards of {@code rows} in one {@link SequenceReward#rewards} call (it gets copies); each must be finite. */
+  private double[] score(List<int[]> rows) {
+    int[][] copies = new int[rows.size()][];
+    for (int i = 0; i < copies.length; i++) {
+      copies[i] = rows.get(i).clone();
+    }
+    double[] v = reward.rewards(copies);
+    if (v == null || v.length != copies.length) {
+      throw new IllegalStateException("the reward returned " + (v == null ? "null" : v.length + " values") + " for "
+          + copies.length + " sequences");
+    }
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        throw new IllegalStateException("the reward gave " + v[i] + " for " + Arrays.toString(rows.get(i))
+            + "; it must be finite");
+      }
     }
     return v;
   }

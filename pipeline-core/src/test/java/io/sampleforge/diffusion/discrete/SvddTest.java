@@ -101,6 +101,68 @@ class SvddTest {
     }
   }
 
+  /**
+   * Each reranked step scores the candidates of the whole batch with one {@link
+   * SequenceReward#rewards} call (never one by one when a reward overrides it), and the samples equal
+   * those of the same reward scored through the looping default.
+   */
+  @Test
+  void candidatesAreScoredInOneBatchedCall() {
+    MarkovChainDenoiser model = chain(6);
+    AncestralSettings base = new AncestralSettings(8, MaskSchedule.LOG_LINEAR, 1e-5, true, true);
+    List<SequenceKey> keys = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      keys.add(new SequenceKey(i, 1));
+    }
+    for (SvddSettings s : List.of(new SvddSettings(base, 4, 0, 1), SvddSettings.didiInstruct(base))) {
+      RegexReward plain = countB();
+      List<DiffusionSample> looped = new SvddSampler(s, tokens -> plain.reward(tokens), 3).sample(model, keys,
+          MaskedDenoiser.allMasked(model, 5, 6));
+      BatchCounting counting = new BatchCounting(plain);
+      List<DiffusionSample> batched = new SvddSampler(s, counting, 3).sample(model, keys,
+          MaskedDenoiser.allMasked(model, 5, 6));
+      for (int b = 0; b < keys.size(); b++) {
+        assertArrayEquals(looped.get(b).tokens(), batched.get(b).tokens(), s + " row " + b);
+        assertEquals(looped.get(b).modelCalls(), batched.get(b).modelCalls(), s + " row " + b);
+      }
+      assertEquals(0, counting.single, "no one-by-one scoring");
+      int reranked = s.base().steps() - s.firstRerankStep();
+      assertTrue(counting.batches >= 1 && counting.batches <= reranked, counting.batches + " calls");
+      assertEquals(0, counting.rows % s.candidates(), "M rows per sequence per call: " + counting.rows);
+      assertTrue(counting.rows > counting.batches * s.candidates(), "several sequences per call: " + counting.rows);
+    }
+  }
+
+  /** Counts the calls a reward gets. */
+  private static final class BatchCounting implements SequenceReward {
+    private static final long serialVersionUID = 1L;
+    private final SequenceReward inner;
+    private int single;
+    private int batches;
+    private int rows;
+
+    BatchCounting(SequenceReward inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public double reward(int[] tokens) {
+      single++;
+      return inner.reward(tokens);
+    }
+
+    @Override
+    public double[] rewards(int[][] tokens) {
+      batches++;
+      rows += tokens.length;
+      double[] out = new double[tokens.length];
+      for (int i = 0; i < tokens.length; i++) {
+        out[i] = inner.reward(tokens[i]);
+      }
+      return out;
+    }
+  }
+
   @Test
   void sequencesIgnoreTheirBatch() {
     MarkovChainDenoiser model = chain(6);
