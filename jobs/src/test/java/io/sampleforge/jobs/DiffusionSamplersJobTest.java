@@ -166,7 +166,7 @@ class DiffusionSamplersJobTest extends io.sampleforge.spark.LocalSparkTest {
             "diffusion.sampler=dream", "diffusion.block_length=2"},
         {"parameter 'diffusion.sampler/diffusion.svdd_alpha' applies to diffusion.sampler svdd only",
             "diffusion.sampler=ancestral", "diffusion.svdd_alpha=1.0"},
-        {"parameter 'diffusion.reward_regex' is required by the svdd sampler", "diffusion.sampler=svdd"},
+        {"parameter 'diffusion.reward_regex/reward_model' the svdd sampler needs exactly one reward", "diffusion.sampler=svdd"},
         {"parameter 'diffusion.alg' must be one of", "diffusion.sampler=dream", "diffusion.alg=greedy"},
         {"parameter 'diffusion.top_p' must be a float in (0, 1]", "diffusion.sampler=dream", "diffusion.top_p=0"},
         {"parameter 'diffusion.sampler/diffusion.top_k' applies to diffusion.sampler dream only",

@@ -140,6 +140,38 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
         onnxRows.get(0).getString(7));
   }
 
+  /**
+   * SVDD guided by the toy_scorer reward model through the job (its gain over M = 1 is measured in
+   * TorchScriptScorerTest): the sampler JSON names the model, every row has a completion, and a
+   * missing scorer file or two rewards at once exit 2 naming the key.
+   */
+  @Test
+  void svddWithARewardModel() {
+    String scorer = MLM.resolveSibling("toy_scorer").resolve("model.pt").toString();
+    String out = dir.resolve("svdd").toString();
+    assertEquals(0, SampleforgeMain.execute(args(out, "--set", "diffusion.sampler=svdd", "--set", "diffusion.steps=8",
+        "--set", "diffusion.svdd_candidates=2", "--set", "diffusion.reward_model=" + scorer, "--set",
+        "samples_per_prompt=2")));
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertEquals(16, rows.size());
+    for (Row r : rows) {
+      assertTrue(r.getString(6).contains("\"svdd_candidates\":2") && r.getString(6).contains("\"reward_model\":\""
+          + scorer.replace("\\", "\\\\") + "\""), r.getString(6));
+      assertTrue(r.getInt(4) >= 1 && r.getInt(4) <= 2 * 8 + 1, "at most one call per candidate and step, and noise removal " + r);
+    }
+    String never = dir.resolve("svdd-never").toString();
+    Cli missing = Cli.run(args(never, "--set", "diffusion.sampler=svdd", "--set", "diffusion.reward_model="
+        + dir.resolve("nothing.pt")));
+    assertEquals(2, missing.code(), missing.err());
+    assertTrue(missing.err().contains("parameter 'diffusion.reward_model'"), missing.err());
+    Cli both = Cli.run(args(never, "--set", "diffusion.sampler=svdd", "--set", "diffusion.reward_model=" + scorer,
+        "--set", "diffusion.reward_regex=dog"));
+    assertEquals(2, both.code(), both.err());
+    assertTrue(both.err().contains("parameter 'diffusion.reward_regex/reward_model' the svdd sampler needs exactly one "
+        + "reward"), both.err());
+    assertFalse(Files.exists(Path.of(never)));
+  }
+
   @Test
   void badConfigExitsTwoNamingTheKey() throws IOException {
     String out = dir.resolve("never").toString();

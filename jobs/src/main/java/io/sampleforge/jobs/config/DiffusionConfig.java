@@ -29,7 +29,7 @@ import java.util.Map;
 public record DiffusionConfig(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
     Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
     String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
-    Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
+    Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex, String rewardModel) {
   /** The samplers, in the order the messages list them. */
   public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd");
   /** Which samplers each optional key applies to. */
@@ -55,6 +55,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       put("svdd_alpha", List.of("svdd"));
       put("svdd_rerank_fraction", List.of("svdd"));
       put("reward_regex", List.of("svdd"));
+      put("reward_model", List.of("svdd"));
     }
   });
 
@@ -65,7 +66,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     }
     Object[] values = {schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
         remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
-        rewardRegex};
+        rewardRegex, rewardModel};
     int i = 0;
     for (Map.Entry<String, List<String>> k : KEYS.entrySet()) {
       Object value = values[i++];
@@ -77,7 +78,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     try {
       build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
           remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha,
-          svddRerankFraction, rewardRegex);
+          svddRerankFraction, rewardRegex, rewardModel);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion."));
     }
@@ -86,14 +87,14 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   /** The defaults: first-hitting, log-linear, one token per model call. */
   public static DiffusionConfig defaults() {
     return new DiffusionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
   }
 
   /** The sampler the Spark stage runs. */
   public DiffusionKernel kernel() {
     return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
         remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
-        rewardRegex);
+        rewardRegex, rewardModel);
   }
 
   private static <T> T or(T value, T fallback) {
@@ -103,7 +104,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   private static DiffusionKernel build(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
       Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
       String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
-      Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex) {
+      Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex, String rewardModel) {
     AncestralSettings a = AncestralSettings.defaults();
     AncestralSettings ancestral = sampler.equals("ancestral") || sampler.equals("svdd")
         ? new AncestralSettings(or(steps, a.steps()), schedule != null ? MaskSchedule.parse("schedule", schedule)
@@ -134,7 +135,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       case "svdd": {
         SvddSettings s = SvddSettings.defaults();
         return new DiffusionKernel.Svdd(new SvddSettings(ancestral, or(svddCandidates, s.candidates()),
-            or(svddAlpha, s.alpha()), or(svddRerankFraction, s.rerankFraction())), rewardRegex);
+            or(svddAlpha, s.alpha()), or(svddRerankFraction, s.rerankFraction())), rewardRegex, rewardModel);
       }
       default: {
         FirstHittingSettings f = FirstHittingSettings.defaults();

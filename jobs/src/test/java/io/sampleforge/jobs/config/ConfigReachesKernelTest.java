@@ -205,6 +205,8 @@ class ConfigReachesKernelTest {
         Change.of("diffusion.odd_alpha", "2.0", odd), Change.of("diffusion.odd_quality_scale", "0.5", odd),
         Change.of("diffusion.svdd_candidates", "3", svdd), Change.of("diffusion.svdd_alpha", "1.0", svdd),
         Change.of("diffusion.svdd_rerank_fraction", "0.5", svdd), Change.of("diffusion.reward_regex", "b", svdd),
+        Change.of("diffusion.reward_model", "/models/b.pt", "diffusion.sampler", "svdd", "diffusion.reward_model",
+            "/models/a.pt"),
         Change.of("samples_per_prompt", "2"), Change.of("batch_size", "8"), Change.of("seed", "7"),
         Change.of("model.states", "[x, y, z]"), Change.of("model.initial", "[0.2, 0.3, 0.5]"),
         Change.of("model.transitions", "[[0.5, 0.5, 0.0], [0.2, 0.2, 0.6], [0.7, 0.2, 0.1]]"),

@@ -13,10 +13,13 @@ import io.sampleforge.diffusion.discrete.OddSampler;
 import io.sampleforge.diffusion.discrete.OddSettings;
 import io.sampleforge.diffusion.discrete.RegexReward;
 import io.sampleforge.diffusion.discrete.RemaskingRule;
+import io.sampleforge.diffusion.discrete.SequenceReward;
 import io.sampleforge.diffusion.discrete.SvddSampler;
 import io.sampleforge.diffusion.discrete.SvddSettings;
 import io.sampleforge.diffusion.discrete.TokenText;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.model.TorchScriptScorer;
+import io.sampleforge.spark.common.TaskDevices;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +53,12 @@ public sealed interface DiffusionKernel extends Serializable {
    * divides it and steps is a multiple of its blocks); a ConfigException names the key.
    */
   default void checkSpan(int genLength) {}
+
+  /**
+   * Checks on the driver what the sampler loads besides the model (SVDD's reward model), for token ids
+   * in [0, {@code vocab}); a ConfigException names the key.
+   */
+  default void checkFiles(int vocab) {}
 
   /** Whether all samples of a prompt must be in one call (ODD repels them from each other). */
   default boolean wholePromptPerCall() {
@@ -190,18 +199,32 @@ public sealed interface DiffusionKernel extends Serializable {
 
   /**
    * SVDD with a {@link RegexReward} over the whole sequence (prompt included): the token strings joined
-   * by single spaces, mask and end-of-sequence positions skipped.
+   * by single spaces, mask and end-of-sequence positions skipped; or with a reward model ({@link
+   * TorchScriptScorer}: token ids [B, L] -> scores [B], a local file every executor reads), loaded
+   * once per executor JVM on the task's device. Exactly one of the two.
    */
-  record Svdd(SvddSettings settings, String rewardRegex) implements DiffusionKernel {
+  record Svdd(SvddSettings settings, String rewardRegex, String rewardModel) implements DiffusionKernel {
     public Svdd {
       if (settings == null) {
         throw new IllegalArgumentException("SVDD needs its settings");
       }
-      if (rewardRegex == null) {
-        throw ConfigException.of("reward_regex", "is required by the svdd sampler (a java.util.regex pattern over "
-            + "the state names joined by spaces; the reward is its number of matches)", "null");
+      if ((rewardRegex == null) == (rewardModel == null)) {
+        throw ConfigException.of("reward_regex/reward_model", "the svdd sampler needs exactly one reward: reward_regex "
+            + "(a java.util.regex pattern over the token strings joined by spaces; the reward is its number of "
+            + "matches) or reward_model (a torchscript scorer: token ids [B, L] -> scores [B])", "reward_regex="
+            + rewardRegex + ", reward_model=" + rewardModel);
       }
-      reward(List.of("x"), new int[] {1}, rewardRegex);
+      if (rewardRegex != null) {
+        reward(List.of("x"), new int[] {1}, rewardRegex);
+      }
+    }
+
+    @Override
+    public void checkFiles(int vocab) {
+      if (rewardModel != null) {
+        TaskDevices.configureThreads();
+        TorchScriptScorer.load(java.nio.file.Path.of(rewardModel), vocab, ai.djl.Device.cpu());
+      }
     }
 
     private static String quote(String s) {
@@ -224,16 +247,19 @@ public sealed interface DiffusionKernel extends Serializable {
 
     @Override
     public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
-      return new SvddSampler(settings, reward(tokens.vocabulary(), tokens.skipIds(), rewardRegex), seed);
+      SequenceReward reward = rewardModel != null
+          ? TorchScriptScorer.of(java.nio.file.Path.of(rewardModel), tokens.vocabularySize(), TaskDevices.current())
+          : reward(tokens.vocabulary(), tokens.skipIds(), rewardRegex);
+      return new SvddSampler(settings, reward, seed);
     }
 
     @Override
     public String describe() {
       String a = new Ancestral(settings.base()).describe();
       return "{\"sampler\":\"svdd\"," + a.substring(a.indexOf(',') + 1, a.length() - 1) + String.format(Locale.ROOT,
-          ",\"svdd_candidates\":%d,\"svdd_alpha\":%s,\"svdd_rerank_fraction\":%s,\"reward_regex\":%s}",
+          ",\"svdd_candidates\":%d,\"svdd_alpha\":%s,\"svdd_rerank_fraction\":%s,\"%s\":%s}",
           settings.candidates(), Double.toString(settings.alpha()), Double.toString(settings.rerankFraction()),
-          quote(rewardRegex));
+          rewardRegex != null ? "reward_regex" : "reward_model", quote(rewardRegex != null ? rewardRegex : rewardModel));
     }
   }
 }

@@ -104,6 +104,11 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
   }
 
   @Override
+  public int vocabularySize() {
+    return vocabSize;
+  }
+
+  @Override
   public MaskedPrompts prompts() {
     return new Opened(HfTokenizer.load(files.local("model.tokenizer", tokenizerPath)), null);
   }
@@ -141,7 +146,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
       this.tokenizer = tokenizer;
       this.denoiser = denoiser;
       this.view = denoiser == null || !logitsShift ? denoiser : new ShiftedDenoiser(denoiser);
-      this.tokens = new TokenSpace(maskId, eosIds, () -> {
+      this.tokens = new TokenSpace(vocabSize, maskId, eosIds, () -> {
         List<String> strings = new ArrayList<>(vocabSize);
         for (int i = 0; i < vocabSize; i++) {
           strings.add(tokenizer.decode(new int[] {i}));

@@ -66,6 +66,12 @@ public record MarkovChainModel(List<String> states, double[] initial, double[][]
     return new MarkovChainDenoiser(chain());
   }
 
+  /** The states and the mask. */
+  @Override
+  public int vocabularySize() {
+    return states.size() + 1;
+  }
+
   @Override
   public MaskedPrompts prompts() {
     return open();
@@ -80,7 +86,7 @@ public record MarkovChainModel(List<String> states, double[] initial, double[][]
   public OpenMaskedModel open() {
     MarkovChain chain = chain();
     MarkovChainDenoiser denoiser = new MarkovChainDenoiser(chain);
-    TokenSpace tokens = new TokenSpace(denoiser.maskId(), new int[0], () -> states);
+    TokenSpace tokens = new TokenSpace(states.size() + 1, denoiser.maskId(), new int[0], () -> states);
     return new OpenMaskedModel() {
       @Override
       public int[] encode(String text) {

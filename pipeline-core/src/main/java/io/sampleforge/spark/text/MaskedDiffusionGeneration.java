@@ -73,6 +73,7 @@ public final class MaskedDiffusionGeneration {
     Dataset<Row> usable = emptyCount > 0 ? prompts.filter(col(text).isNotNull().and(trim(col(text)).notEqual("")))
         : prompts;
     Dataset<Row> rows = usable.select(col(id), col(text), xxhash64(col(id)).as("__key"));
+    settings.kernel().checkFiles(model.vocabularySize());
     checkPrompts(rows, promptColumn, model);
     checkSpans(rows, model, settings.kernel());
     StructType schema = new StructType()

@@ -14,6 +14,9 @@ public sealed interface MaskedModelSpec extends Serializable permits MarkovChain
   /** The model's identity JSON, for the output's {@code model} column and the manifest. */
   String identity();
 
+  /** V: the token ids are [0, V), the mask included. */
+  int vocabularySize();
+
   /** Positions per sequence, prompt included. */
   int length();
 

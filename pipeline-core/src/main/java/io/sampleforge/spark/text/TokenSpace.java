@@ -10,15 +10,22 @@ import java.util.function.Supplier;
  * a text reward needs it). Cost: O(1), then O(V) once.
  */
 public final class TokenSpace {
+  private final int vocabularySize;
   private final int maskId;
   private final int[] eosIds;
   private final Supplier<List<String>> vocabulary;
   private List<String> strings;
 
-  public TokenSpace(int maskId, int[] eosIds, Supplier<List<String>> vocabulary) {
+  public TokenSpace(int vocabularySize, int maskId, int[] eosIds, Supplier<List<String>> vocabulary) {
+    this.vocabularySize = vocabularySize;
     this.maskId = maskId;
     this.eosIds = eosIds.clone();
     this.vocabulary = vocabulary;
+  }
+
+  /** V, the model's token ids [0, V), mask included. */
+  public int vocabularySize() {
+    return vocabularySize;
   }
 
   public int maskId() {
