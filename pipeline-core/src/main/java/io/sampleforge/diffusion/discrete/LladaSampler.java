@@ -243,7 +243,8 @@ public final class LladaSampler implements MaskedDiffusionSampler {
       for (int b : group) {
         members.add(new OddRepulsion.Member(java.util.Arrays.copyOfRange(x[b], prompt, x[b].length), repelled[b]));
       }
-      OddRepulsion.repel(members, alphaStep, odd.qualityScale(), odd.protectedIds(), vocab);
+      OddRepulsion.repel(members, alphaStep, odd.qualityScale(), odd.confidenceWeighting(), odd.protectedIds(),
+          vocab);
     }
     return repelled;
   }

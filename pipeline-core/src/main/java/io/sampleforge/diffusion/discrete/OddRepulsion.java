@@ -18,6 +18,13 @@ import java.util.List;
  * direction is d_0 = v_0). As in the reference, d_k is computed without gradient (torch.no_grad):
  * it is a constant of the differentiation, so loss_k depends only on sample k's logits.
  *
+ * <p>Confidence weighting ({@link OddSettings#confidenceWeighting()}; the reference's {@code
+ * use_confidence_weighting}, default true, in {@code feature_extractor.py::FeatureExtractor.extract}):
+ * true uses q as above, not detached, so its gradient sharpens every masked position towards its
+ * argmax; false sets q = 1 for every sample (the reference's {@code quality = torch.ones(batch)}), a
+ * constant: loss_k = -s <v_k, d_k> and the dq/dz term below vanishes. s then only scales a gradient
+ * that the per-sample normalisation removes again (s = 0 still means no move).
+ *
  * <p>The gradient of loss_k = -s q A, A = <f, d> / ||f||, with respect to z_lw (l masked), by hand:
  * <ul>
  *   <li>dA/df_v = (d_v - A u_v) / ||f||, u = f / ||f||;</li>
@@ -26,7 +33,7 @@ import java.util.List;
  *       through the softmax Jacobian dP_lv/dz_lw = P_lv (delta_vw - P_lw) gives dA/dz_lw = P_lw
  *       (a_lw - sum_v a_lv P_lv);</li>
  *   <li>dq/dz_lw = (1/M) P_lm (delta_mw - P_lw), m = the argmax of P_l (first on ties);</li>
- *   <li>dloss_k/dz_lw = -s (q dA/dz_lw + A dq/dz_lw).</li>
+ *   <li>dloss_k/dz_lw = -s (q dA/dz_lw + A dq/dz_lw) with confidence weighting, -s dA/dz_lw without.</li>
  * </ul>
  * Then the protected columns (EOS, PAD) are zeroed, the sample's gradient is divided by
  * max(max_l ||g_l||, 1e-8) (the reference's per-sample normalisation), and the distribution becomes
@@ -85,19 +92,19 @@ final class OddRepulsion {
     return Math.sqrt(s);
   }
 
-  /** loss = -s q <f / ||f||, d> of one sample against a fixed direction d. */
-  static double loss(Member m, double[] d, double scale, int vocab) {
+  /** loss = -s q <f / ||f||, d> of one sample against a fixed direction d; q = 1 when {@code weighted} is false. */
+  static double loss(Member m, double[] d, double scale, boolean weighted, int vocab) {
     double[] f = feature(m, vocab, new int[vocab]);
     double nf = norm(f);
     double dot = 0;
     for (int v = 0; v < vocab; v++) {
       dot += f[v] * d[v];
     }
-    return -scale * quality(m) * dot / nf;
+    return -scale * (weighted ? quality(m) : 1) * dot / nf;
   }
 
   /** d loss / d z at every masked position (null rows at unmasked ones), by the closed form above. */
-  static double[][] gradient(Member m, double[] d, double scale, int vocab) {
+  static double[][] gradient(Member m, double[] d, double scale, boolean weighted, int vocab) {
     int[] pick = new int[vocab];
     double[] f = feature(m, vocab, pick);
     double nf = norm(f);
@@ -133,8 +140,12 @@ final class OddRepulsion {
       double[] row = new double[vocab];
       for (int w = 0; w < vocab; w++) {
         double dA = p[w] * (al[w] - mean);
-        double dq = p[top] * ((w == top ? 1 : 0) - p[w]) / masked;
-        row[w] = -scale * (q * dA + a * dq);
+        if (weighted) {
+          double dq = p[top] * ((w == top ? 1 : 0) - p[w]) / masked;
+          row[w] = -scale * (q * dA + a * dq);
+        } else {
+          row[w] = -scale * dA;
+        }
       }
       g[l] = row;
     }
@@ -145,9 +156,10 @@ final class OddRepulsion {
    * Repels the members of one group, given in sample order, in place: every member with a loss
    * gets its masked distributions replaced by softmax(z - alphaStep g) with g its normalised
    * gradient. Directions and gradients all come from the unmoved distributions (one autograd call
-   * in the reference).
+   * in the reference). {@code weighted}: confidence weighting (q as defined above, or q = 1).
    */
-  static void repel(List<Member> group, double alphaStep, double scale, int[] protectedIds, int vocab) {
+  static void repel(List<Member> group, double alphaStep, double scale, boolean weighted, int[] protectedIds,
+      int vocab) {
     List<double[]> basis = new ArrayList<>();
     List<double[][]> gradients = new ArrayList<>();
     for (Member m : group) {
@@ -174,7 +186,7 @@ final class OddRepulsion {
           direction[v] /= nr;
         }
       }
-      gradients.add(!basis.isEmpty() && direction != null ? gradient(m, direction, scale, vocab) : null);
+      gradients.add(!basis.isEmpty() && direction != null ? gradient(m, direction, scale, weighted, vocab) : null);
       if (direction != null) {
         basis.add(direction);
       }

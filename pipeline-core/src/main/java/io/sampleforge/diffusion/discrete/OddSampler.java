@@ -15,7 +15,9 @@ import java.util.Set;
  * i / steps) > 0, the guided distributions of every masked position of each member's generated span
  * are moved by {@link OddRepulsion} (features max-pooled over the span, Gram-Schmidt in sample
  * order, gradient in closed form, protected columns zeroed, per-sample max-norm normalisation) before
- * LLaDA draws the values and ranks the confidences on them. The confidence is thus taken on the
+ * LLaDA draws the values and ranks the confidences on them. {@link OddSettings#confidenceWeighting()}
+ * false drops the quality factor from the loss (the reference's {@code use_confidence_weighting:
+ * false}). The confidence is thus taken on the
  * repelled distribution, as in the reference.
  *
  * <p>Batching: a sequence's output depends on its seed, key, initial row, the model, and the other

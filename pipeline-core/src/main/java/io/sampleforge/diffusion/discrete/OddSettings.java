@@ -8,10 +8,21 @@ import java.io.Serializable;
  * strategies.py::ODDStrategy}, {@code conf/strategy/odd.yaml}): {@code odd_alpha} 16 (the step size
  * alpha; step i of {@code steps} uses alpha (1 - i / steps); 0 = plain LLaDA decoding), {@code
  * odd_quality_scale} 1 (the weight of a sample's confidence in its loss), {@code odd_protected_ids}
- * (the token ids whose gradient column is zeroed, the reference's EOS and PAD ids; may be empty).
- * Errors are {@link ConfigException}s (exit code 2) naming the key and the value.
+ * (the token ids whose gradient column is zeroed, the reference's EOS and PAD ids; may be empty),
+ * {@code odd_confidence_weighting} true (the reference's {@code use_confidence_weighting}, {@code
+ * conf/config.yaml}: true multiplies each sample's loss by its quality q, the mean max-probability
+ * over its masked positions, and differentiates through q; false is {@code feature_extractor.py}'s
+ * {@code quality = torch.ones(...)}, q = 1, so the loss is -s &lt;v, d&gt; and only the repulsion acts;
+ * see {@link OddRepulsion}). Errors are {@link ConfigException}s (exit code 2) naming the key and the
+ * value.
  */
-public record OddSettings(double alpha, double qualityScale, int[] protectedIds) implements Serializable {
+public record OddSettings(double alpha, double qualityScale, int[] protectedIds, boolean confidenceWeighting)
+    implements Serializable {
+  /** With confidence weighting, the reference's default (the settings before the flag existed). */
+  public OddSettings(double alpha, double qualityScale, int[] protectedIds) {
+    this(alpha, qualityScale, protectedIds, true);
+  }
+
   public OddSettings {
     if (!(alpha >= 0) || Double.isInfinite(alpha)) {
       throw ConfigException.of("odd_alpha", "must be a finite float >= 0 (0 = no repulsion)", alpha);
@@ -27,9 +38,12 @@ public record OddSettings(double alpha, double qualityScale, int[] protectedIds)
     }
   }
 
-  /** The reference's defaults: alpha 16, quality_scale 1, no protected ids (the job passes EOS and PAD). */
+  /**
+   * The reference's defaults: alpha 16, quality_scale 1, no protected ids (the job passes EOS and
+   * PAD), confidence weighting on.
+   */
   public static OddSettings defaults() {
-    return new OddSettings(16, 1, new int[0]);
+    return new OddSettings(16, 1, new int[0], true);
   }
 
   @Override
@@ -45,17 +59,18 @@ public record OddSettings(double alpha, double qualityScale, int[] protectedIds)
   @Override
   public boolean equals(Object o) {
     return o instanceof OddSettings s && Double.compare(alpha, s.alpha) == 0
-        && Double.compare(qualityScale, s.qualityScale) == 0 && java.util.Arrays.equals(protectedIds, s.protectedIds);
+        && Double.compare(qualityScale, s.qualityScale) == 0 && java.util.Arrays.equals(protectedIds, s.protectedIds)
+        && confidenceWeighting == s.confidenceWeighting;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(alpha, qualityScale, java.util.Arrays.hashCode(protectedIds));
+    return java.util.Objects.hash(alpha, qualityScale, java.util.Arrays.hashCode(protectedIds), confidenceWeighting);
   }
 
   @Override
   public String toString() {
     return "OddSettings[alpha=" + alpha + ", qualityScale=" + qualityScale + ", protectedIds="
-        + java.util.Arrays.toString(protectedIds) + "]";
+        + java.util.Arrays.toString(protectedIds) + ", confidenceWeighting=" + confidenceWeighting + "]";
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ODD (sean-lamont/odd ODDStrategy): the hand-derived gradient against a central finite difference,
- * alpha 0 = plain LLaDA exactly, lower within-group similarity with alpha > 0 (measured), group and
+ * with and without confidence weighting (use_confidence_weighting), the default reproducing the
+ * results from before that setting bit for bit, alpha 0 = plain LLaDA exactly, lower within-group similarity with alpha > 0 (measured), group and
  * batch independence, and the settings' errors.
  */
 class OddTest {
@@ -69,7 +70,7 @@ class OddTest {
       r[v] -= dot * v0[v];
     }
     double[] d = unit(r);
-    double[][] g = OddRepulsion.gradient(m1, d, scale, VOCAB);
+    double[][] g = OddRepulsion.gradient(m1, d, scale, true, VOCAB);
     assertNull(g[2], "no gradient at the unmasked position");
     double h = 1e-5;
     double largest = 0;
@@ -79,8 +80,8 @@ class OddTest {
         double[][] minus = copy(z1);
         plus[l][w] += h;
         minus[l][w] -= h;
-        double fd = (OddRepulsion.loss(member(t1, plus), d, scale, VOCAB)
-            - OddRepulsion.loss(member(t1, minus), d, scale, VOCAB)) / (2 * h);
+        double fd = (OddRepulsion.loss(member(t1, plus), d, scale, true, VOCAB)
+            - OddRepulsion.loss(member(t1, minus), d, scale, true, VOCAB)) / (2 * h);
         assertEquals(fd, g[l][w], 1e-6, "position " + l + " column " + w);
         largest = Math.max(largest, Math.abs(g[l][w]));
       }
@@ -88,14 +89,140 @@ class OddTest {
     }
     assertTrue(largest > 1e-3, "a non-trivial gradient: " + largest);
     // the loss is -s q <v, d> = -s q ||r|| at the current point
-    assertEquals(-scale * OddRepulsion.quality(m1) * OddRepulsion.norm(r), OddRepulsion.loss(m1, d, scale, VOCAB), 1e-12);
+    assertEquals(-scale * OddRepulsion.quality(m1) * OddRepulsion.norm(r), OddRepulsion.loss(m1, d, scale, true, VOCAB),
+        1e-12);
 
     double[] before0 = m0.probs()[0].clone();
     double before = dot(v1, v0);
-    OddRepulsion.repel(List.of(m0, m1), 2.0, scale, new int[0], VOCAB);
+    OddRepulsion.repel(List.of(m0, m1), 2.0, scale, true, new int[0], VOCAB);
     assertArrayEquals(before0, m0.probs()[0], 0, "sample 0 is never moved");
     double after = dot(unit(OddRepulsion.feature(m1, VOCAB, new int[VOCAB])), v0);
     assertTrue(after < before, "sample 1's feature turns away from sample 0's: " + before + " -> " + after);
+  }
+
+  /**
+   * Without confidence weighting (the reference's use_confidence_weighting false: quality =
+   * torch.ones, so q_1 = 1 and no dq/dz term), on the example above, derived by hand:
+   *
+   * <p>P_0 = softmax(1.2, 0.1, -0.4) = (0.651564, 0.216887, 0.131549), P_1 = softmax(0.2, 0.8, -1.3)
+   * = (0.328380, 0.598348, 0.073272); position 2 holds token 2. The max-pooled feature is f = (P_00,
+   * P_11, 1, 0) = (0.651564, 0.598348, 1, 0): column 0 is taken from position 0 (0.6516 > 0.3284),
+   * column 1 from position 1 (0.5983 > 0.2169), column 2 from the unmasked token. So only f_0 depends
+   * on z_0 and only f_1 on z_1. Sample 0's feature is f' = (0.260955, 1, 0.580767, 0), cos(v_1, v_0) =
+   * 0.852391, d = unit(v_1 - 0.852391 v_0) = (0.574455, -0.517990, 0.633788, 0), A = <v_1, d> = ||r|| =
+   * 0.522906.
+   *
+   * <p>loss = -s A(f), A = <f, d> / ||f||, dA/df_v = (d_v - A f_v / ||f||) / ||f|| = (0.239130,
+   * -0.563495, ...). With dP_lv/dz_lw = P_lv (delta_vw - P_lw):
+   * g_0w = -s (dA/df_0) P_00 (delta_0w - P_0w), g_1w = -s (dA/df_1) P_11 (delta_1w - P_1w); with s
+   * = 1.5: g_0 = (-0.0814338, 0.0506892, 0.0307446), g_1 = (-0.1660780, 0.2031350, -0.0370570) (the
+   * numbers from an independent double-precision evaluation of these formulas). With confidence
+   * weighting the same entries are (-0.139928, 0.087100, 0.052829) and (-0.026734, 0.032699,
+   * -0.005965): the dq/dz term pulls position 1 towards its argmax against the repulsion.
+   */
+  @Test
+  void withoutConfidenceWeightingOnlyTheRepulsionActs() {
+    int[] t0 = {MASK, 1, MASK};
+    double[][] z0 = {{0.3, -0.2, 1.1}, null, {-0.7, 0.4, 0.9}};
+    int[] t1 = {MASK, MASK, 2};
+    double[][] z1 = {{1.2, 0.1, -0.4}, {0.2, 0.8, -1.3}, null};
+    double scale = 1.5;
+    OddRepulsion.Member m0 = member(t0, z0);
+    OddRepulsion.Member m1 = member(t1, z1);
+    double[] v0 = unit(OddRepulsion.feature(m0, VOCAB, new int[VOCAB]));
+    double[] f = OddRepulsion.feature(m1, VOCAB, new int[VOCAB]);
+    double[] v1 = unit(f);
+    double[] r = v1.clone();
+    double cos = dot(v1, v0);
+    for (int v = 0; v < VOCAB; v++) {
+      r[v] -= cos * v0[v];
+    }
+    double[] d = unit(r);
+    double a = OddRepulsion.norm(r);
+    double nf = OddRepulsion.norm(f);
+    double[] p0 = softmax(z1[0]);
+    double[] p1 = softmax(z1[1]);
+    double dA0 = (d[0] - a * f[0] / nf) / nf;
+    double dA1 = (d[1] - a * f[1] / nf) / nf;
+    double[][] expected = new double[2][3];
+    for (int w = 0; w < 3; w++) {
+      expected[0][w] = -scale * dA0 * p0[0] * ((w == 0 ? 1 : 0) - p0[w]);
+      expected[1][w] = -scale * dA1 * p1[1] * ((w == 1 ? 1 : 0) - p1[w]);
+    }
+    double[][] numbers = {{-0.081433792862, 0.050689224242, 0.030744568620},
+        {-0.166078007750, 0.203135020216, -0.037057012466}};
+    double[][] g = OddRepulsion.gradient(m1, d, scale, false, VOCAB);
+    double[][] weighted = OddRepulsion.gradient(m1, d, scale, true, VOCAB);
+    assertNull(g[2], "no gradient at the unmasked position");
+    double h = 1e-5;
+    for (int l = 0; l < 2; l++) {
+      for (int w = 0; w < 3; w++) {
+        assertEquals(numbers[l][w], expected[l][w], 1e-11, "the formula's value, position " + l + " column " + w);
+        assertEquals(expected[l][w], g[l][w], 1e-12, "position " + l + " column " + w);
+        double[][] plus = copy(z1);
+        double[][] minus = copy(z1);
+        plus[l][w] += h;
+        minus[l][w] -= h;
+        double fd = (OddRepulsion.loss(member(t1, plus), d, scale, false, VOCAB)
+            - OddRepulsion.loss(member(t1, minus), d, scale, false, VOCAB)) / (2 * h);
+        assertEquals(fd, g[l][w], 1e-6, "finite difference, position " + l + " column " + w);
+      }
+      assertEquals(0, g[l][MASK], 0, "the mask column has no gradient");
+    }
+    assertTrue(Math.abs(weighted[1][1] - g[1][1]) > 0.1, "the quality term is gone: " + weighted[1][1] + " vs " + g[1][1]);
+    assertEquals(-scale * a, OddRepulsion.loss(m1, d, scale, false, VOCAB), 1e-12, "loss = -s <v, d>, q = 1");
+
+    double before = dot(v1, v0);
+    double[] before0 = m0.probs()[0].clone();
+    OddRepulsion.repel(List.of(m0, m1), 2.0, scale, false, new int[0], VOCAB);
+    assertArrayEquals(before0, m0.probs()[0], 0, "sample 0 is never moved");
+    double after = dot(unit(OddRepulsion.feature(m1, VOCAB, new int[VOCAB])), v0);
+    assertTrue(after < before, "sample 1's feature turns away from sample 0's: " + before + " -> " + after);
+  }
+
+  /**
+   * Confidence weighting on (the default and the three-argument settings) reproduces, bit for bit,
+   * what the code gave before the setting existed (values recorded from commit a4c6fb3): the repelled
+   * distributions of the example above, and the tokens of 4 groups of 5 samples of the sticky chain.
+   * Off, the same call gives other tokens.
+   */
+  @Test
+  void confidenceWeightingReproducesTheEarlierResults() {
+    int[] t0 = {MASK, 1, MASK};
+    double[][] z0 = {{0.3, -0.2, 1.1}, null, {-0.7, 0.4, 0.9}};
+    int[] t1 = {MASK, MASK, 2};
+    double[][] z1 = {{1.2, 0.1, -0.4}, {0.2, 0.8, -1.3}, null};
+    OddRepulsion.Member m1 = member(t1, z1);
+    OddRepulsion.repel(List.of(member(t0, z0), m1), 2.0, 1.5, true, new int[0], VOCAB);
+    assertArrayEquals(new double[] {0x1.e98579a552b33p-1, 0x1.7a5758fb069bep-6, 0x1.54f9725aa2ffap-6, 0},
+        m1.probs()[0], 0);
+    assertArrayEquals(new double[] {0x1.e962cf6c43f03p-2, 0x1.c0b73ca1fda35p-2, 0x1.5797cfc6f9b1ep-4, 0},
+        m1.probs()[1], 0);
+
+    int[][] recorded = {{6, 6, 6, 6, 6, 6, 6, 6}, {6, 6, 6, 6, 6, 6, 6, 6}, {0, 0, 0, 0, 0, 0, 0, 0},
+        {1, 1, 1, 1, 1, 1, 1, 1}, {4, 4, 4, 4, 4, 4, 4, 4}, {5, 5, 5, 5, 5, 5, 5, 5}, {6, 6, 6, 6, 6, 6, 6, 6},
+        {6, 6, 6, 6, 6, 6, 6, 6}, {7, 7, 7, 7, 7, 7, 7, 3}, {0, 0, 0, 0, 0, 0, 0, 0}, {3, 3, 3, 3, 3, 5, 2, 2},
+        {2, 2, 2, 2, 2, 2, 2, 1}, {2, 2, 2, 2, 2, 2, 2, 2}, {3, 3, 3, 3, 3, 3, 2, 2}, {5, 5, 5, 5, 5, 5, 5, 5},
+        {6, 6, 6, 6, 6, 6, 6, 6}, {6, 6, 6, 6, 6, 6, 5, 5}, {3, 3, 3, 3, 3, 3, 3, 3}, {0, 0, 0, 0, 0, 0, 0, 0},
+        {7, 7, 7, 7, 7, 7, 7, 7}};
+    MarkovChainDenoiser model = diverseChain(8);
+    LladaSettings s = new LladaSettings(8, 8, 8, 1, 0, RemaskingRule.LOW_CONFIDENCE);
+    List<SequenceKey> keys = groupKeys(4, 5);
+    int[][] initial = groupRows(model, 4, 5, 8);
+    for (OddSettings o : List.of(OddSettings.defaults(), new OddSettings(16, 1, new int[0]),
+        new OddSettings(16, 1, new int[0], true))) {
+      List<DiffusionSample> out = new OddSampler(s, o, 9).sample(model, keys, initial);
+      for (int b = 0; b < recorded.length; b++) {
+        assertArrayEquals(recorded[b], out.get(b).tokens(), o + " row " + b);
+      }
+    }
+    List<DiffusionSample> off = new OddSampler(s, new OddSettings(16, 1, new int[0], false), 9)
+        .sample(model, keys, initial);
+    int differ = 0;
+    for (int b = 0; b < recorded.length; b++) {
+      differ += java.util.Arrays.equals(recorded[b], off.get(b).tokens()) ? 0 : 1;
+    }
+    assertTrue(differ > 0, "confidence weighting off changes some sample");
   }
 
   /** A protected column gets no push: its logit is unchanged relative to an unprotected sibling's scaling. */
@@ -107,7 +234,7 @@ class OddTest {
     double[][] z1 = {{1.2, 0.1, -0.4}, {0.2, 0.8, -1.3}, null};
     OddRepulsion.Member m0 = member(t0, z0);
     OddRepulsion.Member m1 = member(t1, z1);
-    OddRepulsion.repel(List.of(m0, m1), 3.0, 1, new int[] {0, 1, 2}, VOCAB);
+    OddRepulsion.repel(List.of(m0, m1), 3.0, 1, true, new int[] {0, 1, 2}, VOCAB);
     for (int l = 0; l < 2; l++) {
       assertArrayEquals(softmax(z1[l]), m1.probs()[l], 1e-15, "all columns protected: nothing moves");
     }
@@ -243,6 +370,10 @@ class OddTest {
     given[0] = 7;
     assertArrayEquals(new int[] {1, 2}, s.protectedIds(), "the settings copy their ids");
     assertEquals(new OddSettings(1, 1, new int[] {1, 2}), s);
+    assertTrue(OddSettings.defaults().confidenceWeighting(), "the reference's default");
+    assertTrue(s.confidenceWeighting(), "the three-argument settings weight by confidence");
+    assertEquals(new OddSettings(1, 1, new int[] {1, 2}, true), s);
+    assertTrue(!s.equals(new OddSettings(1, 1, new int[] {1, 2}, false)), "the flag is part of the settings");
   }
 
   /** A sticky chain over S states: stay with 0.6, else a uniform other state; uniform start. */
