@@ -29,7 +29,8 @@ import java.util.Map;
 public record DiffusionConfig(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
     Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
     String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
-    Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex, String rewardModel) {
+    Boolean oddConfidenceWeighting, Integer svddCandidates, Double svddAlpha, Double svddRerankFraction,
+    String rewardRegex, String rewardModel) {
   /** The samplers, in the order the messages list them. */
   public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd");
   /** Which samplers each optional key applies to. */
@@ -51,6 +52,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       put("top_k", List.of("dream"));
       put("odd_alpha", List.of("odd"));
       put("odd_quality_scale", List.of("odd"));
+      put("odd_confidence_weighting", List.of("odd"));
       put("svdd_candidates", List.of("svdd"));
       put("svdd_alpha", List.of("svdd"));
       put("svdd_rerank_fraction", List.of("svdd"));
@@ -65,8 +67,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       throw ConfigException.of("diffusion.sampler", "must be one of " + String.join(", ", SAMPLERS), "'" + sampler + "'");
     }
     Object[] values = {schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
-        remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
-        rewardRegex, rewardModel};
+        remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
+        svddAlpha, svddRerankFraction, rewardRegex, rewardModel};
     int i = 0;
     for (Map.Entry<String, List<String>> k : KEYS.entrySet()) {
       Object value = values[i++];
@@ -77,8 +79,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     }
     try {
       build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
-          remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha,
-          svddRerankFraction, rewardRegex, rewardModel);
+          remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
+          svddAlpha, svddRerankFraction, rewardRegex, rewardModel);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion."));
     }
@@ -87,14 +89,14 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   /** The defaults: first-hitting, log-linear, one token per model call. */
   public static DiffusionConfig defaults() {
     return new DiffusionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 
   /** The sampler the Spark stage runs. */
   public DiffusionKernel kernel() {
     return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
-        remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, svddCandidates, svddAlpha, svddRerankFraction,
-        rewardRegex, rewardModel);
+        remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
+        svddAlpha, svddRerankFraction, rewardRegex, rewardModel);
   }
 
   private static <T> T or(T value, T fallback) {
@@ -104,7 +106,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   private static DiffusionKernel build(String sampler, String schedule, Integer steps, Double eps, Boolean cache,
       Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
       String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
-      Integer svddCandidates, Double svddAlpha, Double svddRerankFraction, String rewardRegex, String rewardModel) {
+      Boolean oddConfidenceWeighting, Integer svddCandidates, Double svddAlpha, Double svddRerankFraction,
+      String rewardRegex, String rewardModel) {
     AncestralSettings a = AncestralSettings.defaults();
     AncestralSettings ancestral = sampler.equals("ancestral") || sampler.equals("svdd")
         ? new AncestralSettings(or(steps, a.steps()), schedule != null ? MaskSchedule.parse("schedule", schedule)
@@ -130,7 +133,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       case "odd": {
         OddSettings o = OddSettings.defaults();
         return new DiffusionKernel.Odd(llada, new OddSettings(or(oddAlpha, o.alpha()),
-            or(oddQualityScale, o.qualityScale()), new int[0]));
+            or(oddQualityScale, o.qualityScale()), new int[0], or(oddConfidenceWeighting, o.confidenceWeighting())));
       }
       case "svdd": {
         SvddSettings s = SvddSettings.defaults();

@@ -203,6 +203,7 @@ class ConfigReachesKernelTest {
         Change.of("diffusion.alg", "entropy", dream), Change.of("diffusion.alg_temp", "0.5", dream),
         Change.of("diffusion.top_p", "0.9", dream), Change.of("diffusion.top_k", "5", dream),
         Change.of("diffusion.odd_alpha", "2.0", odd), Change.of("diffusion.odd_quality_scale", "0.5", odd),
+        Change.of("diffusion.odd_confidence_weighting", "false", odd),
         Change.of("diffusion.svdd_candidates", "3", svdd), Change.of("diffusion.svdd_alpha", "1.0", svdd),
         Change.of("diffusion.svdd_rerank_fraction", "0.5", svdd), Change.of("diffusion.reward_regex", "b", svdd),
         Change.of("diffusion.reward_model", "/models/b.pt", "diffusion.sampler", "svdd", "diffusion.reward_model",

@@ -1,12 +1,16 @@
 package io.sampleforge.jobs.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sampleforge.diffusion.discrete.DreamSettings;
+import io.sampleforge.diffusion.discrete.OddSampler;
 import io.sampleforge.errors.SampleforgeException;
 import io.sampleforge.spark.text.DiffusionKernel;
+import io.sampleforge.spark.text.TokenSpace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The diffusion block's Dream warper keys on the masked-diffusion example (conf/jobs/generate-mdm.yaml):
  * diffusion.top_p and diffusion.top_k reach Dream's settings and its JSON, default to off, are refused
- * with a bad value and with every other sampler, naming the key.
+ * with a bad value and with every other sampler, naming the key; ODD's odd_confidence_weighting
+ * (default true) reaches OddSettings, the sampler and the JSON, and is refused by the other samplers.
  */
 class DiffusionConfigTest {
   private static GenerateJobConfig bind(String... sets) {
@@ -39,6 +44,28 @@ class DiffusionConfigTest {
     assertEquals(0.9, s.topP());
     assertEquals(3, s.topK());
     assertTrue(on.describe().endsWith("\"top_p\":0.9,\"top_k\":3}"), on.describe());
+  }
+
+  @Test
+  void oddTakesConfidenceWeighting() {
+    DiffusionKernel.Odd on = (DiffusionKernel.Odd) bind("diffusion.sampler=odd").diffusionSettings().kernel();
+    assertTrue(on.odd().confidenceWeighting(), "the reference's default");
+    assertTrue(on.describe().endsWith("\"odd_quality_scale\":1.0,\"odd_confidence_weighting\":true}"), on.describe());
+    DiffusionKernel.Odd off = (DiffusionKernel.Odd) bind("diffusion.sampler=odd",
+        "diffusion.odd_confidence_weighting=false", "diffusion.odd_alpha=32").diffusionSettings().kernel();
+    assertFalse(off.odd().confidenceWeighting());
+    assertEquals(32, off.odd().alpha());
+    assertTrue(off.describe().endsWith(
+        "\"odd_alpha\":32.0,\"odd_quality_scale\":1.0,\"odd_confidence_weighting\":false}"), off.describe());
+    OddSampler sampler = (OddSampler) off.sampler(4, 1,
+        new TokenSpace(4, 3, new int[] {2}, () -> List.of("a", "b", "c")));
+    assertFalse(sampler.oddSettings().confidenceWeighting(), "the flag reaches the sampler");
+    assertArrayEquals(new int[] {2}, sampler.oddSettings().protectedIds(), "EOS joins the protected ids");
+    for (String sampler2 : List.of("llada", "dream", "first-hitting", "ancestral")) {
+      String message = refusal("diffusion.sampler=" + sampler2, "diffusion.odd_confidence_weighting=false");
+      assertTrue(message.contains("parameter 'diffusion.sampler/diffusion.odd_confidence_weighting' applies to"
+          + " diffusion.sampler odd only (diffusion.sampler is " + sampler2 + ")"), message);
+    }
   }
 
   @Test

@@ -156,7 +156,8 @@ public sealed interface DiffusionKernel extends Serializable {
   /**
    * ODD: {@link Llada} decoding whose samples of one prompt repel each other; the model's
    * end-of-sequence ids join the protected ids (their columns are zeroed in the repulsion gradient,
-   * as the reference zeroes EOS and PAD).
+   * as the reference zeroes EOS and PAD); {@code odd_confidence_weighting} as in {@link
+   * OddSettings#confidenceWeighting()}.
    */
   record Odd(Llada llada, OddSettings odd) implements DiffusionKernel {
     public Odd {
@@ -176,14 +177,16 @@ public sealed interface DiffusionKernel extends Serializable {
       int[] eos = tokens.eosIds();
       int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(own), java.util.Arrays.stream(eos)).distinct()
           .toArray();
-      return new OddSampler(llada.settings(genLength), new OddSettings(odd.alpha(), odd.qualityScale(), all), seed);
+      return new OddSampler(llada.settings(genLength), new OddSettings(odd.alpha(), odd.qualityScale(), all,
+          odd.confidenceWeighting()), seed);
     }
 
     @Override
     public String describe() {
       String l = llada.describe();
       return "{\"sampler\":\"odd\"," + l.substring(l.indexOf(',') + 1, l.length() - 1) + String.format(Locale.ROOT,
-          ",\"odd_alpha\":%s,\"odd_quality_scale\":%s}", Double.toString(odd.alpha()), Double.toString(odd.qualityScale()));
+          ",\"odd_alpha\":%s,\"odd_quality_scale\":%s,\"odd_confidence_weighting\":%s}", Double.toString(odd.alpha()),
+          Double.toString(odd.qualityScale()), odd.confidenceWeighting());
     }
 
     @Override

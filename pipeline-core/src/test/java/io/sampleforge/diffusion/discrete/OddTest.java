@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * ODD (sean-lamont/odd ODDStrategy): the hand-derived gradient against a central finite difference,
  * with and without confidence weighting (use_confidence_weighting), the default reproducing the
- * results from before that setting bit for bit, alpha 0 = plain LLaDA exactly, lower within-group similarity with alpha > 0 (measured), group and
- * batch independence, and the settings' errors.
+ * results from before that setting bit for bit, alpha 0 = plain LLaDA exactly, lower within-group
+ * similarity with alpha > 0 (measured), group and batch independence, and the settings' errors.
  */
 class OddTest {
   private static final int MASK = 3;
@@ -169,7 +169,8 @@ class OddTest {
       }
       assertEquals(0, g[l][MASK], 0, "the mask column has no gradient");
     }
-    assertTrue(Math.abs(weighted[1][1] - g[1][1]) > 0.1, "the quality term is gone: " + weighted[1][1] + " vs " + g[1][1]);
+    assertTrue(Math.abs(weighted[1][1] - g[1][1]) > 0.1,
+        "the quality term is gone: " + weighted[1][1] + " vs " + g[1][1]);
     assertEquals(-scale * a, OddRepulsion.loss(m1, d, scale, false, VOCAB), 1e-12, "loss = -s <v, d>, q = 1");
 
     double before = dot(v1, v0);
