@@ -32,9 +32,12 @@ import java.util.Map;
  * pass@k = the fraction of groups in which at least one of the k samples decoded together passes
  * (not Chen et al.'s estimator, whose subsets of n iid samples ODD's non-exchangeable group does not
  * have; for alpha 0 that estimator from n = 8 is printed as a check). Standard errors are over
- * groups; the alpha 0 / alpha 16 pass@k tests are a pooled two-proportion z-test and an exact
- * McNemar test on the groups (paired: same seed and keys). Wall time: median of 3 interleaved rounds
- * on 64 groups. Prints Markdown. Cost: 4 samplers x (free + infill) groups x 8 samples x 16 model
+ * groups; the pass@k tests of LLaDA against ODD alpha 16 (with and without confidence weighting)
+ * are a pooled two-proportion z-test and an exact McNemar test on the groups (paired: same seed and
+ * keys). Samplers: LLaDA, ODD alpha 4, 16, 32 with confidence weighting (the reference's default),
+ * ODD alpha 16 and 32 without it ({@link OddSettings#confidenceWeighting()} false, the reference's
+ * {@code use_confidence_weighting: false}). Wall time: median of 3 interleaved rounds
+ * on 64 groups. Prints Markdown. Cost: 6 samplers x (free + infill) groups x 8 samples x 16 model
  * calls of batch 128; ODD adds O(L V) float64 work per row and step.
  *
  * <pre>java -cp ... io.sampleforge.diffusion.discrete.OddDiversityBench MODEL_DIR FREE_GROUPS INFILL_GROUPS [TEMPERATURE] [SEED]</pre>
@@ -46,7 +49,11 @@ public final class OddDiversityBench {
   private static final int EOS = 2;
   private static final int N = 8;
   private static final int[] KS = {4, 8};
-  private static final double[] ALPHAS = {0, 4, 16, 32};
+  /** One sampler of the comparison: ODD's alpha (0 = LLaDA) and whether its loss is confidence-weighted. */
+  private record Variant(double alpha, boolean weighted) {}
+
+  private static final Variant[] VARIANTS = {new Variant(0, true), new Variant(4, true), new Variant(16, true),
+      new Variant(32, true), new Variant(16, false), new Variant(32, false)};
   private static final int GROUPS_PER_CALL = 16;
   private static final List<String> FREE_WORDS = List.of("big", "small", "happy", "red", "quiet", "old", "chase",
       "follow", "like", "see", "likes", "follows");
@@ -76,14 +83,14 @@ public final class OddDiversityBench {
 
     System.out.printf(Locale.ROOT, "toy_mlm, length 16, LLaDA low_confidence: gen_length 16, block_length 16, steps 16,"
         + " temperature %s, seed %d; groups of %d samples decoded together; ODD protected ids [%d] (</s>),"
-        + " quality_scale 1%n%n", temperature, seed, N, EOS);
+        + " quality_scale 1, confidence weighting on unless the row says otherwise%n%n", temperature, seed, N, EOS);
     try (ExportedMaskedDenoiser model = ExportedMaskedDenoiser.load(ModelFormat.TORCHSCRIPT, dir.resolve("model.pt"), VOCAB, MASK,
         Device.cpu())) {
       decode(new LladaSampler(llada, seed), model, tasks.get(0), 0, GROUPS_PER_CALL, N);   // JIT / libtorch warm-up
       for (Task task : tasks) {
-        Decoded[] byAlpha = new Decoded[ALPHAS.length];
-        for (int a = 0; a < ALPHAS.length; a++) {
-          byAlpha[a] = decode(sampler(llada, ALPHAS[a], seed), model, task, 0, task.initial.length, N);
+        Decoded[] byAlpha = new Decoded[VARIANTS.length];
+        for (int a = 0; a < VARIANTS.length; a++) {
+          byAlpha[a] = decode(sampler(llada, VARIANTS[a], seed), model, task, 0, task.initial.length, N);
         }
         report(task, byAlpha, text);
       }
@@ -93,8 +100,9 @@ public final class OddDiversityBench {
     System.out.printf(Locale.ROOT, "Total wall time %.0f s.%n", (System.nanoTime() - started) / 1e9);
   }
 
-  private static MaskedDiffusionSampler sampler(LladaSettings llada, double alpha, long seed) {
-    return alpha == 0 ? new LladaSampler(llada, seed) : new OddSampler(llada, new OddSettings(alpha, 1, new int[] {EOS}), seed);
+  private static MaskedDiffusionSampler sampler(LladaSettings llada, Variant v, long seed) {
+    return v.alpha == 0 ? new LladaSampler(llada, seed)
+        : new OddSampler(llada, new OddSettings(v.alpha, 1, new int[] {EOS}, v.weighted), seed);
   }
 
   private static Task freeTask(int groups) {
@@ -179,7 +187,7 @@ public final class OddDiversityBench {
     System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|" + (task.allWords != null ? "---:|" : ""));
     Map<String, boolean[]> passes = new java.util.HashMap<>();
     for (int k : KS) {
-      for (int a = 0; a < ALPHAS.length; a++) {
+      for (int a = 0; a < VARIANTS.length; a++) {
         Decoded d = byAlpha[a];
         double[] d1 = new double[groups];
         double[] d2 = new double[groups];
@@ -217,7 +225,7 @@ public final class OddDiversityBench {
         int x = count(pass);
         double p = (double) x / groups;
         StringBuilder row = new StringBuilder(String.format(Locale.ROOT,
-            "| %d | %s | %.2f | %s | %s | %.4f | %.4f | %s | %s | %.3f ± %.3f", k, name(ALPHAS[a]), d.nfe,
+            "| %d | %s | %.2f | %s | %s | %.4f | %.4f | %s | %s | %.3f ± %.3f", k, name(VARIANTS[a]), d.nfe,
             pm(d1), pm(d2), DiversityStats.distinct(corpus, 1), DiversityStats.distinct(corpus, 2), pm(sim), pm(gram),
             p, Math.sqrt(p * (1 - p) / groups)));
         if (task.allWords != null) {
@@ -232,25 +240,27 @@ public final class OddDiversityBench {
     if (task.allWords != null) {
       perWord(task, byAlpha, text, grammar);
     }
-    System.out.println("pass@k: alpha 0 against alpha 16 (groups passing; pooled two-proportion z-test; exact McNemar"
-        + " test on the groups, paired by key and seed):");
+    System.out.println("pass@k: alpha 0 against alpha 16, with and without confidence weighting (groups passing;"
+        + " pooled two-proportion z-test; exact McNemar test on the groups, paired by key and seed):");
     System.out.println();
-    int a16 = indexOf(16);
-    for (int k : KS) {
-      boolean[] p0 = passes.get(task.name + "/" + k + "/0");
-      boolean[] p16 = passes.get(task.name + "/" + k + "/" + a16);
-      int x0 = count(p0);
-      int x16 = count(p16);
-      double[] zt = DiversityStats.twoProportion(x0, groups, x16, groups);
-      int onlyA = 0;
-      int onlyB = 0;
-      for (int g = 0; g < groups; g++) {
-        onlyA += p0[g] && !p16[g] ? 1 : 0;
-        onlyB += !p0[g] && p16[g] ? 1 : 0;
+    for (Variant v : List.of(new Variant(16, true), new Variant(16, false))) {
+      int a16 = indexOf(v);
+      for (int k : KS) {
+        boolean[] p0 = passes.get(task.name + "/" + k + "/0");
+        boolean[] p16 = passes.get(task.name + "/" + k + "/" + a16);
+        int x0 = count(p0);
+        int x16 = count(p16);
+        double[] zt = DiversityStats.twoProportion(x0, groups, x16, groups);
+        int onlyA = 0;
+        int onlyB = 0;
+        for (int g = 0; g < groups; g++) {
+          onlyA += p0[g] && !p16[g] ? 1 : 0;
+          onlyB += !p0[g] && p16[g] ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "- k = %d: LLaDA %d / %d, %s %d / %d; z = %.2f, two-sided p = %.3g;"
+            + " McNemar: %d groups pass only with LLaDA, %d only with ODD, p = %.3g%n", k, x0, groups, name(v), x16,
+            groups, zt[0], zt[1], onlyA, onlyB, DiversityStats.mcNemarExact(onlyA, onlyB));
       }
-      System.out.printf(Locale.ROOT, "- k = %d: LLaDA %d / %d, ODD alpha 16 %d / %d; z = %.2f, two-sided p = %.3g;"
-          + " McNemar: %d groups pass only with LLaDA, %d only with ODD, p = %.3g%n", k, x0, groups, x16, groups,
-          zt[0], zt[1], onlyA, onlyB, DiversityStats.mcNemarExact(onlyA, onlyB));
     }
     double chen = 0;
     for (int g = 0; g < groups; g++) {
@@ -267,25 +277,27 @@ public final class OddDiversityBench {
   }
 
   /**
-   * ODD's samples 0..3 of a group of 8 against the same keys decoded as a group of 4 (alpha 16,
-   * the first 16 groups of the task): they should be identical, which is what lets the k = 4 rows
-   * read the first 4 samples of each group.
+   * ODD's samples 0..3 of a group of 8 against the same keys decoded as a group of 4 (alpha 16 with
+   * and without confidence weighting, the first 16 groups of the task): they should be identical,
+   * which is what lets the k = 4 rows read the first 4 samples of each group.
    */
   private static void checkPrefix(MaskedDenoiser model, LladaSettings llada, long seed, Task task) {
     int groups = Math.min(GROUPS_PER_CALL, task.initial.length);
-    MaskedDiffusionSampler odd = sampler(llada, 16, seed);
-    Decoded eight = decode(odd, model, task, 0, groups, N);
-    Decoded four = decode(odd, model, task, 0, groups, 4);
-    int same = 0;
-    for (int g = 0; g < groups; g++) {
-      boolean eq = true;
-      for (int j = 0; j < 4; j++) {
-        eq &= Arrays.equals(eight.tokens[g][j], four.tokens[g][j]);
+    for (Variant v : List.of(new Variant(16, true), new Variant(16, false))) {
+      MaskedDiffusionSampler odd = sampler(llada, v, seed);
+      Decoded eight = decode(odd, model, task, 0, groups, N);
+      Decoded four = decode(odd, model, task, 0, groups, 4);
+      int same = 0;
+      for (int g = 0; g < groups; g++) {
+        boolean eq = true;
+        for (int j = 0; j < 4; j++) {
+          eq &= Arrays.equals(eight.tokens[g][j], four.tokens[g][j]);
+        }
+        same += eq ? 1 : 0;
       }
-      same += eq ? 1 : 0;
+      System.out.printf(Locale.ROOT, "Check: %s, task %s, first %d groups: samples 0-3 of a group of 8 equal"
+          + " the group of 4 decoded alone in %d of %d groups.%n", name(v), task.name, groups, same, groups);
     }
-    System.out.printf(Locale.ROOT, "Check: ODD alpha 16, task %s, first %d groups: samples 0-3 of a group of 8 equal"
-        + " the group of 4 decoded alone in %d of %d groups.%n", task.name, groups, same, groups);
   }
 
   /** pass@8 of each of the 12 words over all groups of the free task (the parts of the "mean over the 12 words" column). */
@@ -293,8 +305,8 @@ public final class OddDiversityBench {
     int groups = task.initial.length;
     StringBuilder head = new StringBuilder("| word (pass@8 over all " + groups + " groups) |");
     StringBuilder rule = new StringBuilder("|---|");
-    for (double alpha : ALPHAS) {
-      head.append(' ').append(name(alpha)).append(" |");
+    for (Variant v : VARIANTS) {
+      head.append(' ').append(name(v)).append(" |");
       rule.append("---:|");
     }
     System.out.println(head);
@@ -324,10 +336,10 @@ public final class OddDiversityBench {
    */
   private static void timing(MaskedDenoiser model, LladaSettings llada, long seed, Task task) {
     int groups = Math.min(64, task.initial.length);
-    double[][] ms = new double[ALPHAS.length][3];
+    double[][] ms = new double[VARIANTS.length][3];
     for (int r = 0; r < 3; r++) {
-      for (int a = 0; a < ALPHAS.length; a++) {
-        ms[a][r] = decode(sampler(llada, ALPHAS[a], seed), model, task, 0, groups, N).ms / (groups * N);
+      for (int a = 0; a < VARIANTS.length; a++) {
+        ms[a][r] = decode(sampler(llada, VARIANTS[a], seed), model, task, 0, groups, N).ms / (groups * N);
       }
     }
     System.out.printf(Locale.ROOT, "%nWall time, task %s, first %d groups of %d (%d samples), %d groups per call;"
@@ -335,29 +347,30 @@ public final class OddDiversityBench {
     System.out.println("| sampler | ms per sample | rounds (ms per sample) | ratio to LLaDA |");
     System.out.println("|---|---:|---|---:|");
     double base = 0;
-    for (int a = 0; a < ALPHAS.length; a++) {
+    for (int a = 0; a < VARIANTS.length; a++) {
       double[] sorted = ms[a].clone();
       Arrays.sort(sorted);
       if (a == 0) {
         base = sorted[1];
       }
-      System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f, %.2f, %.2f | %.2fx |%n", name(ALPHAS[a]), sorted[1], ms[a][0],
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f, %.2f, %.2f | %.2fx |%n", name(VARIANTS[a]), sorted[1], ms[a][0],
           ms[a][1], ms[a][2], sorted[1] / base);
     }
     System.out.println();
   }
 
-  private static int indexOf(double alpha) {
-    for (int a = 0; a < ALPHAS.length; a++) {
-      if (ALPHAS[a] == alpha) {
+  private static int indexOf(Variant v) {
+    for (int a = 0; a < VARIANTS.length; a++) {
+      if (VARIANTS[a].equals(v)) {
         return a;
       }
     }
-    throw new IllegalArgumentException("alpha " + alpha);
+    throw new IllegalArgumentException(v.toString());
   }
 
-  private static String name(double alpha) {
-    return alpha == 0 ? "LLaDA (ODD alpha 0)" : String.format(Locale.ROOT, "ODD alpha %.0f", alpha);
+  private static String name(Variant v) {
+    return v.alpha == 0 ? "LLaDA (ODD alpha 0)" : String.format(Locale.ROOT, "ODD alpha %.0f%s", v.alpha,
+        v.weighted ? "" : ", no confidence weighting");
   }
 
   private static String pm(double[] x) {
