@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       run): the job finishes (lost tasks and shuffle outputs are recomputed on the replacement
  *       executor) and its output equals the clean run's;</li>
  *   <li>injected task failures ({@link FaultyFileSystem}, input and output on {@code faulty:}: the
- *       first attempt of some read tasks throws, others straggle 3 s, and every third write task
+ *       first attempt of some read tasks throws, others straggle 1 s, and every third write task
  *       fails after its part file is complete, so a duplicate part file exists until the commit
  *       protocol drops it): identical output, no duplicate and no missing row, and the listener
  *       proves the failures happened. Speculative execution is on for this cluster, but Spark never

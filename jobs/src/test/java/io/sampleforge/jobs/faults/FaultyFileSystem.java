@@ -98,7 +98,7 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
       }
       if (bucket == 1) {
         try {
-          Thread.sleep(3000);
+          Thread.sleep(1000);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new java.io.InterruptedIOException("slow read interrupted (a speculative copy won)");
