@@ -101,7 +101,8 @@ public sealed interface CommitRule extends Serializable
    * c_(n) (1-based); G_1 is +infinity; the number committed is the count of n with G_n > delta,
    * which is a prefix because G_(n+1) - G_n = 2 c_(n+1) - 1 - c_(n) <= 0. The README writes L_n
    * with max(0, .); for delta >= 0 that changes nothing (a clamped L_n gives G_n <= 0). With equal
-   * confidences it is the factor rule with f = 1 - delta up to the boundary case. Config key {@code
+   * confidences it is the factor rule with f = 1 - delta except at the boundary (strict > here, <= there)
+   * and the factor rule's last-index quirk. Config key {@code
    * frechet_margin}, delta >= 0 and finite (the authors' default 0.25); delta >= 1 commits one per
    * step.
    */
