@@ -10,7 +10,8 @@ import java.util.List;
  * model, never on the other sequences of its batch.
  */
 public sealed interface MaskedDiffusionSampler
-    permits AncestralSampler, FirstHittingSampler, LladaSampler, DreamSampler, OddSampler, SvddSampler {
+    permits AncestralSampler, FirstHittingSampler, LladaSampler, DreamSampler, OddSampler, SvddSampler,
+    ParallelDecodingSampler {
   /**
    * Samples one sequence per key. {@code initial[b]} holds the starting tokens of sequence b: the
    * mask id where the sampler generates, any other id where the token is given (a prompt or an

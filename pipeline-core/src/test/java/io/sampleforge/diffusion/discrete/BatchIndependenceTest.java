@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A sequence's output depends only on (seed, record key, sample index, initial tokens, model): the
  * same sequence sampled alone, in a batch, or in a batch in reverse order gives the same tokens,
- * model calls and cache hits; given tokens (a prompt) are never changed.
+ * model calls, cache hits and commits per step; given tokens (a prompt) are never changed.
  */
 class BatchIndependenceTest {
   @Test
@@ -31,7 +31,13 @@ class BatchIndependenceTest {
         new LladaSampler(new LladaSettings(6, 2, 6, 1, 0, RemaskingRule.RANDOM), 21),
         new DreamSampler(new DreamSettings(5, 1e-3, DreamAlgorithm.ORIGIN, 0, 1), 21),
         new DreamSampler(new DreamSettings(5, 1e-3, DreamAlgorithm.ENTROPY, 0.3, 0.8), 21),
-        new DreamSampler(new DreamSettings(4, 1e-3, DreamAlgorithm.MASKGIT_PLUS, 0, 1), 21));
+        new DreamSampler(new DreamSettings(4, 1e-3, DreamAlgorithm.MASKGIT_PLUS, 0, 1), 21),
+        new ParallelDecodingSampler(new ParallelDecodingSettings(6, 3, 1, ConfidenceKind.DRAWN,
+            new CommitRule.Threshold(0.7)), 21),
+        new ParallelDecodingSampler(new ParallelDecodingSettings(6, 6, 0.8, ConfidenceKind.MAX_PROBABILITY,
+            new CommitRule.Factor(1)), 21),
+        new ParallelDecodingSampler(new ParallelDecodingSettings(6, 2, 1, ConfidenceKind.MAX_PROBABILITY,
+            new CommitRule.Profile(0.1)), 21));
     for (MaskedDiffusionSampler sampler : samplers) {
       List<DiffusionSample> together = sampler.sample(model, keys, initial);
       List<SequenceKey> reversedKeys = new ArrayList<>(keys);
@@ -50,6 +56,8 @@ class BatchIndependenceTest {
         assertEquals(alone.modelCalls(), together.get(b).modelCalls(), where);
         assertEquals(alone.cacheHits(), together.get(b).cacheHits(), where);
         assertEquals(alone.modelCalls(), back.modelCalls(), where);
+        assertArrayEquals(alone.commitsPerStep(), together.get(b).commitsPerStep(), where);
+        assertArrayEquals(alone.commitsPerStep(), back.commitsPerStep(), where);
         for (int l = 0; l < initial[b].length; l++) {
           if (initial[b][l] != m) {
             assertEquals(initial[b][l], alone.tokens()[l], where + " keeps its given token at " + l);
