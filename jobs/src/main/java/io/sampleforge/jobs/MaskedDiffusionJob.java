@@ -61,6 +61,15 @@ final class MaskedDiffusionJob {
           grammatical = CompletionMetrics.grammaticalFraction(written, prompts, cfg.idColumn(), cfg.promptColumn());
         }
       }
+      Map<String, Long> commitHistogram = new java.util.TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt));
+      long committed = 0;
+      long steps = 0;
+      for (Row r : written.select(org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.col(
+          "commits_per_step")).as("k")).groupBy("k").count().collectAsList()) {
+        commitHistogram.put(Integer.toString(r.getInt(0)), r.getLong(1));
+        committed += (long) r.getInt(0) * r.getLong(1);
+        steps += r.getLong(1);
+      }
       written.unpersist();
       double tps = generateSeconds > 0 ? tokens / generateSeconds : 0;
       Map<String, Object> stats = new LinkedHashMap<>();
@@ -79,6 +88,11 @@ final class MaskedDiffusionJob {
         }
       }
       stats.put("skipped_empty_prompts", result.skippedEmptyPrompts());
+      if (steps > 0) {
+        // the parallel-decoding sampler: how many positions each model call committed
+        stats.put("commits_per_step_histogram", commitHistogram);
+        stats.put("mean_commits_per_step", (double) committed / steps);
+      }
       new Manifest().put("job", "generate").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
           .put("sampler", settings.describe()).put("stats", stats)

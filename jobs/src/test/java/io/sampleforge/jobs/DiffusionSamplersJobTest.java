@@ -162,7 +162,7 @@ class DiffusionSamplersJobTest extends io.sampleforge.spark.LocalSparkTest {
     Object[][] cases = {
         {"parameter 'diffusion.block_length' must divide gen_length = 11", "diffusion.sampler=llada",
             "diffusion.block_length=2"},
-        {"parameter 'diffusion.sampler/diffusion.block_length' applies to diffusion.sampler llada, odd only",
+        {"parameter 'diffusion.sampler/diffusion.block_length' applies to diffusion.sampler llada, odd, parallel only",
             "diffusion.sampler=dream", "diffusion.block_length=2"},
         {"parameter 'diffusion.sampler/diffusion.svdd_alpha' applies to diffusion.sampler svdd only",
             "diffusion.sampler=ancestral", "diffusion.svdd_alpha=1.0"},

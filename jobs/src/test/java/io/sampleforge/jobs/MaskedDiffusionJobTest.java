@@ -41,7 +41,7 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", out,
         "--set", "samples_per_prompt=100"));
     assertEquals(List.of("id", "sample_index", "completion", "token_count", "nfe", "cache_hits", "sampler", "model",
-        "seed", "finish_reason"), Arrays.asList(spark.read().parquet(out).columns()));
+        "seed", "finish_reason", "commits_per_step"), Arrays.asList(spark.read().parquet(out).columns()));
     java.util.Map<Integer, Integer> promptLength = java.util.Map.of(1, 1, 2, 1, 3, 1, 4, 2, 5, 2, 6, 3, 7, 2, 8, 2);
     List<Row> rows = spark.read().parquet(out).collectAsList();
     assertEquals(800, rows.size());
@@ -78,6 +78,60 @@ class MaskedDiffusionJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(800, k.at("/stats/nfe_total").asLong(), "one call per sequence");
     double approximate = k.at("/stats/exact_law_distance").asDouble();
     assertTrue(approximate > 0.1 && approximate > 3 * exact, "k = 11: " + approximate + " vs exact " + exact);
+  }
+
+  /**
+   * The parallel-decoding sampler (Fast-dLLM): with threshold 1 and the drawn-token confidence it is
+   * LLaDA's low-confidence remasking at one token per call, row for row (same keyed draws); at
+   * threshold 0.5 (the example chain's conditionals rarely reach the default 0.9) it commits several positions per call, and the rows' commits_per_step, their
+   * NFE and the manifest's histogram agree.
+   */
+  @Test
+  void parallelDecodingAgreesWithLladaAtThresholdOneAndCommitsSeveralBelow() throws IOException {
+    String one = dir.resolve("parallel-1").toString();
+    String llada = dir.resolve("llada-1").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", one,
+        "--set", "samples_per_prompt=6", "--set", "diffusion.sampler=parallel", "--set", "diffusion.threshold=1.0",
+        "--set", "diffusion.temperature=1.0"));
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", llada,
+        "--set", "samples_per_prompt=6", "--set", "diffusion.sampler=llada", "--set", "diffusion.temperature=1.0"));
+    List<Row> a = spark.read().parquet(one).orderBy("id", "sample_index").collectAsList();
+    List<Row> b = spark.read().parquet(llada).orderBy("id", "sample_index").collectAsList();
+    assertEquals(48, a.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(b.get(i).getString(2), a.get(i).getString(2), "completion " + a.get(i));
+      assertEquals(b.get(i).getInt(4), a.get(i).getInt(4), "nfe " + a.get(i));
+      assertEquals(java.util.Collections.nCopies(a.get(i).getInt(4), 1), a.get(i).getList(10), "one per call");
+    }
+    String fast = dir.resolve("parallel-05").toString();
+    assertEquals(0, SampleforgeMain.execute("generate", "-c", CONFIG, "--input", PROMPTS, "--output", fast,
+        "--set", "samples_per_prompt=6", "--set", "diffusion.sampler=parallel", "--set", "diffusion.temperature=1.0",
+        "--set", "diffusion.threshold=0.5"));
+    long nfe = 0;
+    long generated = 0;
+    for (Row r : spark.read().parquet(fast).collectAsList()) {
+      List<Integer> commits = r.getList(10);
+      assertEquals(r.getInt(4), commits.size(), "one entry per model call " + r);
+      assertEquals(r.getInt(3), commits.stream().mapToInt(Integer::intValue).sum(), "commits fill the span " + r);
+      assertTrue(r.getString(6).contains("\"commit_rule\":\"threshold\",\"threshold\":0.5"), r.getString(6));
+      nfe += r.getInt(4);
+      generated += r.getInt(3);
+    }
+    assertTrue(nfe < generated, "threshold 0.5 commits more than one position per call on average: " + nfe + " calls, "
+        + generated + " positions");
+    JsonNode m = manifest(fast);
+    long histogramSteps = 0;
+    long histogramTokens = 0;
+    for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = m.at("/stats/commits_per_step_histogram")
+        .fields(); it.hasNext();) {
+      java.util.Map.Entry<String, JsonNode> e = it.next();
+      histogramSteps += e.getValue().asLong();
+      histogramTokens += Long.parseLong(e.getKey()) * e.getValue().asLong();
+    }
+    assertEquals(nfe, histogramSteps);
+    assertEquals(generated, histogramTokens);
+    assertEquals((double) generated / nfe, m.at("/stats/mean_commits_per_step").asDouble(), 1e-12);
+    assertEquals(nfe, m.at("/stats/nfe_total").asLong());
   }
 
   private List<String> sorted(String path) {

@@ -73,7 +73,7 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
     String out = dir.resolve("fhs").toString();
     assertEquals(0, SampleforgeMain.execute(args(out)));
     assertEquals(List.of("id", "sample_index", "completion", "token_count", "nfe", "cache_hits", "sampler", "model",
-        "seed", "finish_reason"), Arrays.asList(spark.read().parquet(out).columns()));
+        "seed", "finish_reason", "commits_per_step"), Arrays.asList(spark.read().parquet(out).columns()));
     List<Row> rows = spark.read().parquet(out).orderBy("id", "sample_index").collectAsList();
     assertEquals(64, rows.size());
 

@@ -30,9 +30,11 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
     String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
     Boolean oddConfidenceWeighting, Integer svddCandidates, Double svddAlpha, Double svddRerankFraction,
-    String rewardRegex, String rewardModel) {
+    String rewardRegex, String rewardModel, String confidence, String commitRule, Double threshold, Double factor,
+    Double frechetMargin) {
   /** The samplers, in the order the messages list them. */
-  public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd");
+  public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd",
+      "parallel");
   /** Which samplers each optional key applies to. */
   static final Map<String, List<String>> KEYS = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>() {
     {
@@ -42,8 +44,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       put("cache", List.of("ancestral", "svdd"));
       put("noise_removal", List.of("ancestral", "svdd"));
       put("tokens_per_step", List.of("first-hitting"));
-      put("block_length", List.of("llada", "odd"));
-      put("temperature", List.of("llada", "dream", "odd"));
+      put("block_length", List.of("llada", "odd", "parallel"));
+      put("temperature", List.of("llada", "dream", "odd", "parallel"));
       put("cfg_scale", List.of("llada", "odd"));
       put("remasking", List.of("llada", "odd"));
       put("alg", List.of("dream"));
@@ -58,6 +60,11 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       put("svdd_rerank_fraction", List.of("svdd"));
       put("reward_regex", List.of("svdd"));
       put("reward_model", List.of("svdd"));
+      put("confidence", List.of("parallel"));
+      put("commit_rule", List.of("parallel"));
+      put("threshold", List.of("parallel"));
+      put("factor", List.of("parallel"));
+      put("frechet_margin", List.of("parallel"));
     }
   });
 
@@ -68,7 +75,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     }
     Object[] values = {schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
         remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
-        svddAlpha, svddRerankFraction, rewardRegex, rewardModel};
+        svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin};
     int i = 0;
     for (Map.Entry<String, List<String>> k : KEYS.entrySet()) {
       Object value = values[i++];
@@ -80,7 +87,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     try {
       build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
           remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
-          svddAlpha, svddRerankFraction, rewardRegex, rewardModel);
+          svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion."));
     }
@@ -89,14 +96,14 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   /** The defaults: first-hitting, log-linear, one token per model call. */
   public static DiffusionConfig defaults() {
     return new DiffusionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The sampler the Spark stage runs. */
   public DiffusionKernel kernel() {
     return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
         remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
-        svddAlpha, svddRerankFraction, rewardRegex, rewardModel);
+        svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin);
   }
 
   private static <T> T or(T value, T fallback) {
@@ -107,7 +114,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       Boolean noiseRemoval, Integer tokensPerStep, Integer blockLength, Double temperature, Double cfgScale,
       String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
       Boolean oddConfidenceWeighting, Integer svddCandidates, Double svddAlpha, Double svddRerankFraction,
-      String rewardRegex, String rewardModel) {
+      String rewardRegex, String rewardModel, String confidence, String commitRule, Double threshold, Double factor,
+      Double frechetMargin) {
     AncestralSettings a = AncestralSettings.defaults();
     AncestralSettings ancestral = sampler.equals("ancestral") || sampler.equals("svdd")
         ? new AncestralSettings(or(steps, a.steps()), schedule != null ? MaskSchedule.parse("schedule", schedule)
@@ -140,6 +148,9 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
         return new DiffusionKernel.Svdd(new SvddSettings(ancestral, or(svddCandidates, s.candidates()),
             or(svddAlpha, s.alpha()), or(svddRerankFraction, s.rerankFraction())), rewardRegex, rewardModel);
       }
+      case "parallel":
+        return DiffusionKernel.Parallel.of(blockLength, or(temperature, 0.0), confidence, commitRule, threshold, factor,
+            frechetMargin);
       default: {
         FirstHittingSettings f = FirstHittingSettings.defaults();
         return new DiffusionKernel.FirstHitting(new FirstHittingSettings(schedule != null

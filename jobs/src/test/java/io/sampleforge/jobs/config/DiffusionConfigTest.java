@@ -85,7 +85,7 @@ class DiffusionConfigTest {
   void otherSamplersRefuseTheWarpers() {
     List<String> others = new ArrayList<>(DiffusionConfig.SAMPLERS);
     others.remove("dream");
-    assertEquals(5, others.size());
+    assertEquals(6, others.size());
     for (String sampler : others) {
       for (String key : List.of("top_p=0.9", "top_k=2")) {
         String message = sampler.equals("svdd")

@@ -1,6 +1,10 @@
 package io.sampleforge.spark.text;
 
 import io.sampleforge.diffusion.discrete.AncestralSampler;
+import io.sampleforge.diffusion.discrete.CommitRule;
+import io.sampleforge.diffusion.discrete.ConfidenceKind;
+import io.sampleforge.diffusion.discrete.ParallelDecodingSampler;
+import io.sampleforge.diffusion.discrete.ParallelDecodingSettings;
 import io.sampleforge.diffusion.discrete.AncestralSettings;
 import io.sampleforge.diffusion.discrete.DreamSampler;
 import io.sampleforge.diffusion.discrete.DreamSettings;
@@ -197,6 +201,87 @@ public sealed interface DiffusionKernel extends Serializable {
     @Override
     public boolean wholePromptPerCall() {
       return true;
+    }
+  }
+
+  /**
+   * Fast-dLLM / Fast-dLLM++ parallel decoding ({@link ParallelDecodingSampler}) with gen_length = the
+   * row's generated span and {@code blockLength} null = that span (one block): each step commits the
+   * positions of the current block chosen by {@code rule} from the {@code confidence} kind. Defaults
+   * (Fast-dLLM's): the threshold rule with tau 0.9, the drawn-token confidence; factor 1.0;
+   * frechet_margin 0.25 (Fast-dLLM++'s).
+   */
+  record Parallel(Integer blockLength, double temperature, ConfidenceKind confidence, CommitRule rule)
+      implements DiffusionKernel {
+    /** Fast-dLLM's threshold default. */
+    public static final double DEFAULT_THRESHOLD = 0.9;
+    /** Fast-dLLM's factor default. */
+    public static final double DEFAULT_FACTOR = 1.0;
+    /** Fast-dLLM++'s margin default. */
+    public static final double DEFAULT_FRECHET_MARGIN = 0.25;
+
+    public Parallel {
+      int b = blockLength != null ? blockLength : 1;
+      new ParallelDecodingSettings(Math.max(b, 1), b, temperature, confidence, rule);
+    }
+
+    /**
+     * From the config values (null = default); a value for another rule's key is refused naming
+     * commit_rule and the key.
+     */
+    public static Parallel of(Integer blockLength, double temperature, String confidence, String commitRule,
+        Double threshold, Double factor, Double frechetMargin) {
+      String r = commitRule == null ? "threshold" : commitRule.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+      String[] keys = {"threshold", "factor", "frechet_margin"};
+      String[] rules = {"threshold", "factor", "frechet_profile"};
+      Double[] values = {threshold, factor, frechetMargin};
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] != null && !r.equals(rules[i])) {
+          throw ConfigException.of("commit_rule/" + keys[i], "applies to commit_rule " + rules[i] + " only (commit_rule"
+              + " is " + r + ")", values[i]);
+        }
+      }
+      CommitRule rule = switch (r) {
+        case "threshold" -> new CommitRule.Threshold(threshold != null ? threshold : DEFAULT_THRESHOLD);
+        case "factor" -> new CommitRule.Factor(factor != null ? factor : DEFAULT_FACTOR);
+        case "frechet_profile" -> new CommitRule.Profile(frechetMargin != null ? frechetMargin : DEFAULT_FRECHET_MARGIN);
+        default -> throw ConfigException.of("commit_rule", "must be one of threshold, factor, frechet_profile",
+            "'" + commitRule + "'");
+      };
+      return new Parallel(blockLength, temperature, confidence == null ? ConfidenceKind.DRAWN
+          : ConfidenceKind.parse("confidence", confidence), rule);
+    }
+
+    /** The settings for a generated span of {@code genLength} >= 1 positions. */
+    public ParallelDecodingSettings settings(int genLength) {
+      return new ParallelDecodingSettings(genLength, blockLength != null ? blockLength : genLength, temperature,
+          confidence, rule);
+    }
+
+    @Override
+    public void checkSpan(int genLength) {
+      settings(genLength);
+    }
+
+    @Override
+    public MaskedDiffusionSampler sampler(int genLength, long seed, TokenSpace tokens) {
+      return new ParallelDecodingSampler(settings(genLength), seed);
+    }
+
+    @Override
+    public boolean onePromptLengthPerCall() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      String parameter = rule instanceof CommitRule.Threshold t ? "\"threshold\":" + t.tau()
+          : rule instanceof CommitRule.Factor f ? "\"factor\":" + f.factor()
+          : "\"frechet_margin\":" + ((CommitRule.Profile) rule).margin();
+      return String.format(Locale.ROOT, "{\"sampler\":\"parallel\",\"gen_length\":\"model.length - prompt length\","
+          + "\"block_length\":%s,\"temperature\":%s,\"confidence\":\"%s\",\"commit_rule\":\"%s\",%s}",
+          blockLength == null ? "\"gen_length\"" : blockLength, Double.toString(temperature), confidence.id(),
+          rule.id(), parameter);
     }
   }
 

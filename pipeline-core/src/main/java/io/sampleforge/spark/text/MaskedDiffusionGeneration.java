@@ -33,13 +33,14 @@ import org.apache.spark.sql.types.StructType;
  * names the row's id and the token). Output columns: the id column, sample_index, completion (the
  * generated states joined by spaces; an exported model's generated span up to its first
  * end-of-sequence token, decoded), token_count, nfe (model calls for the row), cache_hits, sampler
- * (JSON), model (identity JSON), seed, finish_reason (eos or length). Cost: two validation passes over the prompts (three for LLaDA and ODD: their
+ * (JSON), model (identity JSON), seed, finish_reason (eos or length), commits_per_step (the positions each
+ * model call committed, for the parallel-decoding sampler; empty for the others). Cost: two validation passes over the prompts (three for LLaDA and ODD: their
  * settings are checked per prompt length), then one pass with
  * the sampler's model calls.
  */
 public final class MaskedDiffusionGeneration {
   public static final List<String> OUTPUT = List.of("sample_index", "completion", "token_count", "nfe", "cache_hits",
-      "sampler", "model", "seed", "finish_reason");
+      "sampler", "model", "seed", "finish_reason", "commits_per_step");
 
   private MaskedDiffusionGeneration() {}
 
@@ -86,7 +87,8 @@ public final class MaskedDiffusionGeneration {
         .add("sampler", DataTypes.StringType, false)
         .add("model", DataTypes.StringType, false)
         .add("seed", DataTypes.LongType, false)
-        .add("finish_reason", DataTypes.StringType, false);
+        .add("finish_reason", DataTypes.StringType, false)
+        .add("commits_per_step", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
     return new Result(rows.mapPartitions(new MaskedDiffusionRunner(model, settings), Encoders.row(schema)), emptyCount);
   }
 

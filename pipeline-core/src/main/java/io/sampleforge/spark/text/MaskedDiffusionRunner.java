@@ -76,7 +76,8 @@ final class MaskedDiffusionRunner implements MapPartitionsFunction<Row, Row> {
         DiffusionSample d = results[i];
         MaskedCompletion c = opened.read(d.tokens(), prefix.get(i));
         out.add(RowFactory.create(ids.get(i), keys.get(i).sampleIndex(), c.text(), c.tokenCount(), d.modelCalls(),
-            d.cacheHits(), samplerJson, identity, settings.seed(), c.finishReason()));
+            d.cacheHits(), samplerJson, identity, settings.seed(), c.finishReason(),
+            scala.jdk.javaapi.CollectionConverters.asScala(Arrays.stream(d.commitsPerStep()).boxed().toList()).toSeq()));
       }
       return out;
     });
