@@ -97,4 +97,32 @@ class DiffusionConfigTest {
       }
     }
   }
+
+  /** The parallel sampler's keys reach its settings; another rule's key and bad values are refused naming the key. */
+  @Test
+  void parallelTakesTheCommitRuleKeys() {
+    DiffusionKernel.Parallel def = (DiffusionKernel.Parallel) bind("diffusion.sampler=parallel").diffusionSettings()
+        .kernel();
+    assertEquals(new io.sampleforge.diffusion.discrete.CommitRule.Threshold(0.9), def.rule());
+    assertEquals(io.sampleforge.diffusion.discrete.ConfidenceKind.DRAWN, def.confidence());
+    DiffusionKernel.Parallel factor = (DiffusionKernel.Parallel) bind("diffusion.sampler=parallel",
+        "diffusion.commit_rule=factor", "diffusion.factor=2.0", "diffusion.confidence=max_probability",
+        "diffusion.block_length=4").diffusionSettings().kernel();
+    assertEquals(new io.sampleforge.diffusion.discrete.CommitRule.Factor(2.0), factor.rule());
+    assertEquals(io.sampleforge.diffusion.discrete.ConfidenceKind.MAX_PROBABILITY, factor.confidence());
+    assertEquals(4, factor.settings(8).blockLength());
+    assertTrue(factor.describe().endsWith("\"confidence\":\"max_probability\",\"commit_rule\":\"factor\","
+        + "\"factor\":2.0}"), factor.describe());
+    String other = refusal("diffusion.sampler=parallel", "diffusion.factor=2.0");
+    assertTrue(other.contains("parameter 'diffusion.commit_rule/factor' applies to commit_rule factor only "
+        + "(commit_rule is threshold)"), other);
+    String tau = refusal("diffusion.sampler=parallel", "diffusion.threshold=1.5");
+    assertTrue(tau.contains("parameter 'diffusion.threshold'"), tau);
+    String rule = refusal("diffusion.sampler=parallel", "diffusion.commit_rule=greedy");
+    assertTrue(rule.contains("parameter 'diffusion.commit_rule' must be one of threshold, factor, frechet_profile"),
+        rule);
+    String elsewhere = refusal("diffusion.sampler=llada", "diffusion.threshold=0.9");
+    assertTrue(elsewhere.contains("parameter 'diffusion.sampler/diffusion.threshold' applies to diffusion.sampler "
+        + "parallel only"), elsewhere);
+  }
 }
