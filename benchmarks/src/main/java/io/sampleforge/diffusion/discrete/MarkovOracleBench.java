@@ -1,6 +1,5 @@
 package io.sampleforge.diffusion.discrete;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +50,12 @@ public final class MarkovOracleBench {
     System.out.println("|---|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, MaskedDiffusionSampler> s : samplers.entrySet()) {
       long start = System.nanoTime();
-      List<DiffusionSample> samples = draw(s.getValue(), model, n);
+      List<DiffusionSample> samples = OracleDistances.draw(s.getValue(), model, n);
       double ms = (System.nanoTime() - start) / 1e6;
       double calls = samples.stream().mapToInt(DiffusionSample::modelCalls).average().orElse(0);
       double hits = samples.stream().mapToInt(DiffusionSample::cacheHits).average().orElse(0);
       System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.4f | %.4f | %.0f |%n", s.getKey(), calls, hits,
-          meanPairTv(chain, samples, 1), meanPairTv(chain, samples, 2), ms);
+          OracleDistances.meanPairTv(chain, samples, 1), OracleDistances.meanPairTv(chain, samples, 2), ms);
     }
   }
 
@@ -73,42 +72,5 @@ public final class MarkovOracleBench {
     }
     double[] initial = {0.4, 0.3, 0.15, 0.1, 0.05};
     return new MarkovChain(initial, p, length);
-  }
-
-  static List<DiffusionSample> draw(MaskedDiffusionSampler sampler, MaskedDenoiser model, int n) {
-    List<DiffusionSample> out = new ArrayList<>(n);
-    int batch = 512;
-    for (int from = 0; from < n; from += batch) {
-      int rows = Math.min(batch, n - from);
-      List<SequenceKey> keys = new ArrayList<>(rows);
-      for (int r = 0; r < rows; r++) {
-        keys.add(new SequenceKey(from + r, 0));
-      }
-      out.addAll(sampler.sample(model, keys, MaskedDenoiser.allMasked(model, rows, ((MarkovChainDenoiser) model).chain().length())));
-    }
-    return out;
-  }
-
-  /** Mean over position pairs (i, i + gap) of the total variation between sampled and exact pair marginals. */
-  static double meanPairTv(MarkovChain chain, List<DiffusionSample> samples, int gap) {
-    int s = chain.states();
-    double sum = 0;
-    int pairs = 0;
-    for (int i = 0; i + gap < chain.length(); i++) {
-      double[][] exact = chain.pairMarginal(i, i + gap);
-      double[][] counts = new double[s][s];
-      for (DiffusionSample d : samples) {
-        counts[d.tokens()[i]][d.tokens()[i + gap]]++;
-      }
-      double tv = 0;
-      for (int a = 0; a < s; a++) {
-        for (int b = 0; b < s; b++) {
-          tv += Math.abs(counts[a][b] / samples.size() - exact[a][b]);
-        }
-      }
-      sum += tv / 2;
-      pairs++;
-    }
-    return sum / pairs;
   }
 }
