@@ -191,7 +191,15 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
     Cli cached = Cli.run(args(out, "--set", "model.cached=true", "--set", "model.layers=2", "--set", "model.heads=4",
         "--set", "model.head_dim=16"));
     assertEquals(2, cached.code(), cached.err());
-    assertTrue(cached.err().contains("parameter 'model.cached' does not apply to a masked model"), cached.err());
+    assertTrue(cached.err().contains("parameter 'model.path' must follow the cached masked contract"), cached.err());
+    Cli geometry = Cli.run(args(out, "--set", "model.layers=2"));
+    assertEquals(2, geometry.code(), geometry.err());
+    assertTrue(geometry.err().contains("parameter 'model.layers' applies to a cached masked model only"),
+        geometry.err());
+    Cli kvCache = Cli.run(args(out, "--set", "diffusion.sampler=parallel", "--set", "diffusion.kv_cache=dual"));
+    assertEquals(2, kvCache.code(), kvCache.err());
+    assertTrue(kvCache.err().contains("parameter 'diffusion.kv_cache' needs a model exported under the cached masked "
+        + "contract"), kvCache.err());
     Cli shiftAlone = Cli.run("generate", "--input", PROMPTS, "--output", out, "--set", "model.logits_shift=true");
     assertEquals(2, shiftAlone.code(), shiftAlone.err());
     assertTrue(shiftAlone.err().contains("parameter 'diffusion/model.mask_id/model.length/model.logits_shift' apply to "

@@ -78,23 +78,7 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
     if (maskId < 0 || maskId >= vocab) {
       throw ConfigException.of("model.mask_id", "must be a token id in [0, model.vocab_size = " + vocab + ")", maskId);
     }
-    // before the engine sees the bytes: only formats that run no code on load
-    ModelFileCheck.require(format, file);
-    ZooModel<NDList, NDList> m;
-    try {
-      Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class)
-          .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator())
-          .optDevice(ExportedLm.runnableDevice(format, device));
-      String threads = System.getProperty("ai.djl.pytorch.num_threads");
-      if (format == ModelFormat.ONNX && threads != null) {
-        // ONNX Runtime would use every core per call; a task gets spark.task.cpus threads, as libtorch does
-        builder.optOption("intraOpNumThreads", threads).optOption("interOpNumThreads", "1");
-      }
-      m = builder.build().loadModel();
-    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
-      throw ConfigException.of("model.path", "must be a " + format.configName() + " file the " + format.engine()
-          + " engine can load (" + firstLine(e) + ")", "'" + file + "'");
-    }
+    ZooModel<NDList, NDList> m = loadZoo(format, file, device);
     ExportedMaskedDenoiser d = new ExportedMaskedDenoiser(format, m, vocab, maskId,
         ExportedLm.identityOf(format, file, null) + "[masked, mask_id=" + maskId + "]", false);
     try {
@@ -104,6 +88,51 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
       throw e;
     }
     return d;
+  }
+
+  /**
+   * Checks the file ({@link ModelFileCheck}) and loads it with DJL on {@code device} (ONNX: the CPU
+   * when the engine cannot use the GPU; ONNX Runtime's threads as {@code ai.djl.pytorch.num_threads}).
+   * Errors are ConfigExceptions naming {@code model.path}.
+   */
+  static ZooModel<NDList, NDList> loadZoo(ModelFormat format, Path file, Device device) {
+    // before the engine sees the bytes: only formats that run no code on load
+    ModelFileCheck.require(format, file);
+    try {
+      Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class)
+          .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator())
+          .optDevice(ExportedLm.runnableDevice(format, device));
+      String threads = System.getProperty("ai.djl.pytorch.num_threads");
+      if (format == ModelFormat.ONNX && threads != null) {
+        // ONNX Runtime would use every core per call; a task gets spark.task.cpus threads, as libtorch does
+        builder.optOption("intraOpNumThreads", threads).optOption("interOpNumThreads", "1");
+      }
+      return builder.build().loadModel();
+    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      throw ConfigException.of("model.path", "must be a " + format.configName() + " file the " + format.engine()
+          + " engine can load (" + firstLine(e) + ")", "'" + file + "'");
+    }
+  }
+
+  /** The int64 ids of the positions [from, to) of every row, checked: equal row lengths, ids in [0, vocab). */
+  static long[] ids(int[][] tokens, int from, int to, int vocab) {
+    int length = tokens.length == 0 ? 0 : tokens[0].length;
+    int width = to - from;
+    long[] ids = new long[tokens.length * width];
+    for (int b = 0; b < tokens.length; b++) {
+      if (tokens[b].length != length) {
+        throw new IllegalArgumentException("row " + b + " has " + tokens[b].length + " tokens, row 0 has " + length);
+      }
+      for (int l = from; l < to; l++) {
+        int v = tokens[b][l];
+        if (v < 0 || v >= vocab) {
+          throw new IllegalArgumentException("row " + b + " position " + l + " holds id " + v + " outside [0, "
+              + vocab + ")");
+        }
+        ids[b * width + l - from] = v;
+      }
+    }
+    return ids;
   }
 
   /**
@@ -195,20 +224,7 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
   public float[] logits(int[][] tokens) {
     int batch = tokens.length;
     int length = batch == 0 ? 0 : tokens[0].length;
-    long[] ids = new long[batch * length];
-    for (int b = 0; b < batch; b++) {
-      if (tokens[b].length != length) {
-        throw new IllegalArgumentException("row " + b + " has " + tokens[b].length + " tokens, row 0 has " + length);
-      }
-      for (int l = 0; l < length; l++) {
-        int v = tokens[b][l];
-        if (v < 0 || v >= vocab) {
-          throw new IllegalArgumentException("row " + b + " position " + l + " holds id " + v + " outside [0, "
-              + vocab + ")");
-        }
-        ids[b * length + l] = v;
-      }
-    }
+    long[] ids = ids(tokens, 0, length, vocab);
     if (batch == 0 || length == 0) {
       return new float[0];
     }
@@ -228,7 +244,7 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
     }
   }
 
-  private static String firstLine(Exception e) {
+  static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage()).strip();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl).strip();

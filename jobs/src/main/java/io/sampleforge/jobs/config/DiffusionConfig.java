@@ -31,7 +31,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
     Boolean oddConfidenceWeighting, Integer svddCandidates, Double svddAlpha, Double svddRerankFraction,
     String rewardRegex, String rewardModel, String confidence, String commitRule, Double threshold, Double factor,
-    Double frechetMargin) {
+    Double frechetMargin, String kvCache) {
   /** The samplers, in the order the messages list them. */
   public static final List<String> SAMPLERS = List.of("first-hitting", "ancestral", "llada", "dream", "odd", "svdd",
       "parallel");
@@ -65,6 +65,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       put("threshold", List.of("parallel"));
       put("factor", List.of("parallel"));
       put("frechet_margin", List.of("parallel"));
+      put("kv_cache", List.of("parallel"));
     }
   });
 
@@ -75,7 +76,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     }
     Object[] values = {schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
         remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
-        svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin};
+        svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin,
+        kvCache};
     int i = 0;
     for (Map.Entry<String, List<String>> k : KEYS.entrySet()) {
       Object value = values[i++];
@@ -87,7 +89,8 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
     try {
       build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
           remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
-          svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin);
+          svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin,
+          kvCache);
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'diffusion."));
     }
@@ -96,14 +99,15 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
   /** The defaults: first-hitting, log-linear, one token per model call. */
   public static DiffusionConfig defaults() {
     return new DiffusionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The sampler the Spark stage runs. */
   public DiffusionKernel kernel() {
     return build(sampler, schedule, steps, eps, cache, noiseRemoval, tokensPerStep, blockLength, temperature, cfgScale,
         remasking, alg, algTemp, topP, topK, oddAlpha, oddQualityScale, oddConfidenceWeighting, svddCandidates,
-        svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin);
+        svddAlpha, svddRerankFraction, rewardRegex, rewardModel, confidence, commitRule, threshold, factor, frechetMargin,
+          kvCache);
   }
 
   private static <T> T or(T value, T fallback) {
@@ -115,7 +119,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       String remasking, String alg, Double algTemp, Double topP, Integer topK, Double oddAlpha, Double oddQualityScale,
       Boolean oddConfidenceWeighting, Integer svddCandidates, Double svddAlpha, Double svddRerankFraction,
       String rewardRegex, String rewardModel, String confidence, String commitRule, Double threshold, Double factor,
-      Double frechetMargin) {
+      Double frechetMargin, String kvCache) {
     AncestralSettings a = AncestralSettings.defaults();
     AncestralSettings ancestral = sampler.equals("ancestral") || sampler.equals("svdd")
         ? new AncestralSettings(or(steps, a.steps()), schedule != null ? MaskSchedule.parse("schedule", schedule)
@@ -150,7 +154,7 @@ public record DiffusionConfig(String sampler, String schedule, Integer steps, Do
       }
       case "parallel":
         return DiffusionKernel.Parallel.of(blockLength, or(temperature, 0.0), confidence, commitRule, threshold, factor,
-            frechetMargin);
+            frechetMargin, kvCache);
       default: {
         FirstHittingSettings f = FirstHittingSettings.defaults();
         return new DiffusionKernel.FirstHitting(new FirstHittingSettings(schedule != null

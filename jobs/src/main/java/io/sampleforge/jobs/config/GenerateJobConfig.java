@@ -171,6 +171,11 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
           badWords, minNewTokens, maxNewTokens, stop, contextOverflow, rowOverrides,
           model.maskedDiffusion() ? toyGrammarMetric : null);
       diffusion = diffusion == null ? DiffusionConfig.defaults() : diffusion;
+      if (diffusion.kvCache() != null && diffusion.kernel() instanceof io.sampleforge.spark.text.DiffusionKernel.Parallel p
+          && p.kvCache() != io.sampleforge.diffusion.discrete.CacheMode.NONE && !model.cached()) {
+        throw ConfigException.of("diffusion.kv_cache", "needs a model exported under the cached masked contract "
+            + "(model.type torchscript with model.cached: true and model.layers/heads/head_dim)", p.kvCache().id());
+      }
     }
     contextOverflow = contextOverflow == null ? "error" : contextOverflow;
     rowOverrides = rowOverrides == null ? List.of() : List.copyOf(rowOverrides);
@@ -247,7 +252,8 @@ public record GenerateJobConfig(String input, TableFormat inputFormat, String ou
     }
     return io.sampleforge.spark.text.ExportedMaskedModel.of(model.format(), files, model.path(), model.tokenizer(),
         model.vocabSize(), model.maskId(), model.bosOrNone(), model.eosOrNone(), model.length(),
-        Boolean.TRUE.equals(model.logitsShift()));
+        Boolean.TRUE.equals(model.logitsShift()), model.cached()
+            ? new io.sampleforge.model.KvGeometry(model.layers(), model.heads(), model.headDim()) : null);
   }
 
   /** The masked-diffusion settings of the Spark stage (masked-diffusion sampling only). */

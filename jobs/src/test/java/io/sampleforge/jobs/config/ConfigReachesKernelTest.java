@@ -192,6 +192,8 @@ class ConfigReachesKernelTest {
       notKernel.put("model." + k, "keys of the other models, refused for markov-chain");
     }
     notKernel.put("model.type", "which model: markov-chain selects this path (MaskedDiffusionJobTest)");
+    notKernel.put("diffusion.kv_cache", "needs a cached exported masked model, refused for markov-chain "
+        + "(DiffusionConfigTest; reaches the sampler in CachedMaskedJobTest)");
     everyKeyReachesTheKernel("generate-mdm", GenerateJobConfig.class,
         c -> List.of(c.diffusionSettings(), c.model().markovChain()), List.of(
         Change.of("diffusion.sampler", "ancestral"),

@@ -112,7 +112,7 @@ class DiffusionConfigTest {
     assertEquals(io.sampleforge.diffusion.discrete.ConfidenceKind.MAX_PROBABILITY, factor.confidence());
     assertEquals(4, factor.settings(8).blockLength());
     assertTrue(factor.describe().endsWith("\"confidence\":\"max_probability\",\"commit_rule\":\"factor\","
-        + "\"factor\":2.0}"), factor.describe());
+        + "\"factor\":2.0,\"kv_cache\":\"none\"}"), factor.describe());
     String other = refusal("diffusion.sampler=parallel", "diffusion.factor=2.0");
     assertTrue(other.contains("parameter 'diffusion.commit_rule/factor' applies to commit_rule factor only "
         + "(commit_rule is threshold)"), other);
@@ -121,6 +121,15 @@ class DiffusionConfigTest {
     String rule = refusal("diffusion.sampler=parallel", "diffusion.commit_rule=greedy");
     assertTrue(rule.contains("parameter 'diffusion.commit_rule' must be one of threshold, factor, frechet_profile"),
         rule);
+    assertEquals(io.sampleforge.diffusion.discrete.CacheMode.NONE, def.kvCache());
+    String noCachedModel = refusal("diffusion.sampler=parallel", "diffusion.kv_cache=prefix");
+    assertTrue(noCachedModel.contains("parameter 'diffusion.kv_cache' needs a model exported under the cached masked "
+        + "contract") && noCachedModel.contains("prefix"), noCachedModel);
+    String mode = refusal("diffusion.sampler=parallel", "diffusion.kv_cache=triple");
+    assertTrue(mode.contains("parameter 'diffusion.kv_cache' must be one of [none, prefix, dual]"), mode);
+    String kvElsewhere = refusal("diffusion.sampler=llada", "diffusion.kv_cache=dual");
+    assertTrue(kvElsewhere.contains("parameter 'diffusion.sampler/diffusion.kv_cache' applies to diffusion.sampler "
+        + "parallel only"), kvElsewhere);
     String elsewhere = refusal("diffusion.sampler=llada", "diffusion.threshold=0.9");
     assertTrue(elsewhere.contains("parameter 'diffusion.sampler/diffusion.threshold' applies to diffusion.sampler "
         + "parallel only"), elsewhere);

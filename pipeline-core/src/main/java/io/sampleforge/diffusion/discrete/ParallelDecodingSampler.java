@@ -2,6 +2,7 @@ package io.sampleforge.diffusion.discrete;
 
 import io.sampleforge.diffusion.discrete.DiffusionDraws.Kind;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -31,8 +32,15 @@ import java.util.List;
  * DRAWN gives row for row the tokens of {@code LladaSampler(gen_length, block_length, steps =
  * gen_length, T, cfg 0, low_confidence)} with the same seed.
  *
- * <p>Differences from the reference: no classifier-free guidance and no KV cache (Fast-dLLM's
- * {@code generate} has neither guidance nor, in this function, a cache); values are drawn only for
+ * <p>Caches ({@link CacheMode}, Fast-dLLM {@code generate_with_prefix_cache} and {@code
+ * generate_with_dual_cache}): with a cache the first step of every block is a full forward that
+ * refreshes each row's kept keys/values ({@link KvCachedDenoiser#refresh}), and the block's other
+ * steps run the model on the window [block start, L) (prefix) or [block start, block end) (dual)
+ * only. Each step is still one NFE; the draws, confidences and commit rules are unchanged, so with
+ * a model whose window output equals its full output the tokens equal the uncached run's.
+ *
+ * <p>Differences from the reference: no classifier-free guidance (Fast-dLLM's loops have none);
+ * values are drawn only for
  * the masked positions of the current block; the model's mask column is excluded (SUBS contract);
  * the time passed to the model is the row's masked fraction of the span (Fast-dLLM is not
  * time-conditioned); rows of a batch run their own step loops (a row whose block is full is not
@@ -67,9 +75,7 @@ public final class ParallelDecodingSampler implements MaskedDiffusionSampler {
     int[][] x = SamplerInputs.check(model, keys, initial);
     int batch = x.length;
     int mask = model.maskId();
-    int vocab = model.vocabularySize();
     int span = settings.genLength();
-    int block = settings.blockLength();
     int length = batch == 0 ? 0 : x[0].length;
     int prompt = length - span;
     if (batch > 0 && prompt < 0) {
@@ -83,17 +89,74 @@ public final class ParallelDecodingSampler implements MaskedDiffusionSampler {
         }
       }
     }
-    boolean drawn = settings.confidence() == ConfidenceKind.DRAWN;
     int[] calls = new int[batch];
     List<List<Integer>> commits = new ArrayList<>(batch);
     for (int b = 0; b < batch; b++) {
       commits.add(new ArrayList<>());
     }
-    double[] q = new double[vocab];
+    KvCachedDenoiser cached = settings.cache() == CacheMode.NONE ? null : cachedModel(model);
+    List<KvCachedDenoiser.RowCache> kept = new ArrayList<>(Collections.nCopies(batch, null));
+    try {
+      decode(model, cached, kept, keys, x, prompt, calls, commits);
+    } finally {
+      kept.forEach(c -> {
+        if (c != null) {
+          c.close();
+        }
+      });
+    }
+    List<DiffusionSample> result = new ArrayList<>(batch);
+    for (int b = 0; b < batch; b++) {
+      int[] perStep = commits.get(b).stream().mapToInt(Integer::intValue).toArray();
+      result.add(new DiffusionSample(x[b], calls[b], 0, perStep));
+    }
+    return result;
+  }
+
+  private KvCachedDenoiser cachedModel(MaskedDenoiser model) {
+    if (!(model instanceof KvCachedDenoiser)) {
+      throw new IllegalArgumentException("cache " + settings.cache().id() + " needs a model that keeps keys/values "
+          + "(a KvCachedDenoiser: the cached masked export contract); " + model.getClass().getSimpleName()
+          + " does not");
+    }
+    return (KvCachedDenoiser) model;
+  }
+
+  private DenoiserOutput forward(MaskedDenoiser model, KvCachedDenoiser cached, List<KvCachedDenoiser.RowCache> kept,
+      List<Integer> active, int[][] rows, double[] t, int step, int start, int length) {
+    if (cached == null) {
+      return model.denoise(rows, t);
+    }
+    if (step == 0) {
+      KvCachedDenoiser.Refreshed refreshed = cached.refresh(rows);
+      for (int r = 0; r < rows.length; r++) {
+        KvCachedDenoiser.RowCache old = kept.set(active.get(r), refreshed.rows().get(r));
+        if (old != null) {
+          old.close();
+        }
+      }
+      return refreshed.output();
+    }
+    List<KvCachedDenoiser.RowCache> caches = new ArrayList<>(rows.length);
+    for (int b : active) {
+      caches.add(kept.get(b));
+    }
+    return cached.window(rows, start, settings.cache().windowEnd(start, settings.blockLength(), length), caches);
+  }
+
+  private void decode(MaskedDenoiser model, KvCachedDenoiser cached, List<KvCachedDenoiser.RowCache> kept,
+      List<SequenceKey> keys, int[][] x, int prompt, int[] calls, List<List<Integer>> commits) {
+    int batch = x.length;
+    int mask = model.maskId();
+    int span = settings.genLength();
+    int block = settings.blockLength();
+    int length = batch == 0 ? 0 : x[0].length;
+    double[] q = new double[model.vocabularySize()];
     double[] confidence = new double[block];
     int[] value = new int[block];
     boolean[] eligible = new boolean[block];
     double[] sorted = new double[block];
+    boolean drawn = settings.confidence() == ConfidenceKind.DRAWN;
     for (int blk = 0; blk < settings.blocks(); blk++) {
       int start = prompt + blk * block;
       for (int i = 0; ; i++) {
@@ -117,7 +180,7 @@ public final class ParallelDecodingSampler implements MaskedDiffusionSampler {
           rows[r] = x[b].clone();
           t[r] = (double) masks(x[b], mask, prompt, length) / span;
         }
-        try (DenoiserOutput out = model.denoise(rows, t)) {
+        try (DenoiserOutput out = forward(model, cached, kept, active, rows, t, i, start, length)) {
           for (int r = 0; r < rows.length; r++) {
             int b = active.get(r);
             SequenceKey key = keys.get(b);
@@ -157,12 +220,6 @@ public final class ParallelDecodingSampler implements MaskedDiffusionSampler {
         }
       }
     }
-    List<DiffusionSample> result = new ArrayList<>(batch);
-    for (int b = 0; b < batch; b++) {
-      int[] perStep = commits.get(b).stream().mapToInt(Integer::intValue).toArray();
-      result.add(new DiffusionSample(x[b], calls[b], 0, perStep));
-    }
-    return result;
   }
 
   private int draw(SequenceKey key, int step, int l, double[] q, int mask) {

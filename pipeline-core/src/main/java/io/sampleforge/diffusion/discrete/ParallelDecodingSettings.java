@@ -11,11 +11,18 @@ import java.io.Serializable;
  * and the commit rule ({@link CommitRule}: {@code threshold}, {@code factor} or {@code
  * frechet_margin}). Fast-dLLM's {@code steps} is only used by its fixed-count mode, which is
  * {@link LladaSampler}; with a threshold, factor or profile rule a block takes as many steps as it
- * needs (at most block_length), so there is no steps key. Violations are {@link ConfigException}s
- * (exit code 2) naming the key and the value.
+ * needs (at most block_length), so there is no steps key. {@code cache} ({@link CacheMode}: none,
+ * prefix or dual) is Fast-dLLM's {@code use_cache} / {@code dual_cache}. Violations are {@link
+ * ConfigException}s (exit code 2) naming the key and the value.
  */
 public record ParallelDecodingSettings(int genLength, int blockLength, double temperature, ConfidenceKind confidence,
-    CommitRule rule) implements Serializable {
+    CommitRule rule, CacheMode cache) implements Serializable {
+  /** Settings without a cache ({@link CacheMode#NONE}). */
+  public ParallelDecodingSettings(int genLength, int blockLength, double temperature, ConfidenceKind confidence,
+      CommitRule rule) {
+    this(genLength, blockLength, temperature, confidence, rule, CacheMode.NONE);
+  }
+
   public ParallelDecodingSettings {
     if (genLength < 1 || genLength >= DiffusionDraws.MAX_STEPS) {
       throw ConfigException.of("gen_length", "must be an integer in [1, " + (DiffusionDraws.MAX_STEPS - 1) + "]",
@@ -36,6 +43,9 @@ public record ParallelDecodingSettings(int genLength, int blockLength, double te
     }
     if (rule == null) {
       throw ConfigException.of("rule", "must be one of threshold, factor, frechet_profile", "null");
+    }
+    if (cache == null) {
+      throw ConfigException.of("cache", "must be one of none, prefix, dual", "null");
     }
   }
 

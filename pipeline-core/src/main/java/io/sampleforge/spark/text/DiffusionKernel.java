@@ -1,6 +1,7 @@
 package io.sampleforge.spark.text;
 
 import io.sampleforge.diffusion.discrete.AncestralSampler;
+import io.sampleforge.diffusion.discrete.CacheMode;
 import io.sampleforge.diffusion.discrete.CommitRule;
 import io.sampleforge.diffusion.discrete.ConfidenceKind;
 import io.sampleforge.diffusion.discrete.ParallelDecodingSampler;
@@ -209,10 +210,11 @@ public sealed interface DiffusionKernel extends Serializable {
    * row's generated span and {@code blockLength} null = that span (one block): each step commits the
    * positions of the current block chosen by {@code rule} from the {@code confidence} kind. Defaults
    * (Fast-dLLM's): the threshold rule with tau 0.9, the drawn-token confidence; factor 1.0;
-   * frechet_margin 0.25 (Fast-dLLM++'s).
+   * frechet_margin 0.25 (Fast-dLLM++'s); no key/value cache ({@code kv_cache}: none, prefix or dual,
+   * which needs a model under the cached masked contract).
    */
-  record Parallel(Integer blockLength, double temperature, ConfidenceKind confidence, CommitRule rule)
-      implements DiffusionKernel {
+  record Parallel(Integer blockLength, double temperature, ConfidenceKind confidence, CommitRule rule,
+      CacheMode kvCache) implements DiffusionKernel {
     /** Fast-dLLM's threshold default. */
     public static final double DEFAULT_THRESHOLD = 0.9;
     /** Fast-dLLM's factor default. */
@@ -222,7 +224,7 @@ public sealed interface DiffusionKernel extends Serializable {
 
     public Parallel {
       int b = blockLength != null ? blockLength : 1;
-      new ParallelDecodingSettings(Math.max(b, 1), b, temperature, confidence, rule);
+      new ParallelDecodingSettings(Math.max(b, 1), b, temperature, confidence, rule, kvCache);
     }
 
     /**
@@ -230,7 +232,7 @@ public sealed interface DiffusionKernel extends Serializable {
      * commit_rule and the key.
      */
     public static Parallel of(Integer blockLength, double temperature, String confidence, String commitRule,
-        Double threshold, Double factor, Double frechetMargin) {
+        Double threshold, Double factor, Double frechetMargin, String kvCache) {
       String r = commitRule == null ? "threshold" : commitRule.trim().toLowerCase(Locale.ROOT).replace('-', '_');
       String[] keys = {"threshold", "factor", "frechet_margin"};
       String[] rules = {"threshold", "factor", "frechet_profile"};
@@ -249,13 +251,14 @@ public sealed interface DiffusionKernel extends Serializable {
             "'" + commitRule + "'");
       };
       return new Parallel(blockLength, temperature, confidence == null ? ConfidenceKind.DRAWN
-          : ConfidenceKind.parse("confidence", confidence), rule);
+          : ConfidenceKind.parse("confidence", confidence), rule,
+          kvCache == null ? CacheMode.NONE : CacheMode.parse("kv_cache", kvCache));
     }
 
     /** The settings for a generated span of {@code genLength} >= 1 positions. */
     public ParallelDecodingSettings settings(int genLength) {
       return new ParallelDecodingSettings(genLength, blockLength != null ? blockLength : genLength, temperature,
-          confidence, rule);
+          confidence, rule, kvCache);
     }
 
     @Override
@@ -279,9 +282,9 @@ public sealed interface DiffusionKernel extends Serializable {
           : rule instanceof CommitRule.Factor f ? "\"factor\":" + f.factor()
           : "\"frechet_margin\":" + ((CommitRule.Profile) rule).margin();
       return String.format(Locale.ROOT, "{\"sampler\":\"parallel\",\"gen_length\":\"model.length - prompt length\","
-          + "\"block_length\":%s,\"temperature\":%s,\"confidence\":\"%s\",\"commit_rule\":\"%s\",%s}",
-          blockLength == null ? "\"gen_length\"" : blockLength, Double.toString(temperature), confidence.id(),
-          rule.id(), parameter);
+          + "\"block_length\":%s,\"temperature\":%s,\"confidence\":\"%s\",\"commit_rule\":\"%s\",%s,"
+          + "\"kv_cache\":\"%s\"}", blockLength == null ? "\"gen_length\"" : blockLength, Double.toString(temperature),
+          confidence.id(), rule.id(), parameter, kvCache.id());
     }
   }
 

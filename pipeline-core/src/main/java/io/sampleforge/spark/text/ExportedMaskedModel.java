@@ -6,9 +6,12 @@ import io.sampleforge.diffusion.discrete.ShiftedDenoiser;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.model.ModelFiles;
 import io.sampleforge.model.ModelFormat;
+import io.sampleforge.model.CachedMaskedLm;
 import io.sampleforge.model.ExportedMaskedDenoiser;
+import io.sampleforge.model.KvGeometry;
 import io.sampleforge.spark.common.TaskDevices;
 import io.sampleforge.text.HfTokenizer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,10 +43,12 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
   private final int[] eosIds;
   private final int length;
   private final boolean logitsShift;
+  private final KvGeometry cache;
   private final String identity;
 
   private ExportedMaskedModel(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath,
-      int vocabSize, int maskId, int bosId, int[] eosIds, int length, boolean logitsShift, String fileIdentity) {
+      int vocabSize, int maskId, int bosId, int[] eosIds, int length, boolean logitsShift, KvGeometry cache,
+      String fileIdentity) {
     this.format = format;
     this.files = files;
     this.modelPath = modelPath;
@@ -54,10 +59,12 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     this.eosIds = eosIds;
     this.length = length;
     this.logitsShift = logitsShift;
+    this.cache = cache;
     this.identity = "{\"type\":\"" + format.configName() + "\",\"contract\":\"masked\",\"file\":\""
         + fileIdentity.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"mask_id\":" + maskId + ",\"bos_id\":"
         + (bosId < 0 ? "null" : bosId) + ",\"eos_ids\":" + Arrays.toString(eosIds).replace(" ", "") + ",\"length\":"
-        + length + (logitsShift ? ",\"logits_shift\":true" : "") + "}";
+        + length + (logitsShift ? ",\"logits_shift\":true" : "") + (cache == null ? "" : ",\"cached\":{\"layers\":"
+        + cache.layers() + ",\"heads\":" + cache.heads() + ",\"head_dim\":" + cache.headDim() + "}") + "}";
   }
 
   /**
@@ -66,7 +73,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
    * model.tokenizer or model.vocab_size.
    */
   public static ExportedMaskedModel of(ModelFormat format, ModelFiles files, String modelPath, String tokenizerPath,
-      int vocabSize, int maskId, int bosId, List<Integer> eosIds, int length, boolean logitsShift) {
+      int vocabSize, int maskId, int bosId, List<Integer> eosIds, int length, boolean logitsShift, KvGeometry cache) {
     if (length < 1) {
       throw ConfigException.of("model.length", "must be >= 1 (positions per sequence, prompt included)", length);
     }
@@ -84,13 +91,24 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     // the probe may be the JVM's first engine use: in local mode the tasks share the engine, which must
     // start with the per-task thread count (all cores per task oversubscribes the CPU: OpenMP spins)
     TaskDevices.configureThreads();
+    if (cache != null && (format != ModelFormat.TORCHSCRIPT || logitsShift)) {
+      throw ConfigException.of("model.cached", "the cached masked contract is TorchScript only and has no shifted "
+          + "logits", "model.type " + format.configName() + ", logits_shift " + logitsShift);
+    }
     String fileIdentity;
-    try (ExportedMaskedDenoiser probe = ExportedMaskedDenoiser.load(format, files.local("model.path", modelPath),
-        vocabSize, maskId, Device.cpu())) {
-      fileIdentity = probe.identity();
+    if (cache != null) {
+      try (CachedMaskedLm probe = CachedMaskedLm.load(files.local("model.path", modelPath), vocabSize, maskId, cache,
+          Device.cpu())) {
+        fileIdentity = probe.identity();
+      }
+    } else {
+      try (ExportedMaskedDenoiser probe = ExportedMaskedDenoiser.load(format, files.local("model.path", modelPath),
+          vocabSize, maskId, Device.cpu())) {
+        fileIdentity = probe.identity();
+      }
     }
     return new ExportedMaskedModel(format, files, modelPath, tokenizerPath, vocabSize, maskId, Math.max(bosId, -1),
-        eosIds.stream().mapToInt(Integer::intValue).toArray(), length, logitsShift, fileIdentity);
+        eosIds.stream().mapToInt(Integer::intValue).toArray(), length, logitsShift, cache, fileIdentity);
   }
 
   @Override
@@ -110,7 +128,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
 
   @Override
   public MaskedPrompts prompts() {
-    return new Opened(HfTokenizer.load(files.local("model.tokenizer", tokenizerPath)), null);
+    return new Opened(HfTokenizer.load(files.local("model.tokenizer", tokenizerPath)), (ExportedMaskedDenoiser) null);
   }
 
   @Override
@@ -118,8 +136,10 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     TaskDevices.configureThreads();
     HfTokenizer tokenizer = HfTokenizer.load(files.local("model.tokenizer", tokenizerPath));
     try {
-      return new Opened(tokenizer, ExportedMaskedDenoiser.shared(format, files.local("model.path", modelPath), vocabSize,
-          maskId, TaskDevices.current()));
+      Path file = files.local("model.path", modelPath);
+      return cache != null
+          ? new Opened(tokenizer, CachedMaskedLm.shared(file, vocabSize, maskId, cache, TaskDevices.current()))
+          : new Opened(tokenizer, ExportedMaskedDenoiser.shared(format, file, vocabSize, maskId, TaskDevices.current()));
     } catch (RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -138,13 +158,23 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
   /** The tokenizer, and the model when opened for sampling. */
   private final class Opened implements OpenMaskedModel {
     private final HfTokenizer tokenizer;
-    private final ExportedMaskedDenoiser denoiser;
+    private final MaskedDenoiser denoiser;
+    private final Runnable closeModel;
     private final MaskedDenoiser view;
     private final TokenSpace tokens;
 
     Opened(HfTokenizer tokenizer, ExportedMaskedDenoiser denoiser) {
+      this(tokenizer, denoiser, denoiser == null ? () -> { } : denoiser::close);
+    }
+
+    Opened(HfTokenizer tokenizer, CachedMaskedLm denoiser) {
+      this(tokenizer, denoiser, denoiser::close);
+    }
+
+    private Opened(HfTokenizer tokenizer, MaskedDenoiser denoiser, Runnable closeModel) {
       this.tokenizer = tokenizer;
       this.denoiser = denoiser;
+      this.closeModel = closeModel;
       this.view = denoiser == null || !logitsShift ? denoiser : new ShiftedDenoiser(denoiser);
       this.tokens = new TokenSpace(vocabSize, maskId, eosIds, () -> {
         List<String> strings = new ArrayList<>(vocabSize);
@@ -212,9 +242,7 @@ public final class ExportedMaskedModel implements MaskedModelSpec {
     @Override
     public void close() {
       tokenizer.close();
-      if (denoiser != null) {
-        denoiser.close();
-      }
+      closeModel.run();
     }
   }
 }
