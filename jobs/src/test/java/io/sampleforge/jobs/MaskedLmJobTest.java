@@ -141,6 +141,59 @@ class MaskedLmJobTest extends io.sampleforge.spark.LocalSparkTest {
   }
 
   /**
+   * Fast-dLLM parallel decoding with the dual KV cache through the job (model_cached.pt under the
+   * cached masked contract, model.cached with its geometry): every row equals
+   * ParallelDecodingSampler with the same cache run here on CachedMaskedLm one sequence at a time, and
+   * the sampler and model JSON name the cache.
+   */
+  @Test
+  void cachedParallelDecodingEqualsTheKernel() throws IOException {
+    String out = dir.resolve("dual").toString();
+    assertEquals(0, SampleforgeMain.execute(args(out, "--set", "model.path=" + MLM.resolve("model_cached.pt"),
+        "--set", "model.cached=true", "--set", "model.layers=2", "--set", "model.heads=4", "--set", "model.head_dim=16",
+        "--set", "diffusion.sampler=parallel", "--set", "diffusion.kv_cache=dual", "--set", "diffusion.threshold=0.7",
+        "--set", "samples_per_prompt=1")));
+    List<Row> rows = spark.read().parquet(out).orderBy("id", "sample_index").collectAsList();
+    Map<Object, Long> keys = new HashMap<>();
+    Map<Object, String> prompts = new HashMap<>();
+    for (Row r : TableInput.read(spark, PROMPTS, TableFormat.ofPath(PROMPTS))
+        .select(col("id"), col("prompt"), xxhash64(col("id"))).collectAsList()) {
+      keys.put(r.get(0), r.getLong(2));
+      prompts.put(r.get(0), r.getString(1));
+    }
+    int parallel = 0;
+    try (io.sampleforge.model.CachedMaskedLm model = io.sampleforge.model.CachedMaskedLm.load(
+        MLM.resolve("model_cached.pt"), 45, 44, new io.sampleforge.model.KvGeometry(2, 4, 16), Device.cpu());
+        HfTokenizer tokenizer = HfTokenizer.load(MLM.resolve("tokenizer.json"))) {
+      for (Row r : rows) {
+        int[] prompt = tokenizer.encode(prompts.get(r.get(0)));
+        int[] x = new int[16];
+        Arrays.fill(x, 44);
+        System.arraycopy(prompt, 0, x, 0, prompt.length);
+        int gen = 16 - prompt.length;
+        DiffusionSample d = new io.sampleforge.diffusion.discrete.ParallelDecodingSampler(
+            new io.sampleforge.diffusion.discrete.ParallelDecodingSettings(gen, gen, 0.0,
+                io.sampleforge.diffusion.discrete.ConfidenceKind.DRAWN,
+                new io.sampleforge.diffusion.discrete.CommitRule.Threshold(0.7),
+                io.sampleforge.diffusion.discrete.CacheMode.DUAL), 42L)
+            .sample(model, List.of(new SequenceKey(keys.get(r.get(0)), r.getInt(1))), new int[][] {x}).get(0);
+        int end = prompt.length;
+        while (end < 16 && d.tokens()[end] != 2) {
+          end++;
+        }
+        assertEquals(tokenizer.decode(Arrays.copyOfRange(d.tokens(), prompt.length, end)), r.getString(2),
+            r.toString());
+        assertEquals(d.modelCalls(), r.getInt(4), "nfe");
+        parallel += d.modelCalls() < gen ? 1 : 0;
+      }
+    }
+    assertTrue(parallel > 0, "some rows commit several tokens per call");
+    assertTrue(rows.get(0).getString(6).endsWith("\"threshold\":0.7,\"kv_cache\":\"dual\"}"), rows.get(0).getString(6));
+    assertTrue(rows.get(0).getString(7).contains("\"cached\":{\"layers\":2,\"heads\":4,\"head_dim\":16}"),
+        rows.get(0).getString(7));
+  }
+
+  /**
    * SVDD guided by the toy_scorer reward model through the job (its gain over M = 1 is measured in
    * TorchScriptScorerTest): the sampler JSON names the model, every row has a completion, and a
    * missing scorer file or two rewards at once exit 2 naming the key.
