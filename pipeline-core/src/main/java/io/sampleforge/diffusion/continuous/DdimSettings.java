@@ -1,0 +1,32 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.ConfigException;
+
+/**
+ * DDIM's step settings, named as diffusers' {@code DDIMScheduler.step} / config.
+ *
+ * @param eta config key {@code eta}, >= 0: 0 is the deterministic DDIM ODE step, 1 the DDPM posterior
+ *     variance (Song et al. 2021, eq. 16); diffusers' default 0
+ * @param clipSample {@code clip_sample}: clamp the predicted x0 to +-clipSampleRange (diffusers' default
+ *     true, meant for images in [-1, 1]; wrong for unbounded tabular data)
+ * @param clipSampleRange {@code clip_sample_range}, > 0 (default 1)
+ */
+public record DdimSettings(double eta, boolean clipSample, double clipSampleRange) {
+  /** diffusers' defaults: eta 0, clip_sample true, range 1. */
+  public static final DdimSettings DIFFUSERS = new DdimSettings(0.0, true, 1.0);
+
+  public DdimSettings {
+    ConfigNames.requireFinite("eta", eta);
+    if (!(eta >= 0)) {
+      throw ConfigException.of("eta", "must be >= 0", eta);
+    }
+    if (!(clipSampleRange > 0) || Double.isInfinite(clipSampleRange)) {
+      throw ConfigException.of("clip_sample_range", "must be finite and > 0", clipSampleRange);
+    }
+  }
+
+  /** No clipping, the given eta. */
+  public static DdimSettings unclipped(double eta) {
+    return new DdimSettings(eta, false, 1.0);
+  }
+}

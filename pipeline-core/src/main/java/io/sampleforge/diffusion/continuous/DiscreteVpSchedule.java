@@ -1,0 +1,162 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.ConfigException;
+import java.util.Arrays;
+
+/**
+ * A discrete VP schedule of N training steps: alpha_bar_n = prod_{i <= n} (1 - beta_i) with betas from
+ * a {@link BetaSchedule} (diffusers' {@code DDPMScheduler} / {@code DDIMScheduler} /
+ * {@code DPMSolverMultistepScheduler} constructors; defaults N = 1000, beta_start = 1e-4, beta_end =
+ * 0.02, linear). Two views:
+ * <ul>
+ *   <li>integer timesteps n (diffusers): {@link #level(int)} has alpha = sqrt(alpha_bar_n) and the
+ *       model time n;</li>
+ *   <li>continuous t (dpm-solver's {@code NoiseScheduleVP('discrete', betas=...)}): log alpha is the
+ *       piecewise-linear interpolation of 0.5 cumsum log(1 - beta) at t_n = (n + 1) / N', extrapolated
+ *       linearly beyond the ends, after dropping the tail steps whose lambda is below -5.1
+ *       ({@code numerical_clip_alpha}; N' = steps kept); the model time is 1000 (t - 1 / N').</li>
+ * </ul>
+ * Cost: O(N) to build, O(log N) per continuous evaluation.
+ */
+public final class DiscreteVpSchedule implements NoiseSchedule {
+  /** dpm-solver's lambda clip for the continuous view. */
+  static final double CLIPPED_LAMBDA = -5.1;
+
+  private final BetaSchedule schedule;
+  private final int trainSteps;
+  private final double betaStart;
+  private final double betaEnd;
+  private final double[] alphaBar;
+  /** Continuous view: log alpha at t_n = (n + 1) / kept, n < kept. */
+  private final double[] logAlphas;
+
+  /**
+   * @param schedule config key {@code beta_schedule}
+   * @param trainSteps {@code num_train_timesteps}, >= 2
+   * @param betaStart {@code beta_start}, in (0, 1)
+   * @param betaEnd {@code beta_end}, in [beta_start, 1)
+   */
+  public DiscreteVpSchedule(BetaSchedule schedule, int trainSteps, double betaStart, double betaEnd) {
+    if (schedule == null) {
+      throw ConfigException.of("beta_schedule", "is required", null);
+    }
+    if (trainSteps < 2) {
+      throw ConfigException.of("num_train_timesteps", "must be >= 2", trainSteps);
+    }
+    ConfigNames.requireFinite("beta_start", betaStart);
+    ConfigNames.requireFinite("beta_end", betaEnd);
+    if (!(betaStart > 0 && betaStart < 1)) {
+      throw ConfigException.of("beta_start", "must be in (0, 1)", betaStart);
+    }
+    if (!(betaEnd >= betaStart && betaEnd < 1)) {
+      throw ConfigException.of("beta_end", "must be in [beta_start (" + betaStart + "), 1)", betaEnd);
+    }
+    this.schedule = schedule;
+    this.trainSteps = trainSteps;
+    this.betaStart = betaStart;
+    this.betaEnd = betaEnd;
+    double[] betas = schedule.betas(trainSteps, betaStart, betaEnd);
+    this.alphaBar = new double[trainSteps];
+    double[] logAlpha = new double[trainSteps];
+    double prod = 1.0;
+    double sumLog = 0.0;
+    for (int n = 0; n < trainSteps; n++) {
+      prod *= 1.0 - betas[n];
+      sumLog += Math.log1p(-betas[n]);
+      alphaBar[n] = prod;
+      logAlpha[n] = 0.5 * sumLog;
+    }
+    int below = 0;
+    for (double la : logAlpha) {
+      if (la - 0.5 * Math.log(-Math.expm1(2 * la)) < CLIPPED_LAMBDA) {
+        below++;
+      }
+    }
+    this.logAlphas = Arrays.copyOf(logAlpha, trainSteps - below);
+    if (logAlphas.length < 2) {
+      throw ConfigException.of("beta_schedule", "leaves fewer than 2 steps above lambda " + CLIPPED_LAMBDA, schedule.id());
+    }
+  }
+
+  /** diffusers' defaults: linear, 1000 steps, 1e-4 .. 0.02. */
+  public static DiscreteVpSchedule diffusersDefault() {
+    return new DiscreteVpSchedule(BetaSchedule.LINEAR, 1000, 1e-4, 0.02);
+  }
+
+  public BetaSchedule schedule() {
+    return schedule;
+  }
+
+  public int trainSteps() {
+    return trainSteps;
+  }
+
+  public double betaStart() {
+    return betaStart;
+  }
+
+  public double betaEnd() {
+    return betaEnd;
+  }
+
+  /** alpha_bar_n = prod_{i <= n} (1 - beta_i). */
+  public double alphaBar(int n) {
+    return alphaBar[n];
+  }
+
+  /** The level of integer timestep n (diffusers): alpha = sqrt(alpha_bar_n), model time n. */
+  public NoiseLevel level(int n) {
+    if (n < 0 || n >= trainSteps) {
+      throw ConfigException.of("timestep", "must be in [0, " + trainSteps + ")", n);
+    }
+    return new NoiseLevel(n, Math.sqrt(alphaBar[n]), Math.sqrt(1 - alphaBar[n]));
+  }
+
+  /** How many steps the continuous view keeps after the lambda clip (dpm-solver's total_N). */
+  public int continuousSteps() {
+    return logAlphas.length;
+  }
+
+  private double knotTime(int n) {
+    return (n + 1.0) / logAlphas.length;
+  }
+
+  @Override
+  public double logAlpha(double t) {
+    int k = logAlphas.length;
+    int i = (int) Math.floor(t * k) - 1; // segment [t_i, t_{i+1}]
+    i = Math.max(0, Math.min(k - 2, i));
+    double t0 = knotTime(i);
+    double t1 = knotTime(i + 1);
+    return logAlphas[i] + (t - t0) * (logAlphas[i + 1] - logAlphas[i]) / (t1 - t0);
+  }
+
+  @Override
+  public double modelTime(double t) {
+    return (t - 1.0 / logAlphas.length) * 1000.0;
+  }
+
+  @Override
+  public double inverseLambda(double lambda) {
+    double la = -0.5 * NoiseSchedule.softplus(-2.0 * lambda);
+    int k = logAlphas.length;
+    // logAlphas decreases in n; find i with logAlphas[i] >= la >= logAlphas[i + 1], clamped to the end segments
+    int lo = 0;
+    int hi = k - 1;
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (logAlphas[mid] >= la) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    int i = Math.max(0, Math.min(k - 2, lo));
+    return knotTime(i) + (la - logAlphas[i]) * (knotTime(i + 1) - knotTime(i)) / (logAlphas[i + 1] - logAlphas[i]);
+  }
+
+  @Override
+  public double defaultEnd() {
+    return 1.0 / logAlphas.length;
+  }
+}

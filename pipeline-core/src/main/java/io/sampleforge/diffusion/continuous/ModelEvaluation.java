@@ -1,0 +1,39 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.InputDataException;
+import java.util.Arrays;
+
+/**
+ * One model call at one level for every row, converted to the data prediction x0 (and, when asked,
+ * the noise prediction eps) in float64. A non-finite output fails with the row and step named.
+ */
+final class ModelEvaluation {
+  private ModelEvaluation() {}
+
+  static void call(Denoiser model, double[] x, int rows, NoiseLevel level, int step, double[] x0, double[] eps) {
+    int d = model.dimension();
+    NoiseLevel[] levels = new NoiseLevel[rows];
+    Arrays.fill(levels, level);
+    double[] out = new double[x.length];
+    model.predict(x, levels, out);
+    PredictionType type = model.predictionType();
+    for (int j = 0; j < x.length; j++) {
+      double p = out[j];
+      if (!Double.isFinite(p)) {
+        throw new InputDataException("the denoiser returned " + p + " for row " + (j / d) + ", coordinate " + (j % d)
+            + " at step " + step + " (" + level + ")");
+      }
+      x0[j] = type.toData(p, x[j], level.alpha(), level.sigma());
+      if (eps != null) {
+        eps[j] = type.toNoise(p, x[j], level.alpha(), level.sigma());
+      }
+    }
+  }
+
+  static void checkInput(Denoiser model, double[] xT, SampleKey[] keys) {
+    if (keys == null || xT == null || xT.length != keys.length * model.dimension()) {
+      throw new IllegalArgumentException("x_T holds " + (xT == null ? null : xT.length) + " values; expected rows "
+          + (keys == null ? null : keys.length) + " x D " + model.dimension());
+    }
+  }
+}
