@@ -23,8 +23,9 @@ public record DdimPlan(List<Step> steps) {
       if (!(s.from().sigma() > 0)) {
         throw ConfigException.of("DDIM step " + i, "must start at a noisy level (sigma > 0)", s.from());
       }
-      if (!(s.to().lambda() > s.from().lambda())) {
-        throw ConfigException.of("DDIM step " + i, "must end less noisy than it starts", s);
+      if (!(s.to().lambda() >= s.from().lambda())) {
+        // equal is allowed: diffusers' linspace plan of one step without set_alpha_to_one goes from 0 to 0
+        throw ConfigException.of("DDIM step " + i, "must not end noisier than it starts", s);
       }
     }
     steps = List.copyOf(steps);
