@@ -31,11 +31,16 @@ import java.util.Set;
  * same metric code can score the PyTorch reference loop's output (bench/diffusion/fastdllm.sh).
  *
  * <pre>java -cp ... io.sampleforge.diffusion.discrete.CachedDecodingBench MODEL_DIR GEN_LENGTHS SAMPLES BATCH
- *     REPEATS RULES CACHES [BLOCK] [TEMPERATURE] [OUT_DIR]</pre>
+ *     REPEATS RULES CACHES [BLOCK] [TEMPERATURE] [PROMPT_LENGTH] [OUT_DIR]</pre>
+ * PROMPT_LENGTH p > 0 puts the first p words of {@link #PROMPT_TEXT} (repeated as needed; the PyTorch
+ * loop's prompt, bench/diffusion/fastdllm_loop.py) before the gen_length masks.
  * GEN_LENGTHS like 64,256,1024; RULES like threshold:0.9,factor:1.0,frechet_profile:0.25,threshold:1.0
  * (a suffix /max_probability switches the confidence kind); CACHES like none,prefix,dual.
  */
 public final class CachedDecodingBench {
+  /** The prompt text of bench/diffusion/fastdllm_loop.py. */
+  static final String PROMPT_TEXT = "the old farmer sees a small bird . many happy children sing near the red cats .";
+
   private CachedDecodingBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -48,7 +53,8 @@ public final class CachedDecodingBench {
     String[] caches = args[6].split(",");
     int blockLength = args.length > 7 ? Integer.parseInt(args[7]) : 32;
     double temperature = args.length > 8 ? Double.parseDouble(args[8]) : 1.0;
-    File outDir = args.length > 9 ? new File(args[9]) : null;
+    int promptLength = args.length > 9 ? Integer.parseInt(args[9]) : 0;
+    File outDir = args.length > 10 ? new File(args[10]) : null;
     ObjectMapper json = new ObjectMapper();
     JsonNode config = json.readTree(dir.resolve("config.json").toFile());
     int vocab = config.get("vocab_size").asInt();
@@ -57,6 +63,7 @@ public final class CachedDecodingBench {
     JsonNode cache = config.get("cache");
     String[] words = words(json.readTree(dir.resolve("tokenizer.json").toFile()), vocab);
     System.setProperty("ai.djl.offline", "true");
+    int[] prompt = prompt(promptLength, words);
     System.out.println("gen_length\trule\tconfidence\tcache\tbatch\tsamples\tnfe_per_sample\ttokens_per_call\twall_s\t"
         + "ms_per_call\ttokens_per_s\tgrammatical\tdistinct_2");
     try (CachedMaskedLm model = CachedMaskedLm.load(dir.resolve("model_cached.pt"), vocab, mask,
@@ -65,15 +72,36 @@ public final class CachedDecodingBench {
       for (int gen : lengths) {
         for (String r : rules) {
           for (String c : caches) {
-            run(model, gen, Math.min(blockLength, gen), temperature, r, CacheMode.parse("cache", c), samples, batch,
-                repeats, words, eos, mask, outDir, json);
+            run(model, prompt, gen, Math.min(blockLength, gen), temperature, r, CacheMode.parse("cache", c), samples,
+                batch, repeats, words, eos, mask, outDir, json);
           }
         }
       }
     }
   }
 
-  private static void run(CachedMaskedLm model, int gen, int block, double temperature, String ruleSpec, CacheMode cache, int samples,
+  private static int[] prompt(int length, String[] words) {
+    String[] text = PROMPT_TEXT.split(" ");
+    int[] ids = new int[length];
+    for (int i = 0; i < length; i++) {
+      ids[i] = Arrays.asList(words).indexOf(text[i % text.length]);
+      if (ids[i] < 0) {
+        throw new IllegalArgumentException("prompt word '" + text[i % text.length] + "' is not in the vocabulary");
+      }
+    }
+    return ids;
+  }
+
+  private static int[][] rows(int[] prompt, int n, int gen, int mask) {
+    int[][] rows = new int[n][prompt.length + gen];
+    for (int[] row : rows) {
+      Arrays.fill(row, mask);
+      System.arraycopy(prompt, 0, row, 0, prompt.length);
+    }
+    return rows;
+  }
+
+  private static void run(CachedMaskedLm model, int[] prompt, int gen, int block, double temperature, String ruleSpec, CacheMode cache, int samples,
       int batch, int repeats, String[] words, int eos, int mask, File outDir, ObjectMapper json) throws Exception {
     String[] kindSplit = ruleSpec.split("/");
     ConfidenceKind kind = kindSplit.length > 1 ? ConfidenceKind.parse("confidence", kindSplit[1]) : ConfidenceKind.DRAWN;
@@ -102,10 +130,10 @@ public final class CachedDecodingBench {
         for (int i = 0; i < n; i++) {
           keys.add(new SequenceKey(first + i, 0));
         }
-        List<DiffusionSample> out = sampler.sample(model, keys, MaskedDenoiser.allMasked(model, n, gen));
+        List<DiffusionSample> out = sampler.sample(model, keys, rows(prompt, n, gen, mask));
         int most = 0;
         for (DiffusionSample d : out) {
-          outputs.add(d.tokens());
+          outputs.add(Arrays.copyOfRange(d.tokens(), prompt.length, d.tokens().length));
           repCalls += d.modelCalls();
           most = Math.max(most, d.modelCalls());
         }
