@@ -214,11 +214,12 @@ def select(confidence, mask_index, rule, tau, factor):
     for j in range(confidence.shape[0]):
         m = int(mask_index[j].sum())
         if rule == "threshold":
-            # reference: topk over all m masked, then drop every one but the first below tau
-            _, order = torch.topk(confidence[j], k=m)
-            keep = order[:1].tolist() + [int(i) for i in order[1:] if not confidence[j, i] < tau]
-            transfer[j, keep] = True
-            counts.append(len(keep))
+            # reference: topk over all m masked, then every one but the first below tau dropped
+            # (a prefix of the descending order)
+            values, order = torch.topk(confidence[j], k=m)
+            k = threshold_count(values.tolist(), tau)
+            transfer[j, order[:k]] = True
+            counts.append(k)
         else:
             ordered = torch.sort(confidence[j][mask_index[j]], descending=True)[0].tolist()
             k = factor_count(ordered, factor)
