@@ -14,6 +14,7 @@ LENGTHS=${2:-64,256,1024}; B=${3:-1}; S=${4:-4}; T=${5:-1}; P=${6:-0}
 BLOCK=32
 WORK=${SF_BENCH_DIR:-$(mktemp -d -t sf-fastdllm.XXXXXX)}
 PY=${PYTHON:-/usr/bin/python3}
+mkdir -p "$WORK"
 ./mvnw -q -B -Pbench -pl benchmarks -am -DskipTests package >/dev/null
 torch_version=$("$PY" -c 'import torch; print(torch.__version__)')
 echo "| gen_length | cache | NFE/sample Sampleforge | NFE/sample PyTorch | same tokens | Sampleforge ms/call | PyTorch ${torch_version} ms/call | ratio (PyTorch / Sampleforge) |"
