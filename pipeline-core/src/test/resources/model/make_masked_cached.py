@@ -316,7 +316,7 @@ def reference_cases(config, context):
                 "changed_input_ids": changed, "store_logits": store}
 
     cases = []
-    if context >= 16:
+    if context < 64:
         # toy_mlm layout: one sentence, then </s>
         cases.append(case("L16 middle block", 16, 4, 4,
                           ["the big dog sees", "many cats chase the _ _ _ _ _ _ _ _ _ _ </s> </s>"],
