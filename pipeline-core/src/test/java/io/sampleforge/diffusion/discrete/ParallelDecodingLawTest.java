@@ -121,6 +121,45 @@ class ParallelDecodingLawTest {
     }
   }
 
+  /**
+   * The exactness frontier is monotone: with the value-independent confidence, the mean adjacent-pair
+   * total variation to the exact law does not decrease as tau falls through 1, 0.9, 0.7, 0.5 (4,000
+   * sequences each; a decrease is allowed up to twice the noise floor, the expected TV of 4,000 exact
+   * draws, about 0.016), and it does grow: tau = 0.5 is more than four floors above tau = 1, which is
+   * at the floor (the power of the check; benchmark: bench/diffusion/frontier.sh).
+   */
+  @Test
+  void theDistanceDoesNotDecreaseAsTheThresholdFalls() {
+    int n = 4_000;
+    MarkovChain chain = ParallelDecodingTest.stickyChain(LENGTH).chain();
+    double floor = 0;
+    for (int i = 0; i + 1 < LENGTH; i++) {
+      for (double p : pairLaw(chain, i, i + 1)) {
+        floor += 0.5 * Math.sqrt(2 * p * (1 - p) / (Math.PI * n));
+      }
+    }
+    floor /= LENGTH - 1;
+    double[] taus = {1.0, 0.9, 0.7, 0.5};
+    double[] tv = new double[taus.length];
+    for (int t = 0; t < taus.length; t++) {
+      List<DiffusionSample> samples = sample(ConfidenceKind.MAX_PROBABILITY, new Threshold(taus[t]), n, 77);
+      for (int i = 0; i + 1 < LENGTH; i++) {
+        long[] counts = SamplerLaws.pairCounts(STATES, samples, i, i + 1);
+        double[] law = pairLaw(chain, i, i + 1);
+        for (int c = 0; c < law.length; c++) {
+          tv[t] += 0.5 * Math.abs((double) counts[c] / n - law[c]) / (LENGTH - 1);
+        }
+      }
+    }
+    System.out.println("max_probability: adjacent-pair TV at tau " + Arrays.toString(taus) + " = " + Arrays.toString(tv)
+        + ", noise floor " + floor);
+    for (int t = 1; t < taus.length; t++) {
+      assertTrue(tv[t] >= tv[t - 1] - 2 * floor, "tau " + taus[t] + ": " + Arrays.toString(tv));
+    }
+    assertTrue(tv[0] < 2 * floor, "tau = 1 is exact: " + tv[0] + " against floor " + floor);
+    assertTrue(tv[3] > tv[0] + 4 * floor, "tau = 0.5 is detectably worse: " + Arrays.toString(tv));
+  }
+
   static double meanCalls(List<DiffusionSample> samples) {
     CommitHistogram histogram = new CommitHistogram();
     long calls = 0;
