@@ -236,7 +236,8 @@ class ClusterFaultsTest {
       TaskCounter c = run(job(job, in.get(job), faulted), Math.max(2, reference.started.get() / 2),
           executor -> killExecutor(executor, killed));
       assertEquals(1, killed.get(), job + ": one executor JVM was killed");
-      assertTrue(c.failed.get() > 0,
+      // the lost work shows as failed tasks, or (when the executor dies between tasks) as tasks run again
+      assertTrue(c.failed.get() > 0 || c.started.get() > reference.started.get(),
           job + ": the kill cost work (failed " + c.failed + ", tasks " + c.started + " vs " + reference.started + ")");
       assertEquals(rows(clean), rows(faulted), job + ": identical output after losing an executor");
       assertEquals(2, waitForExecutors(2), "the worker replaced the executor");
