@@ -72,13 +72,7 @@ public final class CachedMaskedLm implements KvCachedDenoiser, AutoCloseable {
    * {@code model.vocab_size}, {@code model.mask_id} or the geometry key that disagrees.
    */
   public static CachedMaskedLm load(Path file, int vocab, int maskId, KvGeometry geometry, Device device) {
-    if (vocab < 2) {
-      throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size, mask token included (>= 2)",
-          vocab);
-    }
-    if (maskId < 0 || maskId >= vocab) {
-      throw ConfigException.of("model.mask_id", "must be a token id in [0, model.vocab_size = " + vocab + ")", maskId);
-    }
+    ExportedMaskedDenoiser.checkIds(vocab, maskId);
     if (geometry == null) {
       throw ConfigException.of("model.layers", "a cached masked model needs its key/value geometry (model.layers, "
           + "model.heads, model.head_dim)", "null");

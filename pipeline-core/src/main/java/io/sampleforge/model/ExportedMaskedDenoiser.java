@@ -71,13 +71,7 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
    * {@code model.path}, {@code model.vocab_size} or {@code model.mask_id}.
    */
   public static ExportedMaskedDenoiser load(ModelFormat format, Path file, int vocab, int maskId, Device device) {
-    if (vocab < 2) {
-      throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size, mask token included (>= 2)",
-          vocab);
-    }
-    if (maskId < 0 || maskId >= vocab) {
-      throw ConfigException.of("model.mask_id", "must be a token id in [0, model.vocab_size = " + vocab + ")", maskId);
-    }
+    checkIds(vocab, maskId);
     ZooModel<NDList, NDList> m = loadZoo(format, file, device);
     ExportedMaskedDenoiser d = new ExportedMaskedDenoiser(format, m, vocab, maskId,
         ExportedLm.identityOf(format, file, null) + "[masked, mask_id=" + maskId + "]", false);
@@ -88,6 +82,17 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
       throw e;
     }
     return d;
+  }
+
+  /** The vocabulary size (>= 2) and the mask id (in [0, vocab)), as ConfigExceptions naming the keys. */
+  static void checkIds(int vocab, int maskId) {
+    if (vocab < 2) {
+      throw ConfigException.of("model.vocab_size", "must be the model's vocabulary size, mask token included (>= 2)",
+          vocab);
+    }
+    if (maskId < 0 || maskId >= vocab) {
+      throw ConfigException.of("model.mask_id", "must be a token id in [0, model.vocab_size = " + vocab + ")", maskId);
+    }
   }
 
   /**
