@@ -45,7 +45,13 @@ public enum RandomPurpose {
    * combined by {@link Hash64#combine}; draw: {@code DiffusionDraws.counter(step, slot, kind)}, which
    * packs the step, the position (or pick slot) and the draw kind into disjoint bit fields.
    */
-  DIFFUSION("diffusion/token");
+  DIFFUSION("diffusion/token"),
+  /**
+   * Gaussian diffusion sampling (io.sampleforge.diffusion.continuous): x_T, SDE increments and exact
+   * reference draws; key: combine(record key, sample index); draw: {@code GaussianDraws.counter(step,
+   * coordinate, kind)}.
+   */
+  DIFFUSION_GAUSSIAN("diffusion/gaussian");
 
   private final String id;
   private final long hash;

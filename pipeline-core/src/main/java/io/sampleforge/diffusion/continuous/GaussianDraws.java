@@ -7,8 +7,7 @@ import io.sampleforge.random.RandomPurpose;
 /**
  * The keyed float64 draws of the Gaussian samplers, in the style of the masked-diffusion
  * {@code DiffusionDraws}. A sample's stream is {@link KeyedStream#of}(seed, {@link
- * RandomPurpose#DIFFUSION}, combine(tag "gaussian-diffusion", combine(record key, sample index))),
- * the tag keeping it apart from the masked samplers' streams of the same purpose. Draw {@link
+ * RandomPurpose#DIFFUSION_GAUSSIAN}, combine(record key, sample index)). Draw {@link
  * #counter}(step, coordinate, kind) packs bits 33..60 step (< 2^28), bits 2..32 coordinate (< 2^31),
  * bits 0..1 kind, so no two draws of a sample share a counter. Normals are Box-Muller on two 53-bit
  * uniforms ({@link KeyedStream#gaussian}); x_T uses step 0 of kind {@link Kind#INITIAL}, so a run with
@@ -16,7 +15,6 @@ import io.sampleforge.random.RandomPurpose;
  */
 public final class GaussianDraws {
   static final int MAX_STEPS = 1 << 28;
-  private static final long TAG = Hash64.of("gaussian-diffusion");
 
   /** What a draw is for. */
   enum Kind {
@@ -41,8 +39,7 @@ public final class GaussianDraws {
   }
 
   KeyedStream stream(SampleKey key) {
-    return KeyedStream.of(seed, RandomPurpose.DIFFUSION,
-        Hash64.combine(TAG, Hash64.combine(key.recordKey(), key.sampleIndex())));
+    return KeyedStream.of(seed, RandomPurpose.DIFFUSION_GAUSSIAN, Hash64.combine(key.recordKey(), key.sampleIndex()));
   }
 
   static long counter(int step, int coordinate, Kind kind) {
