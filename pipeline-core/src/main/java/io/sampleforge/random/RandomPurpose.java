@@ -51,7 +51,12 @@ public enum RandomPurpose {
    * reference draws; key: combine(record key, sample index); draw: {@code GaussianDraws.counter(step,
    * coordinate, kind)}.
    */
-  DIFFUSION_GAUSSIAN("diffusion/gaussian");
+  DIFFUSION_GAUSSIAN("diffusion/gaussian"),
+  /**
+   * Sample-distance statistics (MMD permutation thresholds, sliced-Wasserstein directions); key: the
+   * permutation or projection index.
+   */
+  SAMPLE_DISTANCE("metric/sample-distance");
 
   private final String id;
   private final long hash;

@@ -11,7 +11,7 @@ import io.sampleforge.errors.ConfigException;
  *     true, meant for images in [-1, 1]; wrong for unbounded tabular data)
  * @param clipSampleRange {@code clip_sample_range}, > 0 (default 1)
  */
-public record DdimSettings(double eta, boolean clipSample, double clipSampleRange) {
+public record DdimSettings(double eta, boolean clipSample, double clipSampleRange) implements java.io.Serializable {
   /** diffusers' defaults: eta 0, clip_sample true, range 1. */
   public static final DdimSettings DIFFUSERS = new DdimSettings(0.0, true, 1.0);
 

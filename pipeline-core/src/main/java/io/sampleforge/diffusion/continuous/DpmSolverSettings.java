@@ -13,7 +13,7 @@ import io.sampleforge.errors.ConfigException;
  * @param orderRule whose warm-up and final-step order rule to follow ({@link OrderRule})
  */
 public record DpmSolverSettings(int order, SolverType solverType, boolean lowerOrderFinal, boolean eulerAtFinal,
-    OrderRule orderRule) {
+    OrderRule orderRule) implements java.io.Serializable {
   /** diffusers' defaults: order 2, midpoint, lower_order_final, no euler_at_final. */
   public static final DpmSolverSettings DIFFUSERS = new DpmSolverSettings(2, SolverType.MIDPOINT, true, false, OrderRule.DIFFUSERS);
 

@@ -1,6 +1,5 @@
 package io.sampleforge.diffusion.continuous;
 
-import io.sampleforge.errors.InputDataException;
 import java.util.Arrays;
 
 /**
@@ -20,8 +19,7 @@ final class ModelEvaluation {
     for (int j = 0; j < x.length; j++) {
       double p = out[j];
       if (!Double.isFinite(p)) {
-        throw new InputDataException("the denoiser returned " + p + " for row " + (j / d) + ", coordinate " + (j % d)
-            + " at step " + step + " (" + level + ")");
+        throw new NonFiniteOutputException(j / d, j % d, step, level, p);
       }
       x0[j] = type.toData(p, x[j], level.alpha(), level.sigma());
       if (eps != null) {

@@ -1,0 +1,183 @@
+package io.sampleforge.jobs.config;
+
+import io.sampleforge.diffusion.continuous.BetaSchedule;
+import io.sampleforge.diffusion.continuous.DdimSettings;
+import io.sampleforge.diffusion.continuous.DpmSolverSettings;
+import io.sampleforge.diffusion.continuous.FinalSigma;
+import io.sampleforge.diffusion.continuous.ScheduleSpec;
+import io.sampleforge.diffusion.continuous.SolverKind;
+import io.sampleforge.diffusion.continuous.SolverSpec;
+import io.sampleforge.diffusion.continuous.TimestepSpacing;
+import io.sampleforge.errors.ConfigException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code diffuse} job's config (conf/jobs/diffuse.yaml documents every key), validated on
+ * construction: either {@code rows} (unconditional samples) or an {@code input} request table; the
+ * {@code model} ({@link DiffuseModelConfig}); the {@code schedule} it was trained under; the
+ * {@code timesteps} spacing; the {@code solver} and its keys (diffusers' names and defaults); {@code
+ * steps}, {@code batch_size}, {@code seed}, {@code partitions}; and {@code quality_samples} (how many
+ * samples the manifest compares with exact draws, for an exact model).
+ */
+public record DiffuseConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
+    Long rows, String idColumn, String countColumn, Integer samplesPerRequest, DiffuseModelConfig model,
+    ScheduleConfig schedule, TimestepsConfig timesteps, SolverConfig solver, Integer steps, Integer batchSize, Long seed,
+    Integer partitions, Integer qualitySamples) implements JobTarget {
+
+  /** The noise schedule the model was trained under (diffusers' names). */
+  public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
+      Double betaEnd, Double betaMin, Double betaMax) {
+    ScheduleSpec spec() {
+      ScheduleSpec d = ScheduleSpec.DIFFUSERS;
+      ScheduleSpec.Kind kind = type == null ? d.kind() : ScheduleSpec.Kind.parse("schedule.type", type);
+      if (kind == ScheduleSpec.Kind.LINEAR && (betaSchedule != null || numTrainTimesteps != null || betaStart != null
+          || betaEnd != null)) {
+        throw ConfigException.of("schedule.type", "is linear (continuous, beta_min/beta_max): schedule.beta_schedule, "
+            + "num_train_timesteps, beta_start and beta_end apply to type discrete only", type);
+      }
+      if (kind == ScheduleSpec.Kind.DISCRETE && (betaMin != null || betaMax != null)) {
+        throw ConfigException.of("schedule.type", "is discrete: schedule.beta_min and beta_max apply to type linear only",
+            kind.id());
+      }
+      return new ScheduleSpec(kind,
+          betaSchedule == null ? d.betaSchedule() : BetaSchedule.parse("schedule.beta_schedule", betaSchedule),
+          numTrainTimesteps == null ? d.trainSteps() : numTrainTimesteps, betaStart == null ? d.betaStart() : betaStart,
+          betaEnd == null ? d.betaEnd() : betaEnd, betaMin == null ? d.beta0() : betaMin, betaMax == null ? d.beta1() : betaMax);
+    }
+  }
+
+  /** How the levels are spaced. */
+  public record TimestepsConfig(String spacing, String finalSigma, Integer stepsOffset) {}
+
+  /** The solver and its keys (diffusers' names). */
+  public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
+      Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange) {}
+
+  public DiffuseConfig {
+    if (output == null || output.isBlank()) {
+      throw ConfigException.of("output", "must name the output path", "'" + output + "'");
+    }
+    if ((input == null) == (rows == null)) {
+      throw ConfigException.of("rows", "give exactly one of rows (unconditional samples) and input (a request table)",
+          input == null ? "neither" : "both");
+    }
+    if (rows != null && rows < 1) {
+      throw ConfigException.of("rows", "must be >= 1", rows);
+    }
+    if (input == null && (idColumn != null || countColumn != null || samplesPerRequest != null || inputFormat != null)) {
+      throw ConfigException.of("input", "is required by id_column, count_column, samples_per_request and input_format",
+          null);
+    }
+    if (countColumn != null && samplesPerRequest != null) {
+      throw ConfigException.of("samples_per_request", "applies only without count_column", samplesPerRequest);
+    }
+    inputFormat = input == null ? null : inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
+    mode = mode == null ? WriteMode.ERROR : mode;
+    format = format == null ? TableFormat.PARQUET : format;
+    idColumn = input == null ? "id" : idColumn == null ? "id" : idColumn;
+    samplesPerRequest = samplesPerRequest == null ? 1 : samplesPerRequest;
+    if (samplesPerRequest < 1) {
+      throw ConfigException.of("samples_per_request", "must be >= 1", samplesPerRequest);
+    }
+    if (model == null) {
+      throw ConfigException.of("model", "is required (type gmm or gmm-fit)", null);
+    }
+    schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null) : schedule;
+    timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
+    solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null) : solver;
+    steps = steps == null ? 20 : steps;
+    batchSize = batchSize == null ? 256 : batchSize;
+    if (batchSize < 1) {
+      throw ConfigException.of("batch_size", "must be >= 1", batchSize);
+    }
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
+    partitions = partitions == null ? (rows == null ? 8 : (int) Math.max(1, Math.min(4096, rows / 20_000 + 1))) : partitions;
+    if (partitions < 1) {
+      throw ConfigException.of("partitions", "must be >= 1", partitions);
+    }
+    qualitySamples = qualitySamples == null ? 1000 : qualitySamples;
+    if (qualitySamples != 0 && (qualitySamples < 10 || qualitySamples > 5000)) {
+      throw ConfigException.of("quality_samples", "must be 0 (off) or in [10, 5000]", qualitySamples);
+    }
+    solverSpec(schedule, timesteps, solver, steps); // validates the whole sampler
+  }
+
+  /** The sampler, validated. */
+  public SolverSpec solverSpec() {
+    return solverSpec(schedule, timesteps, solver, steps);
+  }
+
+  private static SolverSpec solverSpec(ScheduleConfig schedule, TimestepsConfig ts, SolverConfig s, int steps) {
+    SolverKind kind = s.name() == null ? SolverKind.DPMSOLVER_PLUS_PLUS : SolverKind.parse("solver.name", s.name());
+    Map<String, Object> foreign = new LinkedHashMap<>();
+    DpmSolverSettings dpm = null;
+    DdimSettings ddim = null;
+    switch (kind) {
+      case DDIM -> {
+        put(foreign, "solver.order", s.order());
+        put(foreign, "solver.solver_type", s.solverType());
+        put(foreign, "solver.lower_order_final", s.lowerOrderFinal());
+        put(foreign, "solver.euler_at_final", s.eulerAtFinal());
+        put(foreign, "solver.order_rule", s.orderRule());
+        if (s.clipSampleRange() != null && !Boolean.TRUE.equals(s.clipSample())) {
+          put(foreign, "solver.clip_sample_range", s.clipSampleRange());
+        }
+        ddim = new DdimSettings(s.eta() == null ? 0.0 : s.eta(), Boolean.TRUE.equals(s.clipSample()),
+            s.clipSampleRange() == null ? 1.0 : s.clipSampleRange());
+      }
+      case DPMSOLVER_PLUS_PLUS -> {
+        put(foreign, "solver.eta", s.eta());
+        put(foreign, "solver.clip_sample", s.clipSample());
+        put(foreign, "solver.clip_sample_range", s.clipSampleRange());
+        DpmSolverSettings d = DpmSolverSettings.DIFFUSERS;
+        try {
+          dpm = new DpmSolverSettings(s.order() == null ? d.order() : s.order(),
+              s.solverType() == null ? d.solverType() : DpmSolverSettings.SolverType.parse("solver_type", s.solverType()),
+              s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
+              s.eulerAtFinal() == null ? d.eulerAtFinal() : s.eulerAtFinal(),
+              s.orderRule() == null ? d.orderRule() : DpmSolverSettings.OrderRule.parse("order_rule", s.orderRule()));
+        } catch (ConfigException e) {
+          throw new ConfigException(e.getMessage().replaceFirst("parameter 'solver_order'", "parameter 'solver.order'")
+              .replaceFirst("parameter '(?!solver\\.)", "parameter 'solver."));
+        }
+      }
+    }
+    if (!foreign.isEmpty()) {
+      throw ConfigException.of(foreign.keySet().iterator().next(), "does not apply to solver.name " + kind.id()
+          + " (keys of another solver: " + foreign.keySet() + ")", foreign.values().iterator().next());
+    }
+    TimestepSpacing spacing = ts.spacing() == null
+        ? (kind == SolverKind.DDIM ? TimestepSpacing.LEADING : TimestepSpacing.LINSPACE)
+        : TimestepSpacing.parse("timesteps.spacing", ts.spacing());
+    if (spacing.diffusers() == null && (ts.finalSigma() != null || ts.stepsOffset() != null)) {
+      throw ConfigException.of("timesteps.spacing", "is a dpm-solver skip type (the grid ends at t = 1/N_train): "
+          + "timesteps.final_sigma and steps_offset apply to linspace, leading and trailing only", spacing.id());
+    }
+    FinalSigma last = ts.finalSigma() == null ? FinalSigma.ZERO : FinalSigma.parse("timesteps.final_sigma", ts.finalSigma());
+    try {
+      return new SolverSpec(schedule.spec(), spacing, last, ts.stepsOffset() == null ? 0 : ts.stepsOffset(), kind, steps,
+          dpm, ddim);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage().replaceFirst("parameter 'num_inference_steps'", "parameter 'steps'"));
+    }
+  }
+
+  private static void put(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  @Override
+  public Map<String, String> inputLocations() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (input != null) {
+      m.put("input", input);
+    }
+    if (model.table() != null) {
+      m.put("model.table", model.table());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,146 @@
+package io.sampleforge.jobs.config;
+
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.diffusion.MixtureFit;
+import io.sampleforge.spark.diffusion.MixtureModelSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code diffuse} job's {@code model} block. {@code type: gmm}: the exact Gaussian-mixture denoiser
+ * of {@code weights}, {@code means} and {@code covariances} (full, K x D x D) or {@code variances}
+ * (diagonal, K x D), in the output's units, with optional {@code columns} names (default x0, x1, ...).
+ * {@code type: gmm-fit}: Spark MLlib's GaussianMixture fitted to the numeric {@code columns} of
+ * {@code table} ({@code table_format}), standardised, with {@code components} (default 8),
+ * {@code max_iter} (100) and {@code tol} (0.01, MLlib's defaults) and the job seed.
+ */
+public record DiffuseModelConfig(String type, List<String> columns, List<Double> weights, List<List<Double>> means,
+    List<List<List<Double>>> covariances, List<List<Double>> variances, String table, TableFormat tableFormat,
+    Integer components, Integer maxIter, Double tol) {
+
+  /** The model types. */
+  public enum Type {
+    GMM("gmm"),
+    GMM_FIT("gmm-fit");
+
+    private final String id;
+
+    Type(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    static Type parse(String value) {
+      String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+      for (Type t : values()) {
+        if (t.id.equals(v)) {
+          return t;
+        }
+      }
+      throw ConfigException.of("model.type", "must be one of [gmm, gmm-fit]", value);
+    }
+  }
+
+  public DiffuseModelConfig {
+    Type t = Type.parse(type);
+    type = t.id();
+    Map<String, Object> foreign = new LinkedHashMap<>();
+    if (t == Type.GMM) {
+      put(foreign, "model.table", table);
+      put(foreign, "model.table_format", tableFormat);
+      put(foreign, "model.components", components);
+      put(foreign, "model.max_iter", maxIter);
+      put(foreign, "model.tol", tol);
+    } else {
+      put(foreign, "model.weights", weights);
+      put(foreign, "model.means", means);
+      put(foreign, "model.covariances", covariances);
+      put(foreign, "model.variances", variances);
+      if (table == null || table.isBlank()) {
+        throw ConfigException.of("model.table", "must name the table to fit (type gmm-fit)", table);
+      }
+      if (columns == null || columns.isEmpty()) {
+        throw ConfigException.of("model.columns", "must name the numeric columns to fit (type gmm-fit)", columns);
+      }
+      tableFormat = tableFormat == null ? TableFormat.ofPath(table) : tableFormat;
+      components = components == null ? 8 : components;
+      maxIter = maxIter == null ? 100 : maxIter;
+      tol = tol == null ? 0.01 : tol;
+      new MixtureFit.Settings(components, maxIter, tol, 0L); // validates
+    }
+    if (!foreign.isEmpty()) {
+      throw ConfigException.of(foreign.keySet().iterator().next(), "does not apply to model.type " + t.id()
+          + " (keys of another model type: " + foreign.keySet() + ")", "set");
+    }
+    columns = columns == null ? null : List.copyOf(columns);
+    if (t == Type.GMM) {
+      mixture(columns, weights, means, covariances, variances); // validates
+    }
+  }
+
+  public Type kind() {
+    return Type.parse(type);
+  }
+
+  /** The mixture of a {@code type: gmm} model (validated). */
+  public MixtureModelSpec spec() {
+    return mixture(columns, weights, means, covariances, variances);
+  }
+
+  private static MixtureModelSpec mixture(List<String> columns, List<Double> weights, List<List<Double>> means,
+      List<List<List<Double>>> covariances, List<List<Double>> variances) {
+    if (weights == null || means == null) {
+      throw ConfigException.of(weights == null ? "model.weights" : "model.means", "is required for model.type gmm", null);
+    }
+    double[] w = weights.stream().mapToDouble(ConfigNumbers::value).toArray();
+    double[][] m = matrix("model.means", means);
+    double[][][] c = null;
+    if (covariances != null) {
+      c = new double[covariances.size()][][];
+      for (int k = 0; k < c.length; k++) {
+        c[k] = matrix("model.covariances[" + k + "]", covariances.get(k));
+      }
+    }
+    double[][] v = variances == null ? null : matrix("model.variances", variances);
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("type", "gmm");
+    return new MixtureModelSpec(columns, w, m, c, v, null, source);
+  }
+
+  /** The fit settings of a {@code type: gmm-fit} model with the job seed. */
+  public MixtureFit.Settings fitSettings(long seed) {
+    return new MixtureFit.Settings(components, maxIter, tol, seed);
+  }
+
+  private static double[][] matrix(String key, List<List<Double>> rows) {
+    double[][] out = new double[rows.size()][];
+    for (int i = 0; i < out.length; i++) {
+      if (rows.get(i) == null) {
+        throw ConfigException.of(key + "[" + i + "]", "must be a list of numbers", null);
+      }
+      out[i] = rows.get(i).stream().mapToDouble(ConfigNumbers::value).toArray();
+    }
+    return out;
+  }
+
+  private static void put(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  /** A YAML null inside a list of numbers. */
+  private static final class ConfigNumbers {
+    static double value(Double d) {
+      if (d == null) {
+        throw ConfigException.of("model", "lists of numbers must not hold null", null);
+      }
+      return d;
+    }
+  }
+}

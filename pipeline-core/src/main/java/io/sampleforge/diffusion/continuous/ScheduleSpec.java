@@ -1,0 +1,72 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.ConfigException;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The noise schedule a model was trained under, as config data (serialisable, so a Spark task can
+ * rebuild it): {@link Kind#DISCRETE} is diffusers' discrete VP schedule ({@link DiscreteVpSchedule}:
+ * {@code beta_schedule}, {@code num_train_timesteps}, {@code beta_start}, {@code beta_end}; defaults
+ * diffusers' linear 1e-4 .. 0.02 over 1000 steps); {@link Kind#LINEAR} is dpm-solver's continuous
+ * linear VP schedule ({@link LinearVpSchedule}: {@code beta0} 0.1, {@code beta1} 20). Validation
+ * happens here, with config keys under {@code schedule.}. Cost: O(T) to build a discrete schedule.
+ */
+public record ScheduleSpec(Kind kind, BetaSchedule betaSchedule, int trainSteps, double betaStart, double betaEnd,
+    double beta0, double beta1) implements Serializable {
+  /** diffusers' DDPM/DDIM/DPM-Solver default: discrete linear betas 1e-4 .. 0.02 over 1000 steps. */
+  public static final ScheduleSpec DIFFUSERS = new ScheduleSpec(Kind.DISCRETE, BetaSchedule.LINEAR, 1000, 1e-4, 0.02,
+      0.1, 20.0);
+
+  /** Which schedule family (config key {@code schedule.type}). */
+  public enum Kind {
+    DISCRETE("discrete"),
+    LINEAR("linear");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Kind parse(String key, String value) {
+      return ConfigNames.parse(key, value, values(), Kind::id);
+    }
+  }
+
+  public ScheduleSpec {
+    if (kind == null) {
+      throw ConfigException.of("schedule.type", "is required (discrete or linear)", null);
+    }
+    if (betaSchedule == null) {
+      throw ConfigException.of("schedule.beta_schedule", "is required", null);
+    }
+    build(kind, betaSchedule, trainSteps, betaStart, betaEnd, beta0, beta1);
+  }
+
+  /** The schedule. */
+  public NoiseSchedule build() {
+    return build(kind, betaSchedule, trainSteps, betaStart, betaEnd, beta0, beta1);
+  }
+
+  private static NoiseSchedule build(Kind kind, BetaSchedule bs, int trainSteps, double betaStart, double betaEnd,
+      double beta0, double beta1) {
+    try {
+      return kind == Kind.DISCRETE ? new DiscreteVpSchedule(bs, trainSteps, betaStart, betaEnd)
+          : new LinearVpSchedule(beta0, beta1);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'schedule."));
+    }
+  }
+
+  /** A short description for provenance columns. */
+  public String describe() {
+    return kind == Kind.DISCRETE
+        ? String.format(Locale.ROOT, "discrete %s %d [%s, %s]", betaSchedule.id(), trainSteps, betaStart, betaEnd)
+        : String.format(Locale.ROOT, "linear beta0 %s beta1 %s", beta0, beta1);
+  }
+}

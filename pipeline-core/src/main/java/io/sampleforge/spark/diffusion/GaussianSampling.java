@@ -1,0 +1,141 @@
+package io.sampleforge.spark.diffusion;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.errors.InputDataException;
+import io.sampleforge.spark.common.ColumnNames;
+import io.sampleforge.spark.common.RecordKeys;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Gaussian-diffusion synthesis on Spark (the {@code diffuse} job's stage). A request is a row with an
+ * id and a sample count; each sample is keyed by (xxhash64(id), sample index), expanded into its own
+ * row, hash-partitioned by that key and drawn on an executor by {@link GaussianSamplingRunner}
+ * ({@code batch_size} samples per model call, the denoiser opened once per task). Every draw is a
+ * keyed float64 draw of (seed, key, sample index, step, coordinate), so the output is a function of
+ * the requests, the model, the settings and the seed only, never of partitioning or batch size.
+ *
+ * <p>Output columns: the id column (its input type; {@code id} bigint 0 .. N - 1 for {@link
+ * #unconditional}), {@code sample_index} int, the model's D value columns (double, in the table's
+ * units), {@code nfe} int (model calls the sample took part in), {@code solver} (JSON), {@code model}
+ * (identity JSON), {@code seed} bigint. Bad requests (exit 3): a missing id or count column, a
+ * non-integral count column, null or repeated ids, null or negative counts. Cost: one validation
+ * aggregation, one shuffle of the expanded (id, key, index) rows, then N model calls per batch.
+ */
+public final class GaussianSampling {
+  /** The output columns after the id column and before/after the value columns. */
+  public static final List<String> PROVENANCE = List.of("nfe", "solver", "model", "seed");
+  public static final String SAMPLE_INDEX = "sample_index";
+  private static final String KEY = "__sf_key";
+
+  private GaussianSampling() {}
+
+  /** The lazy output and the accumulator of denoiser calls (counted when the output is computed). */
+  public record Result(Dataset<Row> output, LongAccumulator modelCalls) {}
+
+  /** {@code rows} unconditional samples: request ids 0 .. rows - 1, one sample each. */
+  public static Result unconditional(SparkSession spark, long rows, int partitions, GaussianModelSpec model,
+      GaussianSamplingSettings settings) {
+    if (rows < 1) {
+      throw ConfigException.of("rows", "must be >= 1", rows);
+    }
+    Dataset<Row> requests = spark.range(0, rows, 1, partitions).toDF("id");
+    Dataset<Row> expanded = requests.select(col("id"), xxhash64(col("id")).as(KEY), lit(0).as(SAMPLE_INDEX));
+    return sample(expanded, DataTypes.LongType, "id", partitions, model, settings);
+  }
+
+  /**
+   * Samples for a request table: {@code countColumn} samples for each row (or {@code samplesPerRequest}
+   * when {@code countColumn} is null).
+   */
+  public static Result forRequests(Dataset<Row> requests, String idColumn, String countColumn, int samplesPerRequest,
+      int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
+    StructType schema = requests.schema();
+    StructField idField = field(schema, idColumn, "the id column (id_column)");
+    checkNames(idColumn, model);
+    String id = ColumnNames.quoted(idColumn);
+    RecordKeys.requireUniqueIds(requests, idColumn);
+    org.apache.spark.sql.Column count;
+    if (countColumn != null) {
+      StructField c = field(schema, countColumn, "the sample count column (count_column)");
+      if (!(c.dataType() instanceof IntegralType)) {
+        throw InputDataException.of(countColumn, "(the sample count column) must have an integer type",
+            c.dataType().simpleString());
+      }
+      String q = ColumnNames.quoted(countColumn);
+      List<Row> bad = requests.filter(col(q).isNull().or(col(q).lt(0)).or(col(q).gt(Integer.MAX_VALUE)))
+          .select(col(id), col(q)).orderBy(col(id)).limit(1).collectAsList();
+      if (!bad.isEmpty()) {
+        throw InputDataException.of(countColumn, "(the sample count column) must be a non-null count in [0, 2^31)",
+            "id " + bad.get(0).get(0) + " has " + bad.get(0).get(1));
+      }
+      count = col(q).cast("int");
+    } else {
+      if (samplesPerRequest < 1) {
+        throw ConfigException.of("samples_per_request", "must be >= 1", samplesPerRequest);
+      }
+      count = lit(samplesPerRequest);
+    }
+    Dataset<Row> expanded = requests
+        .select(col(id).as(idColumn), xxhash64(col(id)).as(KEY),
+            explode(when(count.gt(0), sequence(lit(0), count.minus(1))).otherwise(array().cast("array<int>")))
+                .as(SAMPLE_INDEX));
+    return sample(expanded, idField.dataType(), idColumn, partitions, model, settings);
+  }
+
+  private static Result sample(Dataset<Row> expanded, DataType idType, String idColumn, int partitions,
+      GaussianModelSpec model, GaussianSamplingSettings settings) {
+    if (partitions < 1) {
+      throw ConfigException.of("partitions", "must be >= 1", partitions);
+    }
+    checkNames(idColumn, model);
+    settings.solver().build(); // refuse bad combinations on the driver, before any task
+    StructType out = new StructType().add(idColumn, idType, false).add(SAMPLE_INDEX, DataTypes.IntegerType, false);
+    for (String c : model.columns()) {
+      out = out.add(c, DataTypes.DoubleType, false);
+    }
+    out = out.add("nfe", DataTypes.IntegerType, false).add("solver", DataTypes.StringType, false)
+        .add("model", DataTypes.StringType, false).add("seed", DataTypes.LongType, false);
+    LongAccumulator calls = expanded.sparkSession().sparkContext().longAccumulator("diffuse model calls");
+    Dataset<Row> rows = expanded.repartition(partitions, col(KEY), col(SAMPLE_INDEX));
+    return new Result(rows.mapPartitions(new GaussianSamplingRunner(model, settings, calls), Encoders.row(out)), calls);
+  }
+
+  private static StructField field(StructType schema, String name, String what) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    throw InputDataException.of(name, "(" + what + ") must exist in the request table", "columns "
+        + List.of(schema.fieldNames()));
+  }
+
+  private static void checkNames(String idColumn, GaussianModelSpec model) {
+    List<String> fixed = new ArrayList<>(List.of(idColumn, SAMPLE_INDEX));
+    fixed.addAll(PROVENANCE);
+    for (String c : model.columns()) {
+      if (fixed.contains(c)) {
+        throw ConfigException.of("model.columns", "must not reuse an output column name " + fixed, c);
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.sampleforge.spark.diffusion;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sampleforge.diffusion.continuous.GaussianDraws;
+import io.sampleforge.diffusion.continuous.GaussianSolver;
+import io.sampleforge.diffusion.continuous.NonFiniteOutputException;
+import io.sampleforge.diffusion.continuous.SampleBatch;
+import io.sampleforge.diffusion.continuous.SampleKey;
+import io.sampleforge.errors.InputDataException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The executor side of {@link GaussianSampling}: takes (id, key, sample index) rows in batches of
+ * {@code batch_size}, runs the solver on the task's denoiser (opened once per task) and emits one
+ * output row per sample, lazily (one batch in memory). A non-finite model output fails the task
+ * with an {@link InputDataException} naming the request id, the sample index and the step.
+ */
+final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private final GaussianModelSpec model;
+  private final GaussianSamplingSettings settings;
+  private final LongAccumulator modelCalls;
+
+  GaussianSamplingRunner(GaussianModelSpec model, GaussianSamplingSettings settings, LongAccumulator modelCalls) {
+    this.model = model;
+    this.settings = settings;
+    this.modelCalls = modelCalls;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String solverJson = json.writeValueAsString(settings.solver().describe());
+    String modelJson = json.writeValueAsString(model.identity());
+    GaussianSolver solver = settings.solver().build();
+    GaussianDraws draws = new GaussianDraws(settings.seed());
+    int d = model.dimension();
+    Standardisation toData = model.standardisation();
+    return new Iterator<>() {
+      private GaussianModelSpec.DenoiserHandle handle;
+      private final List<Row> pending = new ArrayList<>();
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        if (next < pending.size()) {
+          return true;
+        }
+        pending.clear();
+        next = 0;
+        if (!input.hasNext()) {
+          close();
+          return false;
+        }
+        fill();
+        return true;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return pending.get(next++);
+      }
+
+      private void close() {
+        if (handle != null) {
+          handle.close();
+          handle = null;
+        }
+      }
+
+      private void fill() {
+        List<Row> batch = new ArrayList<>(settings.batchSize());
+        while (input.hasNext() && batch.size() < settings.batchSize()) {
+          batch.add(input.next());
+        }
+        SampleKey[] keys = new SampleKey[batch.size()];
+        for (int r = 0; r < keys.length; r++) {
+          keys[r] = new SampleKey(batch.get(r).getLong(1), batch.get(r).getInt(2));
+        }
+        if (handle == null) {
+          handle = model.open();
+        }
+        SampleBatch out;
+        try {
+          out = solver.sample(handle.denoiser(), keys, draws);
+        } catch (NonFiniteOutputException e) {
+          close();
+          Row r = batch.get(e.row());
+          throw InputDataException.of("model", "must return finite predictions (the job writes no NaN)",
+              e.value() + " for request id " + r.get(0) + ", sample index " + r.getInt(2) + ", coordinate " + e.coordinate()
+                  + " at solver step " + e.step() + " (" + e.level() + ")");
+        }
+        if (modelCalls != null) {
+          modelCalls.add(out.modelCalls());
+        }
+        double[] samples = out.samples();
+        for (int r = 0; r < keys.length; r++) {
+          toData.toData(samples, r * d);
+          Object[] values = new Object[d + 6];
+          values[0] = batch.get(r).get(0);
+          values[1] = keys[r].sampleIndex();
+          for (int i = 0; i < d; i++) {
+            values[2 + i] = samples[r * d + i];
+          }
+          values[d + 2] = out.modelCalls();
+          values[d + 3] = solverJson;
+          values[d + 4] = modelJson;
+          values[d + 5] = settings.seed();
+          pending.add(RowFactory.create(values));
+        }
+      }
+    };
+  }
+}
