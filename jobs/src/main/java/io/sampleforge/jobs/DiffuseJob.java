@@ -1,11 +1,5 @@
 package io.sampleforge.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
-import io.sampleforge.diffusion.continuous.GaussianDraws;
-import io.sampleforge.diffusion.continuous.GaussianMixture;
-import io.sampleforge.diffusion.continuous.SampleDistance;
-import io.sampleforge.diffusion.continuous.SampleKey;
 import io.sampleforge.jobs.config.ConfigLoader;
 import io.sampleforge.jobs.config.DiffuseConfig;
 import io.sampleforge.jobs.config.DiffuseModelConfig;
@@ -13,16 +7,13 @@ import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
-import io.sampleforge.spark.common.ColumnNames;
+import io.sampleforge.spark.diffusion.ExactQuality;
 import io.sampleforge.spark.diffusion.GaussianModelSpec;
 import io.sampleforge.spark.diffusion.GaussianSampling;
 import io.sampleforge.spark.diffusion.GaussianSamplingSettings;
 import io.sampleforge.spark.diffusion.MixtureFit;
-import io.sampleforge.spark.diffusion.Standardisation;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -71,7 +62,8 @@ public final class DiffuseJob {
       long samples = timer.time("verify", written::count);
       int nfe = settings.solver().build().modelCalls();
       Map<String, Object> quality = model.exactPrior().isPresent() && cfg.qualitySamples() > 0 && samples >= 10
-          ? timer.time("quality", () -> quality(written, cfg, model, model.exactPrior().get())) : null;
+          ? timer.time("quality", () -> ExactQuality.of(written, cfg.idColumn(), model,
+          model.exactPrior().get(), cfg.qualitySamples(), cfg.seed())) : null;
       double rate = sampleSeconds > 0 ? samples / sampleSeconds : 0;
       Map<String, Object> stats = new LinkedHashMap<>();
       stats.put("samples", samples);
@@ -108,45 +100,5 @@ public final class DiffuseJob {
       case GMM_FIT -> MixtureFit.fit(TableInput.read(spark, m.table(), m.tableFormat()), m.columns(),
           m.fitSettings(cfg.seed()), m.table());
     };
-  }
-
-  /**
-   * The first {@code quality_samples} samples (by id, sample index) against as many exact draws from
-   * the model's mixture, in model space: MMD^2 with its permutation threshold (200 permutations, level
-   * 0.01) and the sliced Wasserstein-1 distance (64 directions).
-   */
-  static Map<String, Object> quality(Dataset<Row> written, DiffuseConfig cfg, GaussianModelSpec model,
-      GaussianMixture prior) {
-    List<String> columns = model.columns();
-    Column[] values = columns.stream().map(c -> col(ColumnNames.quoted(c))).toArray(Column[]::new);
-    List<Row> rows = written.orderBy(col(ColumnNames.quoted(cfg.idColumn())), col(GaussianSampling.SAMPLE_INDEX))
-        .limit(cfg.qualitySamples()).select(values).collectAsList();
-    int n = rows.size();
-    int d = columns.size();
-    Standardisation s = model.standardisation();
-    double[] mean = s.mean();
-    double[] scale = s.scale();
-    double[] x = new double[n * d];
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < d; i++) {
-        x[r * d + i] = (rows.get(r).getDouble(i) - mean[i]) / scale[i];
-      }
-    }
-    SampleKey[] keys = new SampleKey[n];
-    for (int r = 0; r < n; r++) {
-      keys[r] = new SampleKey(Long.MIN_VALUE + r, 0); // apart from every request's key
-    }
-    double[] exact = new GaussianDraws(cfg.seed()).exactSamples(prior, keys);
-    SampleDistance.MmdTest t = SampleDistance.mmd(x, exact, d, 200, 0.01, cfg.seed());
-    Map<String, Object> q = new LinkedHashMap<>();
-    q.put("samples", n);
-    q.put("mmd2", t.mmd2());
-    q.put("mmd2_threshold", t.threshold());
-    q.put("mmd_p_value", t.pValue());
-    q.put("mmd_bandwidth", t.bandwidth());
-    q.put("indistinguishable_at_level", t.rejects() ? null : t.level());
-    q.put("sliced_wasserstein", SampleDistance.slicedWasserstein(x, exact, d, 64, cfg.seed()));
-    q.put("space", s.isIdentity() ? "table units" : "standardised columns");
-    return q;
   }
 }

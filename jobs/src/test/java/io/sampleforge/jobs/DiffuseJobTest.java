@@ -160,7 +160,7 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
         {"solver.order=3", "'steps' must be >= solver_order (3); got 2"},
         {"schedule.type=linear", "'schedule.type' is linear"},
         {"model.variances=[[1,1],[1,1],[1,1]]", "give exactly one of model.covariances"},
-        {"model.weights=[0.5,0.5]", "'model.means' must have one mean per weight (2); got 3"},
+        {"model.weights=[0.5,0.5]", "'model.weights/model.means' must have one mean per weight (2); got 3"},
         {"input=x.parquet", "give exactly one of rows"},
     };
     for (String[] cfg : configs) {

@@ -10,6 +10,7 @@ import io.sampleforge.diffusion.continuous.SolverSpec;
 import io.sampleforge.diffusion.continuous.TimestepSpacing;
 import io.sampleforge.errors.ConfigException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,18 +60,23 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("output", "must name the output path", "'" + output + "'");
     }
     if ((input == null) == (rows == null)) {
-      throw ConfigException.of("rows", "give exactly one of rows (unconditional samples) and input (a request table)",
+      throw ConfigException.of("rows/input", "give exactly one of rows (unconditional samples) and input (a request table)",
           input == null ? "neither" : "both");
     }
     if (rows != null && rows < 1) {
       throw ConfigException.of("rows", "must be >= 1", rows);
     }
-    if (input == null && (idColumn != null || countColumn != null || samplesPerRequest != null || inputFormat != null)) {
-      throw ConfigException.of("input", "is required by id_column, count_column, samples_per_request and input_format",
-          null);
+    if (input == null) {
+      String set = idColumn != null ? "id_column" : countColumn != null ? "count_column"
+          : samplesPerRequest != null ? "samples_per_request" : inputFormat != null ? "input_format" : null;
+      if (set != null) {
+        throw ConfigException.of(set + "/input", "applies only with input (a request table); with rows there is none",
+            "input null");
+      }
     }
     if (countColumn != null && samplesPerRequest != null) {
-      throw ConfigException.of("samples_per_request", "applies only without count_column", samplesPerRequest);
+      throw ConfigException.of("samples_per_request/count_column", "applies only without count_column",
+          samplesPerRequest);
     }
     inputFormat = input == null ? null : inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
@@ -159,7 +165,30 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       return new SolverSpec(schedule.spec(), spacing, last, ts.stepsOffset() == null ? 0 : ts.stepsOffset(), kind, steps,
           dpm, ddim);
     } catch (ConfigException e) {
-      throw new ConfigException(e.getMessage().replaceFirst("parameter 'num_inference_steps'", "parameter 'steps'"));
+      String m = KernelKeys.rename(e.getMessage());
+      if (m.startsWith("parameter 'steps'") && m.contains("num_train_timesteps")) {
+        m = m.replaceFirst("parameter 'steps'", "parameter 'steps/schedule.num_train_timesteps'");
+      }
+      throw new ConfigException(m);
+    }
+  }
+
+  /** The kernel's key names (diffusers' argument names) as this job's config keys. */
+  private static final class KernelKeys {
+    private static final Map<String, String> KEYS = Map.of("num_inference_steps", "steps", "steps_offset",
+        "timesteps.steps_offset", "solver_order", "solver.order", "timesteps", "steps", "final_sigmas_type",
+        "timesteps.final_sigma", "eta", "solver.eta", "clip_sample_range", "solver.clip_sample_range");
+
+    static String rename(String message) {
+      java.util.regex.Matcher p = java.util.regex.Pattern.compile("^parameter '([^']*)'").matcher(message);
+      if (!p.find()) {
+        return message;
+      }
+      List<String> renamed = new java.util.ArrayList<>();
+      for (String k : p.group(1).split("/")) {
+        renamed.add(KEYS.getOrDefault(k, k));
+      }
+      return "parameter '" + String.join("/", renamed) + "'" + message.substring(p.end());
     }
   }
 

@@ -48,6 +48,17 @@ class ConfigBindPropertyTest {
     ConfigRejections.bindOrNameKey(t.tree(), GenerateJobConfig.class, t.keys());
   }
 
+  /** The diffuse example (an exact GMM, DPM-Solver++). */
+  @Property(tries = 300, seed = "1608")
+  void diffuse(@ForAll("diffuseTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), DiffuseConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> diffuseTrees() {
+    return ConfigTrees.of("diffuse", DiffuseConfig.class);
+  }
+
   @Provide
   Arbitrary<ConfigTrees.Mutated> generateMlmTrees() {
     return ConfigTrees.of("generate-mlm", GenerateJobConfig.class);

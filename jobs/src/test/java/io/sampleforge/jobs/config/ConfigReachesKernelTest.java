@@ -245,6 +245,53 @@ class ConfigReachesKernelTest {
         SYNTH_NOT_KERNEL);
   }
 
+  /** diffuse: the stage's settings (solver spec, seed, batch size) and the model spec. */
+  @Test
+  void diffuse() {
+    everyKeyReachesTheKernel("diffuse", DiffuseConfig.class,
+        c -> List.of(new io.sampleforge.spark.diffusion.GaussianSamplingSettings(c.solverSpec(), c.seed(), c.batchSize()),
+            c.model().spec()),
+        List.of(Change.of("model.columns", "[u, v]"), Change.of("model.weights", "[0.2, 0.3, 0.5]"),
+            Change.of("model.means", "[[-1.0, 0.0], [2.0, 0.5], [0.0, 2.5]]"),
+            Change.of("model.covariances", "[[[1.0, 0.0], [0.0, 1.0]], [[0.2, -0.1], [-0.1, 0.5]], [[0.3, 0.0], [0.0, 0.1]]]"),
+            Change.of("schedule.beta_schedule", "scaled_linear"), Change.of("schedule.num_train_timesteps", "500"),
+            Change.of("schedule.beta_start", "0.0002"), Change.of("schedule.beta_end", "0.03"),
+            Change.of("solver.order", "3"), Change.of("solver.solver_type", "heun"),
+            Change.of("solver.lower_order_final", "false"), Change.of("solver.euler_at_final", "true"),
+            Change.of("steps", "10"), Change.of("timesteps.spacing", "trailing"),
+            Change.of("timesteps.final_sigma", "sigma_min"), Change.of("timesteps.steps_offset", "1"),
+            Change.of("batch_size", "64"), Change.of("seed", "7"), Change.of("solver.name", "ddim",
+                "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null",
+                "solver.euler_at_final", "null"),
+            Change.of("schedule.beta_min", "0.2", "schedule.type", "linear", "schedule.beta_schedule", "null", "schedule.num_train_timesteps", "null", "schedule.beta_start", "null", "schedule.beta_end", "null", "timesteps.spacing", "logSNR", "timesteps.final_sigma", "null", "timesteps.steps_offset", "null"),
+            Change.of("schedule.beta_max", "15.0", "schedule.type", "linear", "schedule.beta_schedule", "null", "schedule.num_train_timesteps", "null", "schedule.beta_start", "null", "schedule.beta_end", "null", "timesteps.spacing", "logSNR", "timesteps.final_sigma", "null", "timesteps.steps_offset", "null"),
+            Change.of("solver.order_rule", "dpm_solver"),
+            Change.of("solver.eta", "1.0", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
+            Change.of("solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
+            Change.of("solver.clip_sample_range", "2.0", "solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null")),
+        pairs("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
+            "rows", "how many requests (the stage's argument, not a setting of a sample)",
+            "partitions", "Spark partitions (the samples do not depend on it: DiffuseJobTest)",
+            "quality_samples", "how many samples the manifest compares with exact draws (a metric, not sampling)",
+            "model.type", "gmm here; gmm-fit is shown by DiffuseJobTest (it needs a table)",
+            "model.table", "gmm-fit (DiffuseJobTest)", "model.table_format", "gmm-fit (DiffuseJobTest)",
+            "model.components", "gmm-fit (DiffuseJobTest)", "model.max_iter", "gmm-fit (DiffuseJobTest)",
+            "model.tol", "gmm-fit (DiffuseJobTest)",
+            "model.variances", "the diagonal form of model.covariances (one of the two; DiffuseJobTest's NaN model uses it)",
+            "input", "the request table (the stage's argument; DiffuseJobTest)", "input_format", "how to read input",
+            "id_column", "the request table's id (DiffuseJobTest)", "count_column", "samples per request (DiffuseJobTest)",
+            "samples_per_request", "samples per request without count_column (the stage's argument)",
+            "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
+  }
+
+  private static Map<String, String> pairs(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
   private static Map<String, String> notKernel(Map<String, String> a, Map<String, String> b) {
     Map<String, String> m = new LinkedHashMap<>(a);
     m.putAll(b);

@@ -49,7 +49,7 @@ public final class DiscreteVpSchedule implements NoiseSchedule {
       throw ConfigException.of("beta_start", "must be in (0, 1)", betaStart);
     }
     if (!(betaEnd >= betaStart && betaEnd < 1)) {
-      throw ConfigException.of("beta_end", "must be in [beta_start (" + betaStart + "), 1)", betaEnd);
+      throw ConfigException.of("beta_start/beta_end", "beta_end must be in [beta_start (" + betaStart + "), 1)", betaEnd);
     }
     this.schedule = schedule;
     this.trainSteps = trainSteps;
@@ -65,6 +65,10 @@ public final class DiscreteVpSchedule implements NoiseSchedule {
       sumLog += Math.log1p(-betas[n]);
       alphaBar[n] = prod;
       logAlpha[n] = 0.5 * sumLog;
+    }
+    if (!(Math.sqrt(1.0 - alphaBar[trainSteps - 1]) < 1.0)) {
+      throw ConfigException.of("beta_end/num_train_timesteps", "leave alpha_bar at the last timestep (" + alphaBar[trainSteps - 1]
+          + ") too small for float64 (sigma rounds to 1): lower beta_end or num_train_timesteps", betaEnd);
     }
     int below = 0;
     for (double la : logAlpha) {

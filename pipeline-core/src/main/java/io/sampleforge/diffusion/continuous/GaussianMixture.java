@@ -139,7 +139,7 @@ public final class GaussianMixture {
       sum += w;
     }
     if (means == null || means.length != weights.length) {
-      throw ConfigException.of("gmm.means", "must have one mean per weight (" + weights.length + ")", means == null ? null : means.length);
+      throw ConfigException.of("gmm.weights/gmm.means", "must have one mean per weight (" + weights.length + ")", means == null ? null : means.length);
     }
     int d = means[0] == null ? 0 : means[0].length;
     if (d == 0) {

@@ -59,7 +59,8 @@ public record ScheduleSpec(Kind kind, BetaSchedule betaSchedule, int trainSteps,
       return kind == Kind.DISCRETE ? new DiscreteVpSchedule(bs, trainSteps, betaStart, betaEnd)
           : new LinearVpSchedule(beta0, beta1);
     } catch (ConfigException e) {
-      throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'schedule."));
+      throw new ConfigException(e.getMessage().replaceFirst("parameter '", "parameter 'schedule.")
+          .replaceFirst("^(parameter 'schedule\\.[a-z_]+)/", "$1/schedule."));
     }
   }
 

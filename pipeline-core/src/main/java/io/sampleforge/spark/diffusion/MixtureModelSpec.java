@@ -27,7 +27,7 @@ public record MixtureModelSpec(List<String> columns, double[] weights, double[][
       throw ConfigException.of("model.means", "must list one mean per component", null);
     }
     if ((covariances == null) == (variances == null)) {
-      throw ConfigException.of("model.covariances", "give exactly one of model.covariances (full, K x D x D) and "
+      throw ConfigException.of("model.covariances/model.variances", "give exactly one of model.covariances (full, K x D x D) and "
           + "model.variances (diagonal, K x D)", covariances == null ? "neither" : "both");
     }
     int d = means[0] == null ? 0 : means[0].length;
@@ -58,7 +58,7 @@ public record MixtureModelSpec(List<String> columns, double[] weights, double[][
     try {
       return c != null ? GaussianMixture.full(w, m, c) : GaussianMixture.diagonal(w, m, v);
     } catch (ConfigException e) {
-      String msg = e.getMessage().replaceFirst("parameter 'gmm\\.", "parameter 'model.");
+      String msg = e.getMessage().replace("'gmm.", "'model.").replace("/gmm.", "/model.");
       throw new ConfigException(c == null ? msg.replace("'model.covariances", "'model.variances") : msg);
     }
   }

@@ -81,7 +81,7 @@ class ScheduleTest {
     assertKey("skip_type", () -> SkipType.parse("skip_type", "karras"));
     assertKey("timestep_spacing", () -> DiffusersSpacing.parse("timestep_spacing", "uniform"));
     assertKey("beta_max", () -> new LinearVpSchedule(0.1, 0.05));
-    assertKey("beta_end", () -> new DiscreteVpSchedule(BetaSchedule.LINEAR, 1000, 0.02, 0.01));
+    assertKey("beta_start/beta_end", () -> new DiscreteVpSchedule(BetaSchedule.LINEAR, 1000, 0.02, 0.01));
     assertKey("eta", () -> DdimSettings.unclipped(-0.1));
     assertKey("num_inference_steps", () -> DiffusersSpacing.LEADING.ddimTimesteps(1000, 1001, 0));
     assertKey("gmm.covariances[0]", () -> GaussianMixture.full(new double[] {1}, new double[][] {{0, 0}},
