@@ -19,7 +19,8 @@ import io.sampleforge.errors.ConfigException;
  * first (nothing to correct) and after predictor steps listed in {@code disable_corrector}; the last
  * step's result is never corrected (no model call follows it). Orders: step i uses min(p, i + 1) (warm-up)
  * and, with {@code lower_order_final}, at most N - i. A step that lands on a clean level (sigma = 0) is
- * first order: it returns m0 exactly (diffusers would divide by h = infinity when
+ * first order: it returns m0 exactly, without forming B(h) times a zero residual (diffusers' bh1 returns
+ * NaN there, B(h) = -infinity times 0, and its higher orders divide by h = infinity when
  * {@code lower_order_final} is off). N < p is refused (diffusers lowers the order silently; wl-zhao/UniPC
  * asserts). Cost: N model calls plus O(p rows D) per step and the p x p solves.
  */
