@@ -16,7 +16,8 @@ import io.sampleforge.errors.ConfigException;
  * @param lowerOrderFinal {@code lower_order_final} (default true): with N < 15 the last step is first
  *     order and the second-to-last at most second order
  */
-public record DeisSettings(int order, Algorithm algorithm, Solver solver, boolean lowerOrderFinal) {
+public record DeisSettings(int order, Algorithm algorithm, Solver solver, boolean lowerOrderFinal)
+    implements java.io.Serializable {
   /** diffusers' defaults: order 2, deis, logrho, lower_order_final. */
   public static final DeisSettings DIFFUSERS = new DeisSettings(2, Algorithm.DEIS, Solver.LOGRHO, true);
 

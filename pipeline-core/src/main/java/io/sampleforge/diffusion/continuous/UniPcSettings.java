@@ -16,7 +16,8 @@ import java.util.List;
  *     whose result is not corrected; entries at or beyond N - 1 have no effect (the last step is never
  *     corrected)
  */
-public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector) {
+public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector)
+    implements java.io.Serializable {
   /** diffusers' defaults: order 2, bh2, lower_order_final, no disabled corrector. */
   public static final UniPcSettings DIFFUSERS = new UniPcSettings(2, Variant.BH2, true, List.of());
 

@@ -53,6 +53,20 @@ class UniPcDeisSettingsTest {
   }
 
   @Test
+  void settingsSurviveJavaSerialisation() throws Exception {
+    // a Spark task rebuilds the solver from its settings (as DdimSettings / DpmSolverSettings do)
+    for (Object o : new Object[] {new UniPcSettings(3, UniPcSettings.Variant.BH1, false, List.of(0, 4)), DeisSettings.of(3, false)}) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(o);
+      }
+      try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        assertEquals(o, in.readObject());
+      }
+    }
+  }
+
+  @Test
   void uniPcOrders() {
     // diffusers: min(solver_order, N - i) with lower_order_final (no 15-step threshold), then warm-up min(., i + 1)
     assertArrayEquals(new int[] {1, 2, 3, 2, 1}, new UniPc(grid(5, FinalSigma.SIGMA_MIN), UniPcSettings.of(3, UniPcSettings.Variant.BH2)).orders());
