@@ -1,9 +1,10 @@
 package io.sampleforge.diffusion.continuous;
 
 /**
- * The data the multistep solver carries between steps: the lambdas and data predictions D (x0, rows x
- * D) of the last up-to-three model calls, newest first. Immutable; {@link #push} returns the next
- * history (the prediction arrays are shared, never written after they are pushed).
+ * The data a multistep solver carries between steps: the lambdas and predictions (rows x D; x0 for
+ * DPM-Solver++ and UniPC, eps for DEIS) of the last up-to-three model calls, newest first. Immutable;
+ * {@link #push} returns the next history (the prediction arrays are shared, never written after they are
+ * pushed).
  */
 public record MultistepHistory(double[] lambdas, double[][] predictions) {
   /** The history before the first call. */

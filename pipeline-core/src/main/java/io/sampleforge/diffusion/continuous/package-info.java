@@ -3,8 +3,8 @@
  * schedules (diffusers' discrete beta schedules and dpm-solver's continuous linear VP), timestep
  * spacings (diffusers' linspace / leading / trailing, dpm-solver's logSNR / time_uniform /
  * time_quadratic), the {@link io.sampleforge.diffusion.continuous.Denoiser} contract with an exact
- * Gaussian-mixture denoiser, and the DDIM and multistep DPM-Solver++ (1 / 2M / 3M) solvers with keyed
- * float64 noise. Plain float64 Java arrays (no DJL yet). A kernel package: no Spark, no Hadoop, no
+ * Gaussian-mixture denoiser, and the DDIM, multistep DPM-Solver++ (1 / 2M / 3M), UniPC (bh1 / bh2,
+ * data prediction) and DEIS (logrho) solvers with keyed float64 noise. Plain float64 Java arrays (no DJL yet). A kernel package: no Spark, no Hadoop, no
  * Scala (LayeringTest). See docs/continuous.md.
  */
 package io.sampleforge.diffusion.continuous;

@@ -1,0 +1,128 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.ConfigException;
+
+/**
+ * Multistep UniPC (Zhao et al. 2023, arXiv 2302.04867) with data prediction, as diffusers'
+ * {@code UniPCMultistepScheduler.step} (B(h) variants, {@code predict_x0 = true}). Step i goes from
+ * grid level i (s0) to level i + 1 (t); with h = lambda_t - lambda_s0, hh = -h, r_k = (lambda_{s_k} -
+ * lambda_s0) / h and D_k = (m_k - m0) / r_k over the data predictions m of earlier levels:
+ * <ul>
+ *   <li>predictor UniP-p: x_t = (sigma_t / sigma_s0) x - alpha_t (e^hh - 1) m0 - alpha_t B(h) sum_k
+ *       rho^p_k D_k;</li>
+ *   <li>corrector UniC-p, once the model has been called at the predicted x_t (that call, m_t, is the
+ *       next step's m0 as well, so a run makes N calls): x_t^c = (sigma_t / sigma_s0) x - alpha_t (e^hh - 1)
+ *       m0 - alpha_t B(h) (sum_k rho^c_k D_k + rho^c_p (m_t - m0)), with the order p of the predictor
+ *       step it corrects;</li>
+ * </ul>
+ * and the weights of {@link UniPcCoefficients}. The corrector runs after every model call except the
+ * first (nothing to correct) and after predictor steps listed in {@code disable_corrector}; the last
+ * step's result is never corrected (no model call follows it). Orders: step i uses min(p, i + 1) (warm-up)
+ * and, with {@code lower_order_final}, at most N - i. A step that lands on a clean level (sigma = 0) is
+ * first order: it returns m0 exactly, without forming B(h) times a zero residual (diffusers' bh1 returns
+ * NaN there, B(h) = -infinity times 0, and its higher orders divide by h = infinity when
+ * {@code lower_order_final} is off). N < p is refused (diffusers lowers the order silently; wl-zhao/UniPC
+ * asserts). Cost: N model calls plus O(p rows D) per step and the p x p solves.
+ */
+public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSolver {
+  public UniPc {
+    if (grid == null) {
+      throw ConfigException.of("timesteps", "is required", null);
+    }
+    if (settings == null) {
+      throw ConfigException.of("unipc", "settings are required", null);
+    }
+    orders(settings, grid.steps(), grid.endsClean());
+  }
+
+  /** The predictor order of each step. */
+  public int[] orders() {
+    return orders(settings, grid.steps(), grid.endsClean());
+  }
+
+  static int[] orders(UniPcSettings s, int steps, boolean endsClean) {
+    if (steps < s.order()) {
+      throw ConfigException.of("steps", "must be >= solver_order (" + s.order() + ")", steps);
+    }
+    int[] orders = new int[steps];
+    for (int i = 0; i < steps; i++) {
+      int o = Math.min(s.order(), i + 1);
+      if (s.lowerOrderFinal()) {
+        o = Math.min(o, steps - i);
+      }
+      if (i == steps - 1 && endsClean) {
+        o = 1;
+      }
+      orders[i] = o;
+    }
+    return orders;
+  }
+
+  @Override
+  public int modelCalls() {
+    return grid.steps();
+  }
+
+  @Override
+  public SampleBatch run(Denoiser model, double[] xT, SampleKey[] keys, GaussianDraws draws) {
+    ModelEvaluation.checkInput(model, xT, keys);
+    int d = model.dimension();
+    int rows = keys.length;
+    int[] orders = orders();
+    double[] x = xT.clone();
+    double[] last = null;
+    MultistepHistory history = MultistepHistory.empty();
+    for (int i = 0; i < grid.steps(); i++) {
+      NoiseLevel s0 = grid.level(i);
+      double[] m = new double[x.length];
+      ModelEvaluation.call(model, x, rows, s0, i, m, null);
+      if (i > 0 && settings.corrects(i - 1)) {
+        x = update(last, history, grid.level(i - 1), s0, orders[i - 1], m);
+      }
+      history = history.push(s0.lambda(), m, settings.order());
+      last = x;
+      x = update(x, history, s0, grid.level(i + 1), orders[i], null);
+    }
+    return new SampleBatch(x, rows, d, grid.steps());
+  }
+
+  /**
+   * One B(h) update of order p from x at s0 (the newest history level) to t: the predictor when
+   * {@code modelT} is null, else the corrector with the model output at t.
+   */
+  double[] update(double[] x, MultistepHistory hist, NoiseLevel s0, NoiseLevel t, int p, double[] modelT) {
+    double[] m0 = hist.predictions()[0];
+    double lambdaS0 = hist.lambdas()[0];
+    double h = t.lambda() - lambdaS0;
+    double hh = -h;
+    double hPhi1 = Math.expm1(hh);
+    double at = t.alpha();
+    double ratio = t.sigma() / s0.sigma();
+    double[] out = new double[x.length];
+    for (int j = 0; j < x.length; j++) {
+      out[j] = ratio * x[j] - at * hPhi1 * m0[j];
+    }
+    boolean corrector = modelT != null;
+    if (p == 1 && !corrector) {
+      return out;
+    }
+    double[] rks = new double[p - 1];
+    for (int k = 1; k < p; k++) {
+      rks[k - 1] = (hist.lambdas()[k] - lambdaS0) / h;
+    }
+    double bh = UniPcCoefficients.bh(settings.variant(), hh);
+    double[] b = UniPcCoefficients.b(hh, bh, p);
+    double[] rhos = corrector ? UniPcCoefficients.corrector(rks, b) : UniPcCoefficients.predictor(rks, b);
+    for (int j = 0; j < x.length; j++) {
+      double res = 0;
+      for (int k = 1; k < p; k++) {
+        res += rhos[k - 1] * (hist.predictions()[k][j] - m0[j]) / rks[k - 1];
+      }
+      if (corrector) {
+        res += rhos[p - 1] * (modelT[j] - m0[j]);
+      }
+      out[j] -= at * bh * res;
+    }
+    return out;
+  }
+}

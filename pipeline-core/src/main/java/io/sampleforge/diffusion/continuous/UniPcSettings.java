@@ -1,0 +1,73 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.ConfigException;
+import java.util.List;
+
+/**
+ * Settings of multistep UniPC (Zhao et al. 2023, arXiv 2302.04867) with data prediction
+ * ({@code predict_x0 = true}), named as diffusers' {@code UniPCMultistepScheduler} config.
+ *
+ * @param order {@code solver_order}: the order p of the predictor UniP, 1, 2 (diffusers' default) or 3;
+ *     the corrector UniC-p after it raises the accuracy to p + 1
+ * @param variant {@code solver_type}: the B(h) choice, {@link Variant#BH1} or {@link Variant#BH2} (default)
+ * @param lowerOrderFinal {@code lower_order_final} (default true): step i (0-based) of N uses at most
+ *     order N - i, whatever N (no 15-step threshold, unlike DPM-Solver++)
+ * @param disableCorrector {@code disable_corrector} (default empty): the predictor steps (0-based)
+ *     whose result is not corrected; entries at or beyond N - 1 have no effect (the last step is never
+ *     corrected)
+ */
+public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector)
+    implements java.io.Serializable {
+  /** diffusers' defaults: order 2, bh2, lower_order_final, no disabled corrector. */
+  public static final UniPcSettings DIFFUSERS = new UniPcSettings(2, Variant.BH2, true, List.of());
+
+  public UniPcSettings {
+    if (order < 1 || order > 3) {
+      throw ConfigException.of("solver_order", "must be 1, 2 or 3", order);
+    }
+    if (variant == null) {
+      throw ConfigException.of("solver_type", "is required (bh1 or bh2)", null);
+    }
+    if (disableCorrector == null) {
+      throw ConfigException.of("disable_corrector", "is required (may be empty)", null);
+    }
+    for (Integer step : disableCorrector) {
+      if (step == null || step < 0) {
+        throw ConfigException.of("disable_corrector", "must list step indices >= 0", disableCorrector);
+      }
+    }
+    disableCorrector = List.copyOf(disableCorrector);
+  }
+
+  /** The given order and variant with lower_order_final and the corrector on at every step. */
+  public static UniPcSettings of(int order, Variant variant) {
+    return new UniPcSettings(order, variant, true, List.of());
+  }
+
+  /** Whether the result of predictor step {@code step} (0-based) is corrected (when a model call follows it). */
+  public boolean corrects(int step) {
+    return !disableCorrector.contains(step);
+  }
+
+  /** The B(h) of UniPC (config key {@code solver_type}). */
+  public enum Variant {
+    /** B(h) = h (in the data-prediction sign convention, B(h) = -h); recommended for few unconditional steps. */
+    BH1("bh1"),
+    /** B(h) = e^h - 1 (data prediction: e^{-h} - 1); diffusers' default. */
+    BH2("bh2");
+
+    private final String id;
+
+    Variant(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Variant parse(String key, String value) {
+      return ConfigNames.parse(key, value, values(), Variant::id);
+    }
+  }
+}
