@@ -8,8 +8,9 @@ import io.sampleforge.errors.ConfigException;
  * ({@code _convert_to_karras}, from k-diffusion): sigma_i = (sigma_max^(1/rho) + i / (N - 1)
  * (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, i = 0 .. N - 1, rho = 7, with sigma_min = sigma of
  * training timestep 0 and sigma_max = sigma of timestep T - 1 (what {@code DPMSolverMultistepScheduler}
- * always uses, and Euler / Heun with their default {@code linspace} spacing), then a final level
- * ({@link FinalSigma}: 0 or sigma_min). A VE level sigma is the VP level alpha = 1 / sqrt(sigma^2 + 1),
+ * always uses, and Euler / Heun with their default {@code linspace} spacing), then a final sigma 0
+ * ({@link FinalSigma#ZERO}; {@code sigma_min} is refused: diffusers would repeat sigma_min, a
+ * zero-length step that costs a model call). A VE level sigma is the VP level alpha = 1 / sqrt(sigma^2 + 1),
  * sigma_vp = sigma alpha. The model time is diffusers' {@code _sigma_to_t}: the fractional training
  * timestep interpolated linearly in log sigma, rounded to an integer by
  * {@code DPMSolverMultistepScheduler} except for {@code squaredcos_cap_v2}. Cost O(N log T).
@@ -65,6 +66,11 @@ public final class KarrasSigmas {
     if (last == null) {
       throw ConfigException.of("final_sigmas_type", "is required (zero or sigma_min)", null);
     }
+    if (last == FinalSigma.SIGMA_MIN) {
+      // diffusers appends sigma_min after a Karras ramp that already ends there: a zero-length last step
+      throw ConfigException.of("final_sigmas_type", "must be zero with Karras sigmas (sigma_min would repeat the last "
+          + "Karras sigma, a zero-length step)", last.id());
+    }
     int t = schedule.trainSteps();
     double[] logSigmas = new double[t];
     for (int n = 0; n < t; n++) {
@@ -76,7 +82,7 @@ public final class KarrasSigmas {
       double time = sigmaToT(s[i], logSigmas);
       levels[i] = ofSigma(round ? Math.rint(time) : time, s[i]);
     }
-    levels[steps] = last == FinalSigma.ZERO ? NoiseLevel.clean() : schedule.level(0);
+    levels[steps] = NoiseLevel.clean();
     return new TimeGrid(levels);
   }
 
