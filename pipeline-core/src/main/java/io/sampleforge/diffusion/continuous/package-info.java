@@ -4,7 +4,8 @@
  * spacings (diffusers' linspace / leading / trailing, dpm-solver's logSNR / time_uniform /
  * time_quadratic), the {@link io.sampleforge.diffusion.continuous.Denoiser} contract with an exact
  * Gaussian-mixture denoiser, and the DDIM and multistep DPM-Solver++ (1 / 2M / 3M) solvers with keyed
- * float64 noise. Plain float64 Java arrays (no DJL yet). A kernel package: no Spark, no Hadoop, no
+ * float64 noise; SDE-DPM-Solver++ (1 / 2M), singlestep DPM-Solver++ (2S), Karras rho sigmas and Euler /
+ * Heun on the EDM ODE. Plain float64 Java arrays (no DJL yet). A kernel package: no Spark, no Hadoop, no
  * Scala (LayeringTest). See docs/continuous.md.
  */
 package io.sampleforge.diffusion.continuous;
