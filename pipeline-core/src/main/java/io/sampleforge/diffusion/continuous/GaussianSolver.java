@@ -6,7 +6,8 @@ package io.sampleforge.diffusion.continuous;
  * seed with more steps starts from the same x_T. Stochastic solvers draw their step noise from the
  * same keyed streams: a sample never depends on its batch.
  */
-public sealed interface GaussianSolver permits DdimSolver, DpmSolverPlusPlus, UniPc, Deis {
+public sealed interface GaussianSolver permits DdimSolver, DpmSolverPlusPlus, UniPc, Deis, SdeDpmSolverPlusPlus,
+    DpmSolverSinglestep, EdmSolver {
   /** Solves from the given x_T (rows x D, one row per key). */
   SampleBatch run(Denoiser model, double[] xT, SampleKey[] keys, GaussianDraws draws);
 

@@ -4,7 +4,9 @@
  * spacings (diffusers' linspace / leading / trailing, dpm-solver's logSNR / time_uniform /
  * time_quadratic), the {@link io.sampleforge.diffusion.continuous.Denoiser} contract with an exact
  * Gaussian-mixture denoiser, and the DDIM, multistep DPM-Solver++ (1 / 2M / 3M), UniPC (bh1 / bh2,
- * data prediction) and DEIS (logrho) solvers with keyed float64 noise. Plain float64 Java arrays (no DJL yet). A kernel package: no Spark, no Hadoop, no
+ * data prediction), DEIS (logrho), SDE-DPM-Solver++ (1 / 2M), singlestep DPM-Solver++ (2S) and Euler /
+ * Heun on the EDM ODE (Karras rho sigmas) solvers with keyed float64 noise. Plain float64 Java arrays.
+ * A kernel package: no Spark, no Hadoop, no
  * Scala (LayeringTest). See docs/continuous.md.
  */
 package io.sampleforge.diffusion.continuous;

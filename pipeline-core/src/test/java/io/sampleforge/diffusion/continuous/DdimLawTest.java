@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 class DdimLawTest {
   private static final int N = 600;
 
-  private static GaussianMixture prior() {
+  static GaussianMixture prior() {
     return GaussianMixture.full(new double[] {0.5, 0.3, 0.2},
         new double[][] {{-2.0, 0.0}, {2.0, 0.5}, {0.0, 2.5}},
         new double[][][] {{{0.4, 0.15}, {0.15, 0.3}}, {{0.2, -0.1}, {-0.1, 0.5}}, {{0.3, 0.0}, {0.0, 0.1}}});
   }
 
-  private static SampleKey[] keys(int n, long base) {
+  static SampleKey[] keys(int n, long base) {
     SampleKey[] k = new SampleKey[n];
     for (int i = 0; i < n; i++) {
       k[i] = new SampleKey(base + i, 0);
@@ -31,7 +31,7 @@ class DdimLawTest {
   }
 
   /** The exact denoiser, but evaluated at the level the cosine schedule gives the model's timestep. */
-  private record WrongSchedule(Denoiser inner, DiscreteVpSchedule believed) implements Denoiser {
+  record WrongSchedule(Denoiser inner, DiscreteVpSchedule believed) implements Denoiser {
     @Override
     public int dimension() {
       return inner.dimension();

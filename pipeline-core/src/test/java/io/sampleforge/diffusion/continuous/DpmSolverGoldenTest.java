@@ -59,7 +59,7 @@ class DpmSolverGoldenTest {
     return m;
   }
 
-  private static NoiseSchedule schedule(String name) {
+  static NoiseSchedule schedule(String name) {
     return switch (name) {
       case "linear" -> LinearVpSchedule.DEFAULT;
       case "discrete_linear" -> DiscreteVpSchedule.diffusersDefault();
@@ -68,7 +68,7 @@ class DpmSolverGoldenTest {
     };
   }
 
-  private static PredictionType type(String modelType) {
+  static PredictionType type(String modelType) {
     return switch (modelType) {
       case "noise" -> PredictionType.EPSILON;
       case "x_start" -> PredictionType.SAMPLE;

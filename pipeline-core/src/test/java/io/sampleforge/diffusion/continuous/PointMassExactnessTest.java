@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
  * steps land off the next step's start (there the oracle walks the plan step by step).
  */
 class PointMassExactnessTest {
+  // Also exact for point masses: singlestep DPM-Solver++ (order 1 and 2S), Euler and Heun on the EDM ODE (D is
+  // constant, so dx/dsigma = (x - mu) / sigma is linear in sigma along the flow and both integrate it exactly);
+  // SDE-DPM-Solver++ is stochastic, but its last step onto sigma = 0 returns D = mu exactly.
   private static final double[] MU = {0.7, -1.3, 2.1};
   private static final int[] STEPS = {1, 2, 3, 5, 17, 50};
 
@@ -107,6 +110,80 @@ class PointMassExactnessTest {
             for (int j = 0; j < expected.length; j++) {
               assertEquals(expected[j], out.samples()[j], 1e-9, spacing + " set_alpha_to_one " + toOne + " N " + n + " " + type + " " + j);
             }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void singlestepDpmSolverPlusPlusOnDpmSolverGrids() {
+    GaussianDraws draws = new GaussianDraws(10);
+    SampleKey[] keys = keys(3);
+    double[] xT = draws.initialNoise(keys, 3);
+    NoiseSchedule[] schedules = {LinearVpSchedule.DEFAULT, DiscreteVpSchedule.diffusersDefault(),
+        new DiscreteVpSchedule(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, 1e-4, 0.02)};
+    for (NoiseSchedule schedule : schedules) {
+      for (SkipType skip : SkipType.values()) {
+        for (int n : STEPS) {
+          for (DpmSolverSinglestepSettings.Method method : DpmSolverSinglestepSettings.Method.values()) {
+            for (int order = 1; order <= Math.min(2, n); order++) {
+              for (DpmSolverSettings.SolverType st : DpmSolverSettings.SolverType.values()) {
+                DpmSolverSinglestepSettings settings = new DpmSolverSinglestepSettings(order, st, method);
+                DpmSolverSinglestep solver = DpmSolverSinglestep.dpmSolver(schedule, skip, n, settings);
+                for (PredictionType type : PredictionType.values()) {
+                  SampleBatch out = solver.run(model(type), xT, keys, draws);
+                  assertEquals(solver.modelCalls(), out.modelCalls());
+                  java.util.List<SinglestepPlan.Step> steps = solver.plan().steps();
+                  assertOnFlow(out, xT, steps.get(0).from(), steps.get(steps.size() - 1).to(),
+                      schedule + " " + skip + " N " + n + " " + method + " order " + order + " " + type + " " + st);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void eulerAndHeunOnKarrasAndDpmSolverGrids() {
+    GaussianDraws draws = new GaussianDraws(11);
+    SampleKey[] keys = keys(3);
+    double[] xT = draws.initialNoise(keys, 3);
+    for (BetaSchedule beta : BetaSchedule.values()) {
+      DiscreteVpSchedule schedule = new DiscreteVpSchedule(beta, 1000, beta == BetaSchedule.SCALED_LINEAR ? 0.00085 : 1e-4,
+          beta == BetaSchedule.SCALED_LINEAR ? 0.012 : 0.02);
+      for (int n : STEPS) {
+        TimeGrid[] grids = {KarrasSigmas.eulerDiscrete(schedule, n, FinalSigma.ZERO),
+            KarrasSigmas.dpmSolverMultistep(schedule, n, FinalSigma.ZERO), TimeGrid.dpmSolver(schedule, SkipType.LOGSNR, n)};
+        for (TimeGrid grid : grids) {
+          for (EdmSettings.Method m : EdmSettings.Method.values()) {
+            for (PredictionType type : PredictionType.values()) {
+              EdmSolver solver = new EdmSolver(grid, new EdmSettings(m));
+              SampleBatch out = solver.run(model(type), xT, keys, draws);
+              assertEquals(solver.modelCalls(), out.modelCalls());
+              assertOnFlow(out, xT, grid.level(0), grid.level(n), beta + " N " + n + " " + m + " " + type + " " + grid);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void sdeDpmSolverPlusPlusEndsOnThePointExactly() {
+    GaussianDraws draws = new GaussianDraws(12);
+    SampleKey[] keys = keys(4);
+    DiscreteVpSchedule schedule = DiscreteVpSchedule.diffusersDefault();
+    for (int n : STEPS) {
+      for (int order = 1; order <= Math.min(2, n); order++) {
+        for (DpmSolverSettings.SolverType st : DpmSolverSettings.SolverType.values()) {
+          SdeDpmSolverPlusPlus solver = new SdeDpmSolverPlusPlus(KarrasSigmas.dpmSolverMultistep(schedule, n, FinalSigma.ZERO),
+              new SdeDpmSolverSettings(order, st, true, false));
+          SampleBatch out = solver.sample(model(PredictionType.EPSILON), keys, draws);
+          for (int j = 0; j < out.samples().length; j++) {
+            assertEquals(MU[j % 3], out.samples()[j], 1e-9, "N " + n + " order " + order + " " + st + " " + j);
           }
         }
       }

@@ -1,0 +1,58 @@
+package io.sampleforge.diffusion.continuous;
+
+import io.sampleforge.errors.ConfigException;
+
+/**
+ * Settings of singlestep DPM-Solver++ (Lu et al. 2022, arXiv 2211.01095; "DPM-Solver-fast" of arXiv
+ * 2206.00927), named as dpm-solver's {@code DPM_Solver.sample(method=..., order=..., solver_type=...)}
+ * with {@code algorithm_type="dpmsolver++"}.
+ *
+ * @param order {@code order}: 1 (= DDIM) or 2 (2S, r1 = 1/2 in lambda on logSNR grids). Third-order
+ *     singlestep is not implemented.
+ * @param solverType {@code solver_type}: {@code midpoint} (dpm-solver's {@code dpmsolver}) or
+ *     {@code heun} (dpm-solver's {@code taylor})
+ * @param method {@code method}: {@code singlestep} (mixes orders to spend exactly N calls) or
+ *     {@code singlestep_fixed} (N // order steps of one order)
+ */
+public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method) {
+  public DpmSolverSinglestepSettings {
+    if (order < 1 || order > 2) {
+      throw ConfigException.of("order", "must be 1 or 2 for singlestep DPM-Solver++ (third order is not implemented)", order);
+    }
+    if (solverType == null) {
+      throw ConfigException.of("solver_type", "is required (midpoint or heun)", null);
+    }
+    if (method == null) {
+      throw ConfigException.of("method", "is required (singlestep or singlestep_fixed)", null);
+    }
+  }
+
+  /** dpm-solver's recommended 2S: order 2, midpoint ({@code dpmsolver}), {@code singlestep}. */
+  public static final DpmSolverSinglestepSettings DPM_SOLVER_2S = new DpmSolverSinglestepSettings(2,
+      DpmSolverSettings.SolverType.MIDPOINT, Method.SINGLESTEP);
+
+  /** dpm-solver's {@code method}. */
+  public enum Method {
+    /**
+     * {@code singlestep}: order 2 with N even takes N / 2 second-order steps; with N odd, N // 2
+     * second-order steps and a last first-order step. Exactly N model calls.
+     */
+    SINGLESTEP("singlestep"),
+    /** {@code singlestep_fixed}: N // order steps of the given order, (N // order) order model calls. */
+    SINGLESTEP_FIXED("singlestep_fixed");
+
+    private final String id;
+
+    Method(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Method parse(String key, String value) {
+      return ConfigNames.parse(key, value, values(), Method::id);
+    }
+  }
+}

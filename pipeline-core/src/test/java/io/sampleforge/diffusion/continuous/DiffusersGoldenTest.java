@@ -1,0 +1,124 @@
+package io.sampleforge.diffusion.continuous;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Golden trajectories of diffusers' {@code EulerDiscreteScheduler}, {@code HeunDiscreteScheduler} and
+ * {@code DPMSolverMultistepScheduler(algorithm_type="sde-dpmsolver++")}, run in float64 behind small
+ * stubs by {@code src/test/resources/continuous/make_golden_diffusers.py}, on the exact 3-component GMM
+ * denoiser. Karras grids ({@link KarrasSigmas}) and diffusers' linspace DPM-Solver grid are rebuilt
+ * here and must match the reference's sigmas (1e-9 relative) and timesteps; Euler / Heun without
+ * Karras sigmas (diffusers' interpolated linspace sigmas, not implemented here) run on the reference's
+ * grid. The SDE cases replay the reference's step noise. Each case asserts the number of model calls
+ * and the final samples to 1e-5.
+ */
+class DiffusersGoldenTest {
+  private static final Path GOLDEN = Path.of("src/test/resources/continuous/diffusers_golden.json");
+  private static JsonNode doc;
+
+  static Stream<JsonNode> cases() throws IOException {
+    doc = new ObjectMapper().readTree(GOLDEN.toFile());
+    List<JsonNode> out = new ArrayList<>();
+    doc.get("cases").forEach(out::add);
+    return out.stream();
+  }
+
+  private static DiscreteVpSchedule schedule(String beta) {
+    return switch (beta) {
+      case "linear" -> DiscreteVpSchedule.diffusersDefault();
+      case "scaled_linear" -> new DiscreteVpSchedule(BetaSchedule.SCALED_LINEAR, 1000, 0.00085, 0.012);
+      case "squaredcos_cap_v2" -> new DiscreteVpSchedule(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, 1e-4, 0.02);
+      default -> throw new IllegalArgumentException(beta);
+    };
+  }
+
+  private static TimeGrid referenceGrid(JsonNode c) {
+    double[] sigmas = DpmSolverGoldenTest.vector(c.get("grid_sigmas"));
+    double[] times = DpmSolverGoldenTest.vector(c.get("grid_timesteps"));
+    NoiseLevel[] levels = new NoiseLevel[sigmas.length];
+    for (int i = 0; i + 1 < sigmas.length; i++) {
+      levels[i] = KarrasSigmas.ofSigma(times[i], sigmas[i]);
+    }
+    levels[sigmas.length - 1] = NoiseLevel.clean();
+    return new TimeGrid(levels);
+  }
+
+  private static void assertGrid(JsonNode c, TimeGrid grid, String label) {
+    double[] sigmas = DpmSolverGoldenTest.vector(c.get("grid_sigmas"));
+    double[] times = DpmSolverGoldenTest.vector(c.get("grid_timesteps"));
+    assertEquals(sigmas.length - 1, grid.steps(), label + ": steps");
+    for (int i = 0; i < sigmas.length; i++) {
+      double s = EdmSolver.veSigma(grid.level(i));
+      assertEquals(sigmas[i], s, 1e-9 * Math.max(1, sigmas[i]), label + ": sigma " + i);
+      if (i < times.length) {
+        assertEquals(times[i], grid.level(i).modelTime(), 1e-6, label + ": timestep " + i);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{index}: {0}")
+  @MethodSource("cases")
+  void matchesReference(JsonNode c) {
+    String scheduler = c.get("scheduler").asText();
+    boolean karras = c.get("karras").asBoolean();
+    int steps = c.get("steps").asInt();
+    String label = scheduler + " " + c.get("beta_schedule").asText() + (karras ? " karras" : " linspace") + " steps "
+        + steps + " " + c.get("prediction_type").asText() + (c.has("order") ? " order " + c.get("order").asInt() + " "
+        + c.get("solver_type").asText() : "");
+    DiscreteVpSchedule schedule = schedule(c.get("beta_schedule").asText());
+    Denoiser model = new GaussianMixtureDenoiser(DpmSolverGoldenTest.prior(doc.get("gmm")),
+        PredictionType.parse("prediction_type", c.get("prediction_type").asText()));
+    double[][] xT = DpmSolverGoldenTest.matrix(doc.get("x_T"));
+    int rows = xT.length;
+    SampleKey[] keys = new SampleKey[rows];
+    double[] flat = new double[rows * 3];
+    for (int r = 0; r < rows; r++) {
+      keys[r] = new SampleKey(r, 0);
+      System.arraycopy(xT[r], 0, flat, 3 * r, 3);
+    }
+    SampleBatch out;
+    if (scheduler.equals("sde-dpmsolver++")) {
+      TimeGrid grid = karras ? KarrasSigmas.dpmSolverMultistep(schedule, steps, FinalSigma.ZERO)
+          : TimeGrid.diffusers(schedule, DiffusersSpacing.LINSPACE, steps, 0, FinalSigma.ZERO);
+      assertGrid(c, grid, label);
+      SdeDpmSolverPlusPlus solver = new SdeDpmSolverPlusPlus(grid, new SdeDpmSolverSettings(c.get("order").asInt(),
+          DpmSolverSettings.SolverType.parse("solver_type", c.get("solver_type").asText()), true, false));
+      JsonNode noise = c.get("noise");
+      out = solver.run(model, flat, rows, (step, z) -> {
+        double[][] m = DpmSolverGoldenTest.matrix(noise.get(step));
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(m[r], 0, z, 3 * r, 3);
+        }
+      });
+      assertEquals(solver.modelCalls(), out.modelCalls(), label);
+    } else {
+      TimeGrid grid;
+      if (karras) {
+        grid = KarrasSigmas.eulerDiscrete(schedule, steps, FinalSigma.ZERO);
+        assertGrid(c, grid, label);
+      } else {
+        grid = referenceGrid(c);
+      }
+      EdmSolver solver = new EdmSolver(grid, scheduler.equals("heun") ? EdmSettings.HEUN : EdmSettings.EULER);
+      out = solver.run(model, flat, keys, new GaussianDraws(1));
+      assertEquals(solver.modelCalls(), out.modelCalls(), label + ": declared model calls");
+    }
+    assertEquals(c.get("model_calls").asInt(), out.modelCalls(), label + ": model calls");
+    double[][] expected = DpmSolverGoldenTest.matrix(c.get("samples"));
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(expected[r][i], out.samples()[3 * r + i], 1e-5, label + ": row " + r + " coordinate " + i);
+      }
+    }
+  }
+}
