@@ -13,7 +13,6 @@ import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.NoiseLevel;
 import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.errors.ConfigException;
-import io.sampleforge.errors.InputDataException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -40,8 +39,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * uses {@code ai.djl.pytorch.num_threads} intra-op threads, and one forward of two zero rows checks
  * the input and output shapes. {@link #shared} loads a file once per JVM, format, device and
  * contract. Errors: on load, {@link ConfigException}s (exit 2) naming {@code model.path},
- * {@code model.shape} ({@link RowShape#KEY}) or {@code model.num_classes}; a non-finite output is an
- * {@link InputDataException} (exit 3) naming the row, the coordinate and the model time. One
+ * {@code model.shape} ({@link RowShape#KEY}) or {@code model.num_classes}. A non-finite output is
+ * returned as it is: the solvers refuse it with a {@link
+ * io.sampleforge.diffusion.continuous.NonFiniteOutputException} naming the row, the coordinate, the
+ * solver step and the level (model time included), which the {@code diffuse} stage reports as bad
+ * input (exit 3) with the row's request id. One
  * instance holds one DJL predictor: use it from one thread at a time (one per Spark task).
  *
  * <p>Cost per {@link #predict} call: one forward over [B, *shape] (one NFE for the whole batch),
@@ -318,14 +320,7 @@ public final class ExportedGaussianDenoiser implements Denoiser, AutoCloseable {
       throw new IllegalStateException(format.configName() + " forward failed: " + ExportedMaskedDenoiser.firstLine(e), e);
     }
     for (int j = 0; j < result.length; j++) {
-      float v = result[j];
-      if (!Float.isFinite(v)) {
-        int r = j / d;
-        throw new InputDataException("the exported denoiser " + identity + " returned " + v + " for row " + r
-            + ", coordinate " + (j % d) + " at model time " + levels[r].modelTime() + " (alpha " + levels[r].alpha()
-            + ", sigma " + levels[r].sigma() + ")");
-      }
-      out[j] = v;
+      out[j] = result[j]; // NaN and infinities pass through: the solvers refuse them, naming row, step and level
     }
   }
 

@@ -15,12 +15,12 @@ import io.sampleforge.diffusion.continuous.DpmSolverSettings;
 import io.sampleforge.diffusion.continuous.FinalSigma;
 import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.NoiseLevel;
+import io.sampleforge.diffusion.continuous.NonFiniteOutputException;
 import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.diffusion.continuous.SampleBatch;
 import io.sampleforge.diffusion.continuous.SampleKey;
 import io.sampleforge.diffusion.continuous.TimeGrid;
 import io.sampleforge.errors.ConfigException;
-import io.sampleforge.errors.InputDataException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,8 +36,9 @@ import org.junit.jupiter.api.TestInstance;
  * noise predictor of a 2-D Gaussian mixture, trained with python3-torch, in TorchScript and ONNX,
  * unconditional and class-conditional, plus an untrained image-shaped probe with a closed-form
  * output): DJL's outputs equal PyTorch's, the Java DPM-Solver++ 2M with the model reproduces the
- * sample the script computed, the image layout is C order, shape mismatches and non-finite outputs
- * fail with the key, row and model time named, and a row's prediction does not depend on its batch.
+ * sample the script computed, the image layout is C order, shape mismatches fail with the key named,
+ * non-finite outputs stop a solver with the row and model time named, and a row's prediction does not
+ * depend on its batch.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExportedGaussianDenoiserTest {
@@ -186,7 +187,7 @@ class ExportedGaussianDenoiserTest {
   }
 
   @Test
-  void imageRowsAreCOrderAndNonFiniteOutputsNameRowAndTime() {
+  void imageRowsAreCOrderAndSolversRefuseNonFiniteOutputs() {
     for (ModelFormat format : ModelFormat.values()) {
       Path file = DIR.resolve(format == ModelFormat.ONNX ? "probe.onnx" : "probe.pt");
       try (ExportedGaussianDenoiser probe = ExportedGaussianDenoiser.load(format, file, IMAGE, PredictionType.SAMPLE,
@@ -205,16 +206,27 @@ class ExportedGaussianDenoiserTest {
         probe.predict(x, levels, out);
         assertClose(probeFormula(x, t), out, 1e-5, file.toString());
 
-        x[12] = -20; // row 1: log of a negative number, NaN
-        InputDataException nan = assertThrows(InputDataException.class, () -> probe.predict(x, levels, new double[36]));
-        assertTrue(nan.getMessage().contains("returned NaN for row 1, coordinate 0 at model time 250.5"),
-            nan.getMessage());
+        // a NaN (row 1: log of a negative number) and an infinity (row 2: log 0) pass through predict ...
+        x[12] = -20;
+        x[24] = -10;
+        probe.predict(x, levels, out);
+        assertTrue(Double.isNaN(out[12]) && Double.isInfinite(out[24]) && Double.isFinite(out[0]), Arrays.toString(out));
+        // ... and a solver refuses them, naming the row, the step and the level with its model time
+        DpmSolverPlusPlus solver = new DpmSolverPlusPlus(TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(),
+            DiffusersSpacing.LINSPACE, 3, 0, FinalSigma.ZERO), DpmSolverSettings.DIFFUSERS);
+        SampleKey[] keys = {new SampleKey(0, 0), new SampleKey(1, 0), new SampleKey(2, 0)};
+        NonFiniteOutputException nan = assertThrows(NonFiniteOutputException.class,
+            () -> solver.run(probe, x, keys, new GaussianDraws(1)));
+        assertEquals(1, nan.row());
+        assertEquals(0, nan.step());
+        assertEquals(999.0, nan.level().modelTime());
+        assertTrue(nan.getMessage().startsWith("the denoiser returned NaN for row 1, coordinate 0 at step 0 "
+            + "(NoiseLevel[modelTime=999.0,"), nan.getMessage());
         x[12] = 0;
-        x[24] = -10; // row 2: log(0) = -infinity
-        InputDataException inf = assertThrows(InputDataException.class, () -> probe.predict(x, levels, new double[36]));
-        assertTrue(inf.getMessage().contains("returned -Infinity for row 2, coordinate 0 at model time 0.0"),
-            inf.getMessage());
-        assertEquals(3, inf.exitCode());
+        NonFiniteOutputException inf = assertThrows(NonFiniteOutputException.class,
+            () -> solver.run(probe, x, keys, new GaussianDraws(1)));
+        assertEquals(2, inf.row());
+        assertEquals(Double.NEGATIVE_INFINITY, inf.value());
       }
     }
   }
