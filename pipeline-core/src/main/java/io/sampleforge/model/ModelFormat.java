@@ -4,8 +4,8 @@ import io.sampleforge.errors.ConfigException;
 import java.util.Locale;
 
 /**
- * The file formats of exported causal LMs ({@link ExportedLm}) and masked LMs ({@link
- * ExportedMaskedDenoiser}) and the DJL engine that runs each: TorchScript through the PyTorch
+ * The file formats of exported causal LMs ({@link ExportedLm}), masked LMs ({@link
+ * ExportedMaskedDenoiser}) and Gaussian denoisers ({@link ExportedGaussianDenoiser}) and the DJL engine that runs each: TorchScript through the PyTorch
  * engine (libtorch 2.7.1), ONNX through the OnnxRuntime engine (ONNX Runtime 1.21, opset <= 22, IR
  * version <= 10). Each model kind's export contract is the same for both formats (see those
  * classes); src/main/python/export_hf_causal_lm.py writes either from a Hugging Face causal model.
