@@ -7,7 +7,11 @@ import io.sampleforge.jobs.io.Manifest;
 import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
+import io.sampleforge.diffusion.continuous.PredictionType;
+import io.sampleforge.model.ModelFormat;
+import io.sampleforge.spark.common.HadoopModelFiles;
 import io.sampleforge.spark.diffusion.ExactQuality;
+import io.sampleforge.spark.diffusion.ExportedDenoiserSpec;
 import io.sampleforge.spark.diffusion.GaussianModelSpec;
 import io.sampleforge.spark.diffusion.GaussianSampling;
 import io.sampleforge.spark.diffusion.GaussianSamplingSettings;
@@ -99,6 +103,9 @@ public final class DiffuseJob {
       case GMM -> m.spec();
       case GMM_FIT -> MixtureFit.fit(TableInput.read(spark, m.table(), m.tableFormat()), m.columns(),
           m.fitSettings(cfg.seed()), m.table());
+      case TORCHSCRIPT, ONNX -> ExportedDenoiserSpec.of(ModelFormat.parse("model.type", m.type()),
+          HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration()), m.path(), m.rowShape(),
+          PredictionType.parse("model.prediction_type", m.predictionType()), m.columns());
     };
   }
 }

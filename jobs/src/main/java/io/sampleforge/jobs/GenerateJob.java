@@ -18,7 +18,7 @@ import io.sampleforge.model.ExportedModelSpec;
 import io.sampleforge.model.ModelFiles;
 import io.sampleforge.spark.common.ColumnNames;
 import io.sampleforge.spark.text.CompletionMetrics;
-import io.sampleforge.spark.text.HadoopModelFiles;
+import io.sampleforge.spark.common.HadoopModelFiles;
 import io.sampleforge.spark.text.TextGeneration;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.spark.text.CompletionMetrics;
 import io.sampleforge.spark.text.ExactLawDistance;
-import io.sampleforge.spark.text.HadoopModelFiles;
+import io.sampleforge.spark.common.HadoopModelFiles;
 import io.sampleforge.spark.text.MarkovChainModel;
 import io.sampleforge.spark.text.MaskedDiffusionGeneration;
 import io.sampleforge.spark.text.MaskedDiffusionSettings;

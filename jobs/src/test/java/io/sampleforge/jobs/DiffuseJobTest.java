@@ -155,10 +155,10 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertFalse(new File(out).exists(), "nothing written");
 
     String[][] configs = {
-        {"solver.name=unipc-x", "'solver.name' must be one of [ddim, dpmsolver++]"},
+        {"solver.name=unipc-x", "'solver.name' must be one of [ddim, dpmsolver++, sde-dpmsolver++, dpmsolver++-singlestep, unipc, deis, euler, heun]"},
         {"solver.eta=0.5", "'solver.eta' does not apply to solver.name dpmsolver++"},
         {"solver.order=3", "'steps' must be >= solver_order (3); got 2"},
-        {"schedule.type=linear", "'schedule.type' is linear"},
+        {"schedule.type=linear", "'schedule.beta_schedule/schedule.type' applies to schedule.type discrete only"},
         {"model.variances=[[1,1],[1,1],[1,1]]", "give exactly one of model.covariances"},
         {"model.weights=[0.5,0.5]", "'model.weights/model.means' must have one mean per weight (2); got 3"},
         {"input=x.parquet", "give exactly one of rows"},
@@ -174,7 +174,7 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "schedule.beta_start=null", "--set", "schedule.beta_end=null", "--set", "timesteps.final_sigma=null",
         "--set", "timesteps.steps_offset=null"));
     assertEquals(2, c.code());
-    assertTrue(c.err().contains("'timesteps.spacing' 'linspace' spaces the integer timesteps of a discrete schedule"),
+    assertTrue(c.err().contains("'timesteps.spacing' 'linspace' needs the training timesteps of a discrete schedule"),
         c.err());
   }
 
@@ -286,6 +286,59 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
       keys[i] = new SampleKey(100_000 + i, 0);
     }
     return new GaussianDraws(13).exactSamples(g, keys);
+  }
+
+  /**
+   * An exported denoiser (the gauss_mlp fixture, TorchScript and ONNX) under UniPC: the job's samples
+   * are the kernel's with the same DJL model, the two formats agree to float32 rounding, and a shape
+   * that does not fit the model is exit 2 naming model.shape.
+   */
+  @Test
+  void anExportedDenoiserSamplesAsTheKernelInBothFormats() throws IOException {
+    Path mlp = Path.of("../pipeline-core/src/test/resources/model/gauss_mlp").toAbsolutePath();
+    String[] exported = {"--rows", "24", "--set", "model.weights=null", "--set", "model.means=null", "--set",
+        "model.covariances=null", "--set", "model.shape=[2]", "--set", "steps=8", "--set", "solver.name=unipc",
+        "--set", "solver.solver_type=null", "--set", "solver.euler_at_final=null"};
+    String ts = dir.resolve("ts").toString();
+    String onnx = dir.resolve("onnx").toString();
+    List<String> a = new ArrayList<>(Arrays.asList(args(ts, exported)));
+    a.addAll(List.of("--set", "model.type=torchscript", "--set", "model.path=" + mlp.resolve("model.pt")));
+    List<String> b = new ArrayList<>(Arrays.asList(args(onnx, exported)));
+    b.addAll(List.of("--set", "model.type=onnx", "--set", "model.path=" + mlp.resolve("model.onnx"), "--set",
+        "batch_size=5"));
+    assertEquals(0, SampleforgeMain.execute(a.toArray(new String[0])));
+    assertEquals(0, SampleforgeMain.execute(b.toArray(new String[0])));
+    List<Row> rt = spark.read().parquet(ts).orderBy("id").collectAsList();
+    List<Row> ro = spark.read().parquet(onnx).orderBy("id").collectAsList();
+    List<Row> keys = spark.range(24).select(col("id"), xxhash64(col("id"))).orderBy("id").collectAsList();
+    SampleKey[] k = new SampleKey[24];
+    for (int i = 0; i < 24; i++) {
+      k[i] = new SampleKey(keys.get(i).getLong(1), 0);
+    }
+    io.sampleforge.diffusion.continuous.UniPc solver = new io.sampleforge.diffusion.continuous.UniPc(
+        TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(), DiffusersSpacing.LINSPACE, 8, 0, FinalSigma.ZERO),
+        io.sampleforge.diffusion.continuous.UniPcSettings.DIFFUSERS);
+    SampleBatch expected;
+    try (io.sampleforge.model.ExportedGaussianDenoiser model = io.sampleforge.model.ExportedGaussianDenoiser.load(
+        io.sampleforge.model.ModelFormat.TORCHSCRIPT, mlp.resolve("model.pt"), io.sampleforge.model.RowShape.of(2),
+        PredictionType.EPSILON, ai.djl.Device.cpu())) {
+      expected = solver.sample(model, k, new GaussianDraws(42));
+    }
+    for (int i = 0; i < 24; i++) {
+      assertEquals(expected.row(i)[0], rt.get(i).getDouble(2), 1e-6, "x of id " + i);
+      assertEquals(expected.row(i)[1], rt.get(i).getDouble(3), 1e-6, "y of id " + i);
+      assertEquals(rt.get(i).getDouble(2), ro.get(i).getDouble(2), 1e-4, "onnx x of id " + i);
+      assertEquals(rt.get(i).getDouble(3), ro.get(i).getDouble(3), 1e-4, "onnx y of id " + i);
+      assertEquals(8, rt.get(i).getInt(4));
+    }
+    assertTrue(rt.get(0).getString(6).contains("\"type\":\"torchscript\""), rt.get(0).getString(6));
+    assertEquals("unipc", manifest(ts).at("/solver/name").asText());
+    List<String> wrong = new ArrayList<>(a);
+    wrong.set(wrong.indexOf("--output") + 1, dir.resolve("ts-wrong").toString());
+    wrong.addAll(List.of("--set", "model.shape=[3]", "--set", "model.columns=null"));
+    Cli c = Cli.run(wrong.toArray(new String[0]));
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("'model.shape'"), c.err());
   }
 
   @Test

@@ -2,6 +2,11 @@ package io.sampleforge.jobs.config;
 
 import io.sampleforge.diffusion.continuous.BetaSchedule;
 import io.sampleforge.diffusion.continuous.DdimSettings;
+import io.sampleforge.diffusion.continuous.DeisSettings;
+import io.sampleforge.diffusion.continuous.DpmSolverSinglestepSettings;
+import io.sampleforge.diffusion.continuous.EdmSettings;
+import io.sampleforge.diffusion.continuous.SdeDpmSolverSettings;
+import io.sampleforge.diffusion.continuous.UniPcSettings;
 import io.sampleforge.diffusion.continuous.DpmSolverSettings;
 import io.sampleforge.diffusion.continuous.FinalSigma;
 import io.sampleforge.diffusion.continuous.ScheduleSpec;
@@ -32,14 +37,16 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     ScheduleSpec spec() {
       ScheduleSpec d = ScheduleSpec.DIFFUSERS;
       ScheduleSpec.Kind kind = type == null ? d.kind() : ScheduleSpec.Kind.parse("schedule.type", type);
-      if (kind == ScheduleSpec.Kind.LINEAR && (betaSchedule != null || numTrainTimesteps != null || betaStart != null
-          || betaEnd != null)) {
-        throw ConfigException.of("schedule.type", "is linear (continuous, beta_min/beta_max): schedule.beta_schedule, "
-            + "num_train_timesteps, beta_start and beta_end apply to type discrete only", type);
+      String discreteKey = betaSchedule != null ? "schedule.beta_schedule" : numTrainTimesteps != null
+          ? "schedule.num_train_timesteps" : betaStart != null ? "schedule.beta_start" : betaEnd != null
+          ? "schedule.beta_end" : null;
+      if (kind == ScheduleSpec.Kind.LINEAR && discreteKey != null) {
+        throw ConfigException.of(discreteKey + "/schedule.type", "applies to schedule.type discrete only (linear is "
+            + "dpm-solver's continuous VP with beta_min and beta_max)", type);
       }
-      if (kind == ScheduleSpec.Kind.DISCRETE && (betaMin != null || betaMax != null)) {
-        throw ConfigException.of("schedule.type", "is discrete: schedule.beta_min and beta_max apply to type linear only",
-            kind.id());
+      String linearKey = betaMin != null ? "schedule.beta_min" : betaMax != null ? "schedule.beta_max" : null;
+      if (kind == ScheduleSpec.Kind.DISCRETE && linearKey != null) {
+        throw ConfigException.of(linearKey + "/schedule.type", "applies to schedule.type linear only", kind.id());
       }
       return new ScheduleSpec(kind,
           betaSchedule == null ? d.betaSchedule() : BetaSchedule.parse("schedule.beta_schedule", betaSchedule),
@@ -53,7 +60,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
 
   /** The solver and its keys (diffusers' names). */
   public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
-      Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange) {}
+      Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
+      List<Integer> disableCorrector, String method) {}
 
   public DiffuseConfig {
     if (output == null || output.isBlank()) {
@@ -91,7 +99,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     }
     schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null) : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
-    solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null) : solver;
+    solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
+        null) : solver;
     steps = steps == null ? 20 : steps;
     batchSize = batchSize == null ? 256 : batchSize;
     if (batchSize < 1) {
@@ -116,54 +125,60 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
 
   private static SolverSpec solverSpec(ScheduleConfig schedule, TimestepsConfig ts, SolverConfig s, int steps) {
     SolverKind kind = s.name() == null ? SolverKind.DPMSOLVER_PLUS_PLUS : SolverKind.parse("solver.name", s.name());
-    Map<String, Object> foreign = new LinkedHashMap<>();
-    DpmSolverSettings dpm = null;
-    DdimSettings ddim = null;
-    switch (kind) {
-      case DDIM -> {
-        put(foreign, "solver.order", s.order());
-        put(foreign, "solver.solver_type", s.solverType());
-        put(foreign, "solver.lower_order_final", s.lowerOrderFinal());
-        put(foreign, "solver.euler_at_final", s.eulerAtFinal());
-        put(foreign, "solver.order_rule", s.orderRule());
-        if (s.clipSampleRange() != null && !Boolean.TRUE.equals(s.clipSample())) {
-          put(foreign, "solver.clip_sample_range", s.clipSampleRange());
-        }
-        ddim = new DdimSettings(s.eta() == null ? 0.0 : s.eta(), Boolean.TRUE.equals(s.clipSample()),
-            s.clipSampleRange() == null ? 1.0 : s.clipSampleRange());
-      }
-      case DPMSOLVER_PLUS_PLUS -> {
-        put(foreign, "solver.eta", s.eta());
-        put(foreign, "solver.clip_sample", s.clipSample());
-        put(foreign, "solver.clip_sample_range", s.clipSampleRange());
-        DpmSolverSettings d = DpmSolverSettings.DIFFUSERS;
-        try {
-          dpm = new DpmSolverSettings(s.order() == null ? d.order() : s.order(),
-              s.solverType() == null ? d.solverType() : DpmSolverSettings.SolverType.parse("solver_type", s.solverType()),
-              s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
-              s.eulerAtFinal() == null ? d.eulerAtFinal() : s.eulerAtFinal(),
-              s.orderRule() == null ? d.orderRule() : DpmSolverSettings.OrderRule.parse("order_rule", s.orderRule()));
-        } catch (ConfigException e) {
-          throw new ConfigException(e.getMessage().replaceFirst("parameter 'solver_order'", "parameter 'solver.order'")
-              .replaceFirst("parameter '(?!solver\\.)", "parameter 'solver."));
-        }
+    Map<String, Object> given = new LinkedHashMap<>();
+    put(given, "solver.order", s.order());
+    put(given, "solver.solver_type", s.solverType());
+    put(given, "solver.lower_order_final", s.lowerOrderFinal());
+    put(given, "solver.euler_at_final", s.eulerAtFinal());
+    put(given, "solver.order_rule", s.orderRule());
+    put(given, "solver.eta", s.eta());
+    put(given, "solver.clip_sample", s.clipSample());
+    put(given, "solver.clip_sample_range", s.clipSampleRange());
+    put(given, "solver.variant", s.variant());
+    put(given, "solver.disable_corrector", s.disableCorrector());
+    put(given, "solver.method", s.method());
+    List<String> allowed = switch (kind) {
+      case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
+      case DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final", "order_rule");
+      case SDE_DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final");
+      case DPMSOLVER_SINGLESTEP -> List.of("order", "solver_type", "method");
+      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector");
+      case DEIS -> List.of("order", "lower_order_final");
+      case EULER, HEUN -> List.of();
+    };
+    for (Map.Entry<String, Object> e : given.entrySet()) {
+      if (!allowed.contains(e.getKey().substring("solver.".length()))) {
+        throw ConfigException.of(e.getKey(), "does not apply to solver.name " + kind.id() + " (its keys: "
+            + (allowed.isEmpty() ? "none" : allowed) + ")", e.getValue());
       }
     }
-    if (!foreign.isEmpty()) {
-      throw ConfigException.of(foreign.keySet().iterator().next(), "does not apply to solver.name " + kind.id()
-          + " (keys of another solver: " + foreign.keySet() + ")", foreign.values().iterator().next());
+    java.io.Serializable settings;
+    try {
+      settings = settings(kind, s);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage().replaceFirst("parameter 'solver_order'", "parameter 'solver.order'")
+          .replaceFirst("parameter '(?!solver\\.)", "parameter 'solver."));
     }
-    TimestepSpacing spacing = ts.spacing() == null
-        ? (kind == SolverKind.DDIM ? TimestepSpacing.LEADING : TimestepSpacing.LINSPACE)
-        : TimestepSpacing.parse("timesteps.spacing", ts.spacing());
-    if (spacing.diffusers() == null && (ts.finalSigma() != null || ts.stepsOffset() != null)) {
-      throw ConfigException.of("timesteps.spacing", "is a dpm-solver skip type (the grid ends at t = 1/N_train): "
-          + "timesteps.final_sigma and steps_offset apply to linspace, leading and trailing only", spacing.id());
+    TimestepSpacing spacing = ts.spacing() != null ? TimestepSpacing.parse("timesteps.spacing", ts.spacing())
+        : switch (kind) {
+          case DDIM -> TimestepSpacing.LEADING;
+          case DPMSOLVER_SINGLESTEP -> TimestepSpacing.LOGSNR;
+          case EULER, HEUN -> TimestepSpacing.KARRAS;
+          default -> TimestepSpacing.LINSPACE;
+        };
+    if (spacing.diffusers() == null && ts.stepsOffset() != null) {
+      throw ConfigException.of("timesteps.steps_offset", "applies to linspace, leading and trailing only; timesteps.spacing "
+          + "is " + spacing.id(), ts.stepsOffset());
     }
-    FinalSigma last = ts.finalSigma() == null ? FinalSigma.ZERO : FinalSigma.parse("timesteps.final_sigma", ts.finalSigma());
+    if (spacing.skip() != null && ts.finalSigma() != null) {
+      throw ConfigException.of("timesteps.final_sigma", "applies to linspace, leading, trailing and karras only (a "
+          + "dpm-solver skip type ends at t = 1/N_train); timesteps.spacing is " + spacing.id(), ts.finalSigma());
+    }
+    FinalSigma last = ts.finalSigma() != null ? FinalSigma.parse("timesteps.final_sigma", ts.finalSigma())
+        : kind == SolverKind.DEIS ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     try {
       return new SolverSpec(schedule.spec(), spacing, last, ts.stepsOffset() == null ? 0 : ts.stepsOffset(), kind, steps,
-          dpm, ddim);
+          settings);
     } catch (ConfigException e) {
       String m = KernelKeys.rename(e.getMessage());
       if (m.startsWith("parameter 'steps'") && m.contains("num_train_timesteps")) {
@@ -171,6 +186,50 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       }
       throw new ConfigException(m);
     }
+  }
+
+  /** The settings record of the named solver, diffusers' (dpm-solver's for singlestep) defaults for unset keys. */
+  private static java.io.Serializable settings(SolverKind kind, SolverConfig s) {
+    return switch (kind) {
+      case DDIM -> new DdimSettings(s.eta() == null ? 0.0 : s.eta(), Boolean.TRUE.equals(s.clipSample()),
+          s.clipSampleRange() == null ? 1.0 : s.clipSampleRange());
+      case DPMSOLVER_PLUS_PLUS -> {
+        DpmSolverSettings d = DpmSolverSettings.DIFFUSERS;
+        yield new DpmSolverSettings(s.order() == null ? d.order() : s.order(), solverType(s, d.solverType()),
+            s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
+            s.eulerAtFinal() == null ? d.eulerAtFinal() : s.eulerAtFinal(),
+            s.orderRule() == null ? d.orderRule() : DpmSolverSettings.OrderRule.parse("order_rule", s.orderRule()));
+      }
+      case SDE_DPMSOLVER_PLUS_PLUS -> {
+        SdeDpmSolverSettings d = SdeDpmSolverSettings.DIFFUSERS;
+        yield new SdeDpmSolverSettings(s.order() == null ? d.order() : s.order(), solverType(s, d.solverType()),
+            s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
+            s.eulerAtFinal() == null ? d.eulerAtFinal() : s.eulerAtFinal());
+      }
+      case DPMSOLVER_SINGLESTEP -> {
+        DpmSolverSinglestepSettings d = DpmSolverSinglestepSettings.DPM_SOLVER_2S;
+        yield new DpmSolverSinglestepSettings(s.order() == null ? d.order() : s.order(), solverType(s, d.solverType()),
+            s.method() == null ? d.method() : DpmSolverSinglestepSettings.Method.parse("method", s.method()));
+      }
+      case UNIPC -> {
+        UniPcSettings d = UniPcSettings.DIFFUSERS;
+        yield new UniPcSettings(s.order() == null ? d.order() : s.order(),
+            s.variant() == null ? d.variant() : UniPcSettings.Variant.parse("variant", s.variant()),
+            s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
+            s.disableCorrector() == null ? d.disableCorrector() : s.disableCorrector());
+      }
+      case DEIS -> {
+        DeisSettings d = DeisSettings.DIFFUSERS;
+        yield new DeisSettings(s.order() == null ? d.order() : s.order(), d.algorithm(), d.solver(),
+            s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal());
+      }
+      case EULER -> EdmSettings.EULER;
+      case HEUN -> EdmSettings.HEUN;
+    };
+  }
+
+  private static DpmSolverSettings.SolverType solverType(SolverConfig s, DpmSolverSettings.SolverType d) {
+    return s.solverType() == null ? d : DpmSolverSettings.SolverType.parse("solver_type", s.solverType());
   }
 
   /** The kernel's key names (diffusers' argument names) as this job's config keys. */
@@ -206,6 +265,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     }
     if (model.table() != null) {
       m.put("model.table", model.table());
+    }
+    if (model.path() != null) {
+      m.put("model.path", model.path());
     }
     return m;
   }

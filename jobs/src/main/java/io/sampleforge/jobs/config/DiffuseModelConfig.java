@@ -1,6 +1,8 @@
 package io.sampleforge.jobs.config;
 
+import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.diffusion.ExportedDenoiserSpec;
 import io.sampleforge.spark.diffusion.MixtureFit;
 import io.sampleforge.spark.diffusion.MixtureModelSpec;
 import java.util.LinkedHashMap;
@@ -14,16 +16,20 @@ import java.util.Map;
  * (diagonal, K x D), in the output's units, with optional {@code columns} names (default x0, x1, ...).
  * {@code type: gmm-fit}: Spark MLlib's GaussianMixture fitted to the numeric {@code columns} of
  * {@code table} ({@code table_format}), standardised, with {@code components} (default 8),
- * {@code max_iter} (100) and {@code tol} (0.01, MLlib's defaults) and the job seed.
+ * {@code max_iter} (100) and {@code tol} (0.01, MLlib's defaults) and the job seed. {@code type:
+ * torchscript | onnx}: an exported denoiser at {@code path} (local or a Hadoop URI) with the per-row
+ * {@code shape} and its {@code prediction_type} (epsilon, sample, v_prediction; default epsilon).
  */
 public record DiffuseModelConfig(String type, List<String> columns, List<Double> weights, List<List<Double>> means,
     List<List<List<Double>>> covariances, List<List<Double>> variances, String table, TableFormat tableFormat,
-    Integer components, Integer maxIter, Double tol) {
+    Integer components, Integer maxIter, Double tol, String path, List<Integer> shape, String predictionType) {
 
   /** The model types. */
   public enum Type {
     GMM("gmm"),
-    GMM_FIT("gmm-fit");
+    GMM_FIT("gmm-fit"),
+    TORCHSCRIPT("torchscript"),
+    ONNX("onnx");
 
     private final String id;
 
@@ -42,7 +48,7 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
           return t;
         }
       }
-      throw ConfigException.of("model.type", "must be one of [gmm, gmm-fit]", value);
+      throw ConfigException.of("model.type", "must be one of [gmm, gmm-fit, torchscript, onnx]", value);
     }
   }
 
@@ -50,17 +56,37 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
     Type t = Type.parse(type);
     type = t.id();
     Map<String, Object> foreign = new LinkedHashMap<>();
-    if (t == Type.GMM) {
+    if (t != Type.TORCHSCRIPT && t != Type.ONNX) {
+      put(foreign, "model.path", path);
+      put(foreign, "model.shape", shape);
+      put(foreign, "model.prediction_type", predictionType);
+    }
+    if (t != Type.GMM_FIT) {
       put(foreign, "model.table", table);
       put(foreign, "model.table_format", tableFormat);
       put(foreign, "model.components", components);
       put(foreign, "model.max_iter", maxIter);
       put(foreign, "model.tol", tol);
-    } else {
+    }
+    if (t != Type.GMM) {
       put(foreign, "model.weights", weights);
       put(foreign, "model.means", means);
       put(foreign, "model.covariances", covariances);
       put(foreign, "model.variances", variances);
+    }
+    if (t == Type.TORCHSCRIPT || t == Type.ONNX) {
+      if (path == null || path.isBlank()) {
+        throw ConfigException.of("model.path", "must name the exported denoiser file (type " + t.id() + ")", path);
+      }
+      if (shape == null || shape.isEmpty()) {
+        throw ConfigException.of("model.shape", "must give the per-row shape, e.g. [8] for a table or [3, 32, 32]",
+            shape);
+      }
+      rowShape(shape);
+      predictionType = predictionType == null ? PredictionType.EPSILON.id()
+          : PredictionType.parse("model.prediction_type", predictionType).id();
+    }
+    if (t == Type.GMM_FIT) {
       if (table == null || table.isBlank()) {
         throw ConfigException.of("model.table", "must name the table to fit (type gmm-fit)", table);
       }
@@ -81,6 +107,20 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
     if (t == Type.GMM) {
       mixture(columns, weights, means, covariances, variances); // validates
     }
+  }
+
+  /** The per-row shape of an exported model. */
+  public int[] rowShape() {
+    return rowShape(shape);
+  }
+
+  private static int[] rowShape(List<Integer> shape) {
+    if (shape.contains(null)) {
+      throw ConfigException.of("model.shape", "must hold sizes >= 1", shape);
+    }
+    int[] sizes = shape.stream().mapToInt(Integer::intValue).toArray();
+    ExportedDenoiserSpec.checkShape(sizes);
+    return sizes;
   }
 
   public Type kind() {

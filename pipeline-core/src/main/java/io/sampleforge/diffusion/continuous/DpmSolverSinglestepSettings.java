@@ -14,7 +14,8 @@ import io.sampleforge.errors.ConfigException;
  * @param method {@code method}: {@code singlestep} (mixes orders to spend exactly N calls) or
  *     {@code singlestep_fixed} (N // order steps of one order)
  */
-public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method) {
+public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method)
+    implements java.io.Serializable {
   public DpmSolverSinglestepSettings {
     if (order < 1 || order > 2) {
       throw ConfigException.of("order", "must be 1 or 2 for singlestep DPM-Solver++ (third order is not implemented)", order);

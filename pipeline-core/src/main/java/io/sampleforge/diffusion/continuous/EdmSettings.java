@@ -9,7 +9,7 @@ import io.sampleforge.errors.ConfigException;
  * @param method {@code method}: {@code euler} (diffusers' {@code EulerDiscreteScheduler}) or
  *     {@code heun} (diffusers' {@code HeunDiscreteScheduler})
  */
-public record EdmSettings(Method method) {
+public record EdmSettings(Method method) implements java.io.Serializable {
   public static final EdmSettings EULER = new EdmSettings(Method.EULER);
   public static final EdmSettings HEUN = new EdmSettings(Method.HEUN);
 

@@ -16,7 +16,7 @@ import io.sampleforge.errors.ConfigException;
  * @param eulerAtFinal {@code euler_at_final} (default false)
  */
 public record SdeDpmSolverSettings(int order, DpmSolverSettings.SolverType solverType, boolean lowerOrderFinal,
-    boolean eulerAtFinal) {
+    boolean eulerAtFinal) implements java.io.Serializable {
   /** diffusers' defaults with {@code algorithm_type="sde-dpmsolver++"}: order 2, midpoint, lower_order_final. */
   public static final SdeDpmSolverSettings DIFFUSERS = new SdeDpmSolverSettings(2, DpmSolverSettings.SolverType.MIDPOINT,
       true, false);

@@ -1,26 +1,53 @@
 package io.sampleforge.diffusion.continuous;
 
 /**
- * The Gaussian-diffusion solvers a run can name (config key {@code solver.name}): {@link #DDIM}
- * ({@link DdimSolver}: {@code eta}, {@code clip_sample}) and {@link #DPMSOLVER_PLUS_PLUS}
- * ({@link DpmSolverPlusPlus}, multistep, {@code order} 1 / 2 (2M) / 3 (3M), {@code solver_type}
- * midpoint | heun, {@code lower_order_final}, {@code euler_at_final}).
+ * The Gaussian-diffusion solvers a run can name (config key {@code solver.name}), each with its
+ * settings record: {@link #DDIM} ({@link DdimSettings}), {@link #DPMSOLVER_PLUS_PLUS} (multistep,
+ * {@link DpmSolverSettings}), {@link #SDE_DPMSOLVER_PLUS_PLUS} ({@link SdeDpmSolverSettings}),
+ * {@link #DPMSOLVER_SINGLESTEP} (2S, {@link DpmSolverSinglestepSettings}), {@link #UNIPC} ({@link
+ * UniPcSettings}), {@link #DEIS} ({@link DeisSettings}), {@link #EULER} and {@link #HEUN} on the EDM
+ * ODE ({@link EdmSettings}).
  */
 public enum SolverKind {
-  DDIM("ddim"),
-  DPMSOLVER_PLUS_PLUS("dpmsolver++");
+  DDIM("ddim", DdimSettings.class),
+  DPMSOLVER_PLUS_PLUS("dpmsolver++", DpmSolverSettings.class),
+  SDE_DPMSOLVER_PLUS_PLUS("sde-dpmsolver++", SdeDpmSolverSettings.class),
+  DPMSOLVER_SINGLESTEP("dpmsolver++-singlestep", DpmSolverSinglestepSettings.class),
+  UNIPC("unipc", UniPcSettings.class),
+  DEIS("deis", DeisSettings.class),
+  EULER("euler", EdmSettings.class),
+  HEUN("heun", EdmSettings.class);
 
   private final String id;
+  private final Class<?> settings;
 
-  SolverKind(String id) {
+  SolverKind(String id, Class<?> settings) {
     this.id = id;
+    this.settings = settings;
   }
 
   public String id() {
     return id;
   }
 
+  /** The settings record this solver takes. */
+  public Class<?> settingsType() {
+    return settings;
+  }
+
+  /** Whether the solver draws fresh noise at its steps (its samples are a law, not a deterministic map of x_T). */
+  public boolean stochastic(Object settings) {
+    return this == SDE_DPMSOLVER_PLUS_PLUS || this == DDIM && ((DdimSettings) settings).eta() > 0;
+  }
+
   public static SolverKind parse(String key, String value) {
-    return ConfigNames.parse(key, value, values(), SolverKind::id);
+    String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    for (SolverKind k : values()) {
+      if (k.id.equals(v)) {
+        return k;
+      }
+    }
+    throw io.sampleforge.errors.ConfigException.of(key, "must be one of "
+        + java.util.Arrays.stream(values()).map(SolverKind::id).toList(), value);
   }
 }

@@ -2,21 +2,27 @@ package io.sampleforge.diffusion.continuous;
 
 import io.sampleforge.errors.ConfigException;
 import java.io.Serializable;
+import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A whole sampler as config data, serialisable so that each Spark task rebuilds the same solver:
- * the model's {@link ScheduleSpec}, the {@link TimestepSpacing} (diffusers' integer spacings need a
- * discrete schedule; {@code final_sigma} and {@code steps_offset} apply to them only), the number of
- * steps and the solver with its settings. {@link #build} validates the combination (exit 2 with the
- * key named) and returns the {@link GaussianSolver}. Cost: O(T + N) to build.
+ * the model's {@link ScheduleSpec}, the {@link TimestepSpacing}, the number of steps and the solver
+ * ({@link SolverKind}) with its settings record. {@link #build} validates the combination (exit 2
+ * with the key named) and returns the {@link GaussianSolver}. Grids: diffusers' integer spacings and
+ * Karras sigmas need a discrete schedule; {@code final_sigma} and {@code steps_offset} apply to the
+ * integer spacings ({@code final_sigma} also to Karras, which must end at zero); singlestep
+ * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas or
+ * a skip type's grid (diffusers' interpolated {@code linspace} sigmas are not implemented). Cost:
+ * O(T + N) to build.
  *
- * @param finalSigma diffusers' {@code final_sigmas_type} for DPM-Solver++ ({@code zero} default); for
- *     DDIM, {@code zero} is {@code set_alpha_to_one = true} (the last step lands on clean data)
+ * @param finalSigma diffusers' {@code final_sigmas_type} ({@code zero} default; DEIS needs {@code
+ *     sigma_min}); for DDIM, {@code zero} is {@code set_alpha_to_one = true}
+ * @param settings the settings record of {@code kind} ({@link SolverKind#settingsType})
  */
 public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSigma finalSigma, int stepsOffset,
-    SolverKind kind, int steps, DpmSolverSettings dpm, DdimSettings ddim) implements Serializable {
+    SolverKind kind, int steps, Serializable settings) implements Serializable {
 
   public SolverSpec {
     if (schedule == null || spacing == null || finalSigma == null || kind == null) {
@@ -28,33 +34,54 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     if (stepsOffset < 0) {
       throw ConfigException.of("timesteps.steps_offset", "must be >= 0", stepsOffset);
     }
-    if (kind == SolverKind.DPMSOLVER_PLUS_PLUS && dpm == null || kind == SolverKind.DDIM && ddim == null) {
-      throw ConfigException.of("solver", "settings of " + kind.id() + " are required", null);
+    if (!kind.settingsType().isInstance(settings)) {
+      throw ConfigException.of("solver", kind.id() + " takes " + kind.settingsType().getSimpleName(), settings);
     }
-    build(schedule, spacing, finalSigma, stepsOffset, kind, steps, dpm, ddim);
+    build(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings);
   }
 
   /** The solver (a fresh, immutable object). */
   public GaussianSolver build() {
-    return build(schedule, spacing, finalSigma, stepsOffset, kind, steps, dpm, ddim);
+    return build(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings);
   }
 
   private static GaussianSolver build(ScheduleSpec scheduleSpec, TimestepSpacing spacing, FinalSigma finalSigma,
-      int stepsOffset, SolverKind kind, int steps, DpmSolverSettings dpm, DdimSettings ddim) {
+      int stepsOffset, SolverKind kind, int steps, Object settings) {
     NoiseSchedule schedule = scheduleSpec.build();
     DiscreteVpSchedule discrete = schedule instanceof DiscreteVpSchedule d ? d : null;
-    if (spacing.diffusers() != null && discrete == null) {
-      throw ConfigException.of("timesteps.spacing", "'" + spacing.id() + "' spaces the integer timesteps of a discrete "
+    boolean integer = spacing.diffusers() != null;
+    if ((integer || spacing == TimestepSpacing.KARRAS) && discrete == null) {
+      throw ConfigException.of("timesteps.spacing", "'" + spacing.id() + "' needs the training timesteps of a discrete "
           + "schedule; with schedule.type " + scheduleSpec.kind().id() + " use logSNR, time_uniform or time_quadratic",
           spacing.id());
     }
+    if (kind == SolverKind.DPMSOLVER_SINGLESTEP && spacing.skip() == null) {
+      throw ConfigException.of("timesteps.spacing", "must be logSNR, time_uniform or time_quadratic for "
+          + kind.id() + " (dpm-solver's singlestep plan)", spacing.id());
+    }
+    if ((kind == SolverKind.EULER || kind == SolverKind.HEUN) && integer) {
+      throw ConfigException.of("timesteps.spacing", "must be karras, logSNR, time_uniform or time_quadratic for "
+          + kind.id() + " (diffusers' interpolated " + spacing.id() + " sigmas are not implemented)", spacing.id());
+    }
+    TimeGrid grid = null;
+    if (kind != SolverKind.DPMSOLVER_SINGLESTEP && !(kind == SolverKind.DDIM && integer)) {
+      grid = integer ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset, finalSigma)
+          : spacing == TimestepSpacing.KARRAS
+              ? (kind == SolverKind.EULER || kind == SolverKind.HEUN ? KarrasSigmas.eulerDiscrete(discrete, steps,
+                  finalSigma) : KarrasSigmas.dpmSolverMultistep(discrete, steps, finalSigma))
+              : TimeGrid.dpmSolver(schedule, spacing.skip(), steps);
+    }
     return switch (kind) {
-      case DDIM -> new DdimSolver(spacing.diffusers() != null
+      case DDIM -> new DdimSolver(integer
           ? DdimPlan.diffusers(discrete, spacing.diffusers(), steps, stepsOffset, finalSigma == FinalSigma.ZERO)
-          : DdimPlan.along(TimeGrid.dpmSolver(schedule, spacing.skip(), steps)), ddim);
-      case DPMSOLVER_PLUS_PLUS -> new DpmSolverPlusPlus(spacing.diffusers() != null
-          ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset, finalSigma)
-          : TimeGrid.dpmSolver(schedule, spacing.skip(), steps), dpm);
+          : DdimPlan.along(grid), (DdimSettings) settings);
+      case DPMSOLVER_PLUS_PLUS -> new DpmSolverPlusPlus(grid, (DpmSolverSettings) settings);
+      case SDE_DPMSOLVER_PLUS_PLUS -> new SdeDpmSolverPlusPlus(grid, (SdeDpmSolverSettings) settings);
+      case DPMSOLVER_SINGLESTEP -> DpmSolverSinglestep.dpmSolver(schedule, spacing.skip(), steps,
+          (DpmSolverSinglestepSettings) settings);
+      case UNIPC -> new UniPc(grid, (UniPcSettings) settings);
+      case DEIS -> new Deis(grid, (DeisSettings) settings);
+      case EULER, HEUN -> new EdmSolver(grid, (EdmSettings) settings);
     };
   }
 
@@ -64,26 +91,28 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     m.put("name", kind.id());
     m.put("steps", steps);
     m.put("spacing", spacing.id());
-    if (spacing.diffusers() != null) {
+    if (spacing.diffusers() != null || spacing == TimestepSpacing.KARRAS) {
       m.put("final_sigma", finalSigma.id());
+    }
+    if (spacing.diffusers() != null) {
       m.put("steps_offset", stepsOffset);
     }
-    switch (kind) {
-      case DDIM -> {
-        m.put("eta", ddim.eta());
-        m.put("clip_sample", ddim.clipSample());
-        if (ddim.clipSample()) {
-          m.put("clip_sample_range", ddim.clipSampleRange());
+    for (RecordComponent rc : settings.getClass().getRecordComponents()) {
+      try {
+        Object v = rc.getAccessor().invoke(settings);
+        if (v instanceof Enum<?> e) {
+          try {
+            v = e.getClass().getMethod("id").invoke(e);
+          } catch (NoSuchMethodException none) {
+            v = e.name().toLowerCase(java.util.Locale.ROOT);
+          }
         }
-      }
-      case DPMSOLVER_PLUS_PLUS -> {
-        m.put("order", dpm.order());
-        m.put("solver_type", dpm.solverType().id());
-        m.put("lower_order_final", dpm.lowerOrderFinal());
-        m.put("euler_at_final", dpm.eulerAtFinal());
-        m.put("order_rule", dpm.orderRule().id());
+        m.put(rc.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT), v);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + rc.getName() + " of " + settings, e);
       }
     }
+    m.put("model_calls", build().modelCalls());
     m.put("schedule", schedule.describe());
     return m;
   }

@@ -2,6 +2,7 @@ package io.sampleforge.spark.text;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.sampleforge.spark.common.HadoopModelFiles;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.model.ExportDirectory;

@@ -1,4 +1,4 @@
-package io.sampleforge.spark.text;
+package io.sampleforge.spark.common;
 
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.model.ModelFiles;
