@@ -112,8 +112,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
     qualitySamples = qualitySamples == null ? 1000 : qualitySamples;
-    if (qualitySamples != 0 && (qualitySamples < 10 || qualitySamples > 5000)) {
-      throw ConfigException.of("quality_samples", "must be 0 (off) or in [10, 5000]", qualitySamples);
+    if (qualitySamples != 0 && (qualitySamples < 10 || qualitySamples > 2000)) {
+      throw ConfigException.of("quality_samples", "must be 0 (off) or in [10, 2000] (the MMD matrix is held on the driver)", qualitySamples);
     }
     solverSpec(schedule, timesteps, solver, steps); // validates the whole sampler
   }

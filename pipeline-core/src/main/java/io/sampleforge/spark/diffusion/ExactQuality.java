@@ -20,7 +20,7 @@ import org.apache.spark.sql.Row;
  * job seed under keys no request uses), compared in model space (standardised columns for a fitted
  * model): MMD^2 with its permutation threshold (200 permutations, level 0.01; {@link
  * SampleDistance#mmd}) and the sliced Wasserstein-1 distance (64 directions). Cost: a top-n sort of the
- * output, then O(n^2 D) on the driver (n <= 5,000).
+ * output, then O(n^2 D) time and O(n^2) memory on the driver (n <= 2,000).
  */
 public final class ExactQuality {
   private ExactQuality() {}
