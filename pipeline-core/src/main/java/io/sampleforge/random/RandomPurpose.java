@@ -51,7 +51,15 @@ public enum RandomPurpose {
    * reference draws; key: combine(record key, sample index); draw: {@code GaussianDraws.counter(step,
    * coordinate, kind)}.
    */
-  DIFFUSION_GAUSSIAN("diffusion/gaussian");
+  DIFFUSION_GAUSSIAN("diffusion/gaussian"),
+  /**
+   * Training a Gaussian denoiser (io.sampleforge.diffusion.training): keys are combine(tag, ...) with a
+   * tag per use, see {@code TrainingDraws}: the row order of epoch e (key combine(PERMUTATION, e), draw
+   * i: the i-th Fisher-Yates swap), the timestep and noise of row r in epoch e (key combine(combine(ROW,
+   * e), r); draw 0 the timestep, normal c + 1 coordinate c), and the initial value of each network
+   * parameter (key combine(INIT, hash of the parameter's name); draw j: element j).
+   */
+  DENOISER_TRAINING("diffusion/denoiser-training");
 
   private final String id;
   private final long hash;
