@@ -111,6 +111,7 @@ class TrainedDenoiserTest {
   void samplesPassAnMmdTestAgainstHeldOutDataThatRejectsAnUntrainedNetAndAGaussian() {
     try (TrainedDenoiser loaded = TrainedDenoiser.open(folder)) {
       Mmd good = Mmd.test(sample(loaded), heldOut, 2, 200, 0.01, 13);
+      System.out.println("trained: " + good);
       assertFalse(good.rejects(), "trained denoiser's samples against held-out draws: " + good);
     }
     // power: one step at a learning rate of 1e-9 leaves the keyed initial network
@@ -118,12 +119,14 @@ class TrainedDenoiserTest {
     try (TrainedDenoiser untrained = DenoiserTrainer.trainAndKeep(java.util.Arrays.copyOf(train, 512), COLUMNS, none, 7,
         tmp.resolve("untrained"))) {
       Mmd bad = Mmd.test(sample(untrained), heldOut, 2, 200, 0.01, 13);
+      System.out.println("untrained: " + bad);
       assertTrue(bad.rejects(), "an untrained network must be rejected: " + bad);
     }
     // power: a Gaussian with the training data's mean and std (the right first two moments, not the mixture)
     Standardisation st = inMemory.standardisation();
     double[] gaussian = flat(st.toData(new GaussianDraws(11).initialNoise(keys(N, 5_000_000), 2)));
     Mmd normal = Mmd.test(gaussian, heldOut, 2, 200, 0.01, 13);
+    System.out.println("gaussian: " + normal);
     assertTrue(normal.rejects(), "a Gaussian with the data's mean and std must be rejected: " + normal);
     assertTrue(normal.statistic() > 2 * normal.threshold(), "clearly rejected: " + normal);
   }
