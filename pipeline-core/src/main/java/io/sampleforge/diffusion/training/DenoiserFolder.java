@@ -28,6 +28,7 @@ import java.util.List;
  * #VERSION}; JSON written with Gson, which DJL already brings) and DJL's parameter file (the {@code
  * Model.save} format, named in the manifest). The manifest holds {@code format}, {@code
  * format_version}, {@code prediction_type} (epsilon), {@code columns}, {@code means}, {@code stds},
+ * {@code categorical} (the one-hot encoded columns' names and levels, {@link OneHotEncoding}),
  * {@code schedule} (diffusers' keys), {@code architecture} (type mlp, activation silu, sizes),
  * {@code training} (seed, rows, optimiser adam, loss, learning rate, epochs, batch size), {@code
  * loss_curve} and {@code parameters} (file, sha256). Reading checks every rule and refuses a folder
@@ -56,6 +57,14 @@ public final class DenoiserFolder {
     j.add("columns", strings(m.columns()));
     j.add("means", numbers(m.standardisation().means()));
     j.add("stds", numbers(m.standardisation().stds()));
+    JsonArray cats = new JsonArray();
+    for (OneHotEncoding.Categorical c : m.encoding().categorical()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("name", c.name());
+      o.add("levels", strings(c.levels()));
+      cats.add(o);
+    }
+    j.add("categorical", cats);
     JsonObject sched = new JsonObject();
     sched.addProperty("type", "discrete_vp");
     sched.addProperty("beta_schedule", s.betaSchedule().id());
@@ -88,8 +97,8 @@ public final class DenoiserFolder {
     p.addProperty("file", m.parametersFile());
     p.addProperty("sha256", m.parametersSha256());
     j.add("parameters", p);
-    Files.writeString(folder.resolve(MANIFEST), new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n",
-        StandardCharsets.UTF_8);
+    String text = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(j) + "\n";
+    Files.writeString(folder.resolve(MANIFEST), text, StandardCharsets.UTF_8);
   }
 
   /** Reads and checks {@code folder}'s manifest and the parameter file's hash. */
@@ -144,6 +153,25 @@ public final class DenoiserFolder {
             means[c] + ", " + stds[c]);
       }
     }
+    List<OneHotEncoding.Categorical> cats = new ArrayList<>();
+    int oneHot = 0;
+    OneHotEncoding encoding;
+    try {
+      for (JsonElement e : array(file, j, "categorical")) {
+        JsonObject o = e.getAsJsonObject();
+        List<String> levels = new ArrayList<>();
+        o.get("levels").getAsJsonArray().forEach(l -> levels.add(l.getAsString()));
+        cats.add(new OneHotEncoding.Categorical(o.get("name").getAsString(), levels));
+        oneHot += levels.size();
+      }
+      encoding = new OneHotEncoding(columns.subList(0, Math.max(0, columns.size() - oneHot)), cats);
+    } catch (ConfigException e) {
+      throw bad(file, "must hold a valid categorical encoding (" + e.getMessage() + ")", "'" + file + "'");
+    }
+    if (!encoding.encodedColumns().equals(columns)) {
+      throw bad(file, "must end its columns with one column name=level per categorical level "
+          + encoding.encodedColumns(), columns);
+    }
     JsonObject sched = object(file, j, "schedule");
     requireEquals(file, sched, "type", "discrete_vp");
     JsonObject arch = object(file, j, "architecture");
@@ -184,7 +212,8 @@ public final class DenoiserFolder {
           + " (" + sha + "); the file is corrupt or from another training", actual);
     }
     Standardisation st = new Standardisation(columns, means, stds);
-    return new DenoiserManifest(st, settings, t.get("seed").getAsLong(), t.get("rows").getAsInt(), loss, params, sha);
+    return new DenoiserManifest(st, encoding, settings, t.get("seed").getAsLong(), t.get("rows").getAsInt(), loss,
+        params, sha);
   }
 
   /** The lower-case hex SHA-256 of a file. */

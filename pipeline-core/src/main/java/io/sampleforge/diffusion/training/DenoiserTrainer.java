@@ -11,7 +11,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
@@ -27,12 +26,12 @@ import java.util.stream.Stream;
 
 /**
  * Trains an epsilon-predicting {@link MlpArchitecture} on a numeric table with DJL's training API
- * ({@link Trainer}, {@link Loss#l2Loss()}, {@link Optimizer#adam()} with a fixed learning rate) on the
- * PyTorch engine, as DDPM's simple loss (Ho et al. 2020, algorithm 1): each epoch visits the
+ * ({@link Trainer}, an L2 loss ({@link EpsilonLoss}), {@link Optimizer#adam()} with a {@link
+ * LearningRateSchedule}) on the PyTorch engine, as DDPM's simple loss (Ho et al. 2020, algorithm 1): each epoch visits the
  * standardised rows x0 in a keyed random order, in batches; each row gets a uniform timestep n in [0,
  * N) of the {@link DiscreteVpSchedule} and noise eps ~ N(0, I), the network sees x_n = sqrt(abar_n) x0
  * + sqrt(1 - abar_n) eps (formed in float64, fed as float32) and the embedding of n, and the loss is
- * DJL's L2 loss 0.5 mean((eps_hat - eps)^2) over the batch. Parameters start from {@link
+ * the mean of (eps_hat - eps)^2 over the batch. Parameters start from {@link
  * KeyedUniformInitializer}. Every draw comes from {@link TrainingDraws}, so the result is a pure
  * function of (rows, columns, settings, seed) given the engine's thread count (see docs/continuous.md:
  * on one CPU, two runs give bit-identical parameter files).
@@ -55,7 +54,16 @@ public final class DenoiserTrainer {
    */
   public static DenoiserManifest train(double[][] rows, List<String> columns, DenoiserTrainingSettings settings,
       long seed, Path folder) {
-    try (TrainedDenoiser t = trainAndKeep(rows, columns, settings, seed, folder)) {
+    return train(rows, OneHotEncoding.numericOnly(columns), settings, seed, folder);
+  }
+
+  /**
+   * {@link #train} on a table with categorical columns: {@code rows} are {@code encoding.encode(numeric,
+   * categorical)}, and the folder records the encoding ({@link TrainedDenoiser#encoding()}).
+   */
+  public static DenoiserManifest train(double[][] rows, OneHotEncoding encoding, DenoiserTrainingSettings settings,
+      long seed, Path folder) {
+    try (TrainedDenoiser t = trainAndKeep(rows, encoding, settings, seed, folder)) {
       return t.manifest();
     }
   }
@@ -63,10 +71,18 @@ public final class DenoiserTrainer {
   /** {@link #train}, keeping the trained network in memory (as it was saved): for tests of the round trip. */
   static TrainedDenoiser trainAndKeep(double[][] rows, List<String> columns, DenoiserTrainingSettings settings,
       long seed, Path folder) {
+    return trainAndKeep(rows, OneHotEncoding.numericOnly(columns), settings, seed, folder);
+  }
+
+  static TrainedDenoiser trainAndKeep(double[][] rows, OneHotEncoding encoding, DenoiserTrainingSettings settings,
+      long seed, Path folder) {
     if (settings == null) {
       throw ConfigException.of("settings", "are required", null);
     }
-    Standardisation st = Standardisation.fit(rows, columns);
+    if (encoding == null) {
+      throw ConfigException.of("columns", "are required", null);
+    }
+    Standardisation st = Standardisation.fit(rows, encoding.encodedColumns());
     prepareFolder(folder);
     double[] x0 = st.toStandard(rows);
     MlpArchitecture arch = settings.architecture(st.dimension());
@@ -77,7 +93,7 @@ public final class DenoiserTrainer {
     try {
       SequentialBlock block = arch.block();
       model.setBlock(block);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+      DefaultTrainingConfig config = new DefaultTrainingConfig(new EpsilonLoss())
           .optOptimizer(Optimizer.adam().optLearningRateTracker(settings.lrSchedule().tracker(settings.learningRate(),
               Math.toIntExact(Math.min(Integer.MAX_VALUE, settings.steps(rows.length))))).build())
           .optDevices(new Device[] {Device.cpu()});
@@ -96,7 +112,7 @@ public final class DenoiserTrainer {
       }
       model.setProperty("Epoch", String.valueOf(settings.epochs()));
       model.save(folder, DenoiserFolder.MODEL_NAME);
-      DenoiserManifest m = new DenoiserManifest(st, settings, seed, rows.length, loss, paramFile,
+      DenoiserManifest m = new DenoiserManifest(st, encoding, settings, seed, rows.length, loss, paramFile,
           DenoiserFolder.sha256(folder.resolve(paramFile)));
       DenoiserFolder.write(folder, m);
       return new TrainedDenoiser(m, model);
@@ -143,8 +159,8 @@ public final class DenoiserTrainer {
           TimestepEmbedding.write(t, freqs, input, i * w + d);
         }
         try (NDManager batch = trainer.getManager().newSubManager()) {
-          NDArray in = NativeCopies.of(batch, input, new Shape(b, w));
-          NDArray lab = NativeCopies.of(batch, label, new Shape(b, d));
+          NDArray in = batch.create(input, new Shape(b, w));
+          NDArray lab = batch.create(label, new Shape(b, d));
           try (GradientCollector gc = trainer.newGradientCollector()) {
             NDList pred = trainer.forward(new NDList(in));
             NDArray l = trainer.getLoss().evaluate(new NDList(lab), pred);

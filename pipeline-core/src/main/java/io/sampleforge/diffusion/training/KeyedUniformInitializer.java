@@ -13,7 +13,7 @@ import io.sampleforge.random.KeyedStream;
  * engine's global generator, so the initial parameters are a pure function of the seed and the
  * parameter's name (no {@code Engine.setRandomSeed}, nothing shared between threads). Element j is
  * (2 u_j - 1) / sqrt(fan_in) with u_j = {@link KeyedStream#uniform}(j), rounded to float32. Cost: one
- * draw per element. The array lives in libtorch-allocated memory ({@link NativeCopies}).
+ * draw per element.
  */
 final class KeyedUniformInitializer implements Initializer {
   private final KeyedStream stream;
@@ -35,6 +35,6 @@ final class KeyedUniformInitializer implements Initializer {
     for (int j = 0; j < n; j++) {
       v[j] = (float) ((2 * stream.uniform(j) - 1) * bound);
     }
-    return NativeCopies.of(manager, v, shape);
+    return manager.create(v, shape);
   }
 }

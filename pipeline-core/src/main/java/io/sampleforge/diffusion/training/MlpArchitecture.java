@@ -1,7 +1,6 @@
 package io.sampleforge.diffusion.training;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import io.sampleforge.errors.ConfigException;
@@ -14,9 +13,9 @@ import java.util.List;
  * units, each Linear then SiLU (x sigmoid(x)), and a Linear output [B, D] (the epsilon prediction).
  * The time embedding is concatenated to the input rather than added per layer, a simpler variant of
  * TabDDPM's MLP (Kotelnikov et al. 2023, "TabDDPM: Modelling tabular data with diffusion models").
- * Built with DJL's Block API ({@link SequentialBlock}, {@link Linear}, {@link Activation#swishBlock}
- * with beta 1). Parameters: (D + E) W + (L - 1) W^2 + W D + L W + D; a forward costs twice that many
- * FLOPs per row, a training step about three forwards.
+ * Built with DJL's Block API ({@link SequentialBlock}, {@link Linear}, {@link SiluBlock}). Parameters:
+ * (D + E) W + (L - 1) W^2 + W D + L W + D; a forward costs twice that many FLOPs per row, a training
+ * step about three forwards.
  *
  * @param dimension D, the number of (standardised) columns, >= 1
  * @param hiddenLayers L, >= 1
@@ -49,7 +48,7 @@ public record MlpArchitecture(int dimension, int hiddenLayers, int width, int ti
     SequentialBlock b = new SequentialBlock();
     for (int i = 0; i < hiddenLayers; i++) {
       b.add(Linear.builder().setUnits(width).build());
-      b.add(Activation.swishBlock(1f));
+      b.add(new SiluBlock());
     }
     b.add(Linear.builder().setUnits(dimension).build());
     return b;

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
@@ -35,8 +34,8 @@ import java.util.List;
  * on each level's model time only (the network has no other notion of the level): sample with grids
  * of {@link #schedule()}, then map the samples back to the table's units with {@link
  * #standardisation()}{@code .toData(samples)}. Each call runs one forward in float32 (inputs rounded
- * from float64) through its own predictor, so one instance may be used from several threads. Close it
- * to free the native memory. Cost per call: one forward over [rows, D + E] (about 2 x parameter count
+ * from float64) through a predictor it opens and closes (as the {@link Denoiser} contract says, one
+ * thread at a time; multi-threaded use is untested). Close it to free the native memory. Cost per call: one forward over [rows, D + E] (about 2 x parameter count
  * FLOPs per row) plus O(rows (D + E)) copies.
  */
 public final class TrainedDenoiser implements Denoiser, AutoCloseable {
@@ -61,8 +60,8 @@ public final class TrainedDenoiser implements Denoiser, AutoCloseable {
     MlpArchitecture arch = m.architecture();
     Path params = folder.resolve(m.parametersFile());
     Model model = Model.newInstance(DenoiserFolder.MODEL_NAME, Device.cpu(), DenoiserTrainer.ENGINE);
-    try (Model staging = Model.newInstance(DenoiserFolder.MODEL_NAME, Device.cpu(), DenoiserTrainer.ENGINE)) {
-      staging.setBlock(arch.block());
+    try {
+      model.setBlock(arch.block());
       try (InputStream in = Files.newInputStream(params)) {
         byte[] magic = in.readNBytes(4);
         if (!"DJL@".equals(new String(magic, StandardCharsets.US_ASCII))) {
@@ -72,30 +71,17 @@ public final class TrainedDenoiser implements Denoiser, AutoCloseable {
         }
       }
       try (InputStream in = Files.newInputStream(params)) {
-        staging.load(in);
+        model.load(in);
       }
       List<Shape> expected = arch.parameterShapes();
       List<Shape> actual = new ArrayList<>();
-      List<NDArray> loaded = new ArrayList<>();
-      for (Pair<String, Parameter> p : staging.getBlock().getParameters()) {
-        boolean set = p.getValue().isInitialized();
-        actual.add(set ? p.getValue().getArray().getShape() : null);
-        loaded.add(set ? p.getValue().getArray() : null);
+      for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+        actual.add(p.getValue().isInitialized() ? p.getValue().getArray().getShape() : null);
       }
       if (!expected.equals(actual)) {
         throw ConfigException.of(DenoiserFolder.KEY, "parameter file " + params + " must hold the parameters of the "
             + "architecture in " + DenoiserFolder.MANIFEST + " " + arch + " (shapes " + expected + ")", actual);
       }
-      // the served block takes libtorch-allocated copies of the loaded values (NativeCopies)
-      Block block = arch.block();
-      int i = 0;
-      for (Pair<String, Parameter> p : block.getParameters()) {
-        Parameter param = p.getValue();
-        NDArray value = loaded.get(i++);
-        block.setInitializer((manager, shape, type) -> NativeCopies.of(manager, value), q -> q == param);
-      }
-      block.initialize(model.getNDManager(), DataType.FLOAT32, arch.inputShape(1));
-      model.setBlock(block);
       return new TrainedDenoiser(m, model);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
@@ -115,6 +101,14 @@ public final class TrainedDenoiser implements Denoiser, AutoCloseable {
   /** The columns, their means and stds: {@code standardisation().toData(samples)} maps solver samples back. */
   public Standardisation standardisation() {
     return manifest.standardisation();
+  }
+
+  /**
+   * How the table's columns make the trained columns: {@code encoding().decode(standardisation().toData(samples))}
+   * gives the numeric values and the categorical levels (argmax) of solver samples.
+   */
+  public OneHotEncoding encoding() {
+    return manifest.encoding();
   }
 
   /** The schedule the network was trained under; sampling grids must be built from it. */
@@ -155,7 +149,7 @@ public final class TrainedDenoiser implements Denoiser, AutoCloseable {
     }
     try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator());
         NDManager m = model.getNDManager().newSubManager()) {
-      NDArray y = p.predict(new NDList(NativeCopies.of(m, input, new Shape(rows, w)))).singletonOrThrow();
+      NDArray y = p.predict(new NDList(m.create(input, new Shape(rows, w)))).singletonOrThrow();
       double[] v = y.toType(DataType.FLOAT64, false).toDoubleArray();
       System.arraycopy(v, 0, out, 0, v.length);
     } catch (TranslateException e) {

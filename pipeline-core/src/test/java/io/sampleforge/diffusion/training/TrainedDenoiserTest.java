@@ -164,12 +164,35 @@ class TrainedDenoiserTest {
     assertTrue(java.util.Arrays.stream(before).allMatch(Double::isFinite));
   }
 
+  /**
+   * Also under garbage-collector pressure (System.gc() every 2 ms in another thread): DJL's scalar ops
+   * (swishBlock, L2Loss) kept Java buffers in the autograd graph that the collector freed before the
+   * backward pass, which made trainings differ and sometimes diverge; SiluBlock and EpsilonLoss avoid them.
+   */
   @Test
-  void theSameSeedGivesBitIdenticalParametersAndAnotherSeedOthers() throws IOException {
-    DenoiserTrainingSettings small = SETTINGS.withNetwork(2, 32, 16).withEpochs(3).withBatchSize(128);
+  void theSameSeedGivesBitIdenticalParametersAndAnotherSeedOthers() throws Exception {
+    DenoiserTrainingSettings small = SETTINGS.withNetwork(2, 32, 16).withEpochs(8).withBatchSize(64);
     double[][] rows = java.util.Arrays.copyOf(train, 1000);
     DenoiserManifest a = DenoiserTrainer.train(rows, COLUMNS, small, 3, tmp.resolve("a"));
-    DenoiserManifest b = DenoiserTrainer.train(rows, COLUMNS, small, 3, tmp.resolve("b"));
+    Thread gc = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        System.gc();
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    gc.setDaemon(true);
+    gc.start();
+    DenoiserManifest b;
+    try {
+      b = DenoiserTrainer.train(rows, COLUMNS, small, 3, tmp.resolve("b"));
+    } finally {
+      gc.interrupt();
+      gc.join();
+    }
     DenoiserManifest c = DenoiserTrainer.train(rows, COLUMNS, small, 4, tmp.resolve("c"));
     assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(a.parametersFile())),
         Files.readAllBytes(tmp.resolve("b").resolve(b.parametersFile())), "same seed, same parameter bytes");
