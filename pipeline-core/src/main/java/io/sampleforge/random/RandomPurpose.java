@@ -56,7 +56,15 @@ public enum RandomPurpose {
    * Sample-distance statistics (MMD permutation thresholds, sliced-Wasserstein directions); key: the
    * permutation or projection index.
    */
-  SAMPLE_DISTANCE("metric/sample-distance");
+  SAMPLE_DISTANCE("metric/sample-distance"),
+  /**
+   * Training a Gaussian denoiser (io.sampleforge.diffusion.training): keys are combine(tag, ...) with a
+   * tag per use, see {@code TrainingDraws}: the row order of epoch e (key combine(PERMUTATION, e), draw
+   * i: the i-th Fisher-Yates swap), the timestep and noise of row r in epoch e (key combine(combine(ROW,
+   * e), r); draw 0 the timestep, normal c + 1 coordinate c), and the initial value of each network
+   * parameter (key combine(INIT, hash of the parameter's name); draw j: element j).
+   */
+  DENOISER_TRAINING("diffusion/denoiser-training");
 
   private final String id;
   private final long hash;

@@ -6,9 +6,10 @@ import io.sampleforge.random.TestStreams;
 /**
  * Two-sample test by the unbiased MMD^2 with a Gaussian kernel whose bandwidth is the median pairwise
  * distance of the pooled sample (Gretton et al. 2012), thresholded by the (1 - level) quantile of the
- * statistic under keyed random permutations of the pooled sample. Test-side only.
+ * statistic under keyed random permutations of the pooled sample. Test-side only; public for the
+ * trained-denoiser tests of io.sampleforge.diffusion.training.
  */
-final class Mmd {
+public final class Mmd {
   final double statistic;
   final double threshold;
 
@@ -17,11 +18,11 @@ final class Mmd {
     this.threshold = threshold;
   }
 
-  boolean rejects() {
+  public boolean rejects() {
     return statistic > threshold;
   }
 
-  static Mmd test(double[] a, double[] b, int d, int permutations, double level, long seed) {
+  public static Mmd test(double[] a, double[] b, int d, int permutations, double level, long seed) {
     int n = a.length / d;
     int m = b.length / d;
     int t = n + m;
@@ -95,6 +96,14 @@ final class Mmd {
       }
     }
     return 2 * xx / (n * (n - 1.0)) + 2 * yy / (m * (m - 1.0)) - 2 * xy / ((double) n * m);
+  }
+
+  public double statistic() {
+    return statistic;
+  }
+
+  public double threshold() {
+    return threshold;
   }
 
   @Override
