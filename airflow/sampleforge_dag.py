@@ -111,9 +111,30 @@ with DAG(
     )
     diffuse_done = manifest("diffuse_manifest", f"{DATA}/diffused")
 
+    # a table's own synthetic rows from a trained MLP denoiser: train-denoiser writes the model folder
+    # (a local path; put it on storage every executor reads), diffuse samples it under UniPC
+    train_denoiser = BashOperator(
+        task_id="train_denoiser",
+        bash_command=sf("train-denoiser", "-c", "conf/jobs/train-denoiser.yaml",
+                        "--output", "/tmp/sampleforge/attrition-denoiser", "--mode", "overwrite"),
+    )
+    train_denoiser_done = manifest("train_denoiser_manifest", "/tmp/sampleforge/attrition-denoiser")
+    diffuse_trained = BashOperator(
+        task_id="diffuse_trained",
+        bash_command=sf("diffuse", "-c", "conf/jobs/diffuse.yaml", "--output", f"{DATA}/attrition_synth",
+                        "--mode", "overwrite", "--rows", "10000", "--set", "model.type=trained",
+                        "--set", "model.dir=/tmp/sampleforge/attrition-denoiser/model",
+                        "--set", "model.columns=null", "--set", "model.weights=null", "--set", "model.means=null",
+                        "--set", "model.covariances=null", "--set", "solver.name=unipc",
+                        "--set", "solver.solver_type=null", "--set", "solver.euler_at_final=null",
+                        "--set", "steps=10"),
+    )
+    diffuse_trained_done = manifest("diffuse_trained_manifest", f"{DATA}/attrition_synth")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
     generate_mdm >> generate_mdm_done
     generate_mlm >> generate_mlm_done
     diffuse >> diffuse_done
+    train_denoiser >> train_denoiser_done >> diffuse_trained >> diffuse_trained_done

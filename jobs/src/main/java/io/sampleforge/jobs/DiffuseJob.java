@@ -12,6 +12,8 @@ import io.sampleforge.model.ModelFormat;
 import io.sampleforge.spark.common.HadoopModelFiles;
 import io.sampleforge.spark.diffusion.ExactQuality;
 import io.sampleforge.spark.diffusion.ExportedDenoiserSpec;
+import io.sampleforge.spark.diffusion.TrainedDenoiserSpec;
+import io.sampleforge.diffusion.continuous.ScheduleSpec;
 import io.sampleforge.spark.diffusion.GaussianModelSpec;
 import io.sampleforge.spark.diffusion.GaussianSampling;
 import io.sampleforge.spark.diffusion.GaussianSamplingSettings;
@@ -96,7 +98,20 @@ public final class DiffuseJob {
     };
   }
 
-  /** The model: the config's mixture, or MLlib's fit of {@code model.table}. */
+  /** A train-denoiser folder; the job's schedule must be the one it was trained under. */
+  private static GaussianModelSpec trained(DiffuseConfig cfg) {
+    TrainedDenoiserSpec spec = TrainedDenoiserSpec.of(cfg.model().dir());
+    ScheduleSpec s = cfg.solverSpec().schedule();
+    java.util.List<Object> job = java.util.List.of(s.betaSchedule().id(), s.trainSteps(), s.betaStart(), s.betaEnd());
+    if (s.kind() != ScheduleSpec.Kind.DISCRETE || !job.equals(spec.trainedSchedule())) {
+      throw io.sampleforge.errors.ConfigException.of("schedule", "must be the schedule the model in model.dir was "
+          + "trained under: discrete " + spec.trainedSchedule() + " [beta_schedule, num_train_timesteps, beta_start, "
+          + "beta_end]", s.describe());
+    }
+    return spec;
+  }
+
+  /** The model: the config's mixture, MLlib's fit of {@code model.table}, an exported or a trained network. */
   static GaussianModelSpec model(SparkSession spark, DiffuseConfig cfg) {
     DiffuseModelConfig m = cfg.model();
     return switch (m.kind()) {
@@ -106,6 +121,7 @@ public final class DiffuseJob {
       case TORCHSCRIPT, ONNX -> ExportedDenoiserSpec.of(ModelFormat.parse("model.type", m.type()),
           HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration()), m.path(), m.rowShape(),
           PredictionType.parse("model.prediction_type", m.predictionType()), m.columns());
+      case TRAINED -> trained(cfg);
     };
   }
 }

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
   private static final String CONFIG = "../conf/jobs/diffuse.yaml";
+  private static final String TRAIN = "../conf/jobs/train-denoiser.yaml";
 
   @TempDir
   static Path dir;
@@ -235,7 +236,7 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
         "--set", "model.weights=null", "--set", "model.means=null", "--set", "model.covariances=null",
         "--set", "model.components=3", "--set", "quality_samples=100"};
     List<String> aa = new ArrayList<>(Arrays.asList(args(a, fit)));
-    aa.addAll(List.of("--set", "model.table=" + fourFiles, "--set", "model.max_iter=20"));
+    aa.addAll(List.of("--set", "model.table=" + fourFiles, "--set", "model.max_iter=12"));
     assertEquals(0, SampleforgeMain.execute(aa.toArray(new String[0])));
     List<Row> ra = spark.read().parquet(a).orderBy("id").collectAsList();
     // determinism across input layouts (3 EM iterations are enough to show it, and cheap)
@@ -272,7 +273,7 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(wrong.rejects(), "a moment-matched Gaussian v held-out rows: " + wrong);
   }
 
-  private static double[] momentMatched(double[] rows) {
+  static double[] momentMatched(double[] rows) {
     int n = rows.length / 2;
     double[] mean = new double[2];
     for (int i = 0; i < n; i++) {
@@ -360,5 +361,106 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(m.at("/stats/quality/mmd2").asDouble() < m.at("/stats/quality/mmd2_threshold").asDouble(),
         m.at("/stats/quality").toString());
     assertTrue(Files.exists(Path.of(out, "_SUCCESS")) || Files.exists(Path.of(out, "_manifest.json")));
+  }
+
+  /**
+   * {@code train-denoiser} then {@code diffuse} with {@code model.type: trained}: the job trains on 2,000
+   * rows of a known 2-D mixture (columns in different units; the loss falls), and diffuse's samples equal
+   * the kernel's (DPM-Solver++ with {@code TrainedDenoiser} by hand, mapped back by the folder's
+   * standardisation); the model folder is the same (parameter SHA-256) whether the table is one file or
+   * three; a schedule that is not the model's, a missing column and a NaN are refused with their exit
+   * codes. The samples' law against held-out rows is {@code TrainedDenoiserTest}'s (pipeline-core).
+   */
+  @Test
+  void aTrainedModelSamplesTheTableAndIsDeterministic() throws IOException {
+    GaussianMixture truth = GaussianMixture.full(new double[] {0.5, 0.3, 0.2},
+        new double[][] {{-2.0, 0.0}, {2.0, 0.5}, {0.0, 2.5}},
+        new double[][][] {{{0.4, 0.15}, {0.15, 0.3}}, {{0.2, -0.1}, {-0.1, 0.5}}, {{0.3, 0.0}, {0.0, 0.1}}});
+    SampleKey[] keys = new SampleKey[2500];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = new SampleKey(i, 0);
+    }
+    double[] z = new GaussianDraws(3).exactSamples(truth, keys);
+    List<Row> train = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      if (i < 2000) {
+        train.add(RowFactory.create(1000.0 + 50.0 * z[2 * i], 0.1 * z[2 * i + 1]));
+      }
+    }
+    StructType schema = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType);
+    String three = dir.resolve("t3.parquet").toString();
+    String one = dir.resolve("t1.parquet").toString();
+    spark.createDataFrame(train, schema).repartition(3).write().parquet(three);
+    spark.createDataFrame(train, schema).coalesce(1).write().parquet(one);
+    String model = dir.resolve("model").toString();
+    assertEquals(0, SampleforgeMain.execute("train-denoiser", "-c", TRAIN, "--input", three, "--output", model,
+        "--set", "columns=[a,b]", "--set", "epochs=4", "--set", "batch_size=128", "--set", "hidden_width=64"));
+    JsonNode m = manifest(model);
+    assertEquals(2000, m.at("/stats/rows").asLong());
+    assertTrue(m.at("/stats/loss_last_epoch").asDouble() < m.at("/stats/loss_first_epoch").asDouble(), m.toString());
+    assertTrue(Files.exists(Path.of(model, "model", "denoiser.json")));
+
+    // diffuse with the folder: the kernel's samples, mapped back to the table's units
+    String samples = dir.resolve("samples").toString();
+    assertEquals(0, SampleforgeMain.execute("diffuse", "-c", CONFIG, "--output", samples, "--rows", "40",
+        "--set", "model.type=trained", "--set", "model.dir=" + model + "/model", "--set", "model.columns=null",
+        "--set", "model.weights=null", "--set", "model.means=null", "--set", "model.covariances=null",
+        "--set", "batch_size=16"));
+    List<Row> rows = spark.read().parquet(samples).orderBy("id").collectAsList();
+    assertEquals(List.of("id", "sample_index", "a", "b", "nfe", "solver", "model", "seed"),
+        List.of(spark.read().parquet(samples).columns()));
+    List<Row> ids = spark.range(40).select(org.apache.spark.sql.functions.col("id"),
+        org.apache.spark.sql.functions.xxhash64(org.apache.spark.sql.functions.col("id"))).orderBy("id").collectAsList();
+    SampleKey[] k = new SampleKey[40];
+    for (int i = 0; i < 40; i++) {
+      k[i] = new SampleKey(ids.get(i).getLong(1), 0);
+    }
+    double[] expected;
+    io.sampleforge.diffusion.training.Standardisation st;
+    try (io.sampleforge.diffusion.training.TrainedDenoiser t = io.sampleforge.diffusion.training.TrainedDenoiser.open(
+        Path.of(model, "model"))) {
+      expected = new io.sampleforge.diffusion.continuous.DpmSolverPlusPlus(
+          io.sampleforge.diffusion.continuous.TimeGrid.diffusers(t.schedule(),
+              io.sampleforge.diffusion.continuous.DiffusersSpacing.LINSPACE, 20, 0,
+              io.sampleforge.diffusion.continuous.FinalSigma.ZERO),
+          io.sampleforge.diffusion.continuous.DpmSolverSettings.DIFFUSERS).sample(t, k, new GaussianDraws(42)).samples();
+      st = t.standardisation();
+    }
+    double[][] data = st.toData(expected);
+    for (int i = 0; i < 40; i++) {
+      assertEquals(data[i][0], rows.get(i).getDouble(2), 1e-6 * Math.max(1, Math.abs(data[i][0])), "a of id " + i);
+      assertEquals(data[i][1], rows.get(i).getDouble(3), 1e-6, "b of id " + i);
+    }
+    assertTrue(rows.get(0).getString(6).contains("\"type\":\"trained\""), rows.get(0).getString(6));
+
+    // determinism across layouts (one epoch is enough to show it)
+    String a = dir.resolve("d1").toString();
+    String b = dir.resolve("d3").toString();
+    assertEquals(0, SampleforgeMain.execute("train-denoiser", "-c", TRAIN, "--input", one, "--output", a,
+        "--set", "columns=[a,b]", "--set", "epochs=1", "--set", "hidden_width=32"));
+    assertEquals(0, SampleforgeMain.execute("train-denoiser", "-c", TRAIN, "--input", three, "--output", b,
+        "--set", "columns=[a,b]", "--set", "epochs=1", "--set", "hidden_width=32"));
+    assertEquals(manifest(a).at("/stats/parameters_sha256").asText(),
+        manifest(b).at("/stats/parameters_sha256").asText());
+
+    // a schedule other than the model's; a missing column; a NaN
+    Cli c = Cli.run("diffuse", "-c", CONFIG, "--output", dir.resolve("bad").toString(), "--rows", "5",
+        "--set", "model.type=trained", "--set", "model.dir=" + model + "/model", "--set", "model.columns=null",
+        "--set", "model.weights=null", "--set", "model.means=null", "--set", "model.covariances=null",
+        "--set", "schedule.beta_end=0.03");
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("'schedule' must be the schedule the model in model.dir was trained under"), c.err());
+    c = Cli.run("train-denoiser", "-c", TRAIN, "--input", one, "--output", dir.resolve("bad2").toString(),
+        "--set", "columns=[a,c]");
+    assertEquals(3, c.code(), c.err());
+    assertTrue(c.err().contains("'c'") && c.err().contains("must exist"), c.err());
+    String nan = dir.resolve("nan.parquet").toString();
+    spark.createDataFrame(List.of(RowFactory.create(1.0, Double.NaN), RowFactory.create(2.0, 1.0)), schema).write()
+        .parquet(nan);
+    c = Cli.run("train-denoiser", "-c", TRAIN, "--input", nan, "--output", dir.resolve("bad3").toString(),
+        "--set", "columns=[a,b]");
+    assertEquals(3, c.code(), c.err());
+    assertTrue(c.err().contains("'b'") && c.err().contains("finite"), c.err());
+    assertFalse(new File(dir.resolve("bad3").toString()).exists());
   }
 }

@@ -269,6 +269,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     if (model.path() != null) {
       m.put("model.path", model.path());
     }
+    if (model.dir() != null) {
+      m.put("model.dir", model.dir());
+    }
     return m;
   }
 }

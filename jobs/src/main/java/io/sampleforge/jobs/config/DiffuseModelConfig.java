@@ -19,17 +19,21 @@ import java.util.Map;
  * {@code max_iter} (100) and {@code tol} (0.01, MLlib's defaults) and the job seed. {@code type:
  * torchscript | onnx}: an exported denoiser at {@code path} (local or a Hadoop URI) with the per-row
  * {@code shape} and its {@code prediction_type} (epsilon, sample, v_prediction; default epsilon).
+ * {@code type: trained}: the model folder {@code dir} that train-denoiser wrote (its columns and schedule
+ * come from the folder).
  */
 public record DiffuseModelConfig(String type, List<String> columns, List<Double> weights, List<List<Double>> means,
     List<List<List<Double>>> covariances, List<List<Double>> variances, String table, TableFormat tableFormat,
-    Integer components, Integer maxIter, Double tol, String path, List<Integer> shape, String predictionType) {
+    Integer components, Integer maxIter, Double tol, String path, List<Integer> shape, String predictionType,
+    String dir) {
 
   /** The model types. */
   public enum Type {
     GMM("gmm"),
     GMM_FIT("gmm-fit"),
     TORCHSCRIPT("torchscript"),
-    ONNX("onnx");
+    ONNX("onnx"),
+    TRAINED("trained");
 
     private final String id;
 
@@ -48,7 +52,7 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
           return t;
         }
       }
-      throw ConfigException.of("model.type", "must be one of [gmm, gmm-fit, torchscript, onnx]", value);
+      throw ConfigException.of("model.type", "must be one of [gmm, gmm-fit, torchscript, onnx, trained]", value);
     }
   }
 
@@ -60,6 +64,14 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
       put(foreign, "model.path", path);
       put(foreign, "model.shape", shape);
       put(foreign, "model.prediction_type", predictionType);
+    }
+    if (t != Type.TRAINED) {
+      put(foreign, "model.dir", dir);
+    } else {
+      put(foreign, "model.columns", columns);
+      if (dir == null || dir.isBlank()) {
+        throw ConfigException.of("model.dir", "must name the folder train-denoiser wrote (type trained)", dir);
+      }
     }
     if (t != Type.GMM_FIT) {
       put(foreign, "model.table", table);

@@ -54,6 +54,17 @@ class ConfigBindPropertyTest {
     ConfigRejections.bindOrNameKey(t.tree(), DiffuseConfig.class, t.keys());
   }
 
+  /** The train-denoiser example. */
+  @Property(tries = 300, seed = "1609")
+  void trainDenoiser(@ForAll("trainDenoiserTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), TrainDenoiserConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> trainDenoiserTrees() {
+    return ConfigTrees.of("train-denoiser", TrainDenoiserConfig.class);
+  }
+
   @Provide
   Arbitrary<ConfigTrees.Mutated> diffuseTrees() {
     return ConfigTrees.of("diffuse", DiffuseConfig.class);

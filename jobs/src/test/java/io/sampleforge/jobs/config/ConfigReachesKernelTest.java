@@ -282,11 +282,25 @@ class ConfigReachesKernelTest {
             "model.tol", "gmm-fit (DiffuseJobTest)",
             "model.path", "torchscript/onnx (DiffuseJobTest.anExportedDenoiserSamplesAsTheKernelInBothFormats)",
             "model.shape", "torchscript/onnx (DiffuseJobTest)", "model.prediction_type", "torchscript/onnx (ExportedGaussianDenoiserTest)",
+            "model.dir", "trained (DiffuseJobTest.aTrainedModelSamplesTheTableAndIsDeterministic)",
             "model.variances", "the diagonal form of model.covariances (one of the two; DiffuseJobTest's NaN model uses it)",
             "input", "the request table (the stage's argument; DiffuseJobTest)", "input_format", "how to read input",
             "id_column", "the request table's id (DiffuseJobTest)", "count_column", "samples per request (DiffuseJobTest)",
             "samples_per_request", "samples per request without count_column (the stage's argument)",
             "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
+  }
+
+  /** train-denoiser: the trainer's settings and the seed. */
+  @Test
+  void trainDenoiser() {
+    everyKeyReachesTheKernel("train-denoiser", TrainDenoiserConfig.class, c -> List.of(c.settings(), c.seed()),
+        List.of(Change.of("hidden_layers", "2"), Change.of("hidden_width", "64"), Change.of("time_embedding_dim", "32"),
+            Change.of("learning_rate", "0.01"), Change.of("lr_schedule", "constant"), Change.of("epochs", "5"),
+            Change.of("batch_size", "64"), Change.of("beta_schedule", "scaled_linear"),
+            Change.of("num_train_timesteps", "500"), Change.of("beta_start", "0.0002"), Change.of("beta_end", "0.03"),
+            Change.of("seed", "7")),
+        pairs("output", "where to write", "mode", "whether to replace an existing output", "input", "the table",
+            "input_format", "how to read it", "columns", "which columns are collected (the stage's argument)"));
   }
 
   private static Map<String, String> pairs(String... kv) {

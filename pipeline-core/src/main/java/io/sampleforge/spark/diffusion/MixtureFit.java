@@ -2,16 +2,11 @@ package io.sampleforge.spark.diffusion;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.mean;
 import static org.apache.spark.sql.functions.stddev_pop;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.errors.InputDataException;
-import io.sampleforge.spark.common.ColumnNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +19,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * {@code model.type: gmm-fit}: Spark MLlib's {@link GaussianMixture} (EM, full covariances) fitted to
@@ -58,61 +51,24 @@ public final class MixtureFit {
 
   /** Fits the mixture; {@code source} names the table for the model's identity. */
   public static MixtureModelSpec fit(Dataset<Row> table, List<String> columns, Settings settings, String source) {
-    if (columns == null || columns.isEmpty()) {
-      throw ConfigException.of("model.columns", "must name the numeric columns to fit", columns);
-    }
-    for (String c : columns) {
-      StructField f = null;
-      for (StructField g : table.schema().fields()) {
-        if (g.name().equals(c)) {
-          f = g;
-        }
-      }
-      if (f == null) {
-        throw InputDataException.of(c, "(a model.columns entry) must exist in the table", "columns "
-            + List.of(table.schema().fieldNames()));
-      }
-      if (!(f.dataType() instanceof NumericType)) {
-        throw InputDataException.of(c, "(a model.columns entry) must be numeric", f.dataType().simpleString());
-      }
-    }
-    int d = columns.size();
-    // one partition in a content-defined order (a hash of the raw values, then the values): the
-    // statistics, MLlib's seeded initial sample and its sums are then independent of the input layout
-    String[] raw = new String[d];
-    Column[] rawCols = new Column[d];
-    for (int i = 0; i < d; i++) {
-      raw[i] = "__sf_v" + i;
-      rawCols[i] = col(ColumnNames.quoted(columns.get(i))).cast("double").as(raw[i]);
-    }
-    Column[] order = new Column[d + 1];
-    order[0] = col("__sf_h");
-    for (int i = 0; i < d; i++) {
-      order[i + 1] = col(raw[i]);
-    }
-    Dataset<Row> ordered = table.select(rawCols)
-        .withColumn("__sf_h", xxhash64(java.util.Arrays.stream(raw).map(n -> col(n)).toArray(Column[]::new)))
-        .repartition(1).sortWithinPartitions(order).cache();
+    Dataset<Row> ordered = NumericRows.ordered(table, columns, "model.columns").cache();
     try {
-      return fitOrdered(ordered, table, columns, raw, settings, source);
+      return fitOrdered(ordered, columns, settings, source);
     } finally {
       ordered.unpersist();
     }
   }
 
-  private static MixtureModelSpec fitOrdered(Dataset<Row> ordered, Dataset<Row> table, List<String> columns,
-      String[] raw, Settings settings, String source) {
+  private static MixtureModelSpec fitOrdered(Dataset<Row> ordered, List<String> columns, Settings settings,
+      String source) {
     int d = columns.size();
+    String[] raw = ordered.columns();
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(org.apache.spark.sql.functions.lit(1)));
     for (String c : raw) {
-      Column q = col(c);
-      aggs.add(sum(when(q.isNull().or(isnan(q)).or(q.equalTo(Double.POSITIVE_INFINITY))
-          .or(q.equalTo(Double.NEGATIVE_INFINITY)), 1).otherwise(0)));
-      aggs.add(mean(q));
-      aggs.add(stddev_pop(q));
+      aggs.add(mean(col(c)));
+      aggs.add(stddev_pop(col(c)));
     }
-    Row stats = ordered.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+    Row stats = ordered.agg(count(org.apache.spark.sql.functions.lit(1)), aggs.toArray(new Column[0])).first();
     long rows = stats.getLong(0);
     if (rows <= settings.components()) {
       throw InputDataException.of("model.table", "must have more rows than model.components (" + settings.components()
@@ -121,17 +77,8 @@ public final class MixtureFit {
     double[] mu = new double[d];
     double[] sd = new double[d];
     for (int i = 0; i < d; i++) {
-      long bad = stats.getLong(1 + 3 * i);
-      if (bad > 0) {
-        String c = ColumnNames.quoted(columns.get(i));
-        Column q = col(c).cast("double");
-        Row example = table.filter(q.isNull().or(isnan(q)).or(q.equalTo(Double.POSITIVE_INFINITY))
-            .or(q.equalTo(Double.NEGATIVE_INFINITY))).limit(1).collectAsList().get(0);
-        throw InputDataException.of(columns.get(i), "(a model.columns entry) must be non-null and finite in every row "
-            + "(no row is dropped)", bad + " offending rows, e.g. " + example);
-      }
-      mu[i] = stats.getDouble(2 + 3 * i);
-      sd[i] = stats.getDouble(3 + 3 * i);
+      mu[i] = stats.getDouble(1 + 2 * i);
+      sd[i] = stats.getDouble(2 + 2 * i);
       if (!(sd[i] > 0)) {
         throw InputDataException.of(columns.get(i), "(a model.columns entry) must not be constant (it cannot be "
             + "standardised)", "every row is " + mu[i]);
