@@ -49,7 +49,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Cost per {@link #predict} call: one forward over [B, *shape] (one NFE for the whole batch),
  * plus copying B x D floats to the engine and back; the float64 conversions are O(B D).
  */
-public final class ExportedGaussianDenoiser implements Denoiser, AutoCloseable {
+public final class ExportedGaussianDenoiser implements Denoiser, io.sampleforge.diffusion.continuous.ConditionalDenoiser,
+    AutoCloseable {
   /** The configuration key of the number of classes (0: unconditional contract). */
   public static final String CLASSES_KEY = "model.num_classes";
   private static final Map<String, ZooModel<NDList, NDList>> LOADED = new ConcurrentHashMap<>();
@@ -224,6 +225,7 @@ public final class ExportedGaussianDenoiser implements Denoiser, AutoCloseable {
   }
 
   /** K for the class-conditional contract (label K = unconditional), 0 for the unconditional one. */
+  @Override
   public int numClasses() {
     return numClasses;
   }
@@ -248,6 +250,7 @@ public final class ExportedGaussianDenoiser implements Denoiser, AutoCloseable {
    * One forward with a class label per row ({@code labels[r]} in [0, K], K = unconditional); needs
    * {@code numClasses} K > 0. What classifier-free guidance calls twice (or once on a doubled batch).
    */
+  @Override
   public void predict(double[] x, NoiseLevel[] levels, int[] labels, double[] out) {
     if (numClasses == 0) {
       throw new IllegalArgumentException("class labels need a model loaded with " + CLASSES_KEY + " > 0");

@@ -104,6 +104,35 @@ public final class GaussianMixture {
     return weights.length;
   }
 
+  /** Component k's weight (normalised). */
+  public double weight(int k) {
+    return weights[k];
+  }
+
+  /** Component k's mean, a copy. */
+  public double[] mean(int k) {
+    return means[k].clone();
+  }
+
+  /** Component k's covariance as a D x D matrix, V diag(s) V^T (diag(s) for a diagonal component). */
+  public double[][] covariance(int k) {
+    double[][] c = new double[dimension][dimension];
+    for (int i = 0; i < dimension; i++) {
+      for (int j = 0; j < dimension; j++) {
+        if (axes[k] == null) {
+          c[i][j] = i == j ? variances[k][i] : 0.0;
+        } else {
+          double sum = 0;
+          for (int m = 0; m < dimension; m++) {
+            sum += axes[k][i][m] * variances[k][m] * axes[k][j][m];
+          }
+          c[i][j] = sum;
+        }
+      }
+    }
+    return c;
+  }
+
   /** Writes one exact draw x0 into out[offset .. offset + D): component by the uniform u, then mu + V sqrt(s) z. */
   void sample(double u, double[] z, double[] out, int offset) {
     int k = 0;
