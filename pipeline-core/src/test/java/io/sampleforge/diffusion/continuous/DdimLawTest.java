@@ -61,12 +61,12 @@ class DdimLawTest {
     Denoiser exact = new GaussianMixtureDenoiser(prior, PredictionType.EPSILON);
     double[] sampled = solver.sample(exact, keys(N, 0), draws).samples();
     double[] reference = draws.exactSamples(prior, keys(N, 1_000_000));
-    Mmd good = Mmd.test(sampled, reference, 2, 200, 0.01, 11);
+    SampleDistance.MmdTest good = SampleDistance.mmd(sampled, reference, 2, 200, 0.01, 11);
     assertFalse(good.rejects(), "DDIM eta = 1 against exact GMM draws: " + good);
 
     Denoiser wrong = new WrongSchedule(exact, new DiscreteVpSchedule(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, 1e-4, 0.02));
     double[] bad = solver.sample(wrong, keys(N, 0), draws).samples();
-    Mmd power = Mmd.test(bad, reference, 2, 200, 0.01, 11);
+    SampleDistance.MmdTest power = SampleDistance.mmd(bad, reference, 2, 200, 0.01, 11);
     assertTrue(power.rejects(), "a wrong schedule must be rejected: " + power);
   }
 

@@ -37,17 +37,17 @@ class SdeDpmSolverLawTest {
     SampleKey[] keys = DdimLawTest.keys(N, 0);
 
     SdeDpmSolverPlusPlus twoM = solver(50, SdeDpmSolverSettings.DIFFUSERS);
-    Mmd good = Mmd.test(twoM.sample(exact, keys, draws).samples(), reference, 2, 200, 0.01, 11);
+    SampleDistance.MmdTest good = SampleDistance.mmd(twoM.sample(exact, keys, draws).samples(), reference, 2, 200, 0.01, 11);
     assertFalse(good.rejects(), "SDE-DPM-Solver++ 2M against exact GMM draws: " + good);
 
     Denoiser wrong = new DdimLawTest.WrongSchedule(exact,
         new DiscreteVpSchedule(BetaSchedule.SQUAREDCOS_CAP_V2, 1000, 1e-4, 0.02));
-    Mmd power = Mmd.test(twoM.sample(wrong, keys, draws).samples(), reference, 2, 200, 0.01, 11);
+    SampleDistance.MmdTest power = SampleDistance.mmd(twoM.sample(wrong, keys, draws).samples(), reference, 2, 200, 0.01, 11);
     assertTrue(power.rejects(), "a wrong schedule must be rejected: " + power);
 
     double[] xT = draws.initialNoise(keys, 2);
     double[] noNoise = twoM.run(exact, xT, keys.length, (step, z) -> Arrays.fill(z, 0.0)).samples();
-    Mmd power2 = Mmd.test(noNoise, reference, 2, 200, 0.01, 11);
+    SampleDistance.MmdTest power2 = SampleDistance.mmd(noNoise, reference, 2, 200, 0.01, 11);
     assertTrue(power2.rejects(), "the SDE step without its noise must be rejected: " + power2);
   }
 
