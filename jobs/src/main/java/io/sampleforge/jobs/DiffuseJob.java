@@ -55,7 +55,7 @@ public final class DiffuseJob {
         DataFrameWriter<Row> w = ParquetOutput.writer(result.output());
         switch (cfg.format()) {
           case PARQUET -> {
-            for (String c : model.columns()) {
+            for (String c : model.oneHot().map(e -> e.numeric()).orElse(model.columns())) {
               w = w.option("parquet.enable.dictionary#" + c, "false");
             }
             w.parquet(out.staging());

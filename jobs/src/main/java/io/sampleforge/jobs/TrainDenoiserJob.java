@@ -36,7 +36,7 @@ public final class TrainDenoiserJob {
       }
       Dataset<Row> table = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       Path folder = Path.of(new org.apache.hadoop.fs.Path(out.staging()).toUri().getPath()).resolve("model");
-      DenoiserManifest m = timer.time("train", () -> DenoiserTraining.train(table, cfg.columns(), cfg.settings(),
+      DenoiserManifest m = timer.time("train", () -> DenoiserTraining.train(table, cfg.columns(), cfg.categorical(), cfg.settings(),
           cfg.seed(), folder));
       double[] loss = m.lossCurve();
       Map<String, Object> stats = new LinkedHashMap<>();
@@ -47,7 +47,8 @@ public final class TrainDenoiserJob {
       stats.put("parameters_sha256", m.parametersSha256());
       new Manifest().put("job", "train-denoiser").put("config", ConfigLoader.json().valueToTree(cfg))
           .put("seed", cfg.seed()).put("input", cfg.input()).put("output", cfg.output())
-          .put("model", Map.of("dir", cfg.output() + "/model", "columns", m.columns(),
+          .put("model", Map.of("dir", cfg.output() + "/model", "columns", m.columns(), "categorical",
+              m.encoding().categorical(),
               "architecture", m.architecture().toString()))
           .put("stats", stats).put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())

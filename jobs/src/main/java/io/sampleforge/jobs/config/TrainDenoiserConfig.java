@@ -9,13 +9,14 @@ import java.util.Map;
 
 /**
  * The {@code train-denoiser} job's config (conf/jobs/train-denoiser.yaml documents every key): the
- * {@code input} table, its numeric {@code columns}, the network and training keys of {@link
+ * {@code input} table, its numeric {@code columns} and {@code categorical} columns (one-hot encoded),
+ * the network and training keys of {@link
  * DenoiserTrainingSettings} (defaults {@link DenoiserTrainingSettings#DEFAULTS}) and the {@code seed};
  * the {@code output} is the model folder (a local path) that {@code diffuse} reads with {@code
  * model.type: trained}. Validated on construction.
  */
 public record TrainDenoiserConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
-    List<String> columns, Integer hiddenLayers, Integer hiddenWidth, Integer timeEmbeddingDim, Double learningRate,
+    List<String> columns, List<String> categorical, Integer hiddenLayers, Integer hiddenWidth, Integer timeEmbeddingDim, Double learningRate,
     String lrSchedule, Integer epochs, Integer batchSize, String betaSchedule, Integer numTrainTimesteps,
     Double betaStart, Double betaEnd, Long seed) implements JobTarget {
 
@@ -26,13 +27,24 @@ public record TrainDenoiserConfig(String input, TableFormat inputFormat, String 
     if (output == null || output.isBlank()) {
       throw ConfigException.of("output", "must name the model folder to write", "'" + output + "'");
     }
-    if (columns == null || columns.isEmpty()) {
+    categorical = categorical == null ? List.of() : categorical;
+    if ((columns == null || columns.isEmpty()) && categorical.isEmpty()) {
       throw ConfigException.of("columns", "must name the numeric columns to train on", columns);
     }
+    columns = columns == null ? List.of() : columns;
     if (columns.stream().distinct().count() != columns.size() || columns.contains(null)) {
       throw ConfigException.of("columns", "must be distinct, non-null names", columns);
     }
+    if (categorical.stream().distinct().count() != categorical.size() || categorical.contains(null)) {
+      throw ConfigException.of("categorical", "must be distinct, non-null names", categorical);
+    }
+    for (String c : categorical) {
+      if (columns.contains(c)) {
+        throw ConfigException.of("categorical/columns", "must not name a column twice (numeric or categorical)", c);
+      }
+    }
     columns = List.copyOf(columns);
+    categorical = List.copyOf(categorical);
     inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
     seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;

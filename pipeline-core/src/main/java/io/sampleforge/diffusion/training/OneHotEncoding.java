@@ -22,9 +22,9 @@ import java.util.TreeSet;
  * @param numeric the numeric column names
  * @param categorical the categorical columns with their levels
  */
-public record OneHotEncoding(List<String> numeric, List<Categorical> categorical) {
+public record OneHotEncoding(List<String> numeric, List<Categorical> categorical) implements java.io.Serializable {
   /** A categorical column and its levels (sorted, distinct, at least one). */
-  public record Categorical(String name, List<String> levels) {
+  public record Categorical(String name, List<String> levels) implements java.io.Serializable {
     public Categorical {
       levels = List.copyOf(levels);
       if (name == null || levels.isEmpty() || new HashSet<>(levels).size() != levels.size()) {

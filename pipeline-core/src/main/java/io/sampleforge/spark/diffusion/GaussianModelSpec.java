@@ -3,6 +3,7 @@ package io.sampleforge.spark.diffusion;
 import io.sampleforge.diffusion.continuous.ConditionalDenoiser;
 import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.training.OneHotEncoding;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,17 @@ public interface GaussianModelSpec extends Serializable {
   /** The per-row dimension D. */
   int dimension();
 
-  /** The names of the D value columns of the output. */
+  /**
+   * The names of the value columns of the output: the D model columns (double), or, for a model with
+   * one-hot categorical columns ({@link #oneHot()}), its numeric columns (double) then its categorical
+   * columns (string, the argmax level).
+   */
   List<String> columns();
+
+  /** How the D model columns decode to numeric and categorical output columns, for a model trained on both. */
+  default Optional<OneHotEncoding> oneHot() {
+    return Optional.empty();
+  }
 
   /** How model-space samples map to output units. */
   Standardisation standardisation();

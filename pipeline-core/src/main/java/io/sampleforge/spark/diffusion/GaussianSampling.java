@@ -40,7 +40,8 @@ import org.apache.spark.util.LongAccumulator;
  *
  * <p>Output columns: the id column (its input type; {@code id} bigint 0 .. N - 1 for {@link
  * #unconditional}), {@code sample_index} int, the label column (int, null for the null class; labelled
- * requests only), the model's D value columns (double, in the table's
+ * requests only), the model's value columns (double, in the table's units; a trained model's
+ * categorical columns as strings: {@link GaussianModelSpec#oneHot()}; double otherwise, in the table's
  * units), {@code nfe} int (model calls the sample took part in), {@code solver} (JSON), {@code model}
  * (identity JSON), {@code seed} bigint. Bad requests (exit 3): a missing id or count column, a
  * non-integral count column, null or repeated ids, null or negative counts, a non-integral label column
@@ -163,8 +164,10 @@ public final class GaussianSampling {
     if (labelColumn != null) {
       out = out.add(labelColumn, DataTypes.IntegerType, true);
     }
+    List<String> strings = model.oneHot().map(e -> e.categorical().stream().map(c -> c.name()).toList())
+        .orElse(List.of());
     for (String c : model.columns()) {
-      out = out.add(c, DataTypes.DoubleType, false);
+      out = out.add(c, strings.contains(c) ? DataTypes.StringType : DataTypes.DoubleType, false);
     }
     out = out.add("nfe", DataTypes.IntegerType, false).add("solver", DataTypes.StringType, false)
         .add("model", DataTypes.StringType, false).add("seed", DataTypes.LongType, false);

@@ -9,6 +9,7 @@ import io.sampleforge.diffusion.continuous.LabelledDenoiser;
 import io.sampleforge.diffusion.continuous.NonFiniteOutputException;
 import io.sampleforge.diffusion.continuous.SampleBatch;
 import io.sampleforge.diffusion.continuous.SampleKey;
+import io.sampleforge.diffusion.training.OneHotEncoding;
 import io.sampleforge.errors.InputDataException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -55,6 +56,7 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
     GaussianDraws draws = new GaussianDraws(settings.seed());
     int d = model.dimension();
     Standardisation toData = model.standardisation();
+    OneHotEncoding oneHot = model.oneHot().orElse(null);
     return new Iterator<>() {
       private GaussianModelSpec.DenoiserHandle handle;
       private final List<Row> pending = new ArrayList<>();
@@ -128,21 +130,34 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
         }
         double[] samples = out.samples();
         int at = labelled ? 3 : 2;
+        int width = model.columns().size();
         for (int r = 0; r < keys.length; r++) {
           toData.toData(samples, r * d);
-          Object[] values = new Object[d + at + 4];
+          Object[] values = new Object[width + at + 4];
           values[0] = batch.get(r).get(0);
           values[1] = keys[r].sampleIndex();
           if (labelled) {
             values[2] = batch.get(r).isNullAt(3) ? null : labels[r];
           }
-          for (int i = 0; i < d; i++) {
-            values[at + i] = samples[r * d + i];
+          if (oneHot == null) {
+            for (int i = 0; i < d; i++) {
+              values[at + i] = samples[r * d + i];
+            }
+          } else {
+            OneHotEncoding.Decoded row = oneHot.decode(new double[][] {java.util.Arrays.copyOfRange(samples, r * d,
+                r * d + d)});
+            int numeric = row.numeric()[0].length;
+            for (int i = 0; i < numeric; i++) {
+              values[at + i] = row.numeric()[0][i];
+            }
+            for (int i = 0; i < row.categorical()[0].length; i++) {
+              values[at + numeric + i] = row.categorical()[0][i];
+            }
           }
-          values[d + at] = out.modelCalls();
-          values[d + at + 1] = solverJson;
-          values[d + at + 2] = modelJson;
-          values[d + at + 3] = settings.seed();
+          values[width + at] = out.modelCalls();
+          values[width + at + 1] = solverJson;
+          values[width + at + 2] = modelJson;
+          values[width + at + 3] = settings.seed();
           pending.add(RowFactory.create(values));
         }
       }

@@ -31,9 +31,32 @@ public final class NumericRows {
 
   /** The rows of {@code columns} (as double columns {@code __sf_v0..}), checked, in one ordered partition. */
   public static Dataset<Row> ordered(Dataset<Row> table, List<String> columns, String key) {
-    if (columns == null || columns.isEmpty()) {
+    return ordered(table, columns, List.of(), key, null);
+  }
+
+  /**
+   * As {@link #ordered(Dataset, List, String)}, followed by the {@code categorical} columns as strings
+   * ({@code __sf_c0..}; any type, null refused with the count and an example, config key {@code
+   * categoricalKey}), the order taking every value into account.
+   */
+  public static Dataset<Row> ordered(Dataset<Row> table, List<String> columns, List<String> categorical, String key,
+      String categoricalKey) {
+    if (columns == null || (columns.isEmpty() && categorical.isEmpty())) {
       throw ConfigException.of(key, "must name the numeric columns to fit", columns);
     }
+    for (String c : categorical) {
+      if (!List.of(table.schema().fieldNames()).contains(c)) {
+        throw InputDataException.of(c, "(a " + categoricalKey + " entry) must exist in the table", "columns "
+            + List.of(table.schema().fieldNames()));
+      }
+      Column q = col(ColumnNames.quoted(c));
+      long nulls = table.filter(q.isNull()).count();
+      if (nulls > 0) {
+        throw InputDataException.of(c, "(a " + categoricalKey + " entry) must be non-null in every row (no row is "
+            + "dropped)", nulls + " offending rows, e.g. " + table.filter(q.isNull()).limit(1).collectAsList().get(0));
+      }
+    }
+
     for (String c : columns) {
       StructField f = null;
       for (StructField g : table.schema().fields()) {
@@ -64,20 +87,37 @@ public final class NumericRows {
             + "(no row is dropped)", n + " offending rows, e.g. " + example);
       }
     }
-    String[] raw = new String[d];
-    Column[] rawCols = new Column[d];
+    int w = d + categorical.size();
+    String[] raw = new String[w];
+    Column[] rawCols = new Column[w];
     for (int i = 0; i < d; i++) {
       raw[i] = "__sf_v" + i;
       rawCols[i] = col(ColumnNames.quoted(columns.get(i))).cast("double").as(raw[i]);
     }
-    Column[] order = new Column[d + 1];
+    for (int i = 0; i < categorical.size(); i++) {
+      raw[d + i] = "__sf_c" + i;
+      rawCols[d + i] = col(ColumnNames.quoted(categorical.get(i))).cast("string").as(raw[d + i]);
+    }
+    Column[] order = new Column[w + 1];
     order[0] = col("__sf_h");
-    for (int i = 0; i < d; i++) {
+    for (int i = 0; i < w; i++) {
       order[i + 1] = col(raw[i]);
     }
     return table.select(rawCols)
         .withColumn("__sf_h", xxhash64(java.util.Arrays.stream(raw).map(n -> col(n)).toArray(Column[]::new)))
         .repartition(1).sortWithinPartitions(order).drop("__sf_h");
+  }
+
+  /** The categorical values (after the first {@code d} columns) of collected ordered rows. */
+  public static String[][] categorical(List<Row> rows, int d) {
+    String[][] out = new String[rows.size()][];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = new String[rows.get(r).length() - d];
+      for (int i = 0; i < out[r].length; i++) {
+        out[r][i] = rows.get(r).getString(d + i);
+      }
+    }
+    return out;
   }
 
   private static Column bad(Column q) {
@@ -86,8 +126,11 @@ public final class NumericRows {
 
   /** The ordered rows collected to the driver (rows x columns). */
   public static double[][] collect(Dataset<Row> ordered) {
-    List<Row> rows = ordered.collectAsList();
-    int d = ordered.columns().length;
+    return collect(ordered.collectAsList(), ordered.columns().length);
+  }
+
+  /** The first {@code d} (numeric) values of collected ordered rows. */
+  public static double[][] collect(List<Row> rows, int d) {
     double[][] out = new double[rows.size()][d];
     for (int r = 0; r < out.length; r++) {
       for (int i = 0; i < d; i++) {

@@ -3,6 +3,7 @@ package io.sampleforge.spark.diffusion;
 import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.training.DenoiserFolder;
 import io.sampleforge.diffusion.training.DenoiserManifest;
+import io.sampleforge.diffusion.training.OneHotEncoding;
 import io.sampleforge.diffusion.training.TrainedDenoiser;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.spark.common.TaskDevices;
@@ -16,8 +17,8 @@ import java.util.Map;
  * its model folder (a local path every executor can read: a shared or copied folder) as the model of
  * the {@code diffuse} stage. The model predicts epsilon in standardised space; the folder's means and
  * standard deviations map samples back to the table's columns. {@link #of} opens the folder on the
- * driver (its checks: {@link TrainedDenoiser#open}); tables with categorical columns are refused (one-hot
- * decoding is not wired into diffuse). Each task opens its own copy (a small MLP on the CPU).
+ * driver (its checks: {@link TrainedDenoiser#open}). A model trained with categorical columns samples
+ * their one-hot columns and decodes each to its argmax level ({@link #oneHot()}). Each task opens its own copy (a small MLP on the CPU).
  */
 public final class TrainedDenoiserSpec implements GaussianModelSpec {
   private static final long serialVersionUID = 1L;
@@ -29,10 +30,16 @@ public final class TrainedDenoiserSpec implements GaussianModelSpec {
   private final String betaSchedule;
   private final double betaStart;
   private final double betaEnd;
+  private final OneHotEncoding encoding;
+  private final int dimension;
 
   private TrainedDenoiserSpec(String folder, DenoiserManifest m) {
     this.folder = folder;
-    this.columns = List.copyOf(m.columns());
+    this.encoding = m.encoding();
+    this.dimension = m.columns().size();
+    List<String> out = new java.util.ArrayList<>(m.encoding().numeric());
+    m.encoding().categorical().forEach(c -> out.add(c.name()));
+    this.columns = List.copyOf(out);
     this.standardisation = new Standardisation(m.standardisation().means(), m.standardisation().stds());
     this.trainSteps = m.settings().trainSteps();
     this.betaSchedule = m.settings().betaSchedule().id();
@@ -56,10 +63,6 @@ public final class TrainedDenoiserSpec implements GaussianModelSpec {
     TaskDevices.configureThreads();
     try (TrainedDenoiser t = TrainedDenoiser.open(Path.of(folder))) {
       DenoiserManifest m = t.manifest();
-      if (!m.encoding().categorical().isEmpty()) {
-        throw ConfigException.of(DenoiserFolder.KEY, "must hold a model of numeric columns only (diffuse does not "
-            + "decode one-hot categorical columns yet)", m.encoding().categorical());
-      }
       return new TrainedDenoiserSpec(folder, m);
     }
   }
@@ -71,7 +74,12 @@ public final class TrainedDenoiserSpec implements GaussianModelSpec {
 
   @Override
   public int dimension() {
-    return columns.size();
+    return dimension;
+  }
+
+  @Override
+  public java.util.Optional<OneHotEncoding> oneHot() {
+    return encoding.categorical().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(encoding);
   }
 
   @Override
