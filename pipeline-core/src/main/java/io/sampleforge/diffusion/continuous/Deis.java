@@ -20,7 +20,9 @@ import io.sampleforge.errors.ConfigException;
  * is first order and the second-to-last at most second order. The grid must end at sigma > 0 (diffusers'
  * DEIS always ends at the level of training timestep 0; log rho of a clean level is -infinity), and
  * N < p is refused (diffusers lowers the order silently). The model is called at levels 0 .. N - 1: N
- * calls. No thresholding. Cost: N model calls plus O(p rows D) per step.
+ * calls. With {@code thresholding} the data prediction is thresholded ({@link DynamicThresholding}) and the
+ * noise prediction recomputed from it, eps = (x - alpha x0) / sigma, as diffusers' {@code convert_model_output}.
+ * Cost: N model calls plus O(p rows D) per step.
  */
 public record Deis(TimeGrid grid, DeisSettings settings) implements GaussianSolver {
   public Deis {
@@ -78,6 +80,12 @@ public record Deis(TimeGrid grid, DeisSettings settings) implements GaussianSolv
       NoiseLevel s0 = grid.level(i);
       double[] eps = new double[x.length];
       ModelEvaluation.call(model, x, rows, s0, i, x0, eps);
+      if (settings.thresholding().enabled()) {
+        settings.thresholding().apply(x0, d);
+        for (int j = 0; j < x.length; j++) {
+          eps[j] = (x[j] - s0.alpha() * x0[j]) / s0.sigma();
+        }
+      }
       history = history.push(s0.lambda(), eps, settings.order());
       x = step(x, history, s0, grid.level(i + 1), orders[i]);
     }

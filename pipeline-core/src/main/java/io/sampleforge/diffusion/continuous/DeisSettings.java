@@ -15,9 +15,12 @@ import io.sampleforge.errors.ConfigException;
  * @param solver {@code solver_type}: {@link Solver#LOGRHO}
  * @param lowerOrderFinal {@code lower_order_final} (default true): with N < 15 the last step is first
  *     order and the second-to-last at most second order
+ * @param thresholding {@code thresholding}, {@code dynamic_thresholding_ratio}, {@code sample_max_value}:
+ *     dynamic thresholding of the data prediction ({@link DynamicThresholding}; default off); the noise prediction is
+ *     then recomputed from the thresholded x0, as diffusers' {@code convert_model_output}
  */
-public record DeisSettings(int order, Algorithm algorithm, Solver solver, boolean lowerOrderFinal)
-    implements java.io.Serializable {
+public record DeisSettings(int order, Algorithm algorithm, Solver solver, boolean lowerOrderFinal,
+    DynamicThresholding thresholding) implements java.io.Serializable {
   /** diffusers' defaults: order 2, deis, logrho, lower_order_final. */
   public static final DeisSettings DIFFUSERS = new DeisSettings(2, Algorithm.DEIS, Solver.LOGRHO, true);
 
@@ -31,6 +34,19 @@ public record DeisSettings(int order, Algorithm algorithm, Solver solver, boolea
     if (solver == null) {
       throw ConfigException.of("solver_type", "is required (logrho)", null);
     }
+    if (thresholding == null) {
+      throw ConfigException.of("thresholding", "is required (DynamicThresholding.OFF for none)", null);
+    }
+  }
+
+  /** The given settings without thresholding. */
+  public DeisSettings(int order, Algorithm algorithm, Solver solver, boolean lowerOrderFinal) {
+    this(order, algorithm, solver, lowerOrderFinal, DynamicThresholding.OFF);
+  }
+
+  /** These settings with the given thresholding. */
+  public DeisSettings withThresholding(DynamicThresholding t) {
+    return new DeisSettings(order, algorithm, solver, lowerOrderFinal, t);
   }
 
   /** The given order with diffusers' other defaults. */

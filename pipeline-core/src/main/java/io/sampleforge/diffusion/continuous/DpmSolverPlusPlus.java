@@ -15,7 +15,9 @@ import io.sampleforge.errors.ConfigException;
  * as dpm-solver's {@code multistep_dpm_solver_*_update} and diffusers'
  * {@code multistep_dpm_solver_*_order_update} (which computes in float32; here float64). The orders
  * per step come from {@link StepOrders}; the model is called at levels 0 .. N - 1 of the grid (N
- * calls, none at the end). No thresholding. Cost: N model calls plus O(order rows D) per step.
+ * calls, none at the end). With {@code thresholding} each data prediction is thresholded as diffusers'
+ * {@code convert_model_output} does ({@link DynamicThresholding}). Cost: N model calls plus O(order rows D)
+ * per step (and O(rows D log D) per call with thresholding).
  */
 public record DpmSolverPlusPlus(TimeGrid grid, DpmSolverSettings settings) implements GaussianSolver {
   public DpmSolverPlusPlus {
@@ -51,6 +53,7 @@ public record DpmSolverPlusPlus(TimeGrid grid, DpmSolverSettings settings) imple
       NoiseLevel t = grid.level(i + 1);
       double[] m = new double[x.length];
       ModelEvaluation.call(model, x, rows, s0, i, m, null);
+      settings.thresholding().apply(m, d);
       history = history.push(s0.lambda(), m, settings.order());
       x = step(x, history, s0, t, orders[i]);
     }

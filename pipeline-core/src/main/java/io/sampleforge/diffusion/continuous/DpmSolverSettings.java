@@ -11,9 +11,11 @@ import io.sampleforge.errors.ConfigException;
  * @param lowerOrderFinal {@code lower_order_final} (default true)
  * @param eulerAtFinal {@code euler_at_final} (default false; diffusers only)
  * @param orderRule whose warm-up and final-step order rule to follow ({@link OrderRule})
+ * @param thresholding {@code thresholding}, {@code dynamic_thresholding_ratio}, {@code sample_max_value}:
+ *     dynamic thresholding of the data prediction ({@link DynamicThresholding}; default off)
  */
 public record DpmSolverSettings(int order, SolverType solverType, boolean lowerOrderFinal, boolean eulerAtFinal,
-    OrderRule orderRule) implements java.io.Serializable {
+    OrderRule orderRule, DynamicThresholding thresholding) implements java.io.Serializable {
   /** diffusers' defaults: order 2, midpoint, lower_order_final, no euler_at_final. */
   public static final DpmSolverSettings DIFFUSERS = new DpmSolverSettings(2, SolverType.MIDPOINT, true, false, OrderRule.DIFFUSERS);
 
@@ -30,6 +32,20 @@ public record DpmSolverSettings(int order, SolverType solverType, boolean lowerO
     if (eulerAtFinal && orderRule == OrderRule.DPM_SOLVER) {
       throw ConfigException.of("euler_at_final", "exists only under order_rule diffusers", true);
     }
+    if (thresholding == null) {
+      throw ConfigException.of("thresholding", "is required (DynamicThresholding.OFF for none)", null);
+    }
+  }
+
+  /** The given settings without thresholding. */
+  public DpmSolverSettings(int order, SolverType solverType, boolean lowerOrderFinal, boolean eulerAtFinal,
+      OrderRule orderRule) {
+    this(order, solverType, lowerOrderFinal, eulerAtFinal, orderRule, DynamicThresholding.OFF);
+  }
+
+  /** These settings with the given thresholding. */
+  public DpmSolverSettings withThresholding(DynamicThresholding t) {
+    return new DpmSolverSettings(order, solverType, lowerOrderFinal, eulerAtFinal, orderRule, t);
   }
 
   /** dpm-solver's {@code sample(method='multistep', lower_order_final=True)} with the given order and type. */

@@ -15,7 +15,9 @@ import io.sampleforge.errors.ConfigException;
  *       (heun, dpm-solver's {@code taylor}).</li>
  * </ul>
  * Each step calls the model {@code order} times and keeps nothing between steps. No
- * {@code denoise_to_zero}. Cost: {@link SinglestepPlan#modelCalls()} model calls plus O(rows D) per step.
+ * {@code denoise_to_zero}. With {@code thresholding} every call's data prediction (the mid-step call too)
+ * is thresholded ({@link DynamicThresholding}), as diffusers' {@code DPMSolverSinglestepScheduler}'s
+ * {@code convert_model_output}. Cost: {@link SinglestepPlan#modelCalls()} model calls plus O(rows D) per step.
  */
 public record DpmSolverSinglestep(SinglestepPlan plan, DpmSolverSinglestepSettings settings) implements GaussianSolver {
   public DpmSolverSinglestep {
@@ -56,6 +58,7 @@ public record DpmSolverSinglestep(SinglestepPlan plan, DpmSolverSinglestepSettin
       NoiseLevel s = st.from();
       NoiseLevel t = st.to();
       ModelEvaluation.call(model, x, rows, s, calls++, ms, null);
+      settings.thresholding().apply(ms, model.dimension());
       double h = t.lambda() - s.lambda();
       double phi1 = Math.expm1(-h);
       double ratio = t.sigma() / s.sigma();
@@ -74,6 +77,7 @@ public record DpmSolverSinglestep(SinglestepPlan plan, DpmSolverSinglestepSettin
         u[j] = ratioMid * x[j] - cMid * ms[j];
       }
       ModelEvaluation.call(model, u, rows, mid, calls++, m1, null);
+      settings.thresholding().apply(m1, model.dimension());
       double c1 = settings.solverType() == DpmSolverSettings.SolverType.MIDPOINT
           ? -(0.5 / r1) * at * phi1
           : (1.0 / r1) * at * (phi1 / h + 1.0);

@@ -13,9 +13,12 @@ import io.sampleforge.errors.ConfigException;
  *     {@code heun} (dpm-solver's {@code taylor})
  * @param method {@code method}: {@code singlestep} (mixes orders to spend exactly N calls) or
  *     {@code singlestep_fixed} (N // order steps of one order)
+ * @param thresholding {@code thresholding}, {@code dynamic_thresholding_ratio}, {@code sample_max_value}:
+ *     dynamic thresholding of the data prediction ({@link DynamicThresholding}; default off), on every model call's
+ *     data prediction (the mid-step call too), as diffusers' {@code DPMSolverSinglestepScheduler}
  */
-public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method)
-    implements java.io.Serializable {
+public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method,
+    DynamicThresholding thresholding) implements java.io.Serializable {
   public DpmSolverSinglestepSettings {
     if (order < 1 || order > 2) {
       throw ConfigException.of("order", "must be 1 or 2 for singlestep DPM-Solver++ (third order is not implemented)", order);
@@ -26,6 +29,19 @@ public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverTyp
     if (method == null) {
       throw ConfigException.of("method", "is required (singlestep or singlestep_fixed)", null);
     }
+    if (thresholding == null) {
+      throw ConfigException.of("thresholding", "is required (DynamicThresholding.OFF for none)", null);
+    }
+  }
+
+  /** The given settings without thresholding. */
+  public DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method) {
+    this(order, solverType, method, DynamicThresholding.OFF);
+  }
+
+  /** These settings with the given thresholding. */
+  public DpmSolverSinglestepSettings withThresholding(DynamicThresholding t) {
+    return new DpmSolverSinglestepSettings(order, solverType, method, t);
   }
 
   /** dpm-solver's recommended 2S: order 2, midpoint ({@code dpmsolver}), {@code singlestep}. */

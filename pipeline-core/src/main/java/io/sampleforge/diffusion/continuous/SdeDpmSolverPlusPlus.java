@@ -16,7 +16,9 @@ import io.sampleforge.errors.ConfigException;
  * compute in float32; here float64). The orders per step are diffusers' ({@link StepOrders}, rule
  * {@code diffusers}); the model is called at levels 0 .. N - 1 (N calls). z of step i is the keyed
  * normal at (step i, coordinate, STEP_NOISE) of each sample ({@link GaussianDraws}), so a sample never
- * depends on its batch. A step onto a clean level returns D exactly (the noise term is 0). Cost: N
+ * depends on its batch. A step onto a clean level returns D exactly (the noise term is 0). With
+ * {@code thresholding} each data prediction is thresholded ({@link DynamicThresholding}), as diffusers'
+ * {@code convert_model_output} does for {@code sde-dpmsolver++}. Cost: N
  * model calls plus O(order rows D) per step.
  */
 public record SdeDpmSolverPlusPlus(TimeGrid grid, SdeDpmSolverSettings settings) implements GaussianSolver {
@@ -58,6 +60,7 @@ public record SdeDpmSolverPlusPlus(TimeGrid grid, SdeDpmSolverSettings settings)
       NoiseLevel t = grid.level(i + 1);
       double[] m = new double[x.length];
       ModelEvaluation.call(model, x, rows, s0, i, m, null);
+      settings.thresholding().apply(m, d);
       history = history.push(s0.lambda(), m, settings.order());
       if (t.sigma() > 0) {
         noise.fill(i, z);

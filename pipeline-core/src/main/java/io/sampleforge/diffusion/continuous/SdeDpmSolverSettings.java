@@ -14,9 +14,11 @@ import io.sampleforge.errors.ConfigException;
  * @param solverType {@code solver_type}: midpoint (default) or heun; changes the second-order term only
  * @param lowerOrderFinal {@code lower_order_final} (default true)
  * @param eulerAtFinal {@code euler_at_final} (default false)
+ * @param thresholding {@code thresholding}, {@code dynamic_thresholding_ratio}, {@code sample_max_value}:
+ *     dynamic thresholding of the data prediction ({@link DynamicThresholding}; default off)
  */
 public record SdeDpmSolverSettings(int order, DpmSolverSettings.SolverType solverType, boolean lowerOrderFinal,
-    boolean eulerAtFinal) implements java.io.Serializable {
+    boolean eulerAtFinal, DynamicThresholding thresholding) implements java.io.Serializable {
   /** diffusers' defaults with {@code algorithm_type="sde-dpmsolver++"}: order 2, midpoint, lower_order_final. */
   public static final SdeDpmSolverSettings DIFFUSERS = new SdeDpmSolverSettings(2, DpmSolverSettings.SolverType.MIDPOINT,
       true, false);
@@ -32,6 +34,20 @@ public record SdeDpmSolverSettings(int order, DpmSolverSettings.SolverType solve
     if (solverType == null) {
       throw ConfigException.of("solver_type", "is required (midpoint or heun)", null);
     }
+    if (thresholding == null) {
+      throw ConfigException.of("thresholding", "is required (DynamicThresholding.OFF for none)", null);
+    }
+  }
+
+  /** The given settings without thresholding. */
+  public SdeDpmSolverSettings(int order, DpmSolverSettings.SolverType solverType, boolean lowerOrderFinal,
+      boolean eulerAtFinal) {
+    this(order, solverType, lowerOrderFinal, eulerAtFinal, DynamicThresholding.OFF);
+  }
+
+  /** These settings with the given thresholding. */
+  public SdeDpmSolverSettings withThresholding(DynamicThresholding t) {
+    return new SdeDpmSolverSettings(order, solverType, lowerOrderFinal, eulerAtFinal, t);
   }
 
   /** The same order schedule as the ODE solver under diffusers' rule. */

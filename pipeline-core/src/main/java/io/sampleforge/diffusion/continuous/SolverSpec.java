@@ -97,9 +97,31 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     if (spacing.diffusers() != null) {
       m.put("steps_offset", stepsOffset);
     }
+    putComponents(m, settings);
+    m.put("model_calls", build().modelCalls());
+    m.put("schedule", schedule.describe());
+    return m;
+  }
+
+  /**
+   * A record's components under their snake_case names; enums by id. A nested {@link DynamicThresholding}
+   * contributes its config keys ({@code thresholding}, {@code dynamic_thresholding_ratio},
+   * {@code sample_max_value}), as diffusers' flat config does.
+   */
+  private static void putComponents(Map<String, Object> m, Object settings) {
+    if (settings instanceof DynamicThresholding t) {
+      m.put("thresholding", t.enabled());
+      m.put("dynamic_thresholding_ratio", t.ratio());
+      m.put("sample_max_value", t.sampleMaxValue());
+      return;
+    }
     for (RecordComponent rc : settings.getClass().getRecordComponents()) {
       try {
         Object v = rc.getAccessor().invoke(settings);
+        if (v instanceof DynamicThresholding t) {
+          putComponents(m, t);
+          continue;
+        }
         if (v instanceof Enum<?> e) {
           try {
             v = e.getClass().getMethod("id").invoke(e);
@@ -112,8 +134,5 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
         throw new IllegalStateException("cannot read " + rc.getName() + " of " + settings, e);
       }
     }
-    m.put("model_calls", build().modelCalls());
-    m.put("schedule", schedule.describe());
-    return m;
   }
 }

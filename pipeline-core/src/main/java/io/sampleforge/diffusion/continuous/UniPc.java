@@ -22,7 +22,9 @@ import io.sampleforge.errors.ConfigException;
  * first order: it returns m0 exactly, without forming B(h) times a zero residual (diffusers' bh1 returns
  * NaN there, B(h) = -infinity times 0, and its higher orders divide by h = infinity when
  * {@code lower_order_final} is off). N < p is refused (diffusers lowers the order silently; wl-zhao/UniPC
- * asserts). Cost: N model calls plus O(p rows D) per step and the p x p solves.
+ * asserts). With {@code thresholding} each data prediction is thresholded ({@link DynamicThresholding}),
+ * as diffusers' {@code convert_model_output} with {@code predict_x0}. Cost: N model calls plus O(p rows D)
+ * per step and the p x p solves.
  */
 public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSolver {
   public UniPc {
@@ -76,6 +78,7 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
       NoiseLevel s0 = grid.level(i);
       double[] m = new double[x.length];
       ModelEvaluation.call(model, x, rows, s0, i, m, null);
+      settings.thresholding().apply(m, d);
       if (i > 0 && settings.corrects(i - 1)) {
         x = update(last, history, grid.level(i - 1), s0, orders[i - 1], m);
       }

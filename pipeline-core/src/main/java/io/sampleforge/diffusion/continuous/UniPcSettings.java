@@ -15,9 +15,11 @@ import java.util.List;
  * @param disableCorrector {@code disable_corrector} (default empty): the predictor steps (0-based)
  *     whose result is not corrected; entries at or beyond N - 1 have no effect (the last step is never
  *     corrected)
+ * @param thresholding {@code thresholding}, {@code dynamic_thresholding_ratio}, {@code sample_max_value}:
+ *     dynamic thresholding of the data prediction ({@link DynamicThresholding}; default off)
  */
-public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector)
-    implements java.io.Serializable {
+public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector,
+    DynamicThresholding thresholding) implements java.io.Serializable {
   /** diffusers' defaults: order 2, bh2, lower_order_final, no disabled corrector. */
   public static final UniPcSettings DIFFUSERS = new UniPcSettings(2, Variant.BH2, true, List.of());
 
@@ -36,7 +38,20 @@ public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal,
         throw ConfigException.of("disable_corrector", "must list step indices >= 0", disableCorrector);
       }
     }
+    if (thresholding == null) {
+      throw ConfigException.of("thresholding", "is required (DynamicThresholding.OFF for none)", null);
+    }
     disableCorrector = List.copyOf(disableCorrector);
+  }
+
+  /** The given settings without thresholding. */
+  public UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector) {
+    this(order, variant, lowerOrderFinal, disableCorrector, DynamicThresholding.OFF);
+  }
+
+  /** These settings with the given thresholding. */
+  public UniPcSettings withThresholding(DynamicThresholding t) {
+    return new UniPcSettings(order, variant, lowerOrderFinal, disableCorrector, t);
   }
 
   /** The given order and variant with lower_order_final and the corrector on at every step. */
