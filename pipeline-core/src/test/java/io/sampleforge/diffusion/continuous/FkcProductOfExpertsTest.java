@@ -123,7 +123,8 @@ class FkcProductOfExpertsTest {
   /**
    * (b) One particle per group, drawn by its weight (600 groups of K = 32), passes an MMD permutation
    * test (200 permutations, level 0.01) against 600 exact draws of the product; the plain sampler of the
-   * summed scores (K = 1) is rejected at the same sample size (the power check).
+   * summed scores (K = 1) is rejected at the same sample size (the power check). Measured: MMD^2 0.0016
+   * against threshold 0.0040 (p 0.085); plain 0.033 against 0.0047 (p at its minimum 0.005).
    */
   @Test
   void weightedDrawsPassAnMmdTestThatRejectsThePlainSampler() {
