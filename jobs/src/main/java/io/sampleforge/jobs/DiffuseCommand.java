@@ -45,7 +45,9 @@ final class DiffuseCommand implements Callable<Integer>, ConfiguredCommand {
     out.printf("solver: %s%n", s.solver());
     out.printf(Locale.ROOT, "samples: %d (%.0f samples/s), %d model calls per sample, %d denoiser calls%n", s.samples(),
         s.samplesPerSecond(), s.nfePerSample(), s.modelCalls());
-    if (s.quality() != null) {
+    if (s.quality() != null && s.quality().containsKey("skipped")) {
+      out.println("exact-draw comparison skipped: " + s.quality().get("skipped"));
+    } else if (s.quality() != null) {
       out.printf(Locale.ROOT, "against %s exact draws: MMD^2 %.5f (threshold %.5f at level 0.01, p %.3f), sliced "
           + "Wasserstein %.4f%n", s.quality().get("samples"), (Double) s.quality().get("mmd2"),
           (Double) s.quality().get("mmd2_threshold"), (Double) s.quality().get("mmd_p_value"),

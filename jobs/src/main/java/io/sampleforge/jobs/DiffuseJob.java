@@ -40,7 +40,8 @@ public final class DiffuseJob {
   public static Summary run(SparkSession spark, DiffuseConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       GaussianModelSpec model = timer.time("model", () -> model(spark, cfg));
-      GaussianSamplingSettings settings = new GaussianSamplingSettings(cfg.solverSpec(), cfg.seed(), cfg.batchSize());
+      GaussianSamplingSettings settings = new GaussianSamplingSettings(cfg.solverSpec(), cfg.seed(), cfg.batchSize(),
+          cfg.guidanceScale());
       GaussianSampling.Result result;
       if (cfg.rows() != null) {
         progress.totalRows(cfg.rows());
@@ -48,7 +49,7 @@ public final class DiffuseJob {
       } else {
         Dataset<Row> requests = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
         result = GaussianSampling.forRequests(requests, cfg.idColumn(), cfg.countColumn(), cfg.samplesPerRequest(),
-            cfg.partitions(), model, settings);
+            cfg.labelColumn(), cfg.partitions(), model, settings);
       }
       timer.time("sample+write", () -> {
         DataFrameWriter<Row> w = ParquetOutput.writer(result.output());
@@ -68,8 +69,8 @@ public final class DiffuseJob {
       long samples = timer.time("verify", written::count);
       int nfe = settings.solver().build().modelCalls();
       Map<String, Object> quality = model.exactPrior().isPresent() && cfg.qualitySamples() > 0 && samples >= 10
-          ? timer.time("quality", () -> ExactQuality.of(written, cfg.idColumn(), model,
-          model.exactPrior().get(), cfg.qualitySamples(), cfg.seed())) : null;
+          ? timer.time("quality", () -> ExactQuality.of(written, cfg.idColumn(), cfg.labelColumn(), cfg.guidanceScale(),
+          model, cfg.qualitySamples(), cfg.seed())) : null;
       double rate = sampleSeconds > 0 ? samples / sampleSeconds : 0;
       Map<String, Object> stats = new LinkedHashMap<>();
       stats.put("samples", samples);
@@ -80,7 +81,10 @@ public final class DiffuseJob {
       stats.put("quality", quality);
       new Manifest().put("job", "diffuse").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
-          .put("solver", settings.solver().describe()).put("stats", stats)
+          .put("solver", settings.solver().describe())
+          .put("guidance", cfg.labelColumn() == null ? null : java.util.Map.of("label_column", cfg.labelColumn(),
+              "guidance_scale", cfg.guidanceScale(), "classes", model.numClasses()))
+          .put("stats", stats)
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
           .write(out);
@@ -120,7 +124,7 @@ public final class DiffuseJob {
           m.fitSettings(cfg.seed()), m.table());
       case TORCHSCRIPT, ONNX -> ExportedDenoiserSpec.of(ModelFormat.parse("model.type", m.type()),
           HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration()), m.path(), m.rowShape(),
-          PredictionType.parse("model.prediction_type", m.predictionType()), m.columns());
+          PredictionType.parse("model.prediction_type", m.predictionType()), m.columns(), m.exportedClasses());
       case TRAINED -> trained(cfg);
     };
   }

@@ -22,14 +22,16 @@ import java.util.Map;
  * The {@code diffuse} job's config (conf/jobs/diffuse.yaml documents every key), validated on
  * construction: either {@code rows} (unconditional samples) or an {@code input} request table; the
  * {@code model} ({@link DiffuseModelConfig}); the {@code schedule} it was trained under; the
- * {@code timesteps} spacing; the {@code solver} and its keys (diffusers' names and defaults); {@code
+ * {@code timesteps} spacing; the {@code solver} and its keys (diffusers' names and defaults); class
+ * labels ({@code label_column}) and classifier-free guidance ({@code guidance_scale}); {@code
  * steps}, {@code batch_size}, {@code seed}, {@code partitions}; and {@code quality_samples} (how many
  * samples the manifest compares with exact draws, for an exact model).
  */
 public record DiffuseConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
-    Long rows, String idColumn, String countColumn, Integer samplesPerRequest, DiffuseModelConfig model,
-    ScheduleConfig schedule, TimestepsConfig timesteps, SolverConfig solver, Integer steps, Integer batchSize, Long seed,
-    Integer partitions, Integer qualitySamples) implements JobTarget {
+    Long rows, String idColumn, String countColumn, Integer samplesPerRequest, String labelColumn,
+    Double guidanceScale, DiffuseModelConfig model, ScheduleConfig schedule, TimestepsConfig timesteps,
+    SolverConfig solver, Integer steps, Integer batchSize, Long seed, Integer partitions, Integer qualitySamples)
+    implements JobTarget {
 
   /** The noise schedule the model was trained under (diffusers' names). */
   public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
@@ -76,7 +78,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     }
     if (input == null) {
       String set = idColumn != null ? "id_column" : countColumn != null ? "count_column"
-          : samplesPerRequest != null ? "samples_per_request" : inputFormat != null ? "input_format" : null;
+          : samplesPerRequest != null ? "samples_per_request" : inputFormat != null ? "input_format"
+          : labelColumn != null ? "label_column" : null;
       if (set != null) {
         throw ConfigException.of(set + "/input", "applies only with input (a request table); with rows there is none",
             "input null");
@@ -95,7 +98,22 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("samples_per_request", "must be >= 1", samplesPerRequest);
     }
     if (model == null) {
-      throw ConfigException.of("model", "is required (type gmm or gmm-fit)", null);
+      throw ConfigException.of("model", "is required (type gmm, gmm-fit, torchscript, onnx or trained)", null);
+    }
+    if (labelColumn != null && labelColumn.isBlank()) {
+      throw ConfigException.of("label_column", "must name a column of the request table", "'" + labelColumn + "'");
+    }
+    if (labelColumn != null && !model.conditional()) {
+      throw ConfigException.of("label_column/model", "needs a class-conditional model (model.component_classes for "
+          + "gmm, model.num_classes for torchscript/onnx)", "model.type " + model.type());
+    }
+    guidanceScale = guidanceScale == null ? 1.0 : guidanceScale;
+    if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {
+      throw ConfigException.of("guidance_scale", "must be finite and >= 0", guidanceScale);
+    }
+    if (guidanceScale != 1.0 && labelColumn == null) {
+      throw ConfigException.of("guidance_scale/label_column", "guidance applies only to class-labelled requests "
+          + "(label_column)", guidanceScale);
     }
     schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null) : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;

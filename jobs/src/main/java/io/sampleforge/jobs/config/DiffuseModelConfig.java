@@ -20,12 +20,13 @@ import java.util.Map;
  * torchscript | onnx}: an exported denoiser at {@code path} (local or a Hadoop URI) with the per-row
  * {@code shape} and its {@code prediction_type} (epsilon, sample, v_prediction; default epsilon).
  * {@code type: trained}: the model folder {@code dir} that train-denoiser wrote (its columns and schedule
- * come from the folder).
+ * come from the folder). Class-conditional models: {@code component_classes} (gmm: one class label per
+ * component) or {@code num_classes} (torchscript/onnx: the conditional contract with K classes).
  */
 public record DiffuseModelConfig(String type, List<String> columns, List<Double> weights, List<List<Double>> means,
     List<List<List<Double>>> covariances, List<List<Double>> variances, String table, TableFormat tableFormat,
     Integer components, Integer maxIter, Double tol, String path, List<Integer> shape, String predictionType,
-    String dir) {
+    String dir, List<Integer> componentClasses, Integer numClasses) {
 
   /** The model types. */
   public enum Type {
@@ -64,6 +65,7 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
       put(foreign, "model.path", path);
       put(foreign, "model.shape", shape);
       put(foreign, "model.prediction_type", predictionType);
+      put(foreign, "model.num_classes", numClasses);
     }
     if (t != Type.TRAINED) {
       put(foreign, "model.dir", dir);
@@ -85,6 +87,7 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
       put(foreign, "model.means", means);
       put(foreign, "model.covariances", covariances);
       put(foreign, "model.variances", variances);
+      put(foreign, "model.component_classes", componentClasses);
     }
     if (t == Type.TORCHSCRIPT || t == Type.ONNX) {
       if (path == null || path.isBlank()) {
@@ -95,6 +98,9 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
             shape);
       }
       rowShape(shape);
+      if (numClasses != null && numClasses < 0) {
+        throw ConfigException.of("model.num_classes", "must be >= 0 (0: the unconditional contract)", numClasses);
+      }
       predictionType = predictionType == null ? PredictionType.EPSILON.id()
           : PredictionType.parse("model.prediction_type", predictionType).id();
     }
@@ -116,9 +122,23 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
           + " (keys of another model type: " + foreign.keySet() + ")", "set");
     }
     columns = columns == null ? null : List.copyOf(columns);
-    if (t == Type.GMM) {
-      mixture(columns, weights, means, covariances, variances); // validates
+    if (componentClasses != null && componentClasses.contains(null)) {
+      throw ConfigException.of("model.component_classes", "must hold class labels, not null", componentClasses);
     }
+    componentClasses = componentClasses == null ? null : List.copyOf(componentClasses);
+    if (t == Type.GMM) {
+      mixture(columns, weights, means, covariances, variances, componentClasses); // validates
+    }
+  }
+
+  /** Whether the model takes class labels (component classes or a conditional contract). */
+  public boolean conditional() {
+    return componentClasses != null || (numClasses != null && numClasses > 0);
+  }
+
+  /** K of an exported conditional model (0: unconditional). */
+  public int exportedClasses() {
+    return numClasses == null ? 0 : numClasses;
   }
 
   /** The per-row shape of an exported model. */
@@ -141,11 +161,11 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
 
   /** The mixture of a {@code type: gmm} model (validated). */
   public MixtureModelSpec spec() {
-    return mixture(columns, weights, means, covariances, variances);
+    return mixture(columns, weights, means, covariances, variances, componentClasses);
   }
 
   private static MixtureModelSpec mixture(List<String> columns, List<Double> weights, List<List<Double>> means,
-      List<List<List<Double>>> covariances, List<List<Double>> variances) {
+      List<List<List<Double>>> covariances, List<List<Double>> variances, List<Integer> componentClasses) {
     if (weights == null || means == null) {
       throw ConfigException.of(weights == null ? "model.weights" : "model.means", "is required for model.type gmm", null);
     }
@@ -161,7 +181,8 @@ public record DiffuseModelConfig(String type, List<String> columns, List<Double>
     double[][] v = variances == null ? null : matrix("model.variances", variances);
     Map<String, Object> source = new LinkedHashMap<>();
     source.put("type", "gmm");
-    return new MixtureModelSpec(columns, w, m, c, v, null, source);
+    int[] classes = componentClasses == null ? null : componentClasses.stream().mapToInt(Integer::intValue).toArray();
+    return new MixtureModelSpec(columns, w, m, c, v, null, source, classes);
   }
 
   /** The fit settings of a {@code type: gmm-fit} model with the job seed. */

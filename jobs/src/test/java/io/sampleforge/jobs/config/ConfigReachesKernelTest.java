@@ -249,8 +249,8 @@ class ConfigReachesKernelTest {
   @Test
   void diffuse() {
     everyKeyReachesTheKernel("diffuse", DiffuseConfig.class,
-        c -> List.of(new io.sampleforge.spark.diffusion.GaussianSamplingSettings(c.solverSpec(), c.seed(), c.batchSize()),
-            c.model().spec()),
+        c -> List.of(new io.sampleforge.spark.diffusion.GaussianSamplingSettings(c.solverSpec(), c.seed(), c.batchSize(),
+            c.guidanceScale()), c.model().spec()),
         List.of(Change.of("model.columns", "[u, v]"), Change.of("model.weights", "[0.2, 0.3, 0.5]"),
             Change.of("model.means", "[[-1.0, 0.0], [2.0, 0.5], [0.0, 2.5]]"),
             Change.of("model.covariances", "[[[1.0, 0.0], [0.0, 1.0]], [[0.2, -0.1], [-0.1, 0.5]], [[0.3, 0.0], [0.0, 0.1]]]"),
@@ -271,7 +271,10 @@ class ConfigReachesKernelTest {
             Change.of("solver.method", "singlestep_fixed", "solver.name", "dpmsolver++-singlestep", "solver.lower_order_final", "null", "solver.euler_at_final", "null", "timesteps.spacing", "logSNR", "timesteps.final_sigma", "null", "timesteps.steps_offset", "null"),
             Change.of("solver.eta", "1.0", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
-            Change.of("solver.clip_sample_range", "2.0", "solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null")),
+            Change.of("solver.clip_sample_range", "2.0", "solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
+            Change.of("model.component_classes", "[0, 1, 1]"),
+            Change.of("guidance_scale", "3.0", "label_column", "label", "model.component_classes", "[0, 1, 1]",
+                "rows", "null", "input", "requests.parquet")),
         pairs("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
             "rows", "how many requests (the stage's argument, not a setting of a sample)",
             "partitions", "Spark partitions (the samples do not depend on it: DiffuseJobTest)",
@@ -287,6 +290,8 @@ class ConfigReachesKernelTest {
             "input", "the request table (the stage's argument; DiffuseJobTest)", "input_format", "how to read input",
             "id_column", "the request table's id (DiffuseJobTest)", "count_column", "samples per request (DiffuseJobTest)",
             "samples_per_request", "samples per request without count_column (the stage's argument)",
+            "label_column", "the request table's class labels (the stage's argument; DiffuseGuidanceJobTest)",
+            "model.num_classes", "torchscript/onnx conditional contract (DiffuseGuidanceJobTest.anExportedConditionalModelDrawsEachLabelsGaussian)",
             "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
   }
 

@@ -23,15 +23,18 @@ public final class ClassifierFreeGuidance implements Denoiser {
     this.scale = scale;
   }
 
-  /** Guidance of {@code model} towards {@code labels[r]} for row r (labels in [0, K)), with scale w >= 0. */
+  /**
+   * Guidance of {@code model} towards {@code labels[r]} for row r, with scale w >= 0. Labels are in [0, K]; a row
+   * with the null class K gets the unconditional prediction whatever w is (eps_c = eps_u).
+   */
   public static ClassifierFreeGuidance of(ConditionalDenoiser model, int[] labels, double scale) {
     if (!(scale >= 0) || Double.isInfinite(scale)) {
       throw ConfigException.of("guidance_scale", "must be finite and >= 0", scale);
     }
     for (int r = 0; r < labels.length; r++) {
-      if (labels[r] < 0 || labels[r] >= model.numClasses()) {
+      if (labels[r] < 0 || labels[r] > model.numClasses()) {
         throw new IllegalArgumentException("label " + labels[r] + " of row " + r + " is outside [0, "
-            + model.numClasses() + ")");
+            + model.numClasses() + "] (K = " + model.numClasses() + " is the null class)");
       }
     }
     return new ClassifierFreeGuidance(model, labels.clone(), scale);

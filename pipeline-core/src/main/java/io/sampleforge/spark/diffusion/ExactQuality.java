@@ -25,13 +25,27 @@ import org.apache.spark.sql.Row;
 public final class ExactQuality {
   private ExactQuality() {}
 
-  /** The metrics as an ordered map (the manifest's {@code stats.quality}). */
-  public static Map<String, Object> of(Dataset<Row> written, String idColumn, GaussianModelSpec model,
-      GaussianMixture prior, int n, long seed) {
+  /**
+   * The metrics as an ordered map (the manifest's {@code stats.quality}) for samples with class labels in
+   * {@code labelColumn} (null: unlabelled samples, whose law is the model's prior). A labelled sample's exact law is its class's mixture at guidance scale 1 (the marginal for a
+   * null label) and the marginal at scale 0; other scales have no exact target (the map says so).
+   */
+  public static Map<String, Object> of(Dataset<Row> written, String idColumn, String labelColumn, double guidanceScale,
+      GaussianModelSpec model, int n, long seed) {
+    if (labelColumn != null && guidanceScale != 0 && guidanceScale != 1) {
+      Map<String, Object> q = new LinkedHashMap<>();
+      q.put("skipped", "guidance_scale " + guidanceScale + " targets p_c^w p^(1-w), which has no exact diffusion "
+          + "sampler to compare with (scales 0 and 1 do)");
+      return q;
+    }
     List<String> columns = model.columns();
-    Column[] values = columns.stream().map(c -> col(ColumnNames.quoted(c))).toArray(Column[]::new);
+    List<Column> selected = new java.util.ArrayList<>();
+    columns.forEach(c -> selected.add(col(ColumnNames.quoted(c))));
+    if (labelColumn != null) {
+      selected.add(col(ColumnNames.quoted(labelColumn)));
+    }
     List<Row> rows = written.orderBy(col(ColumnNames.quoted(idColumn)), col(GaussianSampling.SAMPLE_INDEX))
-        .limit(n).select(values).collectAsList();
+        .limit(n).select(selected.toArray(new Column[0])).collectAsList();
     int count = rows.size();
     int d = columns.size();
     Standardisation s = model.standardisation();
@@ -43,11 +57,27 @@ public final class ExactQuality {
         x[r * d + i] = (rows.get(r).getDouble(i) - mean[i]) / scale[i];
       }
     }
-    SampleKey[] keys = new SampleKey[count];
+    int k = model.numClasses();
+    Map<Integer, List<Integer>> byLaw = new java.util.TreeMap<>();
     for (int r = 0; r < count; r++) {
-      keys[r] = new SampleKey(Long.MIN_VALUE + r, 0); // xxhash64 of a request id could collide, but not by design
+      int law = labelColumn == null || guidanceScale == 0 || rows.get(r).isNullAt(d) ? k : rows.get(r).getInt(d);
+      byLaw.computeIfAbsent(law, l -> new java.util.ArrayList<>()).add(r);
     }
-    double[] exact = new GaussianDraws(seed).exactSamples(prior, keys);
+    double[] exact = new double[count * d];
+    GaussianDraws draws = new GaussianDraws(seed);
+    for (Map.Entry<Integer, List<Integer>> e : byLaw.entrySet()) {
+      List<Integer> members = e.getValue();
+      SampleKey[] keys = new SampleKey[members.size()];
+      for (int i = 0; i < keys.length; i++) {
+        // xxhash64 of a request id could collide with these keys, but not by design
+        keys[i] = new SampleKey(Long.MIN_VALUE + members.get(i), 0);
+      }
+      GaussianMixture law = model.exactPrior(e.getKey()).orElseThrow();
+      double[] drawn = draws.exactSamples(law, keys);
+      for (int i = 0; i < keys.length; i++) {
+        System.arraycopy(drawn, i * d, exact, members.get(i) * d, d);
+      }
+    }
     SampleDistance.MmdTest t = SampleDistance.mmd(x, exact, d, 200, 0.01, seed);
     Map<String, Object> q = new LinkedHashMap<>();
     q.put("samples", count);
@@ -58,6 +88,10 @@ public final class ExactQuality {
     q.put("indistinguishable_at_level", t.rejects() ? null : t.level());
     q.put("sliced_wasserstein", SampleDistance.slicedWasserstein(x, exact, d, 64, seed));
     q.put("space", s.isIdentity() ? "table units" : "standardised columns");
+    if (labelColumn != null) {
+      q.put("exact_law", guidanceScale == 0 ? "the marginal mixture (guidance_scale 0)"
+          : "each sample's class mixture (guidance_scale 1; null label: the marginal)");
+    }
     return q;
   }
 }

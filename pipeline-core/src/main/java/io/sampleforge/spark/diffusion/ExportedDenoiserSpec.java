@@ -1,6 +1,7 @@
 package io.sampleforge.spark.diffusion;
 
 import ai.djl.Device;
+import io.sampleforge.diffusion.continuous.ConditionalDenoiser;
 import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.errors.ConfigException;
@@ -20,7 +21,9 @@ import java.util.Map;
  * ModelFiles} given), the per-row shape, the prediction type and the output column names. {@link #of}
  * loads and probes the model on the driver's CPU (shape and contract errors are exit 2 there, before
  * any task); each task opens a predictor over the per-JVM model on its {@link TaskDevices#current()}
- * device. Unconditional contract only (class labels: not yet wired). Cost: one load per JVM and device.
+ * device. With {@code numClasses} K > 0 ({@code model.num_classes}) the class-conditional contract
+ * applies: {@link DenoiserHandle#conditional()} takes labels 0 .. K - 1, and the unconditional model is the
+ * null class K. Cost: one load per JVM and device.
  */
 public final class ExportedDenoiserSpec implements GaussianModelSpec {
   private static final long serialVersionUID = 1L;
@@ -31,9 +34,11 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
   private final PredictionType prediction;
   private final List<String> columns;
   private final String fileIdentity;
+  private final int numClasses;
 
   private ExportedDenoiserSpec(ModelFormat format, ModelFiles files, String path, RowShape shape,
-      PredictionType prediction, List<String> columns, String fileIdentity) {
+      PredictionType prediction, List<String> columns, String fileIdentity, int numClasses) {
+    this.numClasses = numClasses;
     this.format = format;
     this.files = files;
     this.path = path;
@@ -48,9 +53,18 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
     RowShape.of(sizes);
   }
 
-  /** Validates the keys and probes the file on the driver; {@code sizes} is the per-row shape. */
+  /** An unconditional model ({@code numClasses} 0). */
   public static ExportedDenoiserSpec of(ModelFormat format, ModelFiles files, String path, int[] sizes,
       PredictionType prediction, List<String> columns) {
+    return of(format, files, path, sizes, prediction, columns, 0);
+  }
+
+  /**
+   * Validates the keys and probes the file on the driver; {@code sizes} is the per-row shape, {@code
+   * numClasses} K the number of classes of the conditional contract (0: unconditional).
+   */
+  public static ExportedDenoiserSpec of(ModelFormat format, ModelFiles files, String path, int[] sizes,
+      PredictionType prediction, List<String> columns, int numClasses) {
     RowShape shape = RowShape.of(sizes);
     List<String> names = columns == null || columns.isEmpty() ? MixtureModelSpec.defaultColumns(shape.dimension())
         : List.copyOf(columns);
@@ -64,10 +78,15 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
     TaskDevices.configureThreads();
     String identity;
     try (ExportedGaussianDenoiser probe = ExportedGaussianDenoiser.load(format, files.local("model.path", path), shape,
-        prediction, 0, Device.cpu())) {
+        prediction, numClasses, Device.cpu())) {
       identity = probe.identity();
     }
-    return new ExportedDenoiserSpec(format, files, path, shape, prediction, names, identity);
+    return new ExportedDenoiserSpec(format, files, path, shape, prediction, names, identity, numClasses);
+  }
+
+  @Override
+  public int numClasses() {
+    return numClasses;
   }
 
   @Override
@@ -92,6 +111,9 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
     m.put("file", fileIdentity);
     m.put("shape", shape.toString());
     m.put("prediction_type", prediction.id());
+    if (numClasses > 0) {
+      m.put("classes", numClasses);
+    }
     return m;
   }
 
@@ -99,10 +121,18 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
   public DenoiserHandle open() {
     TaskDevices.configureThreads();
     ExportedGaussianDenoiser d = ExportedGaussianDenoiser.shared(format, files.local("model.path", path), shape,
-        prediction, 0, TaskDevices.current());
+        prediction, numClasses, TaskDevices.current());
     return new DenoiserHandle() {
       @Override
       public Denoiser denoiser() {
+        return d;
+      }
+
+      @Override
+      public ConditionalDenoiser conditional() {
+        if (numClasses == 0) {
+          return DenoiserHandle.super.conditional();
+        }
         return d;
       }
 

@@ -1,5 +1,6 @@
 package io.sampleforge.spark.diffusion;
 
+import io.sampleforge.diffusion.continuous.ConditionalDenoiser;
 import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
 import java.io.Serializable;
@@ -34,9 +35,28 @@ public interface GaussianModelSpec extends Serializable {
     return Optional.empty();
   }
 
+  /**
+   * The number of classes K of a class-conditional model (labels 0 .. K - 1, K the null class), 0 for an
+   * unconditional one. A conditional model's {@link DenoiserHandle#denoiser()} is its null-class model.
+   */
+  default int numClasses() {
+    return 0;
+  }
+
+  /** The exact law of class {@code label} (K: the marginal) in model space, for an exact conditional model. */
+  default Optional<GaussianMixture> exactPrior(int label) {
+    return label == numClasses() ? exactPrior() : Optional.empty();
+  }
+
   /** An opened denoiser and whatever native resources it holds. */
   interface DenoiserHandle extends AutoCloseable {
+    /** The unconditional model (a conditional model's null class). */
     Denoiser denoiser();
+
+    /** The class-conditional model, where {@link #numClasses()} > 0. */
+    default ConditionalDenoiser conditional() {
+      throw new UnsupportedOperationException("an unconditional model has no class-conditional form");
+    }
 
     @Override
     void close();

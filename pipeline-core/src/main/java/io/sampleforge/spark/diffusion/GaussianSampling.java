@@ -33,11 +33,18 @@ import org.apache.spark.util.LongAccumulator;
  * keyed float64 draw of (seed, key, sample index, step, coordinate), so the output is a function of
  * the requests, the model, the settings and the seed only, never of partitioning or batch size.
  *
+ * <p>Class-labelled requests ({@code label_column}, for a class-conditional model: {@link
+ * GaussianModelSpec#numClasses()} K > 0): each row's label in [0, K), or null for the unconditional
+ * (null-class) model; the batch runs the conditional model (guidance scale 1) or classifier-free
+ * guidance ({@link GaussianSamplingSettings#guidanceScale()}).
+ *
  * <p>Output columns: the id column (its input type; {@code id} bigint 0 .. N - 1 for {@link
- * #unconditional}), {@code sample_index} int, the model's D value columns (double, in the table's
+ * #unconditional}), {@code sample_index} int, the label column (int, null for the null class; labelled
+ * requests only), the model's D value columns (double, in the table's
  * units), {@code nfe} int (model calls the sample took part in), {@code solver} (JSON), {@code model}
  * (identity JSON), {@code seed} bigint. Bad requests (exit 3): a missing id or count column, a
- * non-integral count column, null or repeated ids, null or negative counts. Cost: one validation
+ * non-integral count column, null or repeated ids, null or negative counts, a non-integral label column
+ * or a label outside [0, K). Cost: one validation
  * aggregation, one shuffle of the expanded (id, key, index) rows, then N model calls per batch.
  */
 public final class GaussianSampling {
@@ -59,7 +66,7 @@ public final class GaussianSampling {
     }
     Dataset<Row> requests = spark.range(0, rows, 1, partitions).toDF("id");
     Dataset<Row> expanded = requests.select(col("id"), xxhash64(col("id")).as(KEY), lit(0).as(SAMPLE_INDEX));
-    return sample(expanded, DataTypes.LongType, "id", partitions, model, settings);
+    return sample(expanded, DataTypes.LongType, "id", null, partitions, model, settings);
   }
 
   /**
@@ -68,9 +75,19 @@ public final class GaussianSampling {
    */
   public static Result forRequests(Dataset<Row> requests, String idColumn, String countColumn, int samplesPerRequest,
       int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
+    return forRequests(requests, idColumn, countColumn, samplesPerRequest, null, partitions, model, settings);
+  }
+
+  /**
+   * As {@link #forRequests(Dataset, String, String, int, int, GaussianModelSpec, GaussianSamplingSettings)},
+   * with each request's class label in {@code labelColumn} (null: unlabelled requests).
+   */
+  public static Result forRequests(Dataset<Row> requests, String idColumn, String countColumn, int samplesPerRequest,
+      String labelColumn, int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
     StructType schema = requests.schema();
     StructField idField = field(schema, idColumn, "the id column (id_column)");
     checkNames(idColumn, model);
+    org.apache.spark.sql.Column label = labelColumn == null ? null : labels(requests, idColumn, labelColumn, model);
     String id = ColumnNames.quoted(idColumn);
     RecordKeys.requireUniqueIds(requests, idColumn);
     org.apache.spark.sql.Column count;
@@ -94,21 +111,58 @@ public final class GaussianSampling {
       }
       count = lit(samplesPerRequest);
     }
-    Dataset<Row> expanded = requests
-        .select(col(id).as(idColumn), xxhash64(col(id)).as(KEY),
-            explode(when(count.gt(0), sequence(lit(0), count.minus(1))).otherwise(array().cast("array<int>")))
-                .as(SAMPLE_INDEX));
-    return sample(expanded, idField.dataType(), idColumn, partitions, model, settings);
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(col(id).as(idColumn), xxhash64(col(id)).as(KEY),
+        explode(when(count.gt(0), sequence(lit(0), count.minus(1))).otherwise(array().cast("array<int>")))
+            .as(SAMPLE_INDEX)));
+    if (label != null) {
+      columns.add(label.as(labelColumn));
+    }
+    Dataset<Row> expanded = requests.select(columns.toArray(new org.apache.spark.sql.Column[0]));
+    return sample(expanded, idField.dataType(), idColumn, labelColumn, partitions, model, settings);
   }
 
-  private static Result sample(Dataset<Row> expanded, DataType idType, String idColumn, int partitions,
-      GaussianModelSpec model, GaussianSamplingSettings settings) {
+  /** Checks the label column (integral, values in [0, K) or null) and returns it as int. */
+  private static org.apache.spark.sql.Column labels(Dataset<Row> requests, String idColumn, String labelColumn,
+      GaussianModelSpec model) {
+    int k = model.numClasses();
+    if (k == 0) {
+      throw ConfigException.of("label_column", "needs a class-conditional model (model.component_classes for gmm, "
+          + "model.num_classes for torchscript/onnx); this model is unconditional", labelColumn);
+    }
+    if (labelColumn.equals(idColumn) || labelColumn.equals(SAMPLE_INDEX) || PROVENANCE.contains(labelColumn)
+        || model.columns().contains(labelColumn)) {
+      throw ConfigException.of("label_column", "must not reuse an output column name", labelColumn);
+    }
+    StructField f = field(requests.schema(), labelColumn, "the class label column (label_column)");
+    if (!(f.dataType() instanceof IntegralType)) {
+      throw InputDataException.of(labelColumn, "(the class label column) must have an integer type",
+          f.dataType().simpleString());
+    }
+    String q = ColumnNames.quoted(labelColumn);
+    List<Row> bad = requests.filter(col(q).lt(0).or(col(q).geq(k))).select(col(ColumnNames.quoted(idColumn)), col(q))
+        .orderBy(col(ColumnNames.quoted(idColumn))).limit(1).collectAsList();
+    if (!bad.isEmpty()) {
+      throw InputDataException.of(labelColumn, "(the class label column) must hold a class in [0, " + k
+          + ") or null (the unconditional model)", "id " + bad.get(0).get(0) + " has " + bad.get(0).get(1));
+    }
+    return col(q).cast("int");
+  }
+
+  private static Result sample(Dataset<Row> expanded, DataType idType, String idColumn, String labelColumn,
+      int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
     if (partitions < 1) {
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
     checkNames(idColumn, model);
     settings.solver().build(); // refuse bad combinations on the driver, before any task
+    if (settings.guided() && labelColumn == null) {
+      throw ConfigException.of("guidance_scale", "applies only to class-labelled requests (label_column); without "
+          + "labels every sample comes from the unconditional model", settings.guidanceScale());
+    }
     StructType out = new StructType().add(idColumn, idType, false).add(SAMPLE_INDEX, DataTypes.IntegerType, false);
+    if (labelColumn != null) {
+      out = out.add(labelColumn, DataTypes.IntegerType, true);
+    }
     for (String c : model.columns()) {
       out = out.add(c, DataTypes.DoubleType, false);
     }
@@ -116,7 +170,8 @@ public final class GaussianSampling {
         .add("model", DataTypes.StringType, false).add("seed", DataTypes.LongType, false);
     LongAccumulator calls = expanded.sparkSession().sparkContext().longAccumulator("diffuse model calls");
     Dataset<Row> rows = expanded.repartition(partitions, col(KEY), col(SAMPLE_INDEX));
-    return new Result(rows.mapPartitions(new GaussianSamplingRunner(model, settings, calls), Encoders.row(out)), calls);
+    return new Result(rows.mapPartitions(new GaussianSamplingRunner(model, settings, labelColumn != null, calls),
+        Encoders.row(out)), calls);
   }
 
   private static StructField field(StructType schema, String name, String what) {

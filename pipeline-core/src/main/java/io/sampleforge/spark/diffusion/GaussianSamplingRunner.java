@@ -1,8 +1,11 @@
 package io.sampleforge.spark.diffusion;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sampleforge.diffusion.continuous.ClassifierFreeGuidance;
+import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianSolver;
+import io.sampleforge.diffusion.continuous.LabelledDenoiser;
 import io.sampleforge.diffusion.continuous.NonFiniteOutputException;
 import io.sampleforge.diffusion.continuous.SampleBatch;
 import io.sampleforge.diffusion.continuous.SampleKey;
@@ -19,7 +22,9 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The executor side of {@link GaussianSampling}: takes (id, key, sample index) rows in batches of
  * {@code batch_size}, runs the solver on the task's denoiser (opened once per task) and emits one
- * output row per sample, lazily (one batch in memory). A non-finite model output fails the task
+ * output row per sample, lazily (one batch in memory). Labelled rows (a fourth column, null for the
+ * null class) run the task's conditional model with the batch's labels bound ({@link LabelledDenoiser})
+ * or classifier-free guidance when the scale is not 1. A non-finite model output fails the task
  * with an {@link InputDataException} naming the request id, the sample index and the step.
  */
 final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
@@ -27,8 +32,11 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private final GaussianModelSpec model;
   private final GaussianSamplingSettings settings;
   private final LongAccumulator modelCalls;
+  private final boolean labelled;
 
-  GaussianSamplingRunner(GaussianModelSpec model, GaussianSamplingSettings settings, LongAccumulator modelCalls) {
+  GaussianSamplingRunner(GaussianModelSpec model, GaussianSamplingSettings settings, boolean labelled,
+      LongAccumulator modelCalls) {
+    this.labelled = labelled;
     this.model = model;
     this.settings = settings;
     this.modelCalls = modelCalls;
@@ -37,7 +45,11 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    String solverJson = json.writeValueAsString(settings.solver().describe());
+    java.util.Map<String, Object> solverDescription = new java.util.LinkedHashMap<>(settings.solver().describe());
+    if (labelled) {
+      solverDescription.put("guidance_scale", settings.guidanceScale());
+    }
+    String solverJson = json.writeValueAsString(solverDescription);
     String modelJson = json.writeValueAsString(model.identity());
     GaussianSolver solver = settings.solver().build();
     GaussianDraws draws = new GaussianDraws(settings.seed());
@@ -90,9 +102,20 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
         if (handle == null) {
           handle = model.open();
         }
+        Denoiser denoiser = handle.denoiser();
+        int[] labels = null;
+        if (labelled) {
+          int k = model.numClasses();
+          labels = new int[keys.length];
+          for (int r = 0; r < keys.length; r++) {
+            labels[r] = batch.get(r).isNullAt(3) ? k : batch.get(r).getInt(3);
+          }
+          denoiser = settings.guided() ? ClassifierFreeGuidance.of(handle.conditional(), labels, settings.guidanceScale())
+              : LabelledDenoiser.of(handle.conditional(), labels);
+        }
         SampleBatch out;
         try {
-          out = solver.sample(handle.denoiser(), keys, draws);
+          out = solver.sample(denoiser, keys, draws);
         } catch (NonFiniteOutputException e) {
           close();
           Row r = batch.get(e.row());
@@ -104,18 +127,22 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           modelCalls.add(out.modelCalls());
         }
         double[] samples = out.samples();
+        int at = labelled ? 3 : 2;
         for (int r = 0; r < keys.length; r++) {
           toData.toData(samples, r * d);
-          Object[] values = new Object[d + 6];
+          Object[] values = new Object[d + at + 4];
           values[0] = batch.get(r).get(0);
           values[1] = keys[r].sampleIndex();
-          for (int i = 0; i < d; i++) {
-            values[2 + i] = samples[r * d + i];
+          if (labelled) {
+            values[2] = batch.get(r).isNullAt(3) ? null : labels[r];
           }
-          values[d + 2] = out.modelCalls();
-          values[d + 3] = solverJson;
-          values[d + 4] = modelJson;
-          values[d + 5] = settings.seed();
+          for (int i = 0; i < d; i++) {
+            values[at + i] = samples[r * d + i];
+          }
+          values[d + at] = out.modelCalls();
+          values[d + at + 1] = solverJson;
+          values[d + at + 2] = modelJson;
+          values[d + at + 3] = settings.seed();
           pending.add(RowFactory.create(values));
         }
       }

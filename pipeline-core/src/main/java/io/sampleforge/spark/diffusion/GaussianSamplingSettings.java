@@ -5,11 +5,15 @@ import io.sampleforge.errors.ConfigException;
 import java.io.Serializable;
 
 /**
- * What the {@code diffuse} stage runs: the solver (with its schedule and steps), the job seed and the
- * number of samples per model call ({@code batch_size}). The batch size changes speed only: every draw
+ * What the {@code diffuse} stage runs: the solver (with its schedule and steps), the job seed, the
+ * number of samples per model call ({@code batch_size}) and the classifier-free guidance scale w
+ * ({@code guidance_scale}) for class-labelled requests: w = 1 (default) is the conditional model alone
+ * (one call on B rows), any other w is {@link io.sampleforge.diffusion.continuous.ClassifierFreeGuidance}
+ * (one call on 2B rows), w = 0 the unconditional model. The batch size changes speed only: every draw
  * is keyed by (seed, request key, sample index), so the samples do not depend on it.
  */
-public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize) implements Serializable {
+public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize, double guidanceScale)
+    implements Serializable {
   public GaussianSamplingSettings {
     if (solver == null) {
       throw ConfigException.of("solver", "is required", null);
@@ -17,5 +21,18 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     if (batchSize < 1) {
       throw ConfigException.of("batch_size", "must be >= 1", batchSize);
     }
+    if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {
+      throw ConfigException.of("guidance_scale", "must be finite and >= 0", guidanceScale);
+    }
+  }
+
+  /** No guidance (scale 1: the model as it is). */
+  public GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize) {
+    this(solver, seed, batchSize, 1.0);
+  }
+
+  /** Whether a labelled batch needs the unconditional half (w != 1). */
+  public boolean guided() {
+    return guidanceScale != 1.0;
   }
 }

@@ -1,5 +1,7 @@
 package io.sampleforge.spark.diffusion;
 
+import io.sampleforge.diffusion.continuous.ClassMixtureDenoiser;
+import io.sampleforge.diffusion.continuous.ConditionalDenoiser;
 import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
 import io.sampleforge.diffusion.continuous.GaussianMixtureDenoiser;
@@ -17,10 +19,21 @@ import java.util.Optional;
  * section 6). From the config ({@code model.type: gmm}, identity standardisation) or fitted by Spark
  * MLlib on standardised columns ({@link MixtureFit}). Validated on construction (config keys
  * {@code model.weights}, {@code model.means}, {@code model.covariances} / {@code model.variances}).
+ * With {@code componentClasses} (config {@code model.component_classes}: one class label in [0, K) per
+ * component, every class used) the mixture is also a class-conditional model ({@link
+ * ClassMixtureDenoiser}): class c is the mixture of its components, with prior the sum of their weights,
+ * and the null class K is the whole mixture (classifier-free guidance's exact oracle).
  * Cost per call: O(K D^2) per row (O(K D) diagonal), O(K D^3) once per task for the eigen-decompositions.
  */
 public record MixtureModelSpec(List<String> columns, double[] weights, double[][] means, double[][][] covariances,
-    double[][] variances, Standardisation standardisation, Map<String, Object> source) implements GaussianModelSpec {
+    double[][] variances, Standardisation standardisation, Map<String, Object> source, int[] componentClasses)
+    implements GaussianModelSpec {
+
+  /** An unconditional mixture. */
+  public MixtureModelSpec(List<String> columns, double[] weights, double[][] means, double[][][] covariances,
+      double[][] variances, Standardisation standardisation, Map<String, Object> source) {
+    this(columns, weights, means, covariances, variances, standardisation, source, null);
+  }
 
   public MixtureModelSpec {
     if (weights == null || means == null || means.length == 0) {
@@ -47,6 +60,84 @@ public record MixtureModelSpec(List<String> columns, double[] weights, double[][
     }
     source = source == null ? Map.of("type", "gmm") : Map.copyOf(source);
     mixture(weights, means, covariances, variances);
+    if (componentClasses != null) {
+      componentClasses = componentClasses.clone();
+      checkClasses(componentClasses, weights.length);
+    }
+  }
+
+  private static void checkClasses(int[] classes, int components) {
+    if (classes.length != components) {
+      throw ConfigException.of("model.component_classes", "must give one class label per component (" + components
+          + ")", classes.length);
+    }
+    int k = 0;
+    for (int c : classes) {
+      if (c < 0) {
+        throw ConfigException.of("model.component_classes", "must hold class labels >= 0", c);
+      }
+      k = Math.max(k, c + 1);
+    }
+    boolean[] used = new boolean[k];
+    for (int c : classes) {
+      used[c] = true;
+    }
+    for (int c = 0; c < k; c++) {
+      if (!used[c]) {
+        throw ConfigException.of("model.component_classes", "must use every class 0 .. " + (k - 1)
+            + " (a class with no component has no law)", "class " + c + " unused in " + java.util.Arrays.toString(classes));
+      }
+    }
+  }
+
+  @Override
+  public int numClasses() {
+    if (componentClasses == null) {
+      return 0;
+    }
+    int k = 0;
+    for (int c : componentClasses) {
+      k = Math.max(k, c + 1);
+    }
+    return k;
+  }
+
+  /** The class-conditional model: class c's mixture of its components, priors their weight sums. */
+  public ClassMixtureDenoiser classMixtures() {
+    if (componentClasses == null) {
+      throw new IllegalStateException("an unconditional mixture (no model.component_classes)");
+    }
+    GaussianMixture all = mixture();
+    int k = numClasses();
+    double[] priors = new double[k];
+    List<GaussianMixture> classes = new java.util.ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      List<Integer> members = new java.util.ArrayList<>();
+      for (int j = 0; j < componentClasses.length; j++) {
+        if (componentClasses[j] == c) {
+          members.add(j);
+          priors[c] += all.weight(j);
+        }
+      }
+      double[] w = new double[members.size()];
+      double[][] m = new double[members.size()][];
+      double[][][] cov = new double[members.size()][][];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = all.weight(members.get(i)) / priors[c];
+        m[i] = all.mean(members.get(i));
+        cov[i] = all.covariance(members.get(i));
+      }
+      classes.add(GaussianMixture.full(w, m, cov));
+    }
+    return new ClassMixtureDenoiser(priors, classes, PredictionType.EPSILON);
+  }
+
+  @Override
+  public Optional<GaussianMixture> exactPrior(int label) {
+    if (label == numClasses()) {
+      return exactPrior();
+    }
+    return Optional.of(classMixtures().classMixture(label));
   }
 
   /** x0, x1, ... */
@@ -78,6 +169,10 @@ public record MixtureModelSpec(List<String> columns, double[] weights, double[][
     m.put("components", weights.length);
     m.put("dimension", dimension());
     m.put("covariance", covariances != null ? "full" : "diagonal");
+    if (componentClasses != null) {
+      m.put("classes", numClasses());
+      m.put("component_classes", java.util.Arrays.stream(componentClasses).boxed().toList());
+    }
     m.put("parameters_hash", Long.toHexString(parametersHash()));
     return m;
   }
@@ -119,10 +214,19 @@ public record MixtureModelSpec(List<String> columns, double[] weights, double[][
   @Override
   public DenoiserHandle open() {
     Denoiser d = new GaussianMixtureDenoiser(mixture(), PredictionType.EPSILON);
+    ClassMixtureDenoiser conditional = componentClasses == null ? null : classMixtures();
     return new DenoiserHandle() {
       @Override
       public Denoiser denoiser() {
         return d;
+      }
+
+      @Override
+      public ConditionalDenoiser conditional() {
+        if (conditional == null) {
+          return DenoiserHandle.super.conditional();
+        }
+        return conditional;
       }
 
       @Override
