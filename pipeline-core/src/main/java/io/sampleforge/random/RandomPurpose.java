@@ -53,6 +53,12 @@ public enum RandomPurpose {
    */
   DIFFUSION_GAUSSIAN("diffusion/gaussian"),
   /**
+   * Feynman-Kac corrector SMC (io.sampleforge.diffusion.continuous.FkcSampler): the systematic
+   * resampling uniform U of a group of particles; key: the group (request) key; draw: the step index
+   * (N for the optional final resample).
+   */
+  FKC_RESAMPLING("diffusion/fkc-resampling"),
+  /**
    * Sample-distance statistics (MMD permutation thresholds, sliced-Wasserstein directions); key: the
    * permutation or projection index.
    */
