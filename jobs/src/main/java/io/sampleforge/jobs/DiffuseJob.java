@@ -41,7 +41,7 @@ public final class DiffuseJob {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       GaussianModelSpec model = timer.time("model", () -> model(spark, cfg));
       GaussianSamplingSettings settings = new GaussianSamplingSettings(cfg.solverSpec(), cfg.seed(), cfg.batchSize(),
-          cfg.guidanceScale());
+          cfg.guidanceScale(), cfg.timeShiftSettings());
       GaussianSampling.Result result;
       if (cfg.rows() != null) {
         progress.totalRows(cfg.rows());
@@ -81,7 +81,7 @@ public final class DiffuseJob {
       stats.put("quality", quality);
       new Manifest().put("job", "diffuse").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
-          .put("solver", settings.solver().describe())
+          .put("solver", settings.describe(cfg.labelColumn() != null))
           .put("guidance", cfg.labelColumn() == null ? null : java.util.Map.of("label_column", cfg.labelColumn(),
               "guidance_scale", cfg.guidanceScale(), "classes", model.numClasses()))
           .put("stats", stats)
@@ -90,7 +90,7 @@ public final class DiffuseJob {
           .write(out);
       out.commit();
       return new Summary(cfg.output(), samples, nfe, result.modelCalls().value(), rate, model.identity(),
-          settings.solver().describe(), quality, timer.seconds());
+          settings.describe(cfg.labelColumn() != null), quality, timer.seconds());
     });
   }
 

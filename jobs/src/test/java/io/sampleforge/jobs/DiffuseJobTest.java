@@ -130,6 +130,59 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertFalse(r1.get(0).getDouble(2) == r1.get(1).getDouble(2), "two samples of one request differ");
   }
 
+  /**
+   * Dynamic thresholding (sample_max_value 1.5, so the example's x0 of norm above 1.5 is rescaled) and
+   * the TS-DPM time shift reach the executors: the rows equal DPM-Solver++ with thresholding around the
+   * time-shifted exact denoiser, by hand; keys of another solver or a continuous schedule exit 2.
+   */
+  @Test
+  void thresholdingAndTheTimeShiftAreTheKernels() throws IOException {
+    String out = dir.resolve("thresholded").toString();
+    assertEquals(0, SampleforgeMain.execute(args(out, "--rows", "30", "--set", "solver.thresholding=true", "--set",
+        "solver.sample_max_value=1.5", "--set", "time_shift.window=10", "--set", "time_shift.cutoff=300",
+        "--set", "batch_size=11")));
+    List<Row> rows = spark.read().parquet(out).orderBy("id").collectAsList();
+    List<Row> keys = spark.range(30).select(col("id"), xxhash64(col("id"))).orderBy("id").collectAsList();
+    SampleKey[] k = new SampleKey[30];
+    for (int i = 0; i < 30; i++) {
+      k[i] = new SampleKey(keys.get(i).getLong(1), 0);
+    }
+    DiscreteVpSchedule schedule = DiscreteVpSchedule.diffusersDefault();
+    DpmSolverPlusPlus solver = new DpmSolverPlusPlus(TimeGrid.diffusers(schedule, DiffusersSpacing.LINSPACE, 20, 0,
+        FinalSigma.ZERO), DpmSolverSettings.DIFFUSERS.withThresholding(
+            io.sampleforge.diffusion.continuous.DynamicThresholding.on(0.995, 1.5)));
+    io.sampleforge.diffusion.continuous.Denoiser shifted = new io.sampleforge.diffusion.continuous.TimeShiftDenoiser(
+        new GaussianMixtureDenoiser(exampleMixture(), PredictionType.EPSILON), schedule,
+        new io.sampleforge.diffusion.continuous.TimeShiftSettings(10, 300));
+    SampleBatch expected = solver.sample(shifted, k, new GaussianDraws(42));
+    SampleBatch plain = new DpmSolverPlusPlus(TimeGrid.diffusers(schedule, DiffusersSpacing.LINSPACE, 20, 0,
+        FinalSigma.ZERO), DpmSolverSettings.DIFFUSERS).sample(new GaussianMixtureDenoiser(exampleMixture(),
+        PredictionType.EPSILON), k, new GaussianDraws(42));
+    double moved = 0;
+    for (int i = 0; i < 30; i++) {
+      assertEquals(expected.row(i)[0], rows.get(i).getDouble(2), 0.0, "x of id " + i);
+      assertEquals(expected.row(i)[1], rows.get(i).getDouble(3), 0.0, "y of id " + i);
+      moved = Math.max(moved, Math.abs(plain.row(i)[0] - rows.get(i).getDouble(2)));
+    }
+    assertTrue(moved > 0.1, "thresholding at 1.5 changes the example's samples: " + moved);
+    String solverJson = rows.get(0).getString(5);
+    assertTrue(solverJson.contains("\"thresholding\":true") && solverJson.contains("\"sample_max_value\":1.5")
+        && solverJson.contains("\"time_shift\":{\"window\":10,\"cutoff\":300}"), solverJson);
+
+    Cli c = Cli.run(args(dir.resolve("bad-t").toString(), "--rows", "5", "--set", "solver.name=euler", "--set",
+        "solver.order=null", "--set", "solver.solver_type=null", "--set", "solver.lower_order_final=null", "--set",
+        "solver.euler_at_final=null", "--set", "timesteps.spacing=null", "--set", "timesteps.steps_offset=null",
+        "--set", "solver.thresholding=true"));
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("'solver.thresholding' does not apply to solver.name euler"), c.err());
+    c = Cli.run(args(dir.resolve("bad-t").toString(), "--rows", "5", "--set", "solver.sample_max_value=2"));
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("'solver.sample_max_value/solver.thresholding' applies only with"), c.err());
+    c = Cli.run(args(dir.resolve("bad-t").toString(), "--rows", "5", "--set", "time_shift.window=10"));
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("'time_shift.cutoff' is required"), c.err());
+  }
+
   @Test
   void badRequestsExitThreeAndBadConfigsExitTwo() throws IOException {
     StructType schema = new StructType().add("id", DataTypes.LongType).add("samples", DataTypes.IntegerType);

@@ -4,7 +4,9 @@ import io.sampleforge.diffusion.continuous.BetaSchedule;
 import io.sampleforge.diffusion.continuous.DdimSettings;
 import io.sampleforge.diffusion.continuous.DeisSettings;
 import io.sampleforge.diffusion.continuous.DpmSolverSinglestepSettings;
+import io.sampleforge.diffusion.continuous.DynamicThresholding;
 import io.sampleforge.diffusion.continuous.EdmSettings;
+import io.sampleforge.diffusion.continuous.TimeShiftSettings;
 import io.sampleforge.diffusion.continuous.SdeDpmSolverSettings;
 import io.sampleforge.diffusion.continuous.UniPcSettings;
 import io.sampleforge.diffusion.continuous.DpmSolverSettings;
@@ -30,8 +32,8 @@ import java.util.Map;
 public record DiffuseConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     Long rows, String idColumn, String countColumn, Integer samplesPerRequest, String labelColumn,
     Double guidanceScale, DiffuseModelConfig model, ScheduleConfig schedule, TimestepsConfig timesteps,
-    SolverConfig solver, Integer steps, Integer batchSize, Long seed, Integer partitions, Integer qualitySamples)
-    implements JobTarget {
+    SolverConfig solver, TimeShiftConfig timeShift, Integer steps, Integer batchSize, Long seed, Integer partitions,
+    Integer qualitySamples) implements JobTarget {
 
   /** The noise schedule the model was trained under (diffusers' names). */
   public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
@@ -63,7 +65,19 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
   /** The solver and its keys (diffusers' names). */
   public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
       Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
-      List<Integer> disableCorrector, String method) {}
+      List<Integer> disableCorrector, String method, Boolean thresholding, Double dynamicThresholdingRatio,
+      Double sampleMaxValue) {}
+
+  /** The TS-DPM time shift (both keys, or the block left out: no shift). */
+  public record TimeShiftConfig(Integer window, Integer cutoff) {
+    TimeShiftSettings settings() {
+      if (window == null || cutoff == null) {
+        throw ConfigException.of(window == null ? "time_shift.window" : "time_shift.cutoff", "is required with "
+            + "time_shift (TS-DPM presets: DEIS window 10 cutoff 900; DPM-Solver window 15 cutoff 300)", null);
+      }
+      return new TimeShiftSettings(window, cutoff);
+    }
+  }
 
   public DiffuseConfig {
     if (output == null || output.isBlank()) {
@@ -118,7 +132,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null) : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null) : solver;
+        null, null, null, null) : solver;
     steps = steps == null ? 20 : steps;
     batchSize = batchSize == null ? 256 : batchSize;
     if (batchSize < 1) {
@@ -133,7 +147,23 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     if (qualitySamples != 0 && (qualitySamples < 10 || qualitySamples > 2000)) {
       throw ConfigException.of("quality_samples", "must be 0 (off) or in [10, 2000] (the MMD matrix is held on the driver)", qualitySamples);
     }
-    solverSpec(schedule, timesteps, solver, steps); // validates the whole sampler
+    SolverSpec spec = solverSpec(schedule, timesteps, solver, steps); // validates the whole sampler
+    if (timeShift != null) {
+      TimeShiftSettings ts = timeShift.settings();
+      if (spec.schedule().kind() != ScheduleSpec.Kind.DISCRETE) {
+        throw ConfigException.of("time_shift/schedule.type", "needs the training timesteps of a discrete schedule",
+            spec.schedule().kind().id());
+      }
+      if (model.kind() == DiffuseModelConfig.Type.GMM && model.spec().dimension() < 2) {
+        throw ConfigException.of("time_shift", "needs rows of dimension >= 2 (it matches the variance over a row)",
+            model.spec().dimension());
+      }
+    }
+  }
+
+  /** The TS-DPM time shift, or null for none. */
+  public TimeShiftSettings timeShiftSettings() {
+    return timeShift == null ? null : timeShift.settings();
   }
 
   /** The sampler, validated. */
@@ -155,7 +185,10 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     put(given, "solver.variant", s.variant());
     put(given, "solver.disable_corrector", s.disableCorrector());
     put(given, "solver.method", s.method());
-    List<String> allowed = switch (kind) {
+    put(given, "solver.thresholding", s.thresholding());
+    put(given, "solver.dynamic_thresholding_ratio", s.dynamicThresholdingRatio());
+    put(given, "solver.sample_max_value", s.sampleMaxValue());
+    List<String> own = switch (kind) {
       case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
       case DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final", "order_rule");
       case SDE_DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final");
@@ -164,6 +197,18 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       case DEIS -> List.of("order", "lower_order_final");
       case EULER, HEUN -> List.of();
     };
+    List<String> allowed = new java.util.ArrayList<>(own);
+    if (kind != SolverKind.EULER && kind != SolverKind.HEUN) {
+      allowed.addAll(List.of("thresholding", "dynamic_thresholding_ratio", "sample_max_value"));
+    }
+    if (!Boolean.TRUE.equals(s.thresholding())) {
+      String loose = s.dynamicThresholdingRatio() != null ? "solver.dynamic_thresholding_ratio"
+          : s.sampleMaxValue() != null ? "solver.sample_max_value" : null;
+      if (loose != null && allowed.contains(loose.substring("solver.".length()))) {
+        throw ConfigException.of(loose + "/solver.thresholding", "applies only with solver.thresholding: true",
+            given.get(loose));
+      }
+    }
     for (Map.Entry<String, Object> e : given.entrySet()) {
       if (!allowed.contains(e.getKey().substring("solver.".length()))) {
         throw ConfigException.of(e.getKey(), "does not apply to solver.name " + kind.id() + " (its keys: "
@@ -173,6 +218,12 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     java.io.Serializable settings;
     try {
       settings = settings(kind, s);
+      if (Boolean.TRUE.equals(s.thresholding())) {
+        DynamicThresholding t = DynamicThresholding.on(
+            s.dynamicThresholdingRatio() == null ? DynamicThresholding.OFF.ratio() : s.dynamicThresholdingRatio(),
+            s.sampleMaxValue() == null ? DynamicThresholding.OFF.sampleMaxValue() : s.sampleMaxValue());
+        settings = withThresholding(settings, t);
+      }
     } catch (ConfigException e) {
       throw new ConfigException(e.getMessage().replaceFirst("parameter 'solver_order'", "parameter 'solver.order'")
           .replaceFirst("parameter '(?!solver\\.)", "parameter 'solver."));
@@ -244,6 +295,23 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       case EULER -> EdmSettings.EULER;
       case HEUN -> EdmSettings.HEUN;
     };
+  }
+
+  private static java.io.Serializable withThresholding(java.io.Serializable settings, DynamicThresholding t) {
+    if (settings instanceof DdimSettings d) {
+      return d.withThresholding(t);
+    } else if (settings instanceof DpmSolverSettings d) {
+      return d.withThresholding(t);
+    } else if (settings instanceof SdeDpmSolverSettings d) {
+      return d.withThresholding(t);
+    } else if (settings instanceof DpmSolverSinglestepSettings d) {
+      return d.withThresholding(t);
+    } else if (settings instanceof UniPcSettings d) {
+      return d.withThresholding(t);
+    } else if (settings instanceof DeisSettings d) {
+      return d.withThresholding(t);
+    }
+    throw new IllegalStateException("no thresholding for " + settings);
   }
 
   private static DpmSolverSettings.SolverType solverType(SolverConfig s, DpmSolverSettings.SolverType d) {

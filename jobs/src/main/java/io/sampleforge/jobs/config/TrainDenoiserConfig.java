@@ -32,10 +32,11 @@ public record TrainDenoiserConfig(String input, TableFormat inputFormat, String 
       throw ConfigException.of("columns", "must name the numeric columns to train on", columns);
     }
     columns = columns == null ? List.of() : columns;
-    if (columns.stream().distinct().count() != columns.size() || columns.contains(null)) {
+    if (columns.stream().distinct().count() != columns.size() || columns.stream().anyMatch(java.util.Objects::isNull)) {
       throw ConfigException.of("columns", "must be distinct, non-null names", columns);
     }
-    if (categorical.stream().distinct().count() != categorical.size() || categorical.contains(null)) {
+    if (categorical.stream().distinct().count() != categorical.size()
+        || categorical.stream().anyMatch(java.util.Objects::isNull)) {
       throw ConfigException.of("categorical", "must be distinct, non-null names", categorical);
     }
     for (String c : categorical) {

@@ -250,7 +250,7 @@ class ConfigReachesKernelTest {
   void diffuse() {
     everyKeyReachesTheKernel("diffuse", DiffuseConfig.class,
         c -> List.of(new io.sampleforge.spark.diffusion.GaussianSamplingSettings(c.solverSpec(), c.seed(), c.batchSize(),
-            c.guidanceScale()), c.model().spec()),
+            c.guidanceScale(), c.timeShiftSettings()), c.model().spec()),
         List.of(Change.of("model.columns", "[u, v]"), Change.of("model.weights", "[0.2, 0.3, 0.5]"),
             Change.of("model.means", "[[-1.0, 0.0], [2.0, 0.5], [0.0, 2.5]]"),
             Change.of("model.covariances", "[[[1.0, 0.0], [0.0, 1.0]], [[0.2, -0.1], [-0.1, 0.5]], [[0.3, 0.0], [0.0, 0.1]]]"),
@@ -273,6 +273,11 @@ class ConfigReachesKernelTest {
             Change.of("solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("solver.clip_sample_range", "2.0", "solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("model.component_classes", "[0, 1, 1]"),
+            Change.of("solver.thresholding", "true"),
+            Change.of("solver.dynamic_thresholding_ratio", "0.9", "solver.thresholding", "true"),
+            Change.of("solver.sample_max_value", "2.0", "solver.thresholding", "true"),
+            Change.of("time_shift.window", "5", "time_shift.window", "10", "time_shift.cutoff", "300"),
+            Change.of("time_shift.cutoff", "500", "time_shift.window", "10", "time_shift.cutoff", "300"),
             Change.of("guidance_scale", "3.0", "label_column", "label", "model.component_classes", "[0, 1, 1]",
                 "rows", "null", "input", "requests.parquet")),
         pairs("output", "where to write", "format", "how to write", "mode", "whether to replace an existing output",
@@ -305,7 +310,8 @@ class ConfigReachesKernelTest {
             Change.of("num_train_timesteps", "500"), Change.of("beta_start", "0.0002"), Change.of("beta_end", "0.03"),
             Change.of("seed", "7")),
         pairs("output", "where to write", "mode", "whether to replace an existing output", "input", "the table",
-            "input_format", "how to read it", "columns", "which columns are collected (the stage's argument)"));
+            "input_format", "how to read it", "columns", "which columns are collected (the stage's argument)",
+            "categorical", "which columns are one-hot encoded (the stage's argument; DiffuseCategoricalJobTest)"));
   }
 
   private static Map<String, String> pairs(String... kv) {

@@ -9,6 +9,7 @@ import io.sampleforge.diffusion.continuous.LabelledDenoiser;
 import io.sampleforge.diffusion.continuous.NonFiniteOutputException;
 import io.sampleforge.diffusion.continuous.SampleBatch;
 import io.sampleforge.diffusion.continuous.SampleKey;
+import io.sampleforge.diffusion.continuous.TimeShiftDenoiser;
 import io.sampleforge.diffusion.training.OneHotEncoding;
 import io.sampleforge.errors.InputDataException;
 import java.util.ArrayList;
@@ -46,11 +47,7 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    java.util.Map<String, Object> solverDescription = new java.util.LinkedHashMap<>(settings.solver().describe());
-    if (labelled) {
-      solverDescription.put("guidance_scale", settings.guidanceScale());
-    }
-    String solverJson = json.writeValueAsString(solverDescription);
+    String solverJson = json.writeValueAsString(settings.describe(labelled));
     String modelJson = json.writeValueAsString(model.identity());
     GaussianSolver solver = settings.solver().build();
     GaussianDraws draws = new GaussianDraws(settings.seed());
@@ -114,6 +111,9 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           }
           denoiser = settings.guided() ? ClassifierFreeGuidance.of(handle.conditional(), labels, settings.guidanceScale())
               : LabelledDenoiser.of(handle.conditional(), labels);
+        }
+        if (settings.timeShift() != null) {
+          denoiser = TimeShiftDenoiser.wrap(denoiser, settings.solver(), settings.timeShift());
         }
         SampleBatch out;
         try {

@@ -1,6 +1,8 @@
 package io.sampleforge.spark.diffusion;
 
 import io.sampleforge.diffusion.continuous.SolverSpec;
+import io.sampleforge.diffusion.continuous.TimeShiftDenoiser;
+import io.sampleforge.diffusion.continuous.TimeShiftSettings;
 import io.sampleforge.errors.ConfigException;
 import java.io.Serializable;
 
@@ -9,11 +11,12 @@ import java.io.Serializable;
  * number of samples per model call ({@code batch_size}) and the classifier-free guidance scale w
  * ({@code guidance_scale}) for class-labelled requests: w = 1 (default) is the conditional model alone
  * (one call on B rows), any other w is {@link io.sampleforge.diffusion.continuous.ClassifierFreeGuidance}
- * (one call on 2B rows), w = 0 the unconditional model. The batch size changes speed only: every draw
+ * (one call on 2B rows), w = 0 the unconditional model; and the TS-DPM time shift ({@code time_shift},
+ * null for none; {@link TimeShiftDenoiser} wraps the model each batch). The batch size changes speed only: every draw
  * is keyed by (seed, request key, sample index), so the samples do not depend on it.
  */
-public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize, double guidanceScale)
-    implements Serializable {
+public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize, double guidanceScale,
+    TimeShiftSettings timeShift) implements Serializable {
   public GaussianSamplingSettings {
     if (solver == null) {
       throw ConfigException.of("solver", "is required", null);
@@ -26,9 +29,21 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     }
   }
 
-  /** No guidance (scale 1: the model as it is). */
+  /** No guidance (scale 1: the model as it is), no time shift. */
   public GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize) {
-    this(solver, seed, batchSize, 1.0);
+    this(solver, seed, batchSize, 1.0, null);
+  }
+
+  /** The solver's provenance: its description plus the guidance scale (labelled runs) and the time shift. */
+  public java.util.Map<String, Object> describe(boolean labelled) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(solver.describe());
+    if (labelled) {
+      m.put("guidance_scale", guidanceScale);
+    }
+    if (timeShift != null) {
+      m.put("time_shift", timeShift.describe());
+    }
+    return m;
   }
 
   /** Whether a labelled batch needs the unconditional half (w != 1). */
