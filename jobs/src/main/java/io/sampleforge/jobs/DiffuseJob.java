@@ -40,8 +40,7 @@ public final class DiffuseJob {
   public static Summary run(SparkSession spark, DiffuseConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       GaussianModelSpec model = timer.time("model", () -> model(spark, cfg));
-      GaussianSamplingSettings settings = new GaussianSamplingSettings(cfg.solverSpec(), cfg.seed(), cfg.batchSize(),
-          cfg.guidanceScale(), cfg.timeShiftSettings());
+      GaussianSamplingSettings settings = cfg.samplingSettings();
       GaussianSampling.Result result;
       if (cfg.rows() != null) {
         progress.totalRows(cfg.rows());
@@ -79,6 +78,9 @@ public final class DiffuseJob {
       stats.put("samples_per_second", rate);
       stats.put("model_calls_per_second", sampleSeconds > 0 ? result.modelCalls().value() / sampleSeconds : 0);
       stats.put("quality", quality);
+      if (settings.smc() != null) {
+        stats.put("smc", SmcStats.of(written, cfg.idColumn(), settings.smc().particles()));
+      }
       new Manifest().put("job", "diffuse").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
           .put("solver", settings.describe(cfg.labelColumn() != null))

@@ -11,6 +11,7 @@ import io.sampleforge.diffusion.continuous.SdeDpmSolverSettings;
 import io.sampleforge.diffusion.continuous.UniPcSettings;
 import io.sampleforge.diffusion.continuous.DpmSolverSettings;
 import io.sampleforge.diffusion.continuous.FinalSigma;
+import io.sampleforge.diffusion.continuous.FkcSettings;
 import io.sampleforge.diffusion.continuous.ScheduleSpec;
 import io.sampleforge.diffusion.continuous.SolverKind;
 import io.sampleforge.diffusion.continuous.SolverSpec;
@@ -32,7 +33,7 @@ import java.util.Map;
 public record DiffuseConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     Long rows, String idColumn, String countColumn, Integer samplesPerRequest, String labelColumn,
     Double guidanceScale, DiffuseModelConfig model, ScheduleConfig schedule, TimestepsConfig timesteps,
-    SolverConfig solver, TimeShiftConfig timeShift, Integer steps, Integer batchSize, Long seed, Integer partitions,
+    SolverConfig solver, TimeShiftConfig timeShift, SmcConfig smc, Integer steps, Integer batchSize, Long seed, Integer partitions,
     Integer qualitySamples) implements JobTarget {
 
   /** The noise schedule the model was trained under (diffusers' names). */
@@ -67,6 +68,14 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
       List<Integer> disableCorrector, String method, Boolean thresholding, Double dynamicThresholdingRatio,
       Double sampleMaxValue) {}
+
+  /** Feynman-Kac corrector SMC for guided requests (the block left out: none). */
+  public record SmcConfig(Integer particles, Double essThreshold) {
+    FkcSettings settings() {
+      return new FkcSettings(particles == null ? 16 : particles, essThreshold == null ? 1.0 : essThreshold, true,
+          SdeDpmSolverSettings.DIFFUSERS);
+    }
+  }
 
   /** The TS-DPM time shift (both keys, or the block left out: no shift). */
   public record TimeShiftConfig(Integer window, Integer cutoff) {
@@ -159,6 +168,29 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
             model.spec().dimension());
       }
     }
+    if (smc != null) {
+      if (labelColumn == null) {
+        throw ConfigException.of("smc/label_column", "corrects classifier-free guidance: it needs class-labelled "
+            + "requests (label_column) and a guidance_scale", smc.particles());
+      }
+      if (Boolean.TRUE.equals(solver.thresholding())) {
+        throw ConfigException.of("smc/solver.thresholding", "do not combine (thresholding changes the target the "
+            + "corrector weighs)", true);
+      }
+      new io.sampleforge.spark.diffusion.GaussianSamplingSettings(spec, seed, batchSize, guidanceScale,
+          timeShiftSettings(), smc.settings()); // validates the combination
+    }
+  }
+
+  /** The SMC settings, or null for none (the particle motion comes from the solver's settings). */
+  public FkcSettings smcSettings() {
+    return smc == null ? null : smc.settings();
+  }
+
+  /** What the stage runs: sampler, seed, batch size, guidance, time shift and SMC (validated). */
+  public io.sampleforge.spark.diffusion.GaussianSamplingSettings samplingSettings() {
+    return new io.sampleforge.spark.diffusion.GaussianSamplingSettings(solverSpec(), seed, batchSize, guidanceScale,
+        timeShiftSettings(), smcSettings());
   }
 
   /** The TS-DPM time shift, or null for none. */

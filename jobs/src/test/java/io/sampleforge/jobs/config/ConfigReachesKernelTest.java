@@ -249,8 +249,7 @@ class ConfigReachesKernelTest {
   @Test
   void diffuse() {
     everyKeyReachesTheKernel("diffuse", DiffuseConfig.class,
-        c -> List.of(new io.sampleforge.spark.diffusion.GaussianSamplingSettings(c.solverSpec(), c.seed(), c.batchSize(),
-            c.guidanceScale(), c.timeShiftSettings()), c.model().spec()),
+        c -> List.of(c.samplingSettings(), c.model().spec()),
         List.of(Change.of("model.columns", "[u, v]"), Change.of("model.weights", "[0.2, 0.3, 0.5]"),
             Change.of("model.means", "[[-1.0, 0.0], [2.0, 0.5], [0.0, 2.5]]"),
             Change.of("model.covariances", "[[[1.0, 0.0], [0.0, 1.0]], [[0.2, -0.1], [-0.1, 0.5]], [[0.3, 0.0], [0.0, 0.1]]]"),
@@ -274,6 +273,12 @@ class ConfigReachesKernelTest {
             Change.of("solver.clip_sample_range", "2.0", "solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("model.component_classes", "[0, 1, 1]"),
             Change.of("solver.thresholding", "true"),
+            Change.of("smc.particles", "8", "smc.particles", "16", "label_column", "label", "model.component_classes",
+                "[0, 1, 1]", "rows", "null", "input", "requests.parquet", "solver.name", "sde-dpmsolver++",
+                "solver.order_rule", "null"),
+            Change.of("smc.ess_threshold", "0.5", "smc.particles", "16", "label_column", "label",
+                "model.component_classes", "[0, 1, 1]", "rows", "null", "input", "requests.parquet", "solver.name",
+                "sde-dpmsolver++", "solver.order_rule", "null"),
             Change.of("solver.dynamic_thresholding_ratio", "0.9", "solver.thresholding", "true"),
             Change.of("solver.sample_max_value", "2.0", "solver.thresholding", "true"),
             Change.of("time_shift.window", "5", "time_shift.window", "10", "time_shift.cutoff", "300"),

@@ -65,11 +65,7 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     }
     TimeGrid grid = null;
     if (kind != SolverKind.DPMSOLVER_SINGLESTEP && !(kind == SolverKind.DDIM && integer)) {
-      grid = integer ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset, finalSigma)
-          : spacing == TimestepSpacing.KARRAS
-              ? (kind == SolverKind.EULER || kind == SolverKind.HEUN ? KarrasSigmas.eulerDiscrete(discrete, steps,
-                  finalSigma) : KarrasSigmas.dpmSolverMultistep(discrete, steps, finalSigma))
-              : TimeGrid.dpmSolver(schedule, spacing.skip(), steps);
+      grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps);
     }
     return switch (kind) {
       case DDIM -> new DdimSolver(integer
@@ -83,6 +79,29 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
       case DEIS -> new Deis(grid, (DeisSettings) settings);
       case EULER, HEUN -> new EdmSolver(grid, (EdmSettings) settings);
     };
+  }
+
+  /**
+   * The grid of levels the solver steps along (every solver but singlestep DPM-Solver++ and DDIM on an
+   * integer spacing, which follow their own plans); what a sampler built on this spec's schedule,
+   * spacing and steps, such as {@link FkcSampler}, walks.
+   */
+  public TimeGrid timeGrid() {
+    if (kind == SolverKind.DPMSOLVER_SINGLESTEP || (kind == SolverKind.DDIM && spacing.diffusers() != null)) {
+      throw ConfigException.of("solver.name", "has its own step plan, not a grid of levels", kind.id());
+    }
+    NoiseSchedule s = schedule.build();
+    return grid(s, s instanceof DiscreteVpSchedule d ? d : null, spacing, finalSigma, stepsOffset, kind, steps);
+  }
+
+  private static TimeGrid grid(NoiseSchedule schedule, DiscreteVpSchedule discrete, TimestepSpacing spacing,
+      FinalSigma finalSigma, int stepsOffset, SolverKind kind, int steps) {
+    return spacing.diffusers() != null ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset,
+        finalSigma)
+        : spacing == TimestepSpacing.KARRAS
+            ? (kind == SolverKind.EULER || kind == SolverKind.HEUN ? KarrasSigmas.eulerDiscrete(discrete, steps,
+                finalSigma) : KarrasSigmas.dpmSolverMultistep(discrete, steps, finalSigma))
+            : TimeGrid.dpmSolver(schedule, spacing.skip(), steps);
   }
 
   /** The settings as an ordered map (provenance: the {@code solver} output column and the manifest). */

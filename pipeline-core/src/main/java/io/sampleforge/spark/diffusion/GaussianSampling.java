@@ -14,6 +14,7 @@ import io.sampleforge.spark.common.ColumnNames;
 import io.sampleforge.spark.common.RecordKeys;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -36,7 +37,10 @@ import org.apache.spark.util.LongAccumulator;
  * <p>Class-labelled requests ({@code label_column}, for a class-conditional model: {@link
  * GaussianModelSpec#numClasses()} K > 0): each row's label in [0, K), or null for the unconditional
  * (null-class) model; the batch runs the conditional model (guidance scale 1) or classifier-free
- * guidance ({@link GaussianSamplingSettings#guidanceScale()}).
+ * guidance ({@link GaussianSamplingSettings#guidanceScale()}); with SMC ({@link
+ * GaussianSamplingSettings#smc()}) a request's samples are groups of K particles run by {@link
+ * FkcSamplingRunner} (sample index g K + p is particle p of group g; columns {@code smc_lineage} and
+ * {@code smc_ess_min} follow {@code seed}).
  *
  * <p>Output columns: the id column (its input type; {@code id} bigint 0 .. N - 1 for {@link
  * #unconditional}), {@code sample_index} int, the label column (int, null for the null class; labelled
@@ -52,7 +56,12 @@ public final class GaussianSampling {
   /** The output columns after the id column and before/after the value columns. */
   public static final List<String> PROVENANCE = List.of("nfe", "solver", "model", "seed");
   public static final String SAMPLE_INDEX = "sample_index";
+  /** SMC only: the particle's initial index in its group of K ({@code sample_index / K} is the group). */
+  public static final String LINEAGE = "smc_lineage";
+  /** SMC only: the group's smallest effective sample size over the steps, as a fraction of K. */
+  public static final String ESS_MIN = "smc_ess_min";
   private static final String KEY = "__sf_key";
+  private static final String COUNT = "__sf_count";
 
   private GaussianSampling() {}
 
@@ -112,11 +121,17 @@ public final class GaussianSampling {
       }
       count = lit(samplesPerRequest);
     }
+    int perGroup = settings.smc() == null ? 1 : settings.smc().particles();
+    org.apache.spark.sql.Column units = perGroup == 1 ? count
+        : count.plus(perGroup - 1).divide(perGroup).cast("int"); // groups of K particles, the last one cut
     List<org.apache.spark.sql.Column> columns = new ArrayList<>(List.of(col(id).as(idColumn), xxhash64(col(id)).as(KEY),
-        explode(when(count.gt(0), sequence(lit(0), count.minus(1))).otherwise(array().cast("array<int>")))
+        explode(when(units.gt(0), sequence(lit(0), units.minus(1))).otherwise(array().cast("array<int>")))
             .as(SAMPLE_INDEX)));
     if (label != null) {
       columns.add(label.as(labelColumn));
+    }
+    if (perGroup > 1) {
+      columns.add(count.as(COUNT));
     }
     Dataset<Row> expanded = requests.select(columns.toArray(new org.apache.spark.sql.Column[0]));
     return sample(expanded, idField.dataType(), idColumn, labelColumn, partitions, model, settings);
@@ -156,6 +171,10 @@ public final class GaussianSampling {
     }
     checkNames(idColumn, model);
     settings.solver().build(); // refuse bad combinations on the driver, before any task
+    if (settings.smc() != null && labelColumn == null) {
+      throw ConfigException.of("smc/label_column", "corrects classifier-free guidance: it needs class-labelled "
+          + "requests (label_column)", settings.smc().particles());
+    }
     if (settings.guided() && labelColumn == null) {
       throw ConfigException.of("guidance_scale", "applies only to class-labelled requests (label_column); without "
           + "labels every sample comes from the unconditional model", settings.guidanceScale());
@@ -171,10 +190,15 @@ public final class GaussianSampling {
     }
     out = out.add("nfe", DataTypes.IntegerType, false).add("solver", DataTypes.StringType, false)
         .add("model", DataTypes.StringType, false).add("seed", DataTypes.LongType, false);
+    if (settings.smc() != null) {
+      out = out.add(LINEAGE, DataTypes.IntegerType, false).add(ESS_MIN, DataTypes.DoubleType, false);
+    }
     LongAccumulator calls = expanded.sparkSession().sparkContext().longAccumulator("diffuse model calls");
     Dataset<Row> rows = expanded.repartition(partitions, col(KEY), col(SAMPLE_INDEX));
-    return new Result(rows.mapPartitions(new GaussianSamplingRunner(model, settings, labelColumn != null, calls),
-        Encoders.row(out)), calls);
+    MapPartitionsFunction<Row, Row> runner = settings.smc() == null
+        ? new GaussianSamplingRunner(model, settings, labelColumn != null, calls)
+        : new FkcSamplingRunner(model, settings, calls);
+    return new Result(rows.mapPartitions(runner, Encoders.row(out)), calls);
   }
 
   private static StructField field(StructType schema, String name, String what) {

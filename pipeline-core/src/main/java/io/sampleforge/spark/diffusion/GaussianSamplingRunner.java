@@ -139,21 +139,7 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           if (labelled) {
             values[2] = batch.get(r).isNullAt(3) ? null : labels[r];
           }
-          if (oneHot == null) {
-            for (int i = 0; i < d; i++) {
-              values[at + i] = samples[r * d + i];
-            }
-          } else {
-            OneHotEncoding.Decoded row = oneHot.decode(new double[][] {java.util.Arrays.copyOfRange(samples, r * d,
-                r * d + d)});
-            int numeric = row.numeric()[0].length;
-            for (int i = 0; i < numeric; i++) {
-              values[at + i] = row.numeric()[0][i];
-            }
-            for (int i = 0; i < row.categorical()[0].length; i++) {
-              values[at + numeric + i] = row.categorical()[0][i];
-            }
-          }
+          SampleValues.put(samples, r * d, d, oneHot, values, at);
           values[width + at] = out.modelCalls();
           values[width + at + 1] = solverJson;
           values[width + at + 2] = modelJson;

@@ -1,5 +1,9 @@
 package io.sampleforge.spark.diffusion;
 
+import io.sampleforge.diffusion.continuous.FkcSampler;
+import io.sampleforge.diffusion.continuous.FkcSettings;
+import io.sampleforge.diffusion.continuous.SdeDpmSolverSettings;
+import io.sampleforge.diffusion.continuous.SolverKind;
 import io.sampleforge.diffusion.continuous.SolverSpec;
 import io.sampleforge.diffusion.continuous.TimeShiftDenoiser;
 import io.sampleforge.diffusion.continuous.TimeShiftSettings;
@@ -12,11 +16,13 @@ import java.io.Serializable;
  * ({@code guidance_scale}) for class-labelled requests: w = 1 (default) is the conditional model alone
  * (one call on B rows), any other w is {@link io.sampleforge.diffusion.continuous.ClassifierFreeGuidance}
  * (one call on 2B rows), w = 0 the unconditional model; and the TS-DPM time shift ({@code time_shift},
- * null for none; {@link TimeShiftDenoiser} wraps the model each batch). The batch size changes speed only: every draw
+ * null for none; {@link TimeShiftDenoiser} wraps the model each batch); and Feynman-Kac corrector SMC
+ * ({@code smc}, null for none; {@link FkcSampler}) for guided requests, whose particles move by the
+ * solver's SDE-DPM-Solver++ steps. The batch size changes speed only: every draw
  * is keyed by (seed, request key, sample index), so the samples do not depend on it.
  */
 public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize, double guidanceScale,
-    TimeShiftSettings timeShift) implements Serializable {
+    TimeShiftSettings timeShift, FkcSettings smc) implements Serializable {
   public GaussianSamplingSettings {
     if (solver == null) {
       throw ConfigException.of("solver", "is required", null);
@@ -27,11 +33,30 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {
       throw ConfigException.of("guidance_scale", "must be finite and >= 0", guidanceScale);
     }
+    if (smc != null) {
+      if (solver.kind() != SolverKind.SDE_DPMSOLVER_PLUS_PLUS) {
+        throw ConfigException.of("smc/solver.name", "moves its particles with SDE-DPM-Solver++ steps: solver.name "
+            + "must be sde-dpmsolver++", solver.kind().id());
+      }
+      if (timeShift != null) {
+        throw ConfigException.of("smc/time_shift", "do not combine (the corrector's weights assume the model is "
+            + "called at the solver's own levels)", timeShift.describe());
+      }
+      smc = new FkcSettings(smc.particles(), smc.essThreshold(), smc.finalResample(),
+          (SdeDpmSolverSettings) solver.settings());
+      solver.timeGrid();
+    }
+  }
+
+  /** Guidance without SMC. */
+  public GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize, double guidanceScale,
+      TimeShiftSettings timeShift) {
+    this(solver, seed, batchSize, guidanceScale, timeShift, null);
   }
 
   /** No guidance (scale 1: the model as it is), no time shift. */
   public GaussianSamplingSettings(SolverSpec solver, long seed, int batchSize) {
-    this(solver, seed, batchSize, 1.0, null);
+    this(solver, seed, batchSize, 1.0, null, null);
   }
 
   /** The solver's provenance: its description plus the guidance scale (labelled runs) and the time shift. */
@@ -42,6 +67,10 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     }
     if (timeShift != null) {
       m.put("time_shift", timeShift.describe());
+    }
+    if (smc != null) {
+      m.put("smc", java.util.Map.of("particles", smc.particles(), "ess_threshold", smc.essThreshold(),
+          "final_resample", smc.finalResample()));
     }
     return m;
   }
