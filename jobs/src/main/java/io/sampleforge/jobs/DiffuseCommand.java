@@ -45,6 +45,11 @@ final class DiffuseCommand implements Callable<Integer>, ConfiguredCommand {
     out.printf("solver: %s%n", s.solver());
     out.printf(Locale.ROOT, "samples: %d (%.0f samples/s), %d model calls per sample, %d denoiser calls%n", s.samples(),
         s.samplesPerSecond(), s.nfePerSample(), s.modelCalls());
+    if (s.smc() != null) {
+      out.printf(Locale.ROOT, "smc: %s groups of %s particles; ESS over the steps: smallest %.3f of K, mean of the groups' "
+          + "smallest %.3f; %s groups below 0.1%n", s.smc().get("groups"), s.smc().get("particles"),
+          (Double) s.smc().get("ess_min"), (Double) s.smc().get("ess_mean_of_group_min"), s.smc().get("groups_below_0_1"));
+    }
     if (s.quality() != null && s.quality().containsKey("skipped")) {
       out.println("exact-draw comparison skipped: " + s.quality().get("skipped"));
     } else if (s.quality() != null) {

@@ -35,7 +35,8 @@ public final class DiffuseJob {
 
   /** What the job did, for the console summary. */
   public record Summary(String output, long samples, int nfePerSample, long modelCalls, double samplesPerSecond,
-      Map<String, Object> model, Map<String, Object> solver, Map<String, Object> quality, Map<String, Double> seconds) {}
+      Map<String, Object> model, Map<String, Object> solver, Map<String, Object> quality, Map<String, Object> smc,
+      Map<String, Double> seconds) {}
 
   public static Summary run(SparkSession spark, DiffuseConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
@@ -66,7 +67,8 @@ public final class DiffuseJob {
       double sampleSeconds = timer.seconds().get("sample+write");
       Dataset<Row> written = read(spark, out.staging(), cfg);
       long samples = timer.time("verify", written::count);
-      int nfe = settings.solver().build().modelCalls();
+      // SMC calls the conditional and the unconditional model at every step (guidance without SMC: one call on 2B rows)
+      int nfe = settings.smc() != null ? 2 * settings.solver().timeGrid().steps() : settings.solver().build().modelCalls();
       Map<String, Object> quality = model.exactPrior().isPresent() && cfg.qualitySamples() > 0 && samples >= 10
           ? timer.time("quality", () -> ExactQuality.of(written, cfg.idColumn(), cfg.labelColumn(), cfg.guidanceScale(),
           model, cfg.qualitySamples(), cfg.seed())) : null;
@@ -78,8 +80,10 @@ public final class DiffuseJob {
       stats.put("samples_per_second", rate);
       stats.put("model_calls_per_second", sampleSeconds > 0 ? result.modelCalls().value() / sampleSeconds : 0);
       stats.put("quality", quality);
-      if (settings.smc() != null) {
-        stats.put("smc", SmcStats.of(written, cfg.idColumn(), settings.smc().particles()));
+      Map<String, Object> smc = settings.smc() == null ? null
+          : timer.time("smc stats", () -> SmcStats.of(written, cfg.idColumn(), settings.smc().particles()));
+      if (smc != null) {
+        stats.put("smc", smc);
       }
       new Manifest().put("job", "diffuse").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
@@ -92,7 +96,7 @@ public final class DiffuseJob {
           .write(out);
       out.commit();
       return new Summary(cfg.output(), samples, nfe, result.modelCalls().value(), rate, model.identity(),
-          settings.describe(cfg.labelColumn() != null), quality, timer.seconds());
+          settings.describe(cfg.labelColumn() != null), quality, smc, timer.seconds());
     });
   }
 

@@ -3,6 +3,7 @@ package io.sampleforge.spark.diffusion;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sampleforge.diffusion.continuous.ClassifierFreeGuidance;
 import io.sampleforge.diffusion.continuous.Denoiser;
+import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
 import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianSolver;
 import io.sampleforge.diffusion.continuous.LabelledDenoiser;
@@ -51,6 +52,9 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
     String modelJson = json.writeValueAsString(model.identity());
     GaussianSolver solver = settings.solver().build();
     GaussianDraws draws = new GaussianDraws(settings.seed());
+    // the time shift's schedule, built once per task (TimeShiftDenoiser.wrap checks it is discrete)
+    DiscreteVpSchedule shiftSchedule = settings.timeShift() == null ? null
+        : (DiscreteVpSchedule) settings.solver().schedule().build();
     int d = model.dimension();
     Standardisation toData = model.standardisation();
     OneHotEncoding oneHot = model.oneHot().orElse(null);
@@ -113,7 +117,7 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
               : LabelledDenoiser.of(handle.conditional(), labels);
         }
         if (settings.timeShift() != null) {
-          denoiser = TimeShiftDenoiser.wrap(denoiser, settings.solver(), settings.timeShift());
+          denoiser = new TimeShiftDenoiser(denoiser, shiftSchedule, settings.timeShift());
         }
         SampleBatch out;
         try {

@@ -1,5 +1,6 @@
 package io.sampleforge.spark.diffusion;
 
+import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
 import io.sampleforge.diffusion.continuous.FkcSampler;
 import io.sampleforge.diffusion.continuous.FkcSettings;
 import io.sampleforge.diffusion.continuous.SdeDpmSolverSettings;
@@ -32,6 +33,10 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     }
     if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {
       throw ConfigException.of("guidance_scale", "must be finite and >= 0", guidanceScale);
+    }
+    if (timeShift != null && !(solver.schedule().build() instanceof DiscreteVpSchedule)) {
+      throw ConfigException.of("time_shift", "needs the training timesteps of a discrete schedule (schedule.type "
+          + "discrete)", solver.schedule().kind().id());
     }
     if (smc != null) {
       if (solver.kind() != SolverKind.SDE_DPMSOLVER_PLUS_PLUS) {
