@@ -157,4 +157,25 @@ class TwistedDiffusionSamplerTest {
     assertTrue(noise.getMessage().contains("measurement.sigma_y"), noise.getMessage());
     assertThrows(ConfigException.class, () -> new TwistedDiffusionSampler(grid(20), TwistedDiffusionSampler.settings(8, 0.5, true), -1));
   }
+
+  @Test
+  void dpsIsReportedAgainstTheExactPosterior() {
+    int n = 200;
+    GaussianMixture post = ExactPosterior.of(PRIOR, new Measurement(0, OP, Y));
+    SampleKey[] keys = new SampleKey[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new SampleKey(5000 + i, 0);
+    }
+    double[] exact = new GaussianDraws(3).exactSamples(post, keys);
+    Measurement[] one = rows(1, 3000);
+    StringBuilder report = new StringBuilder("DPS vs exact posterior (n = 200, sliced W1 over 64 directions):");
+    for (double zeta : new double[] {0.0, 0.03, 0.1, 0.3, 1.0}) {
+      double[] dps = new DpsSampler(grid(50), zeta).sample(MODEL, one, n, new GaussianDraws(9));
+      for (double v : dps) {
+        assertTrue(Double.isFinite(v), "DPS samples are finite");
+      }
+      report.append(String.format(" zeta'=%.2f SW %.4f;", zeta, SampleDistance.slicedWasserstein(dps, exact, 2, 64, 5)));
+    }
+    System.out.println(report);
+  }
 }
