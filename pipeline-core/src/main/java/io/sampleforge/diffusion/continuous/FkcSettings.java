@@ -41,7 +41,7 @@ public record FkcSettings(int particles, double essThreshold, boolean finalResam
   }
 
   /** Whether a group with effective sample size {@code ess} is resampled. */
-  boolean resamples(double ess) {
+  public boolean resamples(double ess) {
     return essThreshold >= 1.0 || ess < essThreshold * particles;
   }
 }

@@ -62,6 +62,16 @@ public final class GaussianDraws {
     }
   }
 
+  /**
+   * The step noise z of {@code step} for each key (rows x D): the keyed normals the stochastic solvers
+   * and FKC draw, (step, coordinate, STEP_NOISE), for samplers outside this package (posterior SMC).
+   */
+  public double[] stepNormals(SampleKey[] keys, int dimension, int step) {
+    double[] out = new double[keys.length * dimension];
+    normals(keys, dimension, step, Kind.STEP_NOISE, out);
+    return out;
+  }
+
   /** The initial noise x_T ~ N(0, I) of each key (rows x D). */
   public double[] initialNoise(SampleKey[] keys, int dimension) {
     double[] out = new double[keys.length * dimension];

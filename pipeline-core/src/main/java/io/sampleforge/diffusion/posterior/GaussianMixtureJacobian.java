@@ -1,0 +1,155 @@
+package io.sampleforge.diffusion.posterior;
+
+import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.NoiseLevel;
+import io.sampleforge.errors.ConfigException;
+
+/**
+ * The exact denoiser of a {@link GaussianMixture} prior under x_t = alpha x0 + sigma eps with its
+ * Jacobian in closed form. The data prediction is that of {@code GaussianMixtureDenoiser}
+ * (shared/notes/samplers.md section 6): with C_k = alpha^2 Sigma_k + sigma^2 I, responsibilities r_k
+ * proportional to w_k N(x; alpha mu_k, C_k) and component means m_k = mu_k + alpha Sigma_k C_k^-1 (x -
+ * alpha mu_k), x0_hat = sum_k r_k m_k. Its Jacobian is Tweedie's second-order identity
+ * d E[x0 | x_t] / d x_t = (alpha / sigma^2) Cov[x0 | x_t] (Efron 2011, "Tweedie's formula and selection
+ * bias"; symmetric), with Cov[x0 | x_t] = sum_k r_k (P_k + m_k m_k^T) - x0_hat x0_hat^T and P_k =
+ * Sigma_k - alpha^2 Sigma_k C_k^-1 Sigma_k. Cost: O(K D^3) per call for the per-component factors, then
+ * O(K D^2) per row for x0_hat and per row for each product; memory O(rows K D).
+ */
+public final class GaussianMixtureJacobian implements DifferentiableDenoiser {
+  private final GaussianMixture prior;
+
+  public GaussianMixtureJacobian(GaussianMixture prior) {
+    if (prior == null) {
+      throw ConfigException.of("gmm", "is required", null);
+    }
+    this.prior = prior;
+  }
+
+  public GaussianMixture prior() {
+    return prior;
+  }
+
+  @Override
+  public int dimension() {
+    return prior.dimension();
+  }
+
+  @Override
+  public Linearisation linearise(double[] x, int rows, NoiseLevel level) {
+    int d = prior.dimension();
+    int kk = prior.components();
+    if (x.length != rows * d) {
+      throw new IllegalArgumentException("x holds " + x.length + " values, expected rows " + rows + " x D " + d);
+    }
+    double a = level.alpha();
+    double s2 = level.sigma() * level.sigma();
+    if (!(s2 > 0)) {
+      throw new IllegalArgumentException("the denoiser needs sigma > 0; got " + level);
+    }
+    double[][] mu = new double[kk][];
+    double[][][] gain = new double[kk][][];
+    double[][][] post = new double[kk][][];
+    Matrices.Cholesky[] chol = new Matrices.Cholesky[kk];
+    for (int k = 0; k < kk; k++) {
+      mu[k] = prior.mean(k);
+      double[][] sigma = prior.covariance(k);
+      double[][] c = new double[d][d];
+      double[][] aSigma = new double[d][d];
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          c[i][j] = a * a * sigma[i][j] + (i == j ? s2 : 0.0);
+          aSigma[i][j] = a * sigma[i][j];
+        }
+      }
+      chol[k] = new Matrices.Cholesky(c, "alpha^2 Sigma_" + k + " + sigma^2 I");
+      // C^-1 (alpha Sigma) = (alpha Sigma C^-1)^T: the gain's transpose (C and Sigma commute: the gain is symmetric)
+      double[][] gainT = chol[k].solveColumns(aSigma);
+      gain[k] = Matrices.symmetrise(Matrices.transpose(gainT));
+      double[][] reduce = Matrices.multiply(gain[k], aSigma);
+      double[][] p = new double[d][d];
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          p[i][j] = sigma[i][j] - reduce[i][j];
+        }
+      }
+      post[k] = Matrices.symmetrise(p);
+    }
+    double[] resp = new double[rows * kk];
+    double[] means = new double[rows * kk * d];
+    double[] data = new double[rows * d];
+    double[] diff = new double[d];
+    double[] logp = new double[kk];
+    for (int r = 0; r < rows; r++) {
+      double best = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < kk; k++) {
+        for (int i = 0; i < d; i++) {
+          diff[i] = x[r * d + i] - a * mu[k][i];
+        }
+        logp[k] = Math.log(prior.weight(k)) + chol[k].logGaussian(diff);
+        best = Math.max(best, logp[k]);
+        int off = (r * kk + k) * d;
+        for (int i = 0; i < d; i++) {
+          double acc = mu[k][i];
+          for (int j = 0; j < d; j++) {
+            acc += gain[k][i][j] * diff[j];
+          }
+          means[off + i] = acc;
+        }
+      }
+      double total = 0;
+      for (int k = 0; k < kk; k++) {
+        logp[k] = Math.exp(logp[k] - best);
+        total += logp[k];
+      }
+      for (int k = 0; k < kk; k++) {
+        double rk = logp[k] / total;
+        resp[r * kk + k] = rk;
+        int off = (r * kk + k) * d;
+        for (int i = 0; i < d; i++) {
+          data[r * d + i] += rk * means[off + i];
+        }
+      }
+    }
+    double scale = a / s2;
+    return new Linearisation() {
+      @Override
+      public double[] data() {
+        return data;
+      }
+
+      @Override
+      public void vectorJacobianProduct(double[] u, double[] out) {
+        if (u.length != rows * d || out.length != rows * d) {
+          throw new IllegalArgumentException("u and out must hold rows " + rows + " x D " + d + " values");
+        }
+        for (int r = 0; r < rows; r++) {
+          double x0u = 0;
+          for (int i = 0; i < d; i++) {
+            x0u += data[r * d + i] * u[r * d + i];
+          }
+          for (int i = 0; i < d; i++) {
+            out[r * d + i] = -data[r * d + i] * x0u;
+          }
+          for (int k = 0; k < kk; k++) {
+            double rk = resp[r * kk + k];
+            int off = (r * kk + k) * d;
+            double mu2 = 0;
+            for (int i = 0; i < d; i++) {
+              mu2 += means[off + i] * u[r * d + i];
+            }
+            for (int i = 0; i < d; i++) {
+              double pu = 0;
+              for (int j = 0; j < d; j++) {
+                pu += post[k][i][j] * u[r * d + j];
+              }
+              out[r * d + i] += rk * (pu + means[off + i] * mu2);
+            }
+          }
+          for (int i = 0; i < d; i++) {
+            out[r * d + i] *= scale;
+          }
+        }
+      }
+    };
+  }
+}
