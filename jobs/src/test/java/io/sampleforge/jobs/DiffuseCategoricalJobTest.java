@@ -81,7 +81,9 @@ class DiffuseCategoricalJobTest extends io.sampleforge.spark.LocalSparkTest {
       }
     }
     double share = red / 800.0;
-    assertEquals(0.7, share, 0.08, "share of red (binomial standard error 0.016)");
+    // seed 42: 0.76 (the 30-epoch MLP's own error; binomial standard error 0.016); a model that ignored the
+    // category would give about 0.5, one that collapsed to the majority 1.0
+    assertEquals(0.7, share, 0.1, "share of red");
     assertTrue(redX / red < -1.0, "red rows sit near x = -2: mean " + redX / red);
     assertTrue(blueX / (800 - red) > 1.0, "blue rows sit near x = +2: mean " + blueX / (800 - red));
 
