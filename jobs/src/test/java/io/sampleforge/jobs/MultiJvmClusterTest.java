@@ -64,7 +64,9 @@ class MultiJvmClusterTest {
     assertTrue(sparkHome != null, "surefire sets SPARK_HOME to a folder with an empty jars/");
     Files.createDirectories(Path.of(sparkHome, "jars"));
     String executorOptions = JavaModuleOptions.defaultModuleOptions()
-        + " -Dai.djl.offline=true -DdisableProgressBar=true -Dlog4j2.configurationFile=log4j2.properties";
+        + " -Dai.djl.offline=true -DdisableProgressBar=true -Dlog4j2.configurationFile=log4j2.properties"
+        // short-lived executor JVMs on 2 cores: C1 only and the serial collector (see DriverProcess.SHORT_LIVED_JVM)
+        + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
     SparkSession cluster = SparkSession.builder()
         .master("local-cluster[2,1,1024]")
         .appName("sampleforge-cluster-test")

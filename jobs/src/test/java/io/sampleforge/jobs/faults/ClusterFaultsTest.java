@@ -65,7 +65,8 @@ class ClusterFaultsTest {
         .config("spark.ui.enabled", "false")
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
         .config("spark.executor.extraJavaOptions", JavaModuleOptions.defaultModuleOptions()
-            + " -Dai.djl.offline=true -DdisableProgressBar=true -Dlog4j2.configurationFile=log4j2.properties")
+            + " -Dai.djl.offline=true -DdisableProgressBar=true -Dlog4j2.configurationFile=log4j2.properties "
+            + String.join(" ", DriverProcess.SHORT_LIVED_JVM))
         .config("spark.executorEnv.DJL_CACHE_DIR", System.getProperty("user.home") + "/.djl.ai")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.sql.shuffle.partitions", "6")

@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,18 +57,40 @@ class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
 
   @Test
   void theOutputIsAlwaysTheOldOrTheNewOneAndTheNextRunRepairs() throws Exception {
-    Path out = dir.resolve("balanced");
     Path reference = dir.resolve("reference-new");
     assertEquals(0, SampleforgeMain.execute(smote(reference.toString(), 2)));
     List<String> newRows = rows(reference);
-    for (String point : List.of("staged", "moved-aside", "renamed")) {
+    // one output path per fault point, each in a folder of its own (so its leftovers are its own); the
+    // three driver JVMs are independent and spend most of their time starting, so they run together
+    List<String> points = List.of("staged", "moved-aside", "renamed");
+    Map<String, Path> outs = new LinkedHashMap<>();
+    Map<String, List<String>> oldRowsAt = new HashMap<>();
+    for (String point : points) {
+      Path out = dir.resolve("at-" + point).resolve("balanced");
+      Files.createDirectories(out.getParent());
       assertEquals(0, SampleforgeMain.execute(smote(out.toString(), 1)), "the previous output, seed 1");
       List<String> oldRows = rows(out);
       assertNotEquals(oldRows, newRows);
-
-      DriverProcess p = DriverProcess.start(dir.resolve("logs"), List.of(FaultPoints.PROPERTY + "=" + point), smote(out.toString(), 2));
-      assertEquals(137, p.waitFor(240), p.output());
-      assertTrue(p.output().contains("halting at " + point), p.output());
+      outs.put(point, out);
+      oldRowsAt.put(point, oldRows);
+    }
+    Map<String, DriverProcess> drivers = new LinkedHashMap<>();
+    for (String point : points) {
+      drivers.put(point, DriverProcess.start(dir.resolve("logs"), List.of(FaultPoints.PROPERTY + "=" + point),
+          smote(outs.get(point).toString(), 2)));
+    }
+    try {
+      for (String point : points) {
+        DriverProcess p = drivers.get(point);
+        assertEquals(137, p.waitFor(240), p.output());
+        assertTrue(p.output().contains("halting at " + point), p.output());
+      }
+    } finally {
+      drivers.values().forEach(p -> p.process.destroyForcibly());
+    }
+    for (String point : points) {
+      Path out = outs.get(point);
+      List<String> oldRows = oldRowsAt.get(point);
       switch (point) {
         case "staged" -> {
           assertEquals(oldRows, rows(out), "killed before the commit: the old output, complete");

@@ -39,24 +39,32 @@ class MemoryShortfallTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(0, Cli.run("synth-relations", "--output", relations, "--set", "items=40000", "--set",
         "relations_per_item=10", "--set", "vocabulary=[40000, 4000]", "--set", "partitions=2").code());
 
+    // the starved run and the roomy run are independent driver JVMs (each writes its own output
+    // path), so they start together and most of their start-up overlaps
     Path out = dir.resolve("subset");
+    Path roomyOut = dir.resolve("subset-roomy");
     DriverProcess small = DriverProcess.start(dir.resolve("logs"), List.of(SMALL, "spark.testing.reservedMemory=0"),
         gme(relations, out));
-    assertEquals(SampleforgeMain.NOT_ENOUGH_MEMORY, small.waitFor(240), small.output());
-    String log = small.output();
-    Matcher m = Pattern.compile("sampleforge: error: not enough memory: gme: the item corpus of the input needs about "
-        + "(\\d+) MiB of execution memory, but the executor granted only (\\d+) MiB to this task; give executors more "
-        + "memory").matcher(log);
-    assertTrue(m.find(), log);
-    long needed = Long.parseLong(m.group(1));
-    long granted = Long.parseLong(m.group(2));
-    assertTrue(granted < needed && granted <= 16, m.group());
-    assertFalse(log.contains("OutOfMemoryError"), "no heap exhaustion, the budget refused first");
-    assertFalse(Files.exists(out), "nothing written");
-
     DriverProcess roomy = DriverProcess.start(dir.resolve("logs"), List.of(ROOMY, "spark.testing.reservedMemory=0"),
-        gme(relations, out));
-    assertEquals(0, roomy.waitFor(240), roomy.output());
-    assertTrue(Files.exists(out.resolve("_manifest.json")), "the same command succeeds with enough memory");
+        gme(relations, roomyOut));
+    try {
+      assertEquals(SampleforgeMain.NOT_ENOUGH_MEMORY, small.waitFor(240), small.output());
+      String log = small.output();
+      Matcher m = Pattern.compile("sampleforge: error: not enough memory: gme: the item corpus of the input needs about "
+          + "(\\d+) MiB of execution memory, but the executor granted only (\\d+) MiB to this task; give executors more "
+          + "memory").matcher(log);
+      assertTrue(m.find(), log);
+      long needed = Long.parseLong(m.group(1));
+      long granted = Long.parseLong(m.group(2));
+      assertTrue(granted < needed && granted <= 16, m.group());
+      assertFalse(log.contains("OutOfMemoryError"), "no heap exhaustion, the budget refused first");
+      assertFalse(Files.exists(out), "nothing written");
+
+      assertEquals(0, roomy.waitFor(240), roomy.output());
+      assertTrue(Files.exists(roomyOut.resolve("_manifest.json")), "the same command succeeds with enough memory");
+    } finally {
+      small.process.destroyForcibly();
+      roomy.process.destroyForcibly();
+    }
   }
 }
