@@ -87,7 +87,17 @@ class ClassifierFreeGuidanceTest {
     assertEquals(10, counting.calls, "one model call per step");
     assertEquals(100, counting.rows, "2B rows per call");
     assertThrows(io.sampleforge.errors.ConfigException.class, () -> ClassifierFreeGuidance.of(m, labels, -1.0));
-    assertThrows(IllegalArgumentException.class, () -> ClassifierFreeGuidance.of(m, new int[] {2}, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> ClassifierFreeGuidance.of(m, new int[] {3}, 1.0));
+    assertThrows(IllegalArgumentException.class, () -> LabelledDenoiser.of(m, new int[] {-1}));
+    // the null class K = 2 is the unconditional model at any scale; LabelledDenoiser is the conditional model
+    double[] nullRows = new double[6];
+    ClassifierFreeGuidance.of(m, new int[] {2, 2, 2}, 3.0).predict(x, levels, nullRows);
+    double[] bound = new double[6];
+    LabelledDenoiser.of(m, labels).predict(x, levels, bound);
+    for (int j = 0; j < 6; j++) {
+      assertEquals(uncond[j], nullRows[j], 1e-12);
+      assertEquals(cond[j], bound[j], 0.0);
+    }
   }
 
   @Test
