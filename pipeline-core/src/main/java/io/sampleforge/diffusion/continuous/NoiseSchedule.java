@@ -4,9 +4,10 @@ package io.sampleforge.diffusion.continuous;
  * A VP noise schedule in continuous time t in (0, 1] (dpm-solver's {@code NoiseScheduleVP}): log
  * alpha(t), sigma(t) = sqrt(1 - alpha^2), lambda(t) = log alpha - log sigma, its inverse, and the time
  * the model is fed. {@link LinearVpSchedule} is closed form; {@link DiscreteVpSchedule} interpolates
- * a diffusers beta schedule as dpm-solver does. Cost: O(1) (linear) or O(log N) (discrete) per call.
+ * a diffusers beta schedule as dpm-solver does; {@link EdmVeSchedule} is a native VE / EDM model
+ * rescaled to VP. Cost: O(1) (linear) or O(log N) (discrete) per call.
  */
-public sealed interface NoiseSchedule permits LinearVpSchedule, DiscreteVpSchedule {
+public sealed interface NoiseSchedule permits LinearVpSchedule, DiscreteVpSchedule, EdmVeSchedule {
   /** log alpha(t). */
   double logAlpha(double t);
 

@@ -11,7 +11,8 @@ import java.util.Map;
  * the model's {@link ScheduleSpec}, the {@link TimestepSpacing}, the number of steps and the solver
  * ({@link SolverKind}) with its settings record. {@link #build} validates the combination (exit 2
  * with the key named) and returns the {@link GaussianSolver}. Grids: diffusers' integer spacings and
- * Karras sigmas need a discrete schedule; {@code final_sigma} and {@code steps_offset} apply to the
+ * Karras sigmas need a discrete schedule, or {@link ScheduleSpec.Kind#EDM} for Karras ({@link
+ * EdmVeSchedule#karras}: {@code final_sigma} zero appends sigma 0, sigma_min ends on sigma_min); {@code final_sigma} and {@code steps_offset} apply to the
  * integer spacings ({@code final_sigma} also to Karras, which must end at zero); singlestep
  * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas or
  * a skip type's grid (diffusers' interpolated {@code linspace} sigmas are not implemented). Cost:
@@ -50,10 +51,11 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     NoiseSchedule schedule = scheduleSpec.build();
     DiscreteVpSchedule discrete = schedule instanceof DiscreteVpSchedule d ? d : null;
     boolean integer = spacing.diffusers() != null;
-    if ((integer || spacing == TimestepSpacing.KARRAS) && discrete == null) {
+    boolean edm = schedule instanceof EdmVeSchedule;
+    if ((integer || spacing == TimestepSpacing.KARRAS && !edm) && discrete == null) {
       throw ConfigException.of("timesteps.spacing", "'" + spacing.id() + "' needs the training timesteps of a discrete "
-          + "schedule; with schedule.type " + scheduleSpec.kind().id() + " use logSNR, time_uniform or time_quadratic",
-          spacing.id());
+          + "schedule; with schedule.type " + scheduleSpec.kind().id() + " use " + (edm ? "karras, " : "")
+          + "logSNR, time_uniform or time_quadratic", spacing.id());
     }
     if (kind == SolverKind.DPMSOLVER_SINGLESTEP && spacing.skip() == null) {
       throw ConfigException.of("timesteps.spacing", "must be logSNR, time_uniform or time_quadratic for "
@@ -98,6 +100,7 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
       FinalSigma finalSigma, int stepsOffset, SolverKind kind, int steps) {
     return spacing.diffusers() != null ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset,
         finalSigma)
+        : spacing == TimestepSpacing.KARRAS && schedule instanceof EdmVeSchedule edm ? edm.karras(steps, finalSigma)
         : spacing == TimestepSpacing.KARRAS
             ? (kind == SolverKind.EULER || kind == SolverKind.HEUN ? KarrasSigmas.eulerDiscrete(discrete, steps,
                 finalSigma) : KarrasSigmas.dpmSolverMultistep(discrete, steps, finalSigma))

@@ -13,7 +13,9 @@ public enum TimestepSpacing {
   TRAILING("trailing", DiffusersSpacing.TRAILING, null),
   /**
    * Karras et al.'s rho = 7 sigmas between the training sigmas of timesteps 0 and T - 1 ({@link
-   * KarrasSigmas}, diffusers' {@code use_karras_sigmas}); discrete schedules, final sigma zero.
+   * KarrasSigmas}, diffusers' {@code use_karras_sigmas}); discrete schedules, final sigma zero. On an
+   * {@link EdmVeSchedule} (schedule type {@code edm}): its sigma_min .. sigma_max with its rho ({@link
+   * EdmVeSchedule#karras}), final sigma zero or sigma_min.
    */
   KARRAS("karras", null, null),
   LOGSNR("logSNR", null, SkipType.LOGSNR),
