@@ -70,7 +70,13 @@ public enum RandomPurpose {
    * e), r); draw 0 the timestep, normal c + 1 coordinate c), and the initial value of each network
    * parameter (key combine(INIT, hash of the parameter's name); draw j: element j).
    */
-  DENOISER_TRAINING("diffusion/denoiser-training");
+  DENOISER_TRAINING("diffusion/denoiser-training"),
+  /** Measurement noise of a corrupted row (io.sampleforge.diffusion.posterior.Corruption); key: the row's record key, normal j: value j. */
+  CORRUPTION_NOISE("measurement/noise"),
+  /** Which cells of a row are masked; key: the row's record key, uniform j: cell j. */
+  CORRUPTION_MASK("measurement/mask"),
+  /** Whether a row is kept clean (clean_fraction); key: the row's record key, uniform 0. */
+  CORRUPTION_CLEAN("measurement/clean");
 
   private final String id;
   private final long hash;

@@ -57,36 +57,8 @@ public final class NumericRows {
       }
     }
 
-    for (String c : columns) {
-      StructField f = null;
-      for (StructField g : table.schema().fields()) {
-        if (g.name().equals(c)) {
-          f = g;
-        }
-      }
-      if (f == null) {
-        throw InputDataException.of(c, "(a " + key + " entry) must exist in the table", "columns "
-            + List.of(table.schema().fieldNames()));
-      }
-      if (!(f.dataType() instanceof NumericType)) {
-        throw InputDataException.of(c, "(a " + key + " entry) must be numeric", f.dataType().simpleString());
-      }
-    }
+    check(table, columns, key);
     int d = columns.size();
-    List<Column> aggs = new ArrayList<>();
-    for (String c : columns) {
-      aggs.add(sum(when(bad(col(ColumnNames.quoted(c)).cast("double")), 1).otherwise(0)));
-    }
-    Row stats = table.agg(count(org.apache.spark.sql.functions.lit(1)), aggs.toArray(new Column[0])).first();
-    for (int i = 0; i < d; i++) {
-      long n = stats.isNullAt(1 + i) ? 0 : stats.getLong(1 + i);
-      if (n > 0) {
-        Column q = col(ColumnNames.quoted(columns.get(i))).cast("double");
-        Row example = table.filter(bad(q)).limit(1).collectAsList().get(0);
-        throw InputDataException.of(columns.get(i), "(a " + key + " entry) must be non-null and finite in every row "
-            + "(no row is dropped)", n + " offending rows, e.g. " + example);
-      }
-    }
     int w = d + categorical.size();
     String[] raw = new String[w];
     Column[] rawCols = new Column[w];
@@ -118,6 +90,43 @@ public final class NumericRows {
       }
     }
     return out;
+  }
+
+  /**
+   * Checks that every column exists, is numeric, and is finite in every row (exit 3 with the count and an
+   * example of the offending rows; no row is dropped). One aggregation.
+   */
+  public static void check(Dataset<Row> table, List<String> columns, String key) {
+    for (String c : columns) {
+      StructField f = null;
+      for (StructField g : table.schema().fields()) {
+        if (g.name().equals(c)) {
+          f = g;
+        }
+      }
+      if (f == null) {
+        throw InputDataException.of(c, "(a " + key + " entry) must exist in the table", "columns "
+            + List.of(table.schema().fieldNames()));
+      }
+      if (!(f.dataType() instanceof NumericType)) {
+        throw InputDataException.of(c, "(a " + key + " entry) must be numeric", f.dataType().simpleString());
+      }
+    }
+    int d = columns.size();
+    List<Column> aggs = new ArrayList<>();
+    for (String c : columns) {
+      aggs.add(sum(when(bad(col(ColumnNames.quoted(c)).cast("double")), 1).otherwise(0)));
+    }
+    Row stats = table.agg(count(org.apache.spark.sql.functions.lit(1)), aggs.toArray(new Column[0])).first();
+    for (int i = 0; i < d; i++) {
+      long n = stats.isNullAt(1 + i) ? 0 : stats.getLong(1 + i);
+      if (n > 0) {
+        Column q = col(ColumnNames.quoted(columns.get(i))).cast("double");
+        Row example = table.filter(bad(q)).limit(1).collectAsList().get(0);
+        throw InputDataException.of(columns.get(i), "(a " + key + " entry) must be non-null and finite in every row "
+            + "(no row is dropped)", n + " offending rows, e.g. " + example);
+      }
+    }
   }
 
   private static Column bad(Column q) {
