@@ -67,8 +67,7 @@ public final class DiffuseJob {
       double sampleSeconds = timer.seconds().get("sample+write");
       Dataset<Row> written = read(spark, out.staging(), cfg);
       long samples = timer.time("verify", written::count);
-      // SMC calls the conditional and the unconditional model at every step (guidance without SMC: one call on 2B rows)
-      int nfe = settings.smc() != null ? 2 * settings.solver().timeGrid().steps() : settings.solver().build().modelCalls();
+      int nfe = settings.modelCallsPerSample();
       Map<String, Object> quality = model.exactPrior().isPresent() && cfg.qualitySamples() > 0 && samples >= 10
           ? timer.time("quality", () -> ExactQuality.of(written, cfg.idColumn(), cfg.labelColumn(), cfg.guidanceScale(),
           model, cfg.qualitySamples(), cfg.seed())) : null;

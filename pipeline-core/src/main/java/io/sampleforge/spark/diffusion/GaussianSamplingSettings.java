@@ -80,6 +80,14 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     return m;
   }
 
+  /**
+   * The model calls each sample takes part in: the solver's, or with SMC two per step (the conditional
+   * and the unconditional model; guidance without SMC is one call on 2B rows).
+   */
+  public int modelCallsPerSample() {
+    return smc != null ? 2 * solver.timeGrid().steps() : solver.build().modelCalls();
+  }
+
   /** Whether a labelled batch needs the unconditional half (w != 1). */
   public boolean guided() {
     return guidanceScale != 1.0;
