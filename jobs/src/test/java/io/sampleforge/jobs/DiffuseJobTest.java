@@ -183,6 +183,42 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(c.err().contains("'time_shift.cutoff' is required"), c.err());
   }
 
+  /**
+   * The native VE / EDM schedule (schedule.type edm, Karras sigmas from 80 to 0.002): the exact mixture
+   * sampled by DPM-Solver++ on it equals the kernel built from the same SolverSpec, and the manifest's
+   * 500 samples are indistinguishable from exact draws; VP keys with edm exit 2.
+   */
+  @Test
+  void anEdmScheduleSamplesTheMixture() throws IOException {
+    String out = dir.resolve("edm").toString();
+    String[] edm = {"--rows", "500", "--set", "schedule.type=edm", "--set", "schedule.beta_schedule=null", "--set",
+        "schedule.num_train_timesteps=null", "--set", "schedule.beta_start=null", "--set", "schedule.beta_end=null",
+        "--set", "timesteps.spacing=karras", "--set", "timesteps.steps_offset=null", "--set", "quality_samples=500"};
+    assertEquals(0, SampleforgeMain.execute(args(out, edm)));
+    JsonNode m = manifest(out);
+    assertTrue(m.at("/solver/schedule").asText().startsWith("edm"), m.at("/solver").toString());
+    assertFalse(m.at("/stats/quality/indistinguishable_at_level").isNull(), m.at("/stats/quality").toString());
+    List<Row> rows = spark.read().parquet(out).orderBy("id").limit(20).collectAsList();
+    List<Row> keys = spark.range(20).select(col("id"), xxhash64(col("id"))).orderBy("id").collectAsList();
+    SampleKey[] k = new SampleKey[20];
+    for (int i = 0; i < 20; i++) {
+      k[i] = new SampleKey(keys.get(i).getLong(1), 0);
+    }
+    io.sampleforge.diffusion.continuous.SolverSpec spec = new io.sampleforge.diffusion.continuous.SolverSpec(
+        io.sampleforge.diffusion.continuous.ScheduleSpec.EDM, io.sampleforge.diffusion.continuous.TimestepSpacing.KARRAS,
+        FinalSigma.ZERO, 0, io.sampleforge.diffusion.continuous.SolverKind.DPMSOLVER_PLUS_PLUS, 20,
+        DpmSolverSettings.DIFFUSERS);
+    SampleBatch expected = spec.build().sample(new GaussianMixtureDenoiser(exampleMixture(), PredictionType.EPSILON), k,
+        new GaussianDraws(42));
+    for (int i = 0; i < 20; i++) {
+      assertEquals(expected.row(i)[0], rows.get(i).getDouble(2), 0.0, "x of id " + i);
+      assertEquals(expected.row(i)[1], rows.get(i).getDouble(3), 0.0, "y of id " + i);
+    }
+    Cli c = Cli.run(args(dir.resolve("edm-bad").toString(), "--rows", "5", "--set", "schedule.type=edm"));
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("'schedule.beta_schedule/schedule.type' applies to schedule.type discrete only"), c.err());
+  }
+
   @Test
   void badRequestsExitThreeAndBadConfigsExitTwo() throws IOException {
     StructType schema = new StructType().add("id", DataTypes.LongType).add("samples", DataTypes.IntegerType);

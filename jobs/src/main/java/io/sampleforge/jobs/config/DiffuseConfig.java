@@ -38,20 +38,30 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
 
   /** The noise schedule the model was trained under (diffusers' names). */
   public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
-      Double betaEnd, Double betaMin, Double betaMax) {
+      Double betaEnd, Double betaMin, Double betaMax, Double sigmaMin, Double sigmaMax, Double rho) {
     ScheduleSpec spec() {
       ScheduleSpec d = ScheduleSpec.DIFFUSERS;
       ScheduleSpec.Kind kind = type == null ? d.kind() : ScheduleSpec.Kind.parse("schedule.type", type);
       String discreteKey = betaSchedule != null ? "schedule.beta_schedule" : numTrainTimesteps != null
           ? "schedule.num_train_timesteps" : betaStart != null ? "schedule.beta_start" : betaEnd != null
           ? "schedule.beta_end" : null;
-      if (kind == ScheduleSpec.Kind.LINEAR && discreteKey != null) {
-        throw ConfigException.of(discreteKey + "/schedule.type", "applies to schedule.type discrete only (linear is "
-            + "dpm-solver's continuous VP with beta_min and beta_max)", type);
-      }
       String linearKey = betaMin != null ? "schedule.beta_min" : betaMax != null ? "schedule.beta_max" : null;
-      if (kind == ScheduleSpec.Kind.DISCRETE && linearKey != null) {
+      String edmKey = sigmaMin != null ? "schedule.sigma_min" : sigmaMax != null ? "schedule.sigma_max"
+          : rho != null ? "schedule.rho" : null;
+      if (kind != ScheduleSpec.Kind.DISCRETE && discreteKey != null) {
+        throw ConfigException.of(discreteKey + "/schedule.type", "applies to schedule.type discrete only (linear is "
+            + "dpm-solver's continuous VP with beta_min and beta_max; edm has sigma_min, sigma_max and rho)", type);
+      }
+      if (kind != ScheduleSpec.Kind.LINEAR && linearKey != null) {
         throw ConfigException.of(linearKey + "/schedule.type", "applies to schedule.type linear only", kind.id());
+      }
+      if (kind != ScheduleSpec.Kind.EDM && edmKey != null) {
+        throw ConfigException.of(edmKey + "/schedule.type", "applies to schedule.type edm only", kind.id());
+      }
+      if (kind == ScheduleSpec.Kind.EDM) {
+        ScheduleSpec e = ScheduleSpec.EDM;
+        return ScheduleSpec.edm(sigmaMin == null ? e.sigmaMin() : sigmaMin, sigmaMax == null ? e.sigmaMax() : sigmaMax,
+            rho == null ? e.rho() : rho);
       }
       return new ScheduleSpec(kind,
           betaSchedule == null ? d.betaSchedule() : BetaSchedule.parse("schedule.beta_schedule", betaSchedule),
@@ -138,7 +148,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("guidance_scale/label_column", "guidance applies only to class-labelled requests "
           + "(label_column)", guidanceScale);
     }
-    schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null) : schedule;
+    schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null, null, null, null)
+        : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
         null, null, null, null) : solver;
