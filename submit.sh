@@ -29,7 +29,7 @@ mapfile -t SPARK_MODULE_OPTS < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
 readonly SPARK_MODULE_OPTS
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
-readonly JOBS=(quickstart smote gme generate diffuse train-denoiser synth-table synth-relations)
+readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt synth-table synth-relations)
 
 usage() {
   cat <<EOF
@@ -47,6 +47,7 @@ Jobs:
   diffuse          samples from a Gaussian diffusion model (exact GMM or an MLlib GMM fit of a
                    table, an exported or a trained network) under DDIM, DPM-Solver++, UniPC, ...
   train-denoiser   train an MLP Gaussian denoiser on a table's numeric columns (for diffuse)
+  corrupt          make a measurement dataset (noise, missing cells, a linear map) from a clean table
   synth-table      generate a deterministic make_classification-style table
   synth-relations  generate a deterministic skewed relation table (gme input)
 

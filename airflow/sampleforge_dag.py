@@ -131,6 +131,15 @@ with DAG(
     )
     diffuse_trained_done = manifest("diffuse_trained_manifest", f"{DATA}/attrition_synth")
 
+    # a measurement dataset: 20 % of the attrition table's cells missing at random, the clean values kept
+    # for evaluation (the posterior samplers' input)
+    corrupt = BashOperator(
+        task_id="corrupt",
+        bash_command=sf("corrupt", "-c", "conf/jobs/corrupt.yaml", "--output", f"{DATA}/attrition_measured",
+                        "--mode", "overwrite"),
+    )
+    corrupt_done = manifest("corrupt_manifest", f"{DATA}/attrition_measured")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
@@ -138,3 +147,4 @@ with DAG(
     generate_mlm >> generate_mlm_done
     diffuse >> diffuse_done
     train_denoiser >> train_denoiser_done >> diffuse_trained >> diffuse_trained_done
+    corrupt >> corrupt_done

@@ -97,8 +97,8 @@ class AirflowDagTest {
         outputs.add(args.get(output + 1));
       }
     }
-    assertEquals(new TreeSet<>(List.of("diffuse", "generate", "gme", "smote", "synth-relations", "synth-table",
-        "train-denoiser")), jobs);
+    assertEquals(new TreeSet<>(List.of("corrupt", "diffuse", "generate", "gme", "smote", "synth-relations",
+        "synth-table", "train-denoiser")), jobs);
     Set<String> sensed = new TreeSet<>();
     for (List<String> args : calls(source, "manifest")) {
       sensed.add(args.get(1));
