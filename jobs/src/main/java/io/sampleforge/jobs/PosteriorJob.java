@@ -56,6 +56,7 @@ public final class PosteriorJob {
       Map<String, Object> stats = new LinkedHashMap<>(timer.time("verify", () -> PosteriorQuality.stats(written,
           cfg.idColumn())));
       stats.put("model_calls", result.modelCalls().value());
+      stats.put("unobserved_rows_from_prior", result.unobservedRows().value());
       Map<String, Object> clean = timer.time("quality", () -> PosteriorQuality.againstClean(written, measurements,
           cfg.idColumn(), result.valueColumns(), operator));
       if (clean != null) {

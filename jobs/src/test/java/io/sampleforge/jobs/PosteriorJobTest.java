@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pooled over the rows against exact posterior draws, a test that rejects exact draws under a wrong sigma_y
  * 0.25 (power); a row's tds
  * samples are the same from one input file or from a quarter of the rows in three files; exact with sigma_y 1e-6 returns the clean rows (corrupt then
- * posterior round trip); with a mask, the manifest's 90 % coverage of missing cells is near 0.9; bad input
+ * posterior round trip, also through a standardised gmm-fit prior); with a mask, the manifest's 90 % coverage
+ * of missing cells is near 0.9 and rows with no observed cell get prior draws under unobserved_rows: prior; bad input
  * exits 2 (width, sampler) or 3 (a fully masked row, a non-finite observed value) naming the key or row id.
  */
 class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
@@ -170,18 +171,33 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
       assertEquals(x[1], r.getDouble(3), 1e-4, "row " + r.getLong(0));
       assertTrue(r.getDouble(4) < 1e-4, "residual " + r.getDouble(4));
     }
+    // a standardised prior (MLlib's fit of the clean table): the operator is mapped into its space exactly
+    String fitted = dir.resolve("roundtrip-fit").toString();
+    assertEquals(0, posterior(measured, fitted, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
+        "--set", "operator.sigma_y=1e-6", "--set", "model.type=gmm-fit", "--set", "model.table=" + clean,
+        "--set", "model.components=3", "--set", "model.max_iter=5", "--set", "model.weights=null", "--set", "model.means=null",
+        "--set", "model.covariances=null").code());
+    for (Row r : spark.read().parquet(fitted).collectAsList()) {
+      double[] x = truth.get(r.getLong(0));
+      assertEquals(x[0], r.getDouble(2), 1e-4, "gmm-fit, row " + r.getLong(0));
+      assertEquals(x[1], r.getDouble(3), 1e-4, "gmm-fit, row " + r.getLong(0));
+    }
   }
 
   @Test
   void maskedCellsAreImputedWithCalibratedIntervals() throws IOException {
-    String masked = corrupt("mask", "--set", "operator.type=mask", "--set", "operator.mask_rate=0.4", "--set",
+    String measured = corrupt("mask", "--set", "operator.type=mask", "--set", "operator.mask_rate=0.4", "--set",
         "operator.sigma_y=0.0");
-    String measured = dir.resolve("mask-kept").toString(); // rows with no observed cell are exit 3: leave them out
-    spark.read().parquet(masked).where("x is not null or y is not null").write().parquet(measured);
     String out = dir.resolve("imputed").toString();
     assertEquals(0, posterior(measured, out, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
-        "--set", "operator.type=mask", "--set", "operator.sigma_y=0", "--set", "samples=40").code());
-    JsonNode q = new ObjectMapper().readTree(new File(out, "_manifest.json")).at("/stats/against_clean");
+        "--set", "operator.type=mask", "--set", "operator.sigma_y=0", "--set", "samples=40", "--set",
+        "unobserved_rows=prior").code());
+    JsonNode stats = new ObjectMapper().readTree(new File(out, "_manifest.json")).at("/stats");
+    long hidden = spark.read().parquet(measured).where("x is null and y is null").count();
+    assertTrue(hidden > 0, "rate 0.4 hides both cells of some rows");
+    assertEquals(hidden, stats.at("/unobserved_rows_from_prior").asLong(), "rows with no observed cell: prior draws");
+    assertEquals(ROWS, stats.at("/rows").asLong());
+    JsonNode q = stats.at("/against_clean");
     assertEquals("missing cells of corrupted rows", q.at("/evaluated_cells").asText());
     long cells = q.at("/cells").asLong();
     long missing = spark.read().parquet(measured).where("x is null").count()

@@ -16,11 +16,13 @@ import java.util.Map;
  * operator} the measurements were made with ({@code type} noise | mask | linear, {@code sigma_y}, {@code
  * matrix}; {@code mask_rate} is accepted and ignored: each row's mask is its observed flags); the {@code
  * sampler} ({@code name} tds | exact, {@code particles}, {@code ess_threshold}, {@code twist_scale});
- * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed} and {@code partitions}.
+ * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed}, {@code partitions} and
+ * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets).
  */
 public record PosteriorConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     String idColumn, DiffuseModelConfig model, CorruptConfig.OperatorConfig operator, SamplerConfig sampler,
-    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions) implements JobTarget {
+    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows)
+    implements JobTarget {
 
   /** The posterior sampler and its keys. */
   public record SamplerConfig(String name, Integer particles, Double essThreshold, Double twistScale) {}
@@ -60,7 +62,8 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     if (partitions != null && partitions < 1) {
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
-    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed);
+    unobservedRows = PosteriorSettings.Unobserved.parse("unobserved_rows", unobservedRows).id();
+    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows);
     Corruption c = corruption(operator);
     if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0)) {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
@@ -75,7 +78,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
 
   /** The sampler settings, validated. */
   public PosteriorSettings samplingSettings() {
-    return settings(sampler, samples, steps, batchSize, seed);
+    return settings(sampler, samples, steps, batchSize, seed, unobservedRows);
   }
 
   /** The measurement operator (its mask per row comes from the table). */
@@ -83,7 +86,8 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     return corruption(operator);
   }
 
-  private static PosteriorSettings settings(SamplerConfig s, int samples, int steps, int batchSize, long seed) {
+  private static PosteriorSettings settings(SamplerConfig s, int samples, int steps, int batchSize, long seed,
+      String unobserved) {
     PosteriorSettings.Kind kind = PosteriorSettings.Kind.parse("sampler.name", s.name());
     int particles = s.particles() == null ? 64 : s.particles();
     double ess = s.essThreshold() == null ? 0.5 : s.essThreshold();
@@ -93,7 +97,8 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of(s.particles() != null ? "sampler.particles" : s.essThreshold() != null
           ? "sampler.ess_threshold" : "sampler.twist_scale", "applies to sampler tds only", "set");
     }
-    return new PosteriorSettings(kind, samples, particles, steps, ess, twist, batchSize, seed);
+    return new PosteriorSettings(kind, samples, particles, steps, ess, twist, batchSize, seed,
+        PosteriorSettings.Unobserved.parse("unobserved_rows", unobserved));
   }
 
   private static Corruption corruption(CorruptConfig.OperatorConfig o) {

@@ -42,7 +42,7 @@ import org.apache.spark.util.LongAccumulator;
  * calls per row, each on its K particles; 0 for exact), {@code ess_min} (tds: the row's smallest ESS over
  * the steps as a fraction of K; null for exact), {@code sampler} (JSON) and {@code seed}. Bad input: a
  * measurement whose columns do not fit the operator and prior is a {@link ConfigException} (exit 2)
- * before any task; a row whose mask hides every cell, a non-finite observed value or an {@code observed}
+ * before any task; a row whose mask hides every cell (unless {@code unobserved_rows: prior}: S prior draws), a non-finite observed value or an {@code observed}
  * array of the wrong length is an {@link InputDataException} (exit 3) naming the row id. Cost: tds N
  * denoiser linearisations and vector-Jacobian products on (rows per batch x K) particles, O(K (D^3 + m D))
  * per row and step; exact O(C (D^2 m + D m^2 + m^3 + D^3)) per row for C components.
@@ -61,9 +61,12 @@ public final class PosteriorSampling {
 
   private PosteriorSampling() {}
 
-  /** The lazy output, its value columns and the accumulator of denoiser calls. */
+  /**
+   * The lazy output, its value columns, the accumulator of denoiser calls and that of rows with no
+   * observed cell drawn from the prior ({@code unobserved_rows: prior}).
+   */
   public record Result(Dataset<Row> output, List<String> valueColumns, List<String> measuredColumns,
-      LongAccumulator modelCalls) {}
+      LongAccumulator modelCalls, LongAccumulator unobservedRows) {}
 
   /** The names of the measured value columns: the prior's columns (noise, mask) or y0 .. y(m-1) (linear). */
   public static List<String> measuredColumns(GaussianModelSpec prior, Corruption operator) {
@@ -152,9 +155,10 @@ public final class PosteriorSampling {
       rows = rows.repartition(partitions, col(KEY));
     }
     LongAccumulator calls = measurements.sparkSession().sparkContext().longAccumulator("posterior model calls");
+    LongAccumulator unobserved = measurements.sparkSession().sparkContext().longAccumulator("posterior unobserved rows");
     Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner((MixtureModelSpec) asMixture(prior), operator,
-        settings, measured.size(), calls), Encoders.row(out));
-    return new Result(output, prior.columns(), measured, calls);
+        settings, measured.size(), calls, unobserved), Encoders.row(out));
+    return new Result(output, prior.columns(), measured, calls, unobserved);
   }
 
   private static GaussianModelSpec asMixture(GaussianModelSpec prior) {

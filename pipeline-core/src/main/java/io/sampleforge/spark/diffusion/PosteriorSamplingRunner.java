@@ -37,7 +37,8 @@ import org.apache.spark.util.LongAccumulator;
  * keys (xxhash64(id), s)); {@code tds} in batches of max(1, batch_size / K) rows with {@link
  * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
  * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
- * combine(key, s)). Each row's particles, weights and draws depend only on the row, so the output is the
+ * combine(key, s)). A row with no observed cell under {@code unobserved_rows: prior} gets S exact prior draws
+ * (keys (xxhash64(id), s); residual 0, nfe 0, ess_min null). Each row's particles, weights and draws depend only on the row, so the output is the
  * same for any partitioning. Cost: see {@link PosteriorSampling}.
  */
 final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
@@ -48,8 +49,11 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private final int m;
   private final LongAccumulator modelCalls;
 
+  private final LongAccumulator unobservedRows;
+
   PosteriorSamplingRunner(MixtureModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
-      LongAccumulator modelCalls) {
+      LongAccumulator modelCalls, LongAccumulator unobservedRows) {
+    this.unobservedRows = unobservedRows;
     this.prior = prior;
     this.operator = operator;
     this.settings = settings;
@@ -57,7 +61,10 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     this.modelCalls = modelCalls;
   }
 
-  /** One checked measured row: table-unit operator and y, and its model-space measurement. */
+  /**
+   * One checked measured row: table-unit operator and y, and its model-space measurement (all three null
+   * for a row with no observed cell under {@code unobserved_rows: prior}).
+   */
   private record Parsed(Object id, long key, MeasurementOperator dataOp, double[] y, Measurement model) {}
 
   @Override
@@ -94,19 +101,29 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
 
       private void fill() {
         List<Parsed> batch = new ArrayList<>(batchRows);
+        GaussianDraws draws = new GaussianDraws(settings.seed());
         while (input.hasNext() && batch.size() < batchRows) {
-          batch.add(parse(input.next(), d, std));
+          Parsed p = parse(input.next(), d, std);
+          if (p.model() != null) {
+            batch.add(p);
+            continue;
+          }
+          if (unobservedRows != null) {
+            unobservedRows.add(1);
+          }
+          double[] x = draws.exactSamples(mixture, keys(p.key()));
+          for (int s = 0; s < settings.samples(); s++) {
+            emit(p, s, x, s * d, d, std, null);
+          }
+        }
+        if (batch.isEmpty()) {
+          return;
         }
         if (settings.sampler() == PosteriorSettings.Kind.EXACT) {
-          GaussianDraws draws = new GaussianDraws(settings.seed());
           for (Parsed p : batch) {
             GaussianMixture post = ExactPosterior.of(mixture, p.model());
-            SampleKey[] keys = new SampleKey[settings.samples()];
-            for (int s = 0; s < keys.length; s++) {
-              keys[s] = new SampleKey(p.key(), s);
-            }
-            double[] x = draws.exactSamples(post, keys);
-            for (int s = 0; s < keys.length; s++) {
+            double[] x = draws.exactSamples(post, keys(p.key()));
+            for (int s = 0; s < settings.samples(); s++) {
               emit(p, s, x, s * d, d, std, null);
             }
           }
@@ -120,7 +137,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
         for (int g = 0; g < rows.length; g++) {
           rows[g] = batch.get(g).model();
         }
-        FkcResult out = tds.sample(new GaussianMixtureJacobian(mixture), rows, new GaussianDraws(settings.seed()));
+        FkcResult out = tds.sample(new GaussianMixtureJacobian(mixture), rows, draws);
         if (modelCalls != null) {
           modelCalls.add(out.modelCalls());
         }
@@ -148,15 +165,25 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
         }
       }
 
+      private SampleKey[] keys(long key) {
+        SampleKey[] keys = new SampleKey[settings.samples()];
+        for (int s = 0; s < keys.length; s++) {
+          keys[s] = new SampleKey(key, s);
+        }
+        return keys;
+      }
+
       private void emit(Parsed p, int s, double[] flat, int from, int d, Standardisation std, Double essMin) {
         double[] x = java.util.Arrays.copyOfRange(flat, from, from + d);
         std.toData(x, 0);
-        double[] ax = new double[p.dataOp().outputDimension()];
-        p.dataOp().apply(x, 0, ax, 0);
         double ss = 0;
-        for (int i = 0; i < ax.length; i++) {
-          double r = p.y()[i] - ax[i];
-          ss += r * r;
+        if (p.dataOp() != null) {
+          double[] ax = new double[p.dataOp().outputDimension()];
+          p.dataOp().apply(x, 0, ax, 0);
+          for (int i = 0; i < ax.length; i++) {
+            double r = p.y()[i] - ax[i];
+            ss += r * r;
+          }
         }
         Object[] v = new Object[d + 7];
         v[0] = p.id();
@@ -165,7 +192,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           v[2 + j] = x[j];
         }
         v[d + 2] = Math.sqrt(ss);
-        v[d + 3] = settings.modelCallsPerRow();
+        v[d + 3] = p.dataOp() == null ? 0 : settings.modelCallsPerRow();
         v[d + 4] = essMin;
         v[d + 5] = samplerJson;
         v[d + 6] = settings.seed();
@@ -195,6 +222,10 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
               + j, v);
         }
       }
+    }
+    if (seen == 0 && settings.unobserved() == PosteriorSettings.Unobserved.PRIOR
+        && operator.kind() == CorruptionKind.MASK) {
+      return new Parsed(id, key, null, null, null);
     }
     if (seen == 0) {
       throw InputDataException.of("observed", "must mark at least one observed cell: the mask of row id " + id

@@ -12,10 +12,40 @@ import java.util.Map;
  * the {@code sampler.particles} K, {@code steps} N (DDPM steps on diffusers' default discrete VP
  * schedule, linspace spacing, final sigma 0), {@code sampler.ess_threshold} and {@code
  * sampler.twist_scale}; {@code batch_size} bounds the particles per denoiser call (max(1, batch_size / K)
- * rows per batch); {@code seed} keys every draw.
+ * rows per batch); {@code seed} keys every draw; {@code unobserved_rows} ({@link Unobserved}).
  */
 public record PosteriorSettings(Kind sampler, int samples, int particles, int steps, double essThreshold,
-    double twistScale, int batchSize, long seed) implements Serializable {
+    double twistScale, int batchSize, long seed, Unobserved unobserved) implements Serializable {
+
+  /**
+   * What a row with no observed cell gets ({@code unobserved_rows}): {@code fail} (exit 3 naming the row,
+   * issue 23's rule) or {@code prior} (S exact draws from the prior: its posterior given nothing).
+   */
+  public enum Unobserved {
+    FAIL("fail"),
+    PRIOR("prior");
+
+    private final String id;
+
+    Unobserved(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** Parses {@code unobserved_rows}; exit 2 naming the key otherwise. */
+    public static Unobserved parse(String key, String value) {
+      String v = value == null ? "fail" : value.trim().toLowerCase(Locale.ROOT);
+      for (Unobserved u : values()) {
+        if (u.id.equals(v)) {
+          return u;
+        }
+      }
+      throw ConfigException.of(key, "must be one of [fail, prior]", value);
+    }
+  }
 
   /** The samplers. */
   public enum Kind {
@@ -68,6 +98,7 @@ public record PosteriorSettings(Kind sampler, int samples, int particles, int st
     if (batchSize < 1) {
       throw ConfigException.of("batch_size", "must be >= 1", batchSize);
     }
+    unobserved = unobserved == null ? Unobserved.FAIL : unobserved;
   }
 
   /** Rows per TDS batch: max(1, batch_size / K). */
@@ -85,6 +116,7 @@ public record PosteriorSettings(Kind sampler, int samples, int particles, int st
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", sampler.id());
     m.put("samples", samples);
+    m.put("unobserved_rows", unobserved.id());
     if (sampler == Kind.TDS) {
       m.put("particles", particles);
       m.put("steps", steps);
