@@ -10,6 +10,9 @@ import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
 import io.sampleforge.diffusion.continuous.SampleDistance;
 import io.sampleforge.diffusion.continuous.SampleKey;
+import io.sampleforge.diffusion.posterior.ExactPosterior;
+import io.sampleforge.diffusion.posterior.IdentityOperator;
+import io.sampleforge.diffusion.posterior.Measurement;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code posterior} job on measurements the {@code corrupt} job made from rows drawn from the exact
  * 2-D GMM prior of conf/jobs/diffuse.yaml: tds draws (K = 32, 30 steps, one per row) pass an MMD test of x - y
- * pooled over the rows against exact posterior draws, a test that rejects exact draws under a wrong sigma_y
- * 0.25 (power); a row's tds
+ * pooled over the rows against exact posterior draws (ExactPosterior, drawn here), a test that rejects exact
+ * draws under a wrong sigma_y 0.25 (power); a row's tds
  * samples are the same from one input file or from a quarter of the rows in three files; exact with sigma_y 1e-6 returns the clean rows (corrupt then
- * posterior round trip, also through a standardised gmm-fit prior); with a mask, the manifest's 90 % coverage
+ * posterior round trip; PosteriorSamplingRunnerTest covers a standardised prior); with a mask, the manifest's 90 % coverage
  * of missing cells is near 0.9 and rows with no observed cell get prior draws under unobserved_rows: prior; bad input
  * exits 2 (width, sampler) or 3 (a fully masked row, a non-finite observed value) naming the key or row id.
  */
@@ -88,6 +91,34 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
         "seed: 5", ""));
   }
 
+  private String noise;
+
+  /** corrupt's noise (sigma_y 0.5) measurements of the clean rows, made once. */
+  private String noise() {
+    if (noise == null) {
+      noise = corrupt("noise", "--set", "operator.type=noise", "--set", "operator.mask_rate=null", "--set",
+          "operator.sigma_y=0.5");
+    }
+    return noise;
+  }
+
+  /** One exact posterior draw per measured row, x - y, from the kernel (independent of the job). */
+  private double[] exactResiduals(String measured, double sigmaY) {
+    GaussianMixture prior = GaussianMixture.full(W, MU, COV);
+    List<Row> rows = spark.read().parquet(measured).orderBy("id").select("id", "x", "y").collectAsList();
+    double[] z = new double[rows.size() * 2];
+    GaussianDraws draws = new GaussianDraws(99);
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      double[] y = {r.getDouble(1), r.getDouble(2)};
+      GaussianMixture post = ExactPosterior.of(prior, new Measurement(r.getLong(0), new IdentityOperator(2, sigmaY), y));
+      double[] x = draws.exactSamples(post, new SampleKey[] {new SampleKey(r.getLong(0), 0)});
+      z[2 * i] = x[0] - y[0];
+      z[2 * i + 1] = x[1] - y[1];
+    }
+    return z;
+  }
+
   private String corrupt(String name, String... operator) {
     String out = dir.resolve(name).toString();
     List<String> a = new ArrayList<>(List.of("corrupt", "-c", CORRUPT, "--input", clean, "--output", out, "--set",
@@ -121,8 +152,7 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
 
   @Test
   void tdsMatchesTheExactPosteriorWhateverThePartitioning() throws IOException {
-    String measured = corrupt("noise", "--set", "operator.type=noise", "--set", "operator.mask_rate=null", "--set",
-        "operator.sigma_y=0.5");
+    String measured = noise();
     String three = dir.resolve("noise3").toString();
     spark.read().parquet(measured).where("id % 4 = 1").repartition(3).write().parquet(three);
     String tds1 = dir.resolve("tds1").toString();
@@ -134,16 +164,9 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
         "a row's samples do not depend on the file layout, partitions or the other rows of its batch");
     assertEquals(List.of("id", "sample_index", "x", "y", "residual", "nfe", "ess_min", "sampler", "seed"),
         List.of(spark.read().parquet(tds1).columns()));
-    String exact = dir.resolve("exact").toString();
-    String wrong = dir.resolve("exact-wrong").toString();
-    String[] exactSampler = {"--set", "sampler.name=exact", "--set", "sampler.particles=null", "--set", "seed=6"};
-    assertEquals(0, posterior(measured, exact, exactSampler).code());
-    List<String> w = new ArrayList<>(Arrays.asList(exactSampler));
-    w.addAll(List.of("--set", "operator.sigma_y=0.25"));
-    assertEquals(0, posterior(measured, wrong, w.toArray(new String[0])).code());
     double[] t = residuals(tds1, measured);
-    SampleDistance.MmdTest same = SampleDistance.mmd(t, residuals(exact, measured), 2, 200, 0.01, 3);
-    SampleDistance.MmdTest power = SampleDistance.mmd(t, residuals(wrong, measured), 2, 200, 0.01, 3);
+    SampleDistance.MmdTest same = SampleDistance.mmd(t, exactResiduals(measured, 0.5), 2, 200, 0.01, 3);
+    SampleDistance.MmdTest power = SampleDistance.mmd(t, exactResiduals(measured, 0.25), 2, 200, 0.01, 3);
     assertFalse(same.rejects(), "tds against exact posterior draws: " + same);
     assertTrue(power.rejects(), "the test tells sigma_y 0.25 from 0.5: " + power);
     JsonNode manifest = new ObjectMapper().readTree(new File(tds1, "_manifest.json"));
@@ -170,17 +193,6 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
       assertEquals(x[0], r.getDouble(2), 1e-4, "row " + r.getLong(0));
       assertEquals(x[1], r.getDouble(3), 1e-4, "row " + r.getLong(0));
       assertTrue(r.getDouble(4) < 1e-4, "residual " + r.getDouble(4));
-    }
-    // a standardised prior (MLlib's fit of the clean table): the operator is mapped into its space exactly
-    String fitted = dir.resolve("roundtrip-fit").toString();
-    assertEquals(0, posterior(measured, fitted, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
-        "--set", "operator.sigma_y=1e-6", "--set", "model.type=gmm-fit", "--set", "model.table=" + clean,
-        "--set", "model.components=3", "--set", "model.max_iter=5", "--set", "model.weights=null", "--set", "model.means=null",
-        "--set", "model.covariances=null").code());
-    for (Row r : spark.read().parquet(fitted).collectAsList()) {
-      double[] x = truth.get(r.getLong(0));
-      assertEquals(x[0], r.getDouble(2), 1e-4, "gmm-fit, row " + r.getLong(0));
-      assertEquals(x[1], r.getDouble(3), 1e-4, "gmm-fit, row " + r.getLong(0));
     }
   }
 
@@ -215,9 +227,7 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
 
   @Test
   void badInputIsRefusedNamingTheKeyOrRow() throws IOException {
-    String measured = dir.resolve("noise").toFile().exists() ? dir.resolve("noise").toString()
-        : corrupt("noise-bad", "--set", "operator.type=noise", "--set", "operator.mask_rate=null", "--set",
-            "operator.sigma_y=0.5");
+    String measured = noise();
     String never = dir.resolve("never").toString();
     Cli width = posterior(measured, never, "--set", "operator.type=linear", "--set", "operator.matrix=[[1,0],[0,1]]");
     assertEquals(2, width.code());
