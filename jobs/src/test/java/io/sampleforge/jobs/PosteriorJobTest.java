@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pooled over the rows against exact posterior draws (ExactPosterior, drawn here), a test that rejects exact
  * draws under a wrong sigma_y 0.25 (power); a row's tds
  * samples are the same from one input file or from a quarter of the rows in three files; exact with sigma_y 1e-6 returns the clean rows (corrupt then
- * posterior round trip; PosteriorSamplingRunnerTest covers a standardised prior); with a mask, the manifest's 90 % coverage
+ * posterior round trip; PosteriorSamplingRunnerTest covers a standardised prior); with a mask (corrupt's CSV output), the manifest's 90 % coverage
  * of missing cells is near 0.9 and rows with no observed cell get prior draws under unobserved_rows: prior; bad input
  * exits 2 (width, sampler) or 3 (a fully masked row, a non-finite observed value) naming the key or row id.
  */
@@ -199,26 +199,28 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
   @Test
   void maskedCellsAreImputedWithCalibratedIntervals() throws IOException {
     String measured = corrupt("mask", "--set", "operator.type=mask", "--set", "operator.mask_rate=0.4", "--set",
-        "operator.sigma_y=0.0");
+        "operator.sigma_y=0.0", "--set", "format=csv"); // observed flags as JSON text
+    org.apache.spark.sql.Dataset<Row> table = spark.read().option("header", "true").option("inferSchema", "true")
+        .csv(measured);
     String out = dir.resolve("imputed").toString();
     assertEquals(0, posterior(measured, out, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
         "--set", "operator.type=mask", "--set", "operator.sigma_y=0", "--set", "samples=40", "--set",
-        "unobserved_rows=prior").code());
+        "unobserved_rows=prior", "--set", "input_format=csv").code());
     JsonNode stats = new ObjectMapper().readTree(new File(out, "_manifest.json")).at("/stats");
-    long hidden = spark.read().parquet(measured).where("x is null and y is null").count();
+    long hidden = table.where("x is null and y is null").count();
     assertTrue(hidden > 0, "rate 0.4 hides both cells of some rows");
     assertEquals(hidden, stats.at("/unobserved_rows_from_prior").asLong(), "rows with no observed cell: prior draws");
     assertEquals(ROWS, stats.at("/rows").asLong());
     JsonNode q = stats.at("/against_clean");
     assertEquals("missing cells of corrupted rows", q.at("/evaluated_cells").asText());
     long cells = q.at("/cells").asLong();
-    long missing = spark.read().parquet(measured).where("x is null").count()
-        + spark.read().parquet(measured).where("y is null").count();
+    long missing = table.where("x is null").count()
+        + table.where("y is null").count();
     assertEquals(missing, cells, "only the missing cells are evaluated");
     double coverage = q.at("/coverage_90").asDouble();
     assertTrue(coverage > 0.8 && coverage < 0.97, "coverage of exact 90% intervals over " + cells + " cells: " + coverage);
     // observed cells are copied exactly (sigma_y 0)
-    Row r = spark.read().parquet(out).join(spark.read().parquet(measured).select(
+    Row r = spark.read().parquet(out).join(table.select(
         org.apache.spark.sql.functions.col("id"), org.apache.spark.sql.functions.col("x").as("mx")), "id")
         .where("mx is not null").agg(org.apache.spark.sql.functions.max(
             org.apache.spark.sql.functions.abs(org.apache.spark.sql.functions.expr("x - mx")))).first();

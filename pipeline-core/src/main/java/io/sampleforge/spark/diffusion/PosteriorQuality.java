@@ -56,6 +56,15 @@ public final class PosteriorQuality {
     return m;
   }
 
+  /** The observed flags as array<boolean> (corrupt's CSV/TSV output holds them as JSON text). */
+  private static Column observedFlags(Dataset<Row> measurements) {
+    boolean json = measurements.schema().apply(Corrupting.OBSERVED).dataType()
+        .equals(org.apache.spark.sql.types.DataTypes.StringType);
+    return json ? org.apache.spark.sql.functions.from_json(col(Corrupting.OBSERVED),
+        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.BooleanType))
+        : col(Corrupting.OBSERVED);
+  }
+
   /** RMSE and 90 % coverage against the clean values, or null when a clean_<column> is absent. */
   public static Map<String, Object> againstClean(Dataset<Row> written, Dataset<Row> measurements, String idColumn,
       List<String> columns, Corruption operator) {
@@ -82,7 +91,7 @@ public final class PosteriorQuality {
       String c = columns.get(j);
       keep.add(col(ColumnNames.quoted(Corrupting.CLEAN_PREFIX + c)).cast("double").as("__c" + j));
       Column evaluated = !maskExact ? lit(true)
-          : flags ? not(element_at(col(Corrupting.OBSERVED), j + 1)) : col(ColumnNames.quoted(c)).isNull();
+          : flags ? not(element_at(observedFlags(measurements), j + 1)) : col(ColumnNames.quoted(c)).isNull();
       keep.add(evaluated.as("__e" + j));
     }
     Dataset<Row> truth = measurements.select(keep.toArray(new Column[0]));

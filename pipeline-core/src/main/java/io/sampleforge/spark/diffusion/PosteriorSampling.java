@@ -121,8 +121,11 @@ public final class PosteriorSampling {
           + measured.size() + " beyond the matrix's " + measured.size() + " rows", measured.size() + " rows");
     }
     StructField flags = field(schema, io.sampleforge.spark.diffusion.Corrupting.OBSERVED);
-    if (flags != null && !(flags.dataType() instanceof ArrayType a && a.elementType().equals(DataTypes.BooleanType))) {
-      throw InputDataException.of(Corrupting.OBSERVED, "must be an array of booleans (one per measured value)",
+    boolean jsonFlags = flags != null && flags.dataType().equals(DataTypes.StringType); // corrupt's CSV/TSV output
+    if (flags != null && !jsonFlags
+        && !(flags.dataType() instanceof ArrayType a && a.elementType().equals(DataTypes.BooleanType))) {
+      throw InputDataException.of(Corrupting.OBSERVED, "must be an array of booleans (one per measured value; in CSV: "
+          + "its JSON text)",
           flags.dataType().simpleString());
     }
     if (measured.contains(idColumn)) {
@@ -149,7 +152,9 @@ public final class PosteriorSampling {
     for (String c : measured) {
       select.add(col(ColumnNames.quoted(c)).cast("double"));
     }
-    select.add(flags == null ? lit(null).cast("array<boolean>").as(FLAGS) : col(Corrupting.OBSERVED).as(FLAGS));
+    Column observed = jsonFlags ? org.apache.spark.sql.functions.from_json(col(Corrupting.OBSERVED),
+        DataTypes.createArrayType(DataTypes.BooleanType)) : col(Corrupting.OBSERVED);
+    select.add(flags == null ? lit(null).cast("array<boolean>").as(FLAGS) : observed.as(FLAGS));
     Dataset<Row> rows = measurements.select(select.toArray(new Column[0]));
     if (partitions != null) {
       rows = rows.repartition(partitions, col(KEY));
