@@ -29,7 +29,7 @@ mapfile -t SPARK_MODULE_OPTS < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
 readonly SPARK_MODULE_OPTS
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
-readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt synth-table synth-relations)
+readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt posterior synth-table synth-relations)
 
 usage() {
   cat <<EOF
@@ -48,6 +48,7 @@ Jobs:
                    table, an exported or a trained network) under DDIM, DPM-Solver++, UniPC, ...
   train-denoiser   train an MLP Gaussian denoiser on a table's numeric columns (for diffuse)
   corrupt          make a measurement dataset (noise, missing cells, a linear map) from a clean table
+  posterior        reconstruct each measured row: posterior samples under an exact GMM prior (tds, exact)
   synth-table      generate a deterministic make_classification-style table
   synth-relations  generate a deterministic skewed relation table (gme input)
 

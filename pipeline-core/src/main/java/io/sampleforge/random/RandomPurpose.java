@@ -76,7 +76,12 @@ public enum RandomPurpose {
   /** Which cells of a row are masked; key: the row's record key, uniform j: cell j. */
   CORRUPTION_MASK("measurement/mask"),
   /** Whether a row is kept clean (clean_fraction); key: the row's record key, uniform 0. */
-  CORRUPTION_CLEAN("measurement/clean");
+  CORRUPTION_CLEAN("measurement/clean"),
+  /**
+   * The posterior job's output draws from a row's final weighted SMC particles
+   * (io.sampleforge.spark.diffusion.PosteriorSampling); key: combine(the row's record key, sample index), uniform 0.
+   */
+  POSTERIOR_DRAW("posterior/output-draw");
 
   private final String id;
   private final long hash;

@@ -1,0 +1,86 @@
+package io.sampleforge.jobs;
+
+import io.sampleforge.diffusion.posterior.Corruption;
+import io.sampleforge.jobs.config.ConfigLoader;
+import io.sampleforge.jobs.config.DiffuseModelConfig;
+import io.sampleforge.jobs.config.PosteriorConfig;
+import io.sampleforge.jobs.config.TableFormat;
+import io.sampleforge.jobs.io.Manifest;
+import io.sampleforge.jobs.io.ParquetOutput;
+import io.sampleforge.jobs.io.TableInput;
+import io.sampleforge.jobs.run.JobRun;
+import io.sampleforge.spark.diffusion.GaussianModelSpec;
+import io.sampleforge.spark.diffusion.MixtureFit;
+import io.sampleforge.spark.diffusion.PosteriorQuality;
+import io.sampleforge.spark.diffusion.PosteriorSampling;
+import io.sampleforge.spark.diffusion.PosteriorSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code posterior} job: config -> prior (the config's GMM or MLlib's fit of a clean table) ->
+ * read the measurements -> {@link PosteriorSampling} (validated before any task) -> write atomically
+ * -> statistics of the written output (rows, samples, residuals, ESS; RMSE and 90 % coverage against
+ * {@code clean_<column>} where present, {@link PosteriorQuality}) -> {@code _manifest.json}.
+ */
+public final class PosteriorJob {
+  private PosteriorJob() {}
+
+  /** What the job did, for the console summary. */
+  public record Summary(String output, Map<String, Object> stats, Map<String, Object> clean, Map<String, Object> model,
+      Map<String, Object> sampler, Map<String, Double> seconds) {}
+
+  public static Summary run(SparkSession spark, PosteriorConfig cfg) {
+    return JobRun.run(spark, cfg, (timer, out, progress) -> {
+      Corruption operator = cfg.corruption();
+      PosteriorSettings settings = cfg.samplingSettings();
+      GaussianModelSpec prior = timer.time("model", () -> prior(spark, cfg));
+      Dataset<Row> measurements = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      PosteriorSampling.Result result = timer.time("validate", () -> PosteriorSampling.sample(measurements,
+          cfg.idColumn(), prior, operator, settings, cfg.partitions()));
+      timer.time("sample+write", () -> {
+        switch (cfg.format()) {
+          case PARQUET -> ParquetOutput.writer(result.output()).parquet(out.staging());
+          case CSV, TSV -> result.output().write().option("header", "true")
+              .option("sep", cfg.format() == TableFormat.TSV ? "\t" : ",").csv(out.staging());
+        }
+      });
+      Dataset<Row> written = switch (cfg.format()) {
+        case PARQUET -> spark.read().parquet(out.staging());
+        case CSV, TSV -> spark.read().option("header", "true").option("inferSchema", "true")
+            .option("sep", cfg.format() == TableFormat.TSV ? "\t" : ",").csv(out.staging());
+      };
+      Map<String, Object> stats = new LinkedHashMap<>(timer.time("verify", () -> PosteriorQuality.stats(written,
+          cfg.idColumn())));
+      stats.put("model_calls", result.modelCalls().value());
+      stats.put("unobserved_rows_from_prior", result.unobservedRows().value());
+      Map<String, Object> clean = timer.time("quality", () -> PosteriorQuality.againstClean(written, measurements,
+          cfg.idColumn(), result.valueColumns(), operator));
+      if (clean != null) {
+        stats.put("against_clean", clean);
+      }
+      new Manifest().put("job", "posterior").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
+          .put("input", cfg.input()).put("output", cfg.output()).put("model", prior.identity())
+          .put("operator", operator.describe()).put("sampler", settings.describe()).put("stats", stats)
+          .put("versions", Manifest.versions(spark.version()))
+          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
+          .write(out);
+      out.commit();
+      return new Summary(cfg.output(), stats, clean, prior.identity(), settings.describe(), timer.seconds());
+    });
+  }
+
+  /** The prior: the config's mixture or MLlib's fit of {@code model.table}. */
+  static GaussianModelSpec prior(SparkSession spark, PosteriorConfig cfg) {
+    DiffuseModelConfig m = cfg.model();
+    return switch (m.kind()) {
+      case GMM -> m.spec();
+      case GMM_FIT -> MixtureFit.fit(TableInput.read(spark, m.table(), m.tableFormat()), m.columns(),
+          m.fitSettings(cfg.seed()), m.table());
+      default -> throw io.sampleforge.errors.ConfigException.of("model.type", "must be gmm or gmm-fit", m.type());
+    };
+  }
+}

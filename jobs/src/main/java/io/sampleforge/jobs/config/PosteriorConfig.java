@@ -1,0 +1,130 @@
+package io.sampleforge.jobs.config;
+
+import io.sampleforge.diffusion.posterior.Corruption;
+import io.sampleforge.diffusion.posterior.CorruptionKind;
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.diffusion.PosteriorSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code posterior} job's config (conf/jobs/posterior.yaml documents every key), validated on
+ * construction: the measurement table {@code input} (the {@code corrupt} job's output or the same
+ * columns), its {@code id_column} (default row_key, corrupt's id without one); the prior {@code model}
+ * ({@link DiffuseModelConfig}, type gmm or gmm-fit only: the samplers need the exact GMM); the {@code
+ * operator} the measurements were made with ({@code type} noise | mask | linear, {@code sigma_y}, {@code
+ * matrix}; {@code mask_rate} is accepted and ignored: each row's mask is its observed flags); the {@code
+ * sampler} ({@code name} tds | exact, {@code particles}, {@code ess_threshold}, {@code twist_scale});
+ * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed}, {@code partitions} and
+ * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets).
+ */
+public record PosteriorConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
+    String idColumn, DiffuseModelConfig model, CorruptConfig.OperatorConfig operator, SamplerConfig sampler,
+    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows)
+    implements JobTarget {
+
+  /** The posterior sampler and its keys. */
+  public record SamplerConfig(String name, Integer particles, Double essThreshold, Double twistScale) {}
+
+  public PosteriorConfig {
+    if (input == null || input.isBlank()) {
+      throw ConfigException.of("input", "must name the measurement table (Parquet or CSV)", "'" + input + "'");
+    }
+    if (output == null || output.isBlank()) {
+      throw ConfigException.of("output", "must name the output path", "'" + output + "'");
+    }
+    if (model == null) {
+      throw ConfigException.of("model", "is required (model.type: gmm or gmm-fit)", null);
+    }
+    if (model.kind() != DiffuseModelConfig.Type.GMM && model.kind() != DiffuseModelConfig.Type.GMM_FIT) {
+      throw ConfigException.of("model.type", "must be gmm or gmm-fit for the posterior samplers (they need the "
+          + "exact Gaussian-mixture prior)", model.type());
+    }
+    if (model.componentClasses() != null) {
+      throw ConfigException.of("model.component_classes", "does not apply to the posterior job (an unconditional "
+          + "prior)", "set");
+    }
+    if (operator == null) {
+      throw ConfigException.of("operator", "is required (the operator the measurements were made with)", null);
+    }
+    if (sampler == null) {
+      throw ConfigException.of("sampler", "is required (sampler.name: tds or exact)", null);
+    }
+    inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
+    mode = mode == null ? WriteMode.ERROR : mode;
+    format = format == null ? TableFormat.PARQUET : format;
+    idColumn = idColumn == null || idColumn.isBlank() ? "row_key" : idColumn;
+    samples = samples == null ? 16 : samples;
+    steps = steps == null ? 50 : steps;
+    batchSize = batchSize == null ? 1024 : batchSize;
+    seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
+    if (partitions != null && partitions < 1) {
+      throw ConfigException.of("partitions", "must be >= 1", partitions);
+    }
+    unobservedRows = PosteriorSettings.Unobserved.parse("unobserved_rows", unobservedRows).id();
+    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows);
+    Corruption c = corruption(operator);
+    if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0)) {
+      throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
+          + "density; use sampler exact for exact measurements)", c.sigmaY());
+    }
+    int d = model.kind() == DiffuseModelConfig.Type.GMM ? model.spec().dimension() : model.columns().size();
+    if (c.kind() == CorruptionKind.LINEAR && c.matrix()[0].length != d) {
+      throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ")",
+          c.matrix()[0].length + " columns");
+    }
+  }
+
+  /** The sampler settings, validated. */
+  public PosteriorSettings samplingSettings() {
+    return settings(sampler, samples, steps, batchSize, seed, unobservedRows);
+  }
+
+  /** The measurement operator (its mask per row comes from the table). */
+  public Corruption corruption() {
+    return corruption(operator);
+  }
+
+  private static PosteriorSettings settings(SamplerConfig s, int samples, int steps, int batchSize, long seed,
+      String unobserved) {
+    PosteriorSettings.Kind kind = PosteriorSettings.Kind.parse("sampler.name", s.name());
+    int particles = s.particles() == null ? 64 : s.particles();
+    double ess = s.essThreshold() == null ? 0.5 : s.essThreshold();
+    double twist = s.twistScale() == null ? 1.0 : s.twistScale();
+    if (kind == PosteriorSettings.Kind.EXACT && (s.particles() != null || s.essThreshold() != null
+        || s.twistScale() != null)) {
+      throw ConfigException.of(s.particles() != null ? "sampler.particles" : s.essThreshold() != null
+          ? "sampler.ess_threshold" : "sampler.twist_scale", "applies to sampler tds only", "set");
+    }
+    return new PosteriorSettings(kind, samples, particles, steps, ess, twist, batchSize, seed,
+        PosteriorSettings.Unobserved.parse("unobserved_rows", unobserved));
+  }
+
+  private static Corruption corruption(CorruptConfig.OperatorConfig o) {
+    CorruptionKind kind = CorruptionKind.parse("operator.type", o.type());
+    double[][] matrix = null;
+    if (o.matrix() != null) {
+      matrix = new double[o.matrix().size()][];
+      for (int i = 0; i < matrix.length; i++) {
+        List<Double> row = o.matrix().get(i);
+        if (row == null || row.contains(null)) {
+          throw ConfigException.of("operator.matrix[" + i + "]", "must be a list of numbers", row);
+        }
+        matrix[i] = row.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+    }
+    double sigma = o.sigmaY() != null ? o.sigmaY() : kind == CorruptionKind.NOISE ? 0.1 : 0.0;
+    return new Corruption(kind, sigma, 0.0, matrix, 0.0);
+  }
+
+  @Override
+  public Map<String, String> inputLocations() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("input", input);
+    if (model.table() != null) {
+      m.put("model.table", model.table());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,256 @@
+package io.sampleforge.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sampleforge.diffusion.continuous.GaussianDraws;
+import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.SampleDistance;
+import io.sampleforge.diffusion.continuous.SampleKey;
+import io.sampleforge.diffusion.posterior.ExactPosterior;
+import io.sampleforge.diffusion.posterior.IdentityOperator;
+import io.sampleforge.diffusion.posterior.Measurement;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code posterior} job on measurements the {@code corrupt} job made from rows drawn from the exact
+ * 2-D GMM prior of conf/jobs/diffuse.yaml: tds draws (K = 32, 30 steps, one per row) pass an MMD test of x - y
+ * pooled over the rows against exact posterior draws (ExactPosterior, drawn here), a test that rejects exact
+ * draws under a wrong sigma_y 0.25 (power); a row's tds
+ * samples are the same from one input file or from a quarter of the rows in three files; exact with sigma_y 1e-6 returns the clean rows (corrupt then
+ * posterior round trip; PosteriorSamplingRunnerTest covers a standardised prior); with a mask (corrupt's CSV output), the manifest's 90 % coverage
+ * of missing cells is near 0.9 and rows with no observed cell get prior draws under unobserved_rows: prior; bad input
+ * exits 2 (width, sampler) or 3 (a fully masked row, a non-finite observed value) naming the key or row id.
+ */
+class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
+  private static final String CORRUPT = "../conf/jobs/corrupt.yaml";
+  private static final double[] W = {0.5, 0.3, 0.2};
+  private static final double[][] MU = {{-2.0, 0.0}, {2.0, 0.5}, {0.0, 2.5}};
+  private static final double[][][] COV = {{{0.4, 0.15}, {0.15, 0.3}}, {{0.2, -0.1}, {-0.1, 0.5}}, {{0.3, 0.0}, {0.0, 0.1}}};
+  private static final int ROWS = 160;
+
+  @TempDir
+  static Path dir;
+
+  private String clean;
+  private String config;
+  private final Map<Long, double[]> truth = new HashMap<>();
+
+  @BeforeAll
+  void tables() throws IOException {
+    GaussianMixture prior = GaussianMixture.full(W, MU, COV);
+    SampleKey[] keys = new SampleKey[ROWS];
+    for (int i = 0; i < ROWS; i++) {
+      keys[i] = new SampleKey(1000 + i, 0);
+    }
+    double[] x = new GaussianDraws(11).exactSamples(prior, keys);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      rows.add(RowFactory.create((long) i, x[2 * i], x[2 * i + 1]));
+      truth.put((long) i, new double[] {x[2 * i], x[2 * i + 1]});
+    }
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("x", DataTypes.DoubleType)
+        .add("y", DataTypes.DoubleType);
+    clean = dir.resolve("clean.parquet").toString();
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(clean);
+    config = dir.resolve("posterior.yaml").toString();
+    Files.writeString(Path.of(config), String.join("\n",
+        "id_column: id",
+        "model:",
+        "  type: gmm",
+        "  columns: [x, y]",
+        "  weights: [0.5, 0.3, 0.2]",
+        "  means: [[-2.0, 0.0], [2.0, 0.5], [0.0, 2.5]]",
+        "  covariances: [[[0.4, 0.15], [0.15, 0.3]], [[0.2, -0.1], [-0.1, 0.5]], [[0.3, 0.0], [0.0, 0.1]]]",
+        "operator:",
+        "  type: noise",
+        "  sigma_y: 0.5",
+        "sampler:",
+        "  name: tds",
+        "  particles: 32",
+        "samples: 1",
+        "steps: 30",
+        "seed: 5", ""));
+  }
+
+  private String noise;
+
+  /** corrupt's noise (sigma_y 0.5) measurements of the clean rows, made once. */
+  private String noise() {
+    if (noise == null) {
+      noise = corrupt("noise", "--set", "operator.type=noise", "--set", "operator.mask_rate=null", "--set",
+          "operator.sigma_y=0.5");
+    }
+    return noise;
+  }
+
+  /** One exact posterior draw per measured row, x - y, from the kernel (independent of the job). */
+  private double[] exactResiduals(String measured, double sigmaY) {
+    GaussianMixture prior = GaussianMixture.full(W, MU, COV);
+    List<Row> rows = spark.read().parquet(measured).orderBy("id").select("id", "x", "y").collectAsList();
+    double[] z = new double[rows.size() * 2];
+    GaussianDraws draws = new GaussianDraws(99);
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      double[] y = {r.getDouble(1), r.getDouble(2)};
+      GaussianMixture post = ExactPosterior.of(prior, new Measurement(r.getLong(0), new IdentityOperator(2, sigmaY), y));
+      double[] x = draws.exactSamples(post, new SampleKey[] {new SampleKey(r.getLong(0), 0)});
+      z[2 * i] = x[0] - y[0];
+      z[2 * i + 1] = x[1] - y[1];
+    }
+    return z;
+  }
+
+  private String corrupt(String name, String... operator) {
+    String out = dir.resolve(name).toString();
+    List<String> a = new ArrayList<>(List.of("corrupt", "-c", CORRUPT, "--input", clean, "--output", out, "--set",
+        "id_column=id", "--set", "columns=[x,y]"));
+    a.addAll(Arrays.asList(operator));
+    assertEquals(0, SampleforgeMain.execute(a.toArray(new String[0])));
+    return out;
+  }
+
+  private Cli posterior(String input, String out, String... extra) {
+    List<String> a = new ArrayList<>(List.of("posterior", "-c", config, "--input", input, "--output", out));
+    a.addAll(Arrays.asList(extra));
+    return Cli.run(a.toArray(new String[0]));
+  }
+
+  /** x - y_measured per output row, ordered by id and sample index. */
+  private double[] residuals(String out, String measured) {
+    Map<Long, double[]> y = new HashMap<>();
+    for (Row r : spark.read().parquet(measured).select("id", "x", "y").collectAsList()) {
+      y.put(r.getLong(0), new double[] {r.getDouble(1), r.getDouble(2)});
+    }
+    List<Row> rows = spark.read().parquet(out).orderBy("id", "sample_index").select("id", "x", "y").collectAsList();
+    double[] z = new double[rows.size() * 2];
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      z[2 * i] = r.getDouble(1) - y.get(r.getLong(0))[0];
+      z[2 * i + 1] = r.getDouble(2) - y.get(r.getLong(0))[1];
+    }
+    return z;
+  }
+
+  @Test
+  void tdsMatchesTheExactPosteriorWhateverThePartitioning() throws IOException {
+    String measured = noise();
+    String three = dir.resolve("noise3").toString();
+    spark.read().parquet(measured).where("id % 4 = 1").repartition(3).write().parquet(three);
+    String tds1 = dir.resolve("tds1").toString();
+    String tds3 = dir.resolve("tds3").toString();
+    assertEquals(0, posterior(measured, tds1).code());
+    assertEquals(0, posterior(three, tds3).code());
+    assertEquals(spark.read().parquet(tds1).where("id % 4 = 1").orderBy("id").collectAsList(),
+        spark.read().parquet(tds3).orderBy("id").collectAsList(),
+        "a row's samples do not depend on the file layout, partitions or the other rows of its batch");
+    assertEquals(List.of("id", "sample_index", "x", "y", "residual", "nfe", "ess_min", "sampler", "seed"),
+        List.of(spark.read().parquet(tds1).columns()));
+    double[] t = residuals(tds1, measured);
+    SampleDistance.MmdTest same = SampleDistance.mmd(t, exactResiduals(measured, 0.5), 2, 200, 0.01, 3);
+    SampleDistance.MmdTest power = SampleDistance.mmd(t, exactResiduals(measured, 0.25), 2, 200, 0.01, 3);
+    assertFalse(same.rejects(), "tds against exact posterior draws: " + same);
+    assertTrue(power.rejects(), "the test tells sigma_y 0.25 from 0.5: " + power);
+    JsonNode manifest = new ObjectMapper().readTree(new File(tds1, "_manifest.json"));
+    assertEquals(ROWS, manifest.at("/stats/rows").asLong());
+    assertEquals(ROWS, manifest.at("/stats/samples").asLong());
+    double essMin = manifest.at("/stats/ess/ess_min_fraction_min").asDouble();
+    assertTrue(essMin > 0 && essMin <= 1, "ess fraction " + essMin);
+    assertEquals("every cell of corrupted rows", manifest.at("/stats/against_clean/evaluated_cells").asText());
+    assertEquals(30, spark.read().parquet(tds1).first().getInt(5), "nfe: one call per step");
+    System.out.println("posterior tds seconds: " + manifest.at("/seconds") + "; " + same + "; " + power);
+  }
+
+  @Test
+  void exactWithVanishingNoiseReturnsTheCleanRows() {
+    String measured = corrupt("tiny", "--set", "operator.type=noise", "--set", "operator.mask_rate=null", "--set",
+        "operator.sigma_y=1e-6");
+    String out = dir.resolve("roundtrip").toString();
+    assertEquals(0, posterior(measured, out, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
+        "--set", "operator.sigma_y=1e-6", "--set", "samples=2").code());
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertEquals(2 * ROWS, rows.size());
+    for (Row r : rows) {
+      double[] x = truth.get(r.getLong(0));
+      assertEquals(x[0], r.getDouble(2), 1e-4, "row " + r.getLong(0));
+      assertEquals(x[1], r.getDouble(3), 1e-4, "row " + r.getLong(0));
+      assertTrue(r.getDouble(4) < 1e-4, "residual " + r.getDouble(4));
+    }
+  }
+
+  @Test
+  void maskedCellsAreImputedWithCalibratedIntervals() throws IOException {
+    String measured = corrupt("mask", "--set", "operator.type=mask", "--set", "operator.mask_rate=0.4", "--set",
+        "operator.sigma_y=0.0", "--set", "format=csv"); // observed flags as JSON text
+    org.apache.spark.sql.Dataset<Row> table = spark.read().option("header", "true").option("inferSchema", "true")
+        .csv(measured);
+    String out = dir.resolve("imputed").toString();
+    assertEquals(0, posterior(measured, out, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
+        "--set", "operator.type=mask", "--set", "operator.sigma_y=0", "--set", "samples=40", "--set",
+        "unobserved_rows=prior", "--set", "input_format=csv").code());
+    JsonNode stats = new ObjectMapper().readTree(new File(out, "_manifest.json")).at("/stats");
+    long hidden = table.where("x is null and y is null").count();
+    assertTrue(hidden > 0, "rate 0.4 hides both cells of some rows");
+    assertEquals(hidden, stats.at("/unobserved_rows_from_prior").asLong(), "rows with no observed cell: prior draws");
+    assertEquals(ROWS, stats.at("/rows").asLong());
+    JsonNode q = stats.at("/against_clean");
+    assertEquals("missing cells of corrupted rows", q.at("/evaluated_cells").asText());
+    long cells = q.at("/cells").asLong();
+    long missing = table.where("x is null").count()
+        + table.where("y is null").count();
+    assertEquals(missing, cells, "only the missing cells are evaluated");
+    double coverage = q.at("/coverage_90").asDouble();
+    assertTrue(coverage > 0.8 && coverage < 0.97, "coverage of exact 90% intervals over " + cells + " cells: " + coverage);
+    // observed cells are copied exactly (sigma_y 0)
+    Row r = spark.read().parquet(out).join(table.select(
+        org.apache.spark.sql.functions.col("id"), org.apache.spark.sql.functions.col("x").as("mx")), "id")
+        .where("mx is not null").agg(org.apache.spark.sql.functions.max(
+            org.apache.spark.sql.functions.abs(org.apache.spark.sql.functions.expr("x - mx")))).first();
+    assertTrue(r.getDouble(0) < 1e-6, "observed x copied: " + r.getDouble(0));
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheKeyOrRow() throws IOException {
+    String measured = noise();
+    String never = dir.resolve("never").toString();
+    Cli width = posterior(measured, never, "--set", "operator.type=linear", "--set", "operator.matrix=[[1,0],[0,1]]");
+    assertEquals(2, width.code());
+    assertTrue(width.err().contains("operator.matrix") && width.err().contains("y0"), width.err());
+    Cli sampler = posterior(measured, never, "--set", "sampler.name=langevin");
+    assertEquals(2, sampler.code());
+    assertTrue(sampler.err().contains("sampler.name"), sampler.err());
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("x", DataTypes.DoubleType)
+        .add("y", DataTypes.DoubleType).add("observed", DataTypes.createArrayType(DataTypes.BooleanType));
+    String hidden = dir.resolve("hidden.parquet").toString();
+    spark.createDataFrame(List.of(RowFactory.create(1L, 0.5, 0.1, new Boolean[] {true, true}),
+        RowFactory.create(77L, null, null, new Boolean[] {false, false})), schema).write().parquet(hidden);
+    Cli empty = posterior(hidden, never, "--set", "operator.type=mask");
+    assertEquals(3, empty.code());
+    assertTrue(empty.err().contains("row id 77") && empty.err().contains("hides every cell"), empty.err());
+    String nan = dir.resolve("nan.parquet").toString();
+    spark.createDataFrame(List.of(RowFactory.create(5L, Double.NaN, 0.1, new Boolean[] {true, true}),
+        RowFactory.create(6L, 0.2, 0.1, new Boolean[] {true, true})), schema).write().parquet(nan);
+    Cli nonFinite = posterior(nan, never);
+    assertEquals(3, nonFinite.code());
+    assertTrue(nonFinite.err().contains("row id 5") && nonFinite.err().contains("finite"), nonFinite.err());
+    assertFalse(new File(never).exists(), "nothing written");
+  }
+}

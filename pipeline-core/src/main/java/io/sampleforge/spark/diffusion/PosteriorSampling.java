@@ -1,0 +1,185 @@
+package io.sampleforge.spark.diffusion;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.sampleforge.diffusion.posterior.Corruption;
+import io.sampleforge.diffusion.posterior.CorruptionKind;
+import io.sampleforge.errors.ConfigException;
+import io.sampleforge.errors.InputDataException;
+import io.sampleforge.spark.common.ColumnNames;
+import io.sampleforge.spark.common.RecordKeys;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The {@code posterior} job's stage: for every row of a measurement table (the {@code corrupt} job's
+ * output, or the user's own with the same columns), S samples of the clean row x given its measurement
+ * y = A x + eta under an exact Gaussian-mixture prior ({@link GaussianModelSpec#exactPrior}: {@code
+ * gmm} or {@code gmm-fit}). The row's operator is rebuilt from the config's operator block ({@link
+ * Corruption#operator}) and the row's {@code observed} flags (without that column: a cell is observed
+ * when it is not null). Samplers ({@link PosteriorSettings.Kind}): {@code tds}, the twisted diffusion
+ * sampler (Wu et al., NeurIPS 2023) with K particles per row and the closed-form Jacobian of the GMM
+ * denoiser, S draws from the final weighted particles; {@code exact}, S draws from the closed-form
+ * posterior ({@code ExactPosterior}), the oracle. Everything runs in the model's space: under a
+ * standardised prior (data = mean + scale z) the operator becomes y - A mean = (A diag(scale)) z + eta,
+ * a dense linear map with the same isotropic noise, which is exact for noise, mask and linear operators.
+ * Draws are keyed by (xxhash64(id), ...), so a row's samples do not depend on partitioning or batching.
+ *
+ * <p>Output columns: the id column (its type), {@code sample_index}, the prior's value columns (table
+ * units), {@code residual} (|y - A x| over the observed values, table units), {@code nfe} (denoiser
+ * calls per row, each on its K particles; 0 for exact), {@code ess_min} (tds: the row's smallest ESS over
+ * the steps as a fraction of K; null for exact), {@code sampler} (JSON) and {@code seed}. Bad input: a
+ * measurement whose columns do not fit the operator and prior is a {@link ConfigException} (exit 2)
+ * before any task; a row whose mask hides every cell (unless {@code unobserved_rows: prior}: S prior draws), a non-finite observed value or an {@code observed}
+ * array of the wrong length is an {@link InputDataException} (exit 3) naming the row id. Cost: tds N
+ * denoiser linearisations and vector-Jacobian products on (rows per batch x K) particles, O(K (D^3 + m D))
+ * per row and step; exact O(C (D^2 m + D m^2 + m^3 + D^3)) per row for C components.
+ */
+public final class PosteriorSampling {
+  /** The output column of sample indices. */
+  public static final String SAMPLE_INDEX = "sample_index";
+  /** The output column of measurement residuals. */
+  public static final String RESIDUAL = "residual";
+  /** The output column of denoiser calls per row. */
+  public static final String NFE = "nfe";
+  /** The output column of the row's smallest ESS fraction (tds). */
+  public static final String ESS_MIN = "ess_min";
+  static final String KEY = "__sf_key";
+  static final String FLAGS = "__sf_observed";
+
+  private PosteriorSampling() {}
+
+  /**
+   * The lazy output, its value columns, the accumulator of denoiser calls and that of rows with no
+   * observed cell drawn from the prior ({@code unobserved_rows: prior}).
+   */
+  public record Result(Dataset<Row> output, List<String> valueColumns, List<String> measuredColumns,
+      LongAccumulator modelCalls, LongAccumulator unobservedRows) {}
+
+  /** The names of the measured value columns: the prior's columns (noise, mask) or y0 .. y(m-1) (linear). */
+  public static List<String> measuredColumns(GaussianModelSpec prior, Corruption operator) {
+    int d = prior.dimension();
+    if (operator.kind() == CorruptionKind.LINEAR) {
+      int m = operator.matrix().length;
+      if (operator.matrix()[0].length != d) {
+        throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ", the "
+            + "prior's columns " + prior.columns() + ")", operator.matrix()[0].length + " columns");
+      }
+      List<String> names = new ArrayList<>();
+      for (int j = 0; j < m; j++) {
+        names.add("y" + j);
+      }
+      return names;
+    }
+    return prior.columns();
+  }
+
+  /** The posterior samples of every measured row (validated now; lazy). */
+  public static Result sample(Dataset<Row> measurements, String idColumn, GaussianModelSpec prior, Corruption operator,
+      PosteriorSettings settings, Integer partitions) {
+    if (prior.exactPrior().isEmpty() || prior.oneHot().isPresent() || prior.numClasses() > 0) {
+      throw ConfigException.of("model.type", "must be an unconditional exact Gaussian mixture (gmm or gmm-fit) for "
+          + "the posterior samplers", prior.identity().get("type"));
+    }
+    if (settings.sampler() == PosteriorSettings.Kind.TDS && !(operator.sigmaY() > 0)) {
+      throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
+          + "density; use sampler exact for exact measurements)", operator.sigmaY());
+    }
+    StructType schema = measurements.schema();
+    StructField idField = field(schema, idColumn);
+    if (idField == null) {
+      throw InputDataException.of(idColumn, "(the id column, id_column) must exist in the measurement table",
+          "columns " + List.of(schema.fieldNames()));
+    }
+    List<String> measured = measuredColumns(prior, operator);
+    String widthKey = operator.kind() == CorruptionKind.LINEAR ? "operator.matrix" : "model.columns";
+    for (String c : measured) {
+      StructField f = field(schema, c);
+      if (f == null) {
+        throw ConfigException.of(widthKey, "must fit the measurement: operator.type " + operator.kind().id()
+            + " reads the measured columns " + measured + ", but the table has no column '" + c + "'",
+            "table columns " + List.of(schema.fieldNames()));
+      }
+      if (!(f.dataType() instanceof NumericType)) {
+        throw InputDataException.of(c, "(a measured column) must be numeric", f.dataType().simpleString());
+      }
+    }
+    if (operator.kind() == CorruptionKind.LINEAR && field(schema, "y" + measured.size()) != null) {
+      throw ConfigException.of("operator.matrix", "must have one row per measured value: the table has a column y"
+          + measured.size() + " beyond the matrix's " + measured.size() + " rows", measured.size() + " rows");
+    }
+    StructField flags = field(schema, io.sampleforge.spark.diffusion.Corrupting.OBSERVED);
+    boolean jsonFlags = flags != null && flags.dataType().equals(DataTypes.StringType); // corrupt's CSV/TSV output
+    if (flags != null && !jsonFlags
+        && !(flags.dataType() instanceof ArrayType a && a.elementType().equals(DataTypes.BooleanType))) {
+      throw InputDataException.of(Corrupting.OBSERVED, "must be an array of booleans (one per measured value; in CSV: "
+          + "its JSON text)",
+          flags.dataType().simpleString());
+    }
+    if (measured.contains(idColumn)) {
+      throw ConfigException.of("id_column", "must not be a measured column", idColumn);
+    }
+    StructType out = new StructType().add(idColumn, idField.dataType(), false)
+        .add(SAMPLE_INDEX, DataTypes.IntegerType, false);
+    for (String c : prior.columns()) {
+      out = out.add(c, DataTypes.DoubleType, false);
+    }
+    out = out.add(RESIDUAL, DataTypes.DoubleType, false).add(NFE, DataTypes.IntegerType, false)
+        .add(ESS_MIN, DataTypes.DoubleType, true).add("sampler", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false);
+    List<String> names = List.of(out.fieldNames());
+    if (names.stream().distinct().count() != names.size()) {
+      throw ConfigException.of("model.columns", "must not collide with the id or output columns " + names,
+          prior.columns());
+    }
+    RecordKeys.requireUniqueIds(measurements, idColumn);
+    String id = ColumnNames.quoted(idColumn);
+    List<Column> select = new ArrayList<>();
+    select.add(col(id));
+    select.add(xxhash64(col(id)).as(KEY));
+    for (String c : measured) {
+      select.add(col(ColumnNames.quoted(c)).cast("double"));
+    }
+    Column observed = jsonFlags ? org.apache.spark.sql.functions.from_json(col(Corrupting.OBSERVED),
+        DataTypes.createArrayType(DataTypes.BooleanType)) : col(Corrupting.OBSERVED);
+    select.add(flags == null ? lit(null).cast("array<boolean>").as(FLAGS) : observed.as(FLAGS));
+    Dataset<Row> rows = measurements.select(select.toArray(new Column[0]));
+    if (partitions != null) {
+      rows = rows.repartition(partitions, col(KEY));
+    }
+    LongAccumulator calls = measurements.sparkSession().sparkContext().longAccumulator("posterior model calls");
+    LongAccumulator unobserved = measurements.sparkSession().sparkContext().longAccumulator("posterior unobserved rows");
+    Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner((MixtureModelSpec) asMixture(prior), operator,
+        settings, measured.size(), calls, unobserved), Encoders.row(out));
+    return new Result(output, prior.columns(), measured, calls, unobserved);
+  }
+
+  private static GaussianModelSpec asMixture(GaussianModelSpec prior) {
+    if (!(prior instanceof MixtureModelSpec)) {
+      throw ConfigException.of("model.type", "must be gmm or gmm-fit for the posterior samplers",
+          prior.identity().get("type"));
+    }
+    return prior;
+  }
+
+  private static StructField field(StructType schema, String name) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+}

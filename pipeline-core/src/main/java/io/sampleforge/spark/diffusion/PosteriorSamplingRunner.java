@@ -1,0 +1,266 @@
+package io.sampleforge.spark.diffusion;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sampleforge.diffusion.continuous.DiffusersSpacing;
+import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
+import io.sampleforge.diffusion.continuous.FinalSigma;
+import io.sampleforge.diffusion.continuous.FkcResult;
+import io.sampleforge.diffusion.continuous.GaussianDraws;
+import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.SampleKey;
+import io.sampleforge.diffusion.continuous.TimeGrid;
+import io.sampleforge.diffusion.posterior.Corruption;
+import io.sampleforge.diffusion.posterior.CorruptionKind;
+import io.sampleforge.diffusion.posterior.DenseLinearOperator;
+import io.sampleforge.diffusion.posterior.ExactPosterior;
+import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
+import io.sampleforge.diffusion.posterior.Measurement;
+import io.sampleforge.diffusion.posterior.MeasurementOperator;
+import io.sampleforge.diffusion.posterior.TwistedDiffusionSampler;
+import io.sampleforge.errors.InputDataException;
+import io.sampleforge.random.Hash64;
+import io.sampleforge.random.KeyedStream;
+import io.sampleforge.random.RandomPurpose;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The executor side of {@link PosteriorSampling}: reads each measured row (id, key, m values, observed
+ * flags), checks it (exit 3 naming the row id), rebuilds its operator in table units, maps it to the
+ * model's space, and samples: {@code exact} row by row from {@link ExactPosterior} (S keyed exact draws,
+ * keys (xxhash64(id), s)); {@code tds} in batches of max(1, batch_size / K) rows with {@link
+ * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
+ * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
+ * combine(key, s)). A row with no observed cell under {@code unobserved_rows: prior} gets S exact prior draws
+ * (keys (xxhash64(id), s); residual 0, nfe 0, ess_min null). Each row's particles, weights and draws depend only on the row, so the output is the
+ * same for any partitioning. Cost: see {@link PosteriorSampling}.
+ */
+final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private final MixtureModelSpec prior;
+  private final Corruption operator;
+  private final PosteriorSettings settings;
+  private final int m;
+  private final LongAccumulator modelCalls;
+
+  private final LongAccumulator unobservedRows;
+
+  PosteriorSamplingRunner(MixtureModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
+      LongAccumulator modelCalls, LongAccumulator unobservedRows) {
+    this.unobservedRows = unobservedRows;
+    this.prior = prior;
+    this.operator = operator;
+    this.settings = settings;
+    this.m = m;
+    this.modelCalls = modelCalls;
+  }
+
+  /**
+   * One checked measured row: table-unit operator and y, and its model-space measurement (all three null
+   * for a row with no observed cell under {@code unobserved_rows: prior}).
+   */
+  private record Parsed(Object id, long key, MeasurementOperator dataOp, double[] y, Measurement model) {}
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) throws Exception {
+    String samplerJson = new ObjectMapper().writeValueAsString(settings.describe());
+    GaussianMixture mixture = prior.mixture();
+    Standardisation std = prior.standardisation();
+    int d = prior.dimension();
+    int batchRows = settings.rowsPerBatch();
+    return new Iterator<>() {
+      private final List<Row> pending = new ArrayList<>();
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        while (next >= pending.size()) {
+          pending.clear();
+          next = 0;
+          if (!input.hasNext()) {
+            return false;
+          }
+          fill();
+        }
+        return true;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return pending.get(next++);
+      }
+
+      private void fill() {
+        List<Parsed> batch = new ArrayList<>(batchRows);
+        GaussianDraws draws = new GaussianDraws(settings.seed());
+        while (input.hasNext() && batch.size() < batchRows) {
+          Parsed p = parse(input.next(), d, std);
+          if (p.model() != null) {
+            batch.add(p);
+            continue;
+          }
+          if (unobservedRows != null) {
+            unobservedRows.add(1);
+          }
+          double[] x = draws.exactSamples(mixture, keys(p.key()));
+          for (int s = 0; s < settings.samples(); s++) {
+            emit(p, s, x, s * d, d, std, null);
+          }
+        }
+        if (batch.isEmpty()) {
+          return;
+        }
+        if (settings.sampler() == PosteriorSettings.Kind.EXACT) {
+          for (Parsed p : batch) {
+            GaussianMixture post = ExactPosterior.of(mixture, p.model());
+            double[] x = draws.exactSamples(post, keys(p.key()));
+            for (int s = 0; s < settings.samples(); s++) {
+              emit(p, s, x, s * d, d, std, null);
+            }
+          }
+          return;
+        }
+        TimeGrid grid = TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(), DiffusersSpacing.LINSPACE,
+            settings.steps(), 0, FinalSigma.ZERO);
+        TwistedDiffusionSampler tds = new TwistedDiffusionSampler(grid,
+            TwistedDiffusionSampler.settings(settings.particles(), settings.essThreshold(), false), settings.twistScale());
+        Measurement[] rows = new Measurement[batch.size()];
+        for (int g = 0; g < rows.length; g++) {
+          rows[g] = batch.get(g).model();
+        }
+        FkcResult out = tds.sample(new GaussianMixtureJacobian(mixture), rows, draws);
+        if (modelCalls != null) {
+          modelCalls.add(out.modelCalls());
+        }
+        int k = settings.particles();
+        for (int g = 0; g < rows.length; g++) {
+          Parsed p = batch.get(g);
+          double essMin = Double.POSITIVE_INFINITY;
+          for (double e : out.essTrace()[g]) {
+            essMin = Math.min(essMin, e / k);
+          }
+          for (int s = 0; s < settings.samples(); s++) {
+            double u = KeyedStream.of(settings.seed(), RandomPurpose.POSTERIOR_DRAW, Hash64.combine(p.key(), s))
+                .uniform(0);
+            int pick = k - 1;
+            double c = 0;
+            for (int q = 0; q < k; q++) {
+              c += out.weights()[g * k + q];
+              if (u < c) {
+                pick = q;
+                break;
+              }
+            }
+            emit(p, s, out.samples(), (g * k + pick) * d, d, std, essMin);
+          }
+        }
+      }
+
+      private SampleKey[] keys(long key) {
+        SampleKey[] keys = new SampleKey[settings.samples()];
+        for (int s = 0; s < keys.length; s++) {
+          keys[s] = new SampleKey(key, s);
+        }
+        return keys;
+      }
+
+      private void emit(Parsed p, int s, double[] flat, int from, int d, Standardisation std, Double essMin) {
+        double[] x = java.util.Arrays.copyOfRange(flat, from, from + d);
+        std.toData(x, 0);
+        double ss = 0;
+        if (p.dataOp() != null) {
+          double[] ax = new double[p.dataOp().outputDimension()];
+          p.dataOp().apply(x, 0, ax, 0);
+          for (int i = 0; i < ax.length; i++) {
+            double r = p.y()[i] - ax[i];
+            ss += r * r;
+          }
+        }
+        Object[] v = new Object[d + 7];
+        v[0] = p.id();
+        v[1] = s;
+        for (int j = 0; j < d; j++) {
+          v[2 + j] = x[j];
+        }
+        v[d + 2] = Math.sqrt(ss);
+        v[d + 3] = p.dataOp() == null ? 0 : settings.modelCallsPerRow();
+        v[d + 4] = essMin;
+        v[d + 5] = samplerJson;
+        v[d + 6] = settings.seed();
+        pending.add(RowFactory.create(v));
+      }
+    };
+  }
+
+  /** Checks and converts one input row. */
+  private Parsed parse(Row r, int d, Standardisation std) {
+    Object id = r.get(0);
+    long key = r.getLong(1);
+    boolean[] observed = new boolean[m];
+    List<?> flags = r.isNullAt(2 + m) ? null : r.getList(2 + m);
+    if (flags != null && flags.size() != m) {
+      throw InputDataException.of("observed", "must hold one flag per measured value (" + m + ") in row id " + id,
+          flags.size() + " flags");
+    }
+    int seen = 0;
+    for (int j = 0; j < m; j++) {
+      observed[j] = flags == null ? !r.isNullAt(2 + j) : Boolean.TRUE.equals(flags.get(j));
+      if (observed[j]) {
+        seen++;
+        Double v = r.isNullAt(2 + j) ? null : r.getDouble(2 + j);
+        if (v == null || !Double.isFinite(v)) {
+          throw InputDataException.of("y", "must be finite in every observed cell: row id " + id + ", measured value "
+              + j, v);
+        }
+      }
+    }
+    if (seen == 0 && settings.unobserved() == PosteriorSettings.Unobserved.PRIOR
+        && operator.kind() == CorruptionKind.MASK) {
+      return new Parsed(id, key, null, null, null);
+    }
+    if (seen == 0) {
+      throw InputDataException.of("observed", "must mark at least one observed cell: the mask of row id " + id
+          + " hides every cell", "0 of " + m + " observed");
+    }
+    if (operator.kind() != CorruptionKind.MASK && seen < m) {
+      throw InputDataException.of("observed", "must be all true for operator.type " + operator.kind().id()
+          + " (it measures every value; use mask for missing cells): row id " + id, (m - seen) + " of " + m + " missing");
+    }
+    MeasurementOperator dataOp = operator.operator(d, observed);
+    int mo = dataOp.outputDimension();
+    double[] y = new double[mo];
+    int i = 0;
+    for (int j = 0; j < m; j++) {
+      if (observed[j]) {
+        y[i++] = r.getDouble(2 + j);
+      }
+    }
+    MeasurementOperator modelOp = dataOp;
+    double[] modelY = y;
+    if (!std.isIdentity()) {
+      double[][] a = dataOp.matrix();
+      double[] mean = std.mean();
+      double[] scale = std.scale();
+      modelY = new double[mo];
+      for (int row = 0; row < mo; row++) {
+        double am = 0;
+        for (int col = 0; col < d; col++) {
+          am += a[row][col] * mean[col];
+          a[row][col] *= scale[col];
+        }
+        modelY[row] = y[row] - am;
+      }
+      modelOp = new DenseLinearOperator(a, dataOp.noiseSigma());
+    }
+    return new Parsed(id, key, dataOp, y, new Measurement(key, modelOp, modelY));
+  }
+}
