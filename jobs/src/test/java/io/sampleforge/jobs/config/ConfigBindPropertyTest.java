@@ -60,6 +60,28 @@ class ConfigBindPropertyTest {
     ConfigRejections.bindOrNameKey(t.tree(), TrainDenoiserConfig.class, t.keys());
   }
 
+  /** The corrupt example (a mask of the attrition table). */
+  @Property(tries = 300, seed = "1610")
+  void corrupt(@ForAll("corruptTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), CorruptConfig.class, t.keys());
+  }
+
+  /** The posterior example (exact draws under a gmm-fit prior; binding only, no table is read). */
+  @Property(tries = 300, seed = "1611")
+  void posterior(@ForAll("posteriorTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), PosteriorConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> corruptTrees() {
+    return ConfigTrees.of("corrupt", CorruptConfig.class);
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> posteriorTrees() {
+    return ConfigTrees.of("posterior", PosteriorConfig.class);
+  }
+
   @Provide
   Arbitrary<ConfigTrees.Mutated> trainDenoiserTrees() {
     return ConfigTrees.of("train-denoiser", TrainDenoiserConfig.class);

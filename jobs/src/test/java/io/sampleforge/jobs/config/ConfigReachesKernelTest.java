@@ -308,6 +308,22 @@ class ConfigReachesKernelTest {
             "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
   }
 
+  /** corrupt: the corruption (operator, noise, mask rate, matrix, clean share) and the seed. */
+  @Test
+  void corrupt() {
+    everyKeyReachesTheKernel("corrupt", CorruptConfig.class, c -> List.of(c.corruption(), c.seed()),
+        List.of(Change.of("operator.mask_rate", "0.5"), Change.of("operator.sigma_y", "0.3"),
+            Change.of("clean_fraction", "0.2"), Change.of("seed", "7"),
+            Change.of("operator.type", "noise", "operator.mask_rate", "null", "operator.sigma_y", "0.3"),
+            Change.of("operator.matrix", "[[1, 0, 0, 0, 0, 2]]", "operator.type", "linear", "operator.mask_rate",
+                "null", "operator.matrix", "[[1, 0, 0, 0, 0, 1]]")),
+        pairs("input", "the clean table", "input_format", "how to read it", "output", "where to write", "format",
+            "how to write", "mode", "whether to replace an existing output", "id_column",
+            "which column keys the rows (the stage's argument; CorruptJobTest)", "columns",
+            "which columns are measured (the stage's argument)", "keep_clean",
+            "whether the clean values are written too (the stage's argument; CorruptJobTest)"));
+  }
+
   /** train-denoiser: the trainer's settings and the seed. */
   @Test
   void trainDenoiser() {
