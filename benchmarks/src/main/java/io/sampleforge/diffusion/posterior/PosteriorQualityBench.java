@@ -39,7 +39,7 @@ import java.util.Map;
  * </ul>
  *
  * <pre>java -cp ... io.sampleforge.diffusion.posterior.PosteriorQualityBench [key=value ...]
- *   d=8,80,800 dy=1,2,4 sigma=1 seed=7 proj=256 dps=0.1,0.3,1,3, and per dimension D the keys nD (draws N),
+ *   d=8,80,800 dy=1,2,4 sigma=1 seed=7 proj=256 dps=0.1,0.3,1,3,10, and per dimension D the keys nD (draws N),
  *   mD (measurements M), kD (particle counts) and nfeD, defaults in {@link #DEFAULTS}; n, m, k, nfe without a
  *   dimension apply to every d where no nD ... is given</pre>
  */
@@ -65,13 +65,14 @@ public final class PosteriorQualityBench {
   private static final int MAX_ROWS_PER_BATCH = 4096;
 
   /**
-   * The default run's per-dimension sizes, chosen to finish in about 10 minutes on 2 shared cores (one
-   * thread): the full K x NFE grid at d = 8; fewer draws, measurements, K and NFE at d = 80 and 800,
-   * where one row-step of TDS costs about 15x and 60x that at d = 8. Any key=value argument overrides.
+   * The default run's per-dimension sizes, chosen to need about 6 minutes of one core (one thread; 15-20
+   * minutes of wall time on the shared 2-core VM under load): the full K x NFE grid at d = 8; fewer draws
+   * and measurements at d = 80, and fewer again with K <= 16 and NFE 50 only at d = 800, where one row-step
+   * of TDS costs about 15x and 60x that at d = 8. Any key=value argument overrides.
    */
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry("n8", "500"), Map.entry("m8", "3"), Map.entry("k8", "4,16,64"), Map.entry("nfe8", "20,50,100"),
-      Map.entry("n80", "300"), Map.entry("m80", "2"), Map.entry("k80", "4,16"), Map.entry("nfe80", "20,50"),
+      Map.entry("n80", "300"), Map.entry("m80", "2"), Map.entry("k80", "4,16,64"), Map.entry("nfe80", "20,50"),
       Map.entry("n800", "200"), Map.entry("m800", "2"), Map.entry("k800", "4,16"), Map.entry("nfe800", "50"));
 
   public static void main(String[] args) {
@@ -88,7 +89,7 @@ public final class PosteriorQualityBench {
     double sigmaY = Double.parseDouble(opt.getOrDefault("sigma", "1"));
     long seed = Long.parseLong(opt.getOrDefault("seed", "7"));
     int proj = Integer.parseInt(opt.getOrDefault("proj", "256"));
-    double[] dpsScales = doubles(opt.getOrDefault("dps", "0.1,0.3,1,3"));
+    double[] dpsScales = doubles(opt.getOrDefault("dps", "0.1,0.3,1,3,10"));
     System.out.printf(Locale.ROOT, "PosteriorQualityBench %s%n", String.join(" ", args));
     System.out.printf(Locale.ROOT, "JVM: %d available processors, java %s, %s; single-threaded%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("os.arch"));
@@ -96,7 +97,7 @@ public final class PosteriorQualityBench {
         + "equal weights); A = U diag(s) V^T, s ~ U(0, 1) sorted; sigma_y = %s; y = A x* + sigma_y z, x* a prior draw; "
         + "SW = sliced Wasserstein-1 over %d directions to N exact posterior draws; medians over M measurements; "
         + "DPS step scales %s (best per NFE shown); TDS ess_threshold 0.5, twist_scale 1%n", trim(sigmaY), proj,
-        opt.getOrDefault("dps", "0.1,0.3,1,3"));
+        opt.getOrDefault("dps", "0.1,0.3,1,3,10"));
     for (int d : dims) {
       System.out.printf(Locale.ROOT, "d = %d: N = %s draws, M = %s measurements, K = %s, NFE = %s%n", d,
           perDimension(opt, "n", d, "1000"), perDimension(opt, "m", d, "5"),
