@@ -78,6 +78,58 @@ class LowRankPosteriorTest {
     assertTrue(moved > 20, "posterior mean too close to the prior's for the test to have power: " + moved);
   }
 
+  /**
+   * One component, so the draws are Gaussian: their covariance equals P within 5 standard errors, and
+   * the term the measurement noise e contributes to it (sigma_y^2 G G^T, computed here by hand) is larger
+   * than that tolerance in some entry, so a sampler that dropped e would fail.
+   */
+  @Test
+  void drawsOfOneComponentHaveItsCovariance() {
+    GaussianMixture prior = GaussianMixture.diagonal(new double[] {1.0}, new double[][] {MEANS[0]},
+        new double[][] {VARS[0]});
+    Measurement y = measurement();
+    LowRankPosterior lr = LowRankPosterior.of(prior, y);
+    double[][] p = lr.covariance(0);
+    int n = 100_000;
+    SampleKey[] keys = new SampleKey[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new SampleKey(i, 0);
+    }
+    double[][] cov = MixtureMoments.covariance(lr.sample(3, keys), null, 3);
+    // G = S' A^T S^-1 with S = A S' A^T + sigma_y^2 I (2 x 2, inverted by hand)
+    double[][] a = {{1.0, -0.5, 0.3}, {0.2, 0.8, -1.1}};
+    double s2 = 0.49;
+    double[][] s = new double[2][2];
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        for (int c = 0; c < 3; c++) {
+          s[i][j] += a[i][c] * VARS[0][c] * a[j][c];
+        }
+      }
+      s[i][i] += s2;
+    }
+    double det = s[0][0] * s[1][1] - s[0][1] * s[1][0];
+    double[][] sInv = {{s[1][1] / det, -s[0][1] / det}, {-s[1][0] / det, s[0][0] / det}};
+    double[][] g = new double[3][2];
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 2; j++) {
+        for (int r = 0; r < 2; r++) {
+          g[i][j] += VARS[0][i] * a[r][i] * sInv[r][j];
+        }
+      }
+    }
+    double power = 0;
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double tol = 5 * Math.sqrt((p[i][i] * p[j][j] + p[i][j] * p[i][j]) / n);
+        assertEquals(p[i][j], cov[i][j], tol, "covariance [" + i + "][" + j + "]");
+        double noiseTerm = s2 * (g[i][0] * g[j][0] + g[i][1] * g[j][1]);
+        power = Math.max(power, Math.abs(noiseTerm) / tol);
+      }
+    }
+    assertTrue(power > 2, "the noise term sigma_y^2 G G^T must exceed the tolerance for the test to have power: " + power);
+  }
+
   @Test
   void refusesFullCovariances() {
     GaussianMixture full = ExactPosterior.of(GaussianMixture.diagonal(W, MEANS, VARS), measurement());
