@@ -4,7 +4,7 @@ package io.sampleforge.diffusion.posterior;
  * The covariance of the twisted diffusion sampler's measurement twist at one noise level, S = sigma_y^2 I
  * + r^2 A A^T: the measurement of x0 ~ N(x0_hat, r^2 I) (Pseudoinverse-guided diffusion's form, Song,
  * Vahdat, Mardani and Kautz, ICLR 2023, with {@link TwistedDiffusionSampler}'s r). For identity and
- * masking operators A A^T = I and S is the scalar (sigma_y^2 + r^2) I; for a dense map S is factored
+ * masking operators A A^T = I and S is the scalar (sigma_y^2 + r^2) I; for any other map S is factored
  * once per measurement and level (Cholesky, O(m^3)). Evaluations cost O(m^2) per particle.
  */
 final class TwistCovariance {
@@ -19,9 +19,9 @@ final class TwistCovariance {
     this.logNorm = -0.5 * (m * Math.log(2 * Math.PI) + logDet);
   }
 
-  /** A A^T of a dense operator (m x m), or null where it is the identity (identity and mask operators). */
+  /** A A^T (m x m), or null where it is the identity (identity and mask operators). */
   static double[][] gram(MeasurementOperator op) {
-    if (!(op instanceof DenseLinearOperator)) {
+    if (op instanceof IdentityOperator || op instanceof MaskOperator) {
       return null;
     }
     double[][] a = op.matrix();
