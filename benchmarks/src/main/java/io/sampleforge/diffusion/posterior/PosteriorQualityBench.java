@@ -65,7 +65,7 @@ public final class PosteriorQualityBench {
   private static final int MAX_ROWS_PER_BATCH = 4096;
 
   /**
-   * The default run's per-dimension sizes, chosen to need about 6 minutes of one core (one thread; 15-20
+   * The default run's per-dimension sizes, chosen to need about 7.5 minutes of one core (one thread; about 15
    * minutes of wall time on the shared 2-core VM under load): the full K x NFE grid at d = 8; fewer draws
    * and measurements at d = 80, and fewer again with K <= 16 and NFE 50 only at d = 800, where one row-step
    * of TDS costs about 15x and 60x that at d = 8. Any key=value argument overrides.
