@@ -74,6 +74,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ")",
           c.matrix()[0].length + " columns");
     }
+    c.outputDimension(d); // an image operator's C H W must be D
   }
 
   /** The sampler settings, validated. */
@@ -102,20 +103,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
   }
 
   private static Corruption corruption(CorruptConfig.OperatorConfig o) {
-    CorruptionKind kind = CorruptionKind.parse("operator.type", o.type());
-    double[][] matrix = null;
-    if (o.matrix() != null) {
-      matrix = new double[o.matrix().size()][];
-      for (int i = 0; i < matrix.length; i++) {
-        List<Double> row = o.matrix().get(i);
-        if (row == null || row.contains(null)) {
-          throw ConfigException.of("operator.matrix[" + i + "]", "must be a list of numbers", row);
-        }
-        matrix[i] = row.stream().mapToDouble(Double::doubleValue).toArray();
-      }
-    }
-    double sigma = o.sigmaY() != null ? o.sigmaY() : kind == CorruptionKind.NOISE ? 0.1 : 0.0;
-    return new Corruption(kind, sigma, 0.0, matrix, 0.0);
+    return o.corruption(0.0, false);
   }
 
   @Override

@@ -68,9 +68,23 @@ public final class PosteriorSampling {
   public record Result(Dataset<Row> output, List<String> valueColumns, List<String> measuredColumns,
       LongAccumulator modelCalls, LongAccumulator unobservedRows) {}
 
-  /** The names of the measured value columns: the prior's columns (noise, mask) or y0 .. y(m-1) (linear). */
+  /**
+   * The names of the measured value columns: the prior's columns (noise, mask, blur) or y0 .. y(m-1)
+   * (linear, downsample).
+   */
   public static List<String> measuredColumns(GaussianModelSpec prior, Corruption operator) {
     int d = prior.dimension();
+    if (operator.kind() == CorruptionKind.BLUR || operator.kind() == CorruptionKind.DOWNSAMPLE) {
+      int m = operator.outputDimension(d); // names operator.shape when C H W is not D
+      if (operator.measuresPerColumn()) {
+        return prior.columns();
+      }
+      List<String> names = new ArrayList<>();
+      for (int j = 0; j < m; j++) {
+        names.add("y" + j);
+      }
+      return names;
+    }
     if (operator.kind() == CorruptionKind.LINEAR) {
       int m = operator.matrix().length;
       if (operator.matrix()[0].length != d) {
@@ -104,7 +118,7 @@ public final class PosteriorSampling {
           "columns " + List.of(schema.fieldNames()));
     }
     List<String> measured = measuredColumns(prior, operator);
-    String widthKey = operator.kind() == CorruptionKind.LINEAR ? "operator.matrix" : "model.columns";
+    String widthKey = operator.widthKey();
     for (String c : measured) {
       StructField f = field(schema, c);
       if (f == null) {
@@ -116,9 +130,9 @@ public final class PosteriorSampling {
         throw InputDataException.of(c, "(a measured column) must be numeric", f.dataType().simpleString());
       }
     }
-    if (operator.kind() == CorruptionKind.LINEAR && field(schema, "y" + measured.size()) != null) {
-      throw ConfigException.of("operator.matrix", "must have one row per measured value: the table has a column y"
-          + measured.size() + " beyond the matrix's " + measured.size() + " rows", measured.size() + " rows");
+    if (!operator.measuresPerColumn() && field(schema, "y" + measured.size()) != null) {
+      throw ConfigException.of(widthKey, "must fit the measurement: the table has a column y" + measured.size()
+          + " beyond the operator's " + measured.size() + " measured values", measured.size() + " values");
     }
     StructField flags = field(schema, io.sampleforge.spark.diffusion.Corrupting.OBSERVED);
     boolean jsonFlags = flags != null && flags.dataType().equals(DataTypes.StringType); // corrupt's CSV/TSV output
