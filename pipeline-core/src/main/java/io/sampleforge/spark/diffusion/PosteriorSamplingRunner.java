@@ -80,6 +80,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     Standardisation std = prior.standardisation();
     int d = prior.dimension();
     int batchRows = settings.rowsPerBatch();
+    int callsPerRow = settings.modelCallsPerRow();
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
       private int next;
@@ -152,7 +153,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
                 draws);
           }
           if (modelCalls != null) {
-            modelCalls.add(settings.modelCallsPerRow());
+            modelCalls.add(callsPerRow);
           }
           for (int g = 0; g < rows.length; g++) {
             for (int s = 0; s < samples; s++) {
@@ -253,7 +254,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           v[2 + j] = x[j];
         }
         v[d + 2] = Math.sqrt(ss);
-        v[d + 3] = p.dataOp() == null ? 0 : settings.modelCallsPerRow();
+        v[d + 3] = p.dataOp() == null ? 0 : callsPerRow;
         v[d + 4] = essMin;
         v[d + 5] = samplerJson;
         v[d + 6] = settings.seed();

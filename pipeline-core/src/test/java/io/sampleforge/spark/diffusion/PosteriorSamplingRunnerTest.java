@@ -3,6 +3,8 @@ package io.sampleforge.spark.diffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
@@ -14,6 +16,7 @@ import io.sampleforge.diffusion.posterior.ExactPosterior;
 import io.sampleforge.diffusion.posterior.MaskOperator;
 import io.sampleforge.diffusion.posterior.Measurement;
 import io.sampleforge.diffusion.posterior.ReplacementSampler;
+import io.sampleforge.errors.InputDataException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * linear measurement's posterior mean over 4,000 exact draws matches the closed-form posterior of the
  * same mixture written in the table's units (computed here, independently of the mapping) within 4
  * standard errors, the residual is |y - A x| in table units, a masked row's observed cell is copied, replace
- * runs the kernel on the model-space mask (its y standardised) and writes y itself in the observed cell, and
+ * runs the kernel on the model-space mask (its y standardised) and writes y itself in the observed cell, dps
+ * counts N calls and an absurd step scale is stopped by the divergence guard, and
  * a vanishing sigma_y returns y.
  */
 class PosteriorSamplingRunnerTest {
@@ -129,6 +133,24 @@ class PosteriorSamplingRunnerTest {
       assertEquals(19, r.getInt(5), "nfe");
     }
     assertNotEquals(rows.get(0).getDouble(2), rows.get(1).getDouble(2), "samples differ");
+  }
+
+  /** dps: nfe N and finite samples at a moderate zeta'; an absurd zeta' runs off and is stopped naming the row. */
+  @Test
+  void dpsCountsItsStepsAndADivergenceIsStopped() throws Exception {
+    PosteriorSettings ok = new PosteriorSettings(PosteriorSettings.Kind.DPS, 4, 1, 12, 0.5, 1.0, 0.5, 10, 1, 1024, 7,
+        PosteriorSettings.Unobserved.FAIL);
+    List<Row> rows = run(ok, Corruption.noise(5.0, 0.0), 2, 110.0, -5.2);
+    assertEquals(4, rows.size());
+    for (Row r : rows) {
+      assertEquals(12, r.getInt(5), "nfe");
+      assertTrue(Double.isFinite(r.getDouble(2)) && Double.isFinite(r.getDouble(3)));
+    }
+    PosteriorSettings wild = new PosteriorSettings(PosteriorSettings.Kind.DPS, 4, 1, 12, 0.5, 1.0, 1e12, 10, 1, 1024, 7,
+        PosteriorSettings.Unobserved.FAIL);
+    InputDataException e = assertThrows(InputDataException.class,
+        () -> run(wild, Corruption.noise(5.0, 0.0), 2, 110.0, -5.2));
+    assertTrue(e.getMessage().contains("dps diverged") && e.getMessage().contains("row id 9"), e.getMessage());
   }
 
   @Test
