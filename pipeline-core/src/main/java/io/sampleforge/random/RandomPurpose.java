@@ -81,7 +81,14 @@ public enum RandomPurpose {
    * The posterior job's output draws from a row's final weighted SMC particles
    * (io.sampleforge.spark.diffusion.PosteriorSampling); key: combine(the row's record key, sample index), uniform 0.
    */
-  POSTERIOR_DRAW("posterior/output-draw");
+  POSTERIOR_DRAW("posterior/output-draw"),
+  /**
+   * The replacement (RePaint) posterior sampler (io.sampleforge.diffusion.posterior.ReplacementSampler):
+   * the ancestral-step normals of the missing cells, the re-noising normals of the observed cells and the
+   * forward normals of a resampling jump; key: combine(combine(row key, sample index), repetition);
+   * draw: {@code ReplacementSampler.counter(step or level, coordinate, kind)}.
+   */
+  POSTERIOR_REPLACEMENT("posterior/replacement");
 
   private final String id;
   private final long hash;
