@@ -6,7 +6,7 @@ import io.sampleforge.errors.ConfigException;
  * The [C, H, W] layout of an image row (config key {@code operator.shape}): value (c, h, w) sits at
  * index (c H + h) W + w of the row, channel-major as PyTorch stores a [C, H, W] tensor.
  */
-public record ImageShape(int channels, int height, int width) {
+public record ImageShape(int channels, int height, int width) implements java.io.Serializable {
   public ImageShape {
     if (channels < 1 || height < 1 || width < 1) {
       throw ConfigException.of("operator.shape", "must be [C, H, W] with every entry >= 1",
