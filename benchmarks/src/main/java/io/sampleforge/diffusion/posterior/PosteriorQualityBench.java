@@ -6,6 +6,8 @@ import io.sampleforge.diffusion.continuous.FinalSigma;
 import io.sampleforge.diffusion.continuous.FkcResult;
 import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.GaussianMixtureDenoiser;
+import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.diffusion.continuous.SampleDistance;
 import io.sampleforge.diffusion.continuous.SampleKey;
 import io.sampleforge.diffusion.continuous.TimeGrid;
@@ -37,11 +39,15 @@ import java.util.Map;
  *       (chosen on the same measurements: optimistic for DPS) and names it.</li>
  *   <li>prior: N exact prior draws (the unconditioned worst case); exact: the noise floor column.</li>
  * </ul>
+ * A second table masks instead ({@link GridGmmProblem#maskOperator}: the first d_y coordinates observed
+ * exactly, sigma_y = 0, new measurements): the replacement sampler ({@link ReplacementSampler}, RePaint;
+ * without jumps, and with 3 jumps of length 5, NFE its model calls) against DPS and the prior; TDS needs
+ * sigma_y > 0 and is not run there.
  *
  * <pre>java -cp ... io.sampleforge.diffusion.posterior.PosteriorQualityBench [key=value ...]
  *   d=8,80,800 dy=1,2,4 sigma=1 seed=7 proj=256 dps=0.1,0.3,1,3,10, and per dimension D the keys nD (draws N),
  *   mD (measurements M), kD (particle counts) and nfeD, defaults in {@link #DEFAULTS}; n, m, k, nfe without a
- *   dimension apply to every d where no nD ... is given</pre>
+ *   dimension apply to every d where no nD ... is given; tables=dense,mask (default both) picks the tables</pre>
  */
 public final class PosteriorQualityBench {
   private PosteriorQualityBench() {}
@@ -65,8 +71,8 @@ public final class PosteriorQualityBench {
   private static final int MAX_ROWS_PER_BATCH = 4096;
 
   /**
-   * The default run's per-dimension sizes, chosen to need about 7.5 minutes of one core (one thread; about 15
-   * minutes of wall time on the shared 2-core VM under load): the full K x NFE grid at d = 8; fewer draws
+   * The default run's per-dimension sizes, chosen to need about 10 minutes of one core for both tables (one
+   * thread; about 20 minutes of wall time on the shared 2-core VM under load): the full K x NFE grid at d = 8; fewer draws
    * and measurements at d = 80, and fewer again with K <= 16 and NFE 50 only at d = 800, where one row-step
    * of TDS costs about 15x and 60x that at d = 8. Any key=value argument overrides.
    */
@@ -104,21 +110,90 @@ public final class PosteriorQualityBench {
           perDimension(opt, "k", d, "4,16,64"),
           perDimension(opt, "nfe", d, "20,50,100"));
     }
+    List<String> tables = Arrays.asList(opt.getOrDefault("tables", "dense,mask").split(","));
+    if (tables.contains("dense")) {
+      System.out.println();
+      System.out.println("| d | d_y | sampler | K | NFE | SW median | SW noise floor | s per measurement |");
+      System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|");
+      for (int d : dims) {
+        int m = Integer.parseInt(perDimension(opt, "m", d, "5"));
+        int n = Integer.parseInt(perDimension(opt, "n", d, "1000"));
+        int[] ks = ints(perDimension(opt, "k", d, "4,16,64"));
+        int[] nfes = ints(perDimension(opt, "nfe", d, "20,50,100"));
+        for (int dy : dys) {
+          runSetting(d, dy, m, n, ks, nfes, dpsScales, sigmaY, seed, proj);
+        }
+      }
+    }
+    if (!tables.contains("mask")) {
+      return;
+    }
+    System.out.println();
+    System.out.println("Masked rows (d_y shown as 'N mask'; other measurements than the dense table's): the first d_y "
+        + "coordinates observed exactly (sigma_y = 0), "
+        + "the replacement sampler (RePaint; jumps r with jump length 5 where r > 1; NFE = its model calls) against "
+        + "DPS and the prior; TDS needs sigma_y > 0 and has no row here.");
     System.out.println();
     System.out.println("| d | d_y | sampler | K | NFE | SW median | SW noise floor | s per measurement |");
     System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|");
     for (int d : dims) {
       int m = Integer.parseInt(perDimension(opt, "m", d, "5"));
       int n = Integer.parseInt(perDimension(opt, "n", d, "1000"));
-      int[] ks = ints(perDimension(opt, "k", d, "4,16,64"));
       int[] nfes = ints(perDimension(opt, "nfe", d, "20,50,100"));
       for (int dy : dys) {
-        runSetting(d, dy, m, n, ks, nfes, dpsScales, sigmaY, seed, proj);
+        runMaskSetting(d, dy, m, n, nfes, dpsScales, seed, proj);
       }
     }
-    System.out.println();
-    System.out.println("TODO (not benchmarked): the replacement sampler. It applies only to exact masks (sigma_y = 0, "
-        + "where TDS cannot run) and its kernel is not on main yet; no replacement row is reported.");
+  }
+
+  private static void runMaskSetting(int d, int dy, int m, int n, int[] nfes, double[] dpsScales, long seed, int proj) {
+    GaussianMixture prior = GridGmmProblem.prior(d);
+    GaussianMixtureJacobian model = new GaussianMixtureJacobian(prior);
+    GaussianMixtureDenoiser plain = new GaussianMixtureDenoiser(prior, PredictionType.SAMPLE);
+    MaskOperator op = GridGmmProblem.maskOperator(d, dy, 0.0);
+    Map<String, Cell> cells = new LinkedHashMap<>();
+    List<Double> floors = new ArrayList<>();
+    SampleKey[] refKeys = keys(0, n);
+    SampleKey[] floorKeys = keys(n, n);
+    for (int j = 0; j < m; j++) {
+      Measurement y = GridGmmProblem.measure(prior, op, seed, 100 + j);
+      LowRankPosterior exact = LowRankPosterior.of(prior, y);
+      long drawSeed = Hash64.combine(seed, 2000 + j);
+      double[] ref = exact.sample(drawSeed, refKeys);
+      floors.add(SampleDistance.slicedWasserstein(exact.sample(drawSeed, floorKeys), ref, d, proj, seed));
+      GaussianDraws draws = new GaussianDraws(drawSeed);
+      long t0 = System.nanoTime();
+      double[] priorDraws = draws.exactSamples(prior, keys(0, n));
+      record(cells, "prior (exact draws)", "-", 0, t0, SampleDistance.slicedWasserstein(priorDraws, ref, d, proj, seed));
+      for (int nfe : nfes) {
+        TimeGrid grid = TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(), DiffusersSpacing.LINSPACE, nfe, 0,
+            FinalSigma.ZERO);
+        for (int r : new int[] {1, 3}) {
+          ReplacementSampler rs = new ReplacementSampler(grid, 5, r);
+          String label = r == 1 ? "replacement" : "replacement (jumps " + r + ", jump length 5)";
+          t0 = System.nanoTime();
+          try {
+            double[] x = rs.sample(plain, new Measurement[] {y}, n, draws);
+            checkFinite(x);
+            record(cells, label, "-", (int) rs.modelCalls(), t0, SampleDistance.slicedWasserstein(x, ref, d, proj, seed));
+          } catch (RuntimeException e) {
+            fail(cells, label, "-", (int) rs.modelCalls(), t0, e);
+          }
+        }
+        for (double scale : dpsScales) {
+          t0 = System.nanoTime();
+          String label = String.format(Locale.ROOT, "DPS (step scale %s)", trim(scale));
+          try {
+            double[] x = new DpsSampler(grid, scale).sample(model, new Measurement[] {y}, n, draws);
+            checkFinite(x);
+            record(cells, label, "-", nfe, t0, SampleDistance.slicedWasserstein(x, ref, d, proj, seed));
+          } catch (RuntimeException e) {
+            fail(cells, label, "-", nfe, t0, e);
+          }
+        }
+      }
+    }
+    print(cells, d, dy + " mask", median(floors), m);
   }
 
   /** key + d if given, else key if given, else the default run's key + d, else {@code fallback}. */
