@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.diffusion.PosteriorSchedule;
 import io.sampleforge.spark.diffusion.PosteriorSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,27 @@ import java.util.Map;
  * sampler} ({@code name} tds | exact | dps | replace; tds: {@code particles}, {@code ess_threshold}, {@code
  * twist_scale}; dps: {@code step_scale}; replace: {@code jump_length}, {@code jumps});
  * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed}, {@code partitions} and
- * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets).
+ * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets) and the {@code
+ * schedule} ({@code type} edm | vp; edm's {@code sigma_min}, {@code sigma_max}, {@code rho}).
  */
 public record PosteriorConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     String idColumn, DiffuseModelConfig model, CorruptConfig.OperatorConfig operator, SamplerConfig sampler,
-    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows)
-    implements JobTarget {
+    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows,
+    ScheduleConfig schedule) implements JobTarget {
+
+  /** The noise levels of tds, dps and replace: {@code type} edm (default) or vp; edm's sigmas and rho. */
+  public record ScheduleConfig(String type, Double sigmaMin, Double sigmaMax, Double rho) {
+    PosteriorSchedule build() {
+      PosteriorSchedule.Kind kind = PosteriorSchedule.Kind.parse("schedule.type", type);
+      if (kind == PosteriorSchedule.Kind.VP && (sigmaMin != null || sigmaMax != null || rho != null)) {
+        throw ConfigException.of(sigmaMin != null ? "schedule.sigma_min" : sigmaMax != null ? "schedule.sigma_max"
+            : "schedule.rho", "applies to schedule.type edm only", "set");
+      }
+      PosteriorSchedule e = PosteriorSchedule.EDM;
+      return new PosteriorSchedule(kind, sigmaMin == null ? e.sigmaMin() : sigmaMin,
+          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho);
+    }
+  }
 
   /** The posterior sampler and its keys. */
   public record SamplerConfig(String name, Integer particles, Double essThreshold, Double twistScale, Double stepScale,
@@ -65,7 +81,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
     unobservedRows = PosteriorSettings.Unobserved.parse("unobserved_rows", unobservedRows).id();
-    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows);
+    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
     Corruption c = corruption(operator);
     if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0)) {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
@@ -82,7 +98,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
 
   /** The sampler settings, validated. */
   public PosteriorSettings samplingSettings() {
-    return settings(sampler, samples, steps, batchSize, seed, unobservedRows);
+    return settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
   }
 
   /** The measurement operator (its mask per row comes from the table). */
@@ -91,7 +107,10 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
   }
 
   private static PosteriorSettings settings(SamplerConfig s, int samples, int steps, int batchSize, long seed,
-      String unobserved) {
+      String unobserved, ScheduleConfig schedule) {
+    if (schedule != null && PosteriorSettings.Kind.parse("sampler.name", s.name()) == PosteriorSettings.Kind.EXACT) {
+      throw ConfigException.of("schedule", "applies to samplers tds, dps and replace only", "set");
+    }
     PosteriorSettings.Kind kind = PosteriorSettings.Kind.parse("sampler.name", s.name());
     int particles = s.particles() == null ? 64 : s.particles();
     double ess = s.essThreshold() == null ? 0.5 : s.essThreshold();
@@ -106,7 +125,8 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     onlyFor(kind, PosteriorSettings.Kind.REPLACE, "sampler.jump_length", s.jumpLength());
     onlyFor(kind, PosteriorSettings.Kind.REPLACE, "sampler.jumps", s.jumps());
     return new PosteriorSettings(kind, samples, particles, steps, ess, twist, stepScale, jumpLength, jumps, batchSize,
-        seed, PosteriorSettings.Unobserved.parse("unobserved_rows", unobserved));
+        seed, PosteriorSettings.Unobserved.parse("unobserved_rows", unobserved),
+        schedule == null ? PosteriorSchedule.EDM : schedule.build());
   }
 
   /** A sampler key set for another sampler is refused (exit 2 naming it). */

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The {@code posterior} stage's sampler settings, validated on construction (config keys named in the
  * errors): the {@code sampler} ({@link Kind}), {@code samples} S per measured row, {@code steps} N (tds,
- * dps, replace: DDPM steps on diffusers' default discrete VP schedule, linspace spacing, final sigma 0,
+ * dps, replace: DDPM steps on the {@code schedule} ({@link PosteriorSchedule}: EDM's Karras grid or diffusers' VP),
  * {@link #grid}); for {@code tds} the {@code sampler.particles} K, {@code sampler.ess_threshold} and
  * {@code sampler.twist_scale}; for {@code dps} {@code sampler.step_scale} (zeta'); for {@code replace}
  * {@code sampler.jump_length} j and {@code sampler.jumps} r (RePaint's jump_n_sample; 1 = no jumps);
@@ -23,8 +23,8 @@ import java.util.Map;
  * unobserved_rows} ({@link Unobserved}).
  */
 public record PosteriorSettings(Kind sampler, int samples, int particles, int steps, double essThreshold,
-    double twistScale, double stepScale, int jumpLength, int jumps, int batchSize, long seed, Unobserved unobserved)
-    implements Serializable {
+    double twistScale, double stepScale, int jumpLength, int jumps, int batchSize, long seed, Unobserved unobserved,
+    PosteriorSchedule schedule) implements Serializable {
 
   /**
    * What a row with no observed cell gets ({@code unobserved_rows}): {@code fail} (exit 3 naming the row,
@@ -126,6 +126,7 @@ public record PosteriorSettings(Kind sampler, int samples, int particles, int st
       throw ConfigException.of("batch_size", "must be >= 1", batchSize);
     }
     unobserved = unobserved == null ? Unobserved.FAIL : unobserved;
+    schedule = schedule == null ? PosteriorSchedule.EDM : schedule;
   }
 
   /** Measured rows per batch: max(1, batch_size / K) for tds, max(1, batch_size / S) for dps and replace. */
@@ -137,10 +138,9 @@ public record PosteriorSettings(Kind sampler, int samples, int particles, int st
     };
   }
 
-  /** The N DDPM steps of tds, dps and replace: diffusers' default discrete VP schedule, linspace, final sigma 0. */
+  /** The N DDPM steps of tds, dps and replace on the {@link PosteriorSchedule} (default: EDM's Karras grid). */
   public TimeGrid grid() {
-    return TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(), DiffusersSpacing.LINSPACE, steps, 0,
-        FinalSigma.ZERO);
+    return schedule.grid(steps);
   }
 
   /** The replacement sampler of these settings (sampler replace). */
@@ -172,16 +172,16 @@ public record PosteriorSettings(Kind sampler, int samples, int particles, int st
       m.put("steps", steps);
       m.put("ess_threshold", essThreshold);
       m.put("twist_scale", twistScale);
-      m.put("schedule", "diffusers default discrete VP, linspace, final sigma 0");
+      m.put("schedule", schedule.describe());
     } else if (sampler == Kind.DPS) {
       m.put("steps", steps);
       m.put("step_scale", stepScale);
-      m.put("schedule", "diffusers default discrete VP, linspace, final sigma 0");
+      m.put("schedule", schedule.describe());
     } else if (sampler == Kind.REPLACE) {
       m.put("steps", steps);
       m.put("jump_length", jumpLength);
       m.put("jumps", jumps);
-      m.put("schedule", "diffusers default discrete VP, linspace, final sigma 0");
+      m.put("schedule", schedule.describe());
     }
     return m;
   }

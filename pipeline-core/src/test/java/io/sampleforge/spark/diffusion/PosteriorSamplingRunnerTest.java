@@ -64,7 +64,7 @@ class PosteriorSamplingRunnerTest {
 
   private static List<Row> run(Corruption op, int samples, int m, Object... values) throws Exception {
     return run(new PosteriorSettings(PosteriorSettings.Kind.EXACT, samples, 1, 1, 0.5, 1.0, 1.0, 10, 1, 1024, 7,
-        PosteriorSettings.Unobserved.FAIL), op, m, values);
+        PosteriorSettings.Unobserved.FAIL, null), op, m, values);
   }
 
   private static List<Row> run(PosteriorSettings s, Corruption op, int m, Object... values) throws Exception {
@@ -118,7 +118,7 @@ class PosteriorSamplingRunnerTest {
   @Test
   void replaceRunsTheKernelOnTheMaskInModelSpace() throws Exception {
     PosteriorSettings s = new PosteriorSettings(PosteriorSettings.Kind.REPLACE, 3, 1, 10, 0.5, 1.0, 1.0, 3, 2, 1024, 7,
-        PosteriorSettings.Unobserved.FAIL);
+        PosteriorSettings.Unobserved.FAIL, null);
     List<Row> rows = run(s, Corruption.mask(0.5, 0.0, 0.0), 2, null, -4.6);
     double[] z = new ReplacementSampler(s.grid(), 3, 2).sample(
         new GaussianMixtureDenoiser(GaussianMixture.full(W, MU, COV), PredictionType.SAMPLE),
@@ -139,7 +139,7 @@ class PosteriorSamplingRunnerTest {
   @Test
   void dpsCountsItsStepsAndADivergenceIsStopped() throws Exception {
     PosteriorSettings ok = new PosteriorSettings(PosteriorSettings.Kind.DPS, 4, 1, 12, 0.5, 1.0, 0.5, 10, 1, 1024, 7,
-        PosteriorSettings.Unobserved.FAIL);
+        PosteriorSettings.Unobserved.FAIL, null);
     List<Row> rows = run(ok, Corruption.noise(5.0, 0.0), 2, 110.0, -5.2);
     assertEquals(4, rows.size());
     for (Row r : rows) {
@@ -147,7 +147,7 @@ class PosteriorSamplingRunnerTest {
       assertTrue(Double.isFinite(r.getDouble(2)) && Double.isFinite(r.getDouble(3)));
     }
     PosteriorSettings wild = new PosteriorSettings(PosteriorSettings.Kind.DPS, 4, 1, 12, 0.5, 1.0, 1e12, 10, 1, 1024, 7,
-        PosteriorSettings.Unobserved.FAIL);
+        PosteriorSettings.Unobserved.FAIL, null);
     InputDataException e = assertThrows(InputDataException.class,
         () -> run(wild, Corruption.noise(5.0, 0.0), 2, 110.0, -5.2));
     assertTrue(e.getMessage().contains("dps diverged") && e.getMessage().contains("row id 9"), e.getMessage());
