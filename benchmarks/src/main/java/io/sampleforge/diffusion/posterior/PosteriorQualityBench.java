@@ -27,8 +27,8 @@ import java.util.Map;
  * sampler N draws compared with N exact posterior draws ({@link LowRankPosterior}) by the sliced
  * Wasserstein-1 distance ({@link SampleDistance#slicedWasserstein}, P directions); the noise floor is
  * the same distance between two independent exact samples. Reported per cell: the median over the M
- * measurements, and the mean sampler seconds per measurement (N draws). Samplers, all on the posterior
- * job's grid (diffusers' linear betas, linspace, clean end; NFE = steps):
+ * measurements, and the mean sampler seconds per measurement (N draws). Samplers, all on diffusers' linear
+ * betas, linspace, clean end (the posterior job's schedule.type vp; NFE = steps):
  * <ul>
  *   <li>TDS ({@link TwistedDiffusionSampler}, ESS threshold 0.5, twist scale 1, no final resample): N
  *       independent groups of K particles for the same y (group ids 0 .. N - 1), each group contributing
