@@ -20,11 +20,11 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
 
   /**
    * The measurement operator ({@code posterior} reads the same block): {@code type}, {@code sigma_y},
-   * {@code mask_rate} (mask), {@code matrix} (linear), {@code shape} [C, H, W] (blur, downsample), {@code
+   * {@code mask_rate} (mask), {@code matrix} or {@code matrix_file} (linear; {@link MatrixFile}), {@code shape} [C, H, W] (blur, downsample), {@code
    * kernel}, {@code size}, {@code blur_sigma} (blur), {@code factor} (downsample).
    */
   public record OperatorConfig(String type, Double sigmaY, Double maskRate, List<List<Double>> matrix,
-      List<Integer> shape, String kernel, Integer size, Double blurSigma, Integer factor) {
+      String matrixFile, List<Integer> shape, String kernel, Integer size, Double blurSigma, Integer factor) {
 
     /** The corruption these keys describe ({@code mask_rate} read only when {@code withRate}). */
     public Corruption corruption(double cleanFraction, boolean withRate) {
@@ -39,6 +39,16 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
           }
           a[i] = row.stream().mapToDouble(Double::doubleValue).toArray();
         }
+      }
+      io.sampleforge.diffusion.posterior.SparseMatrix sparse = null;
+      if (matrixFile != null) {
+        if (kind != CorruptionKind.LINEAR) {
+          throw ConfigException.of("operator.matrix_file", "applies to operator.type linear only", matrixFile);
+        }
+        if (a != null) {
+          throw ConfigException.of("operator.matrix_file", "cannot be set together with operator.matrix", matrixFile);
+        }
+        sparse = MatrixFile.read(matrixFile);
       }
       double sigma = sigmaY != null ? sigmaY : kind == CorruptionKind.NOISE ? 0.1 : 0.0;
       boolean imageKind = kind == CorruptionKind.BLUR || kind == CorruptionKind.DOWNSAMPLE;
@@ -62,7 +72,7 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
         return Corruption.image(map, sigma, cleanFraction);
       }
       double rate = withRate && maskRate != null ? maskRate : withRate && kind == CorruptionKind.MASK ? 0.2 : 0.0;
-      return new Corruption(kind, sigma, rate, a, cleanFraction, null);
+      return new Corruption(kind, sigma, rate, a, cleanFraction, null, sparse);
     }
   }
 

@@ -89,7 +89,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     }
     io.sampleforge.spark.diffusion.PosteriorSampling.checkReplace(s, c);
     int d = model.kind() == DiffuseModelConfig.Type.GMM ? model.spec().dimension() : model.columns().size();
-    if (c.kind() == CorruptionKind.LINEAR && c.matrix()[0].length != d) {
+    if (c.kind() == CorruptionKind.LINEAR && c.matrix() != null && c.matrix()[0].length != d) {
       throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ")",
           c.matrix()[0].length + " columns");
     }

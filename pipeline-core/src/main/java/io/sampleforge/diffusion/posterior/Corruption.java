@@ -26,9 +26,11 @@ import java.util.Map;
  * @param matrix {@code operator.matrix}, m x D (linear only; null otherwise)
  * @param cleanFraction {@code clean_fraction} in [0, 1] (noise, mask and blur only; 0 for linear and downsample)
  * @param image the blur or downsampling settings (those kinds only; null otherwise)
+ * @param sparse a linear map given as sparse triples ({@code operator.matrix_file}; linear only, instead of
+ *     {@code matrix})
  */
 public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, double[][] matrix, double cleanFraction,
-    ImageMap image) implements Serializable {
+    ImageMap image, SparseMatrix sparse) implements Serializable {
 
   public Corruption {
     if (kind == null) {
@@ -54,12 +56,14 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
         throw ConfigException.of("clean_fraction", "applies to noise and mask only (a linear map's y has another "
             + "length than x)", cleanFraction);
       }
-      if (matrix == null) {
-        throw ConfigException.of("operator.matrix", "is required for operator.type linear (m rows of D numbers)", null);
+      if ((matrix == null) == (sparse == null)) {
+        throw ConfigException.of("operator.matrix", "is required for operator.type linear (m rows of D numbers), or "
+            + "operator.matrix_file, not both", matrix == null ? null : "both set");
       }
-      matrix = checkedMatrix(matrix);
-    } else if (matrix != null) {
-      throw ConfigException.of("operator.matrix", "applies to operator.type linear only", "set");
+      matrix = matrix == null ? null : checkedMatrix(matrix);
+    } else if (matrix != null || sparse != null) {
+      throw ConfigException.of(matrix != null ? "operator.matrix" : "operator.matrix_file",
+          "applies to operator.type linear only", "set");
     }
     boolean imageKind = kind == CorruptionKind.BLUR || kind == CorruptionKind.DOWNSAMPLE;
     if (imageKind && (image == null || image.kind() != kind)) {
@@ -76,22 +80,22 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
 
   /** The measurement of a blur or downsampling. */
   public static Corruption image(ImageMap map, double sigmaY, double cleanFraction) {
-    return new Corruption(map.kind(), sigmaY, 0, null, cleanFraction, map);
+    return new Corruption(map.kind(), sigmaY, 0, null, cleanFraction, map, null);
   }
 
   /** Gaussian noise sigma_y on every cell; a share {@code cleanFraction} of rows kept clean. */
   public static Corruption noise(double sigmaY, double cleanFraction) {
-    return new Corruption(CorruptionKind.NOISE, sigmaY, 0, null, cleanFraction, null);
+    return new Corruption(CorruptionKind.NOISE, sigmaY, 0, null, cleanFraction, null, null);
   }
 
   /** Cells missing at random with {@code rate}, observed cells with noise sigma_y. */
   public static Corruption mask(double rate, double sigmaY, double cleanFraction) {
-    return new Corruption(CorruptionKind.MASK, sigmaY, rate, null, cleanFraction, null);
+    return new Corruption(CorruptionKind.MASK, sigmaY, rate, null, cleanFraction, null, null);
   }
 
   /** y = A x + sigma_y z. */
   public static Corruption linear(double[][] matrix, double sigmaY) {
-    return new Corruption(CorruptionKind.LINEAR, sigmaY, 0, matrix, 0, null);
+    return new Corruption(CorruptionKind.LINEAR, sigmaY, 0, matrix, 0, null, null);
   }
 
   /**
@@ -104,12 +108,19 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
 
   /** The config key that sets the measurement's width when it has its own values. */
   public String widthKey() {
-    return kind == CorruptionKind.LINEAR ? "operator.matrix" : kind == CorruptionKind.MASK
+    return kind == CorruptionKind.LINEAR ? (sparse != null ? "operator.matrix_file" : "operator.matrix") : kind == CorruptionKind.MASK
         || kind == CorruptionKind.NOISE ? "model.columns" : "operator.shape";
   }
 
   /** The length m of y for rows of {@code dimension} values. */
   public int outputDimension(int dimension) {
+    if (sparse != null) {
+      if (sparse.columns() != dimension) {
+        throw ConfigException.of("operator.matrix_file", "must have one column per value column (" + dimension + ")",
+            sparse.rows() + " x " + sparse.columns());
+      }
+      return sparse.rows();
+    }
     if (kind == CorruptionKind.LINEAR) {
       if (matrix[0].length != dimension) {
         throw ConfigException.of("operator.matrix", "must have one column per value column (" + dimension + ")",
@@ -145,7 +156,7 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
       return new Measured(x.clone(), observed, false);
     }
     double[] y = new double[m];
-    if (kind == CorruptionKind.LINEAR) {
+    if (kind == CorruptionKind.LINEAR && matrix != null) {
       for (int i = 0; i < m; i++) {
         double s = 0;
         for (int j = 0; j < d; j++) {
@@ -155,6 +166,8 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
       }
     } else if (image != null) {
       image.operator(0).apply(x, 0, y, 0);
+    } else if (sparse != null) {
+      sparse.operator(0).apply(x, 0, y, 0);
     } else {
       System.arraycopy(x, 0, y, 0, d);
     }
@@ -178,7 +191,7 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
     return switch (kind) {
       case NOISE -> new IdentityOperator(dimension, sigmaY);
       case MASK -> new MaskOperator(observed, sigmaY);
-      case LINEAR -> new DenseLinearOperator(matrix, sigmaY);
+      case LINEAR -> sparse != null ? sparse.operator(sigmaY) : new DenseLinearOperator(matrix, sigmaY);
       case BLUR, DOWNSAMPLE -> image.operator(sigmaY);
     };
   }
@@ -194,7 +207,9 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
     if (image != null) {
       m.putAll(image.describe());
     }
-    if (kind == CorruptionKind.LINEAR) {
+    if (sparse != null) {
+      m.put("matrix_file", sparse.describe());
+    } else if (kind == CorruptionKind.LINEAR) {
       m.put("matrix", Arrays.stream(matrix).map(r -> Arrays.stream(r).boxed().toList()).toList());
     } else if (kind != CorruptionKind.DOWNSAMPLE) {
       m.put("clean_fraction", cleanFraction);
@@ -206,12 +221,12 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
   public boolean equals(Object o) {
     return o instanceof Corruption c && kind == c.kind && Double.compare(sigmaY, c.sigmaY) == 0
         && Double.compare(maskRate, c.maskRate) == 0 && Arrays.deepEquals(matrix, c.matrix)
-        && Double.compare(cleanFraction, c.cleanFraction) == 0 && java.util.Objects.equals(image, c.image);
+        && Double.compare(cleanFraction, c.cleanFraction) == 0 && java.util.Objects.equals(image, c.image) && java.util.Objects.equals(sparse, c.sparse);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(kind, sigmaY, maskRate, Arrays.deepHashCode(matrix), cleanFraction, image);
+    return java.util.Objects.hash(kind, sigmaY, maskRate, Arrays.deepHashCode(matrix), cleanFraction, image, sparse);
   }
 
   @Override

@@ -80,7 +80,8 @@ public final class PosteriorSampling {
    */
   public static List<String> measuredColumns(GaussianModelSpec prior, Corruption operator) {
     int d = prior.dimension();
-    if (operator.kind() == CorruptionKind.BLUR || operator.kind() == CorruptionKind.DOWNSAMPLE) {
+    if (operator.kind() == CorruptionKind.BLUR || operator.kind() == CorruptionKind.DOWNSAMPLE
+        || operator.sparse() != null) {
       int m = operator.outputDimension(d); // names operator.shape when C H W is not D
       if (operator.measuresPerColumn()) {
         return prior.columns();
