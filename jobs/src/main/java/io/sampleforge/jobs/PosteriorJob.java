@@ -36,8 +36,10 @@ public final class PosteriorJob {
   public static Summary run(SparkSession spark, PosteriorConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       Corruption operator = cfg.corruption();
-      PosteriorSettings settings = cfg.samplingSettings();
       GaussianModelSpec prior = timer.time("model", () -> prior(spark, cfg));
+      PosteriorSettings settings = prior instanceof io.sampleforge.spark.diffusion.TrainedDenoiserSpec t
+          ? cfg.samplingSettings().withSchedule(io.sampleforge.spark.diffusion.PosteriorSchedule.trained(t.schedule()))
+          : cfg.samplingSettings();
       Dataset<Row> measurements = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       PosteriorSampling.Result result = timer.time("validate", () -> PosteriorSampling.sample(measurements,
           cfg.idColumn(), prior, operator, settings, cfg.partitions()));
@@ -73,14 +75,15 @@ public final class PosteriorJob {
     });
   }
 
-  /** The prior: the config's mixture or MLlib's fit of {@code model.table}. */
+  /** The prior: the config's mixture, MLlib's fit of {@code model.table}, or a train-denoiser folder (replace). */
   static GaussianModelSpec prior(SparkSession spark, PosteriorConfig cfg) {
     DiffuseModelConfig m = cfg.model();
     return switch (m.kind()) {
       case GMM -> m.spec();
       case GMM_FIT -> MixtureFit.fit(TableInput.read(spark, m.table(), m.tableFormat()), m.columns(),
           m.fitSettings(cfg.seed()), m.table());
-      default -> throw io.sampleforge.errors.ConfigException.of("model.type", "must be gmm or gmm-fit", m.type());
+      case TRAINED -> io.sampleforge.spark.diffusion.TrainedDenoiserSpec.of(m.dir());
+      default -> throw io.sampleforge.errors.ConfigException.of("model.type", "must be gmm, gmm-fit or trained", m.type());
     };
   }
 }

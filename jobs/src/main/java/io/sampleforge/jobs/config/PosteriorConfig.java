@@ -37,7 +37,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       }
       PosteriorSchedule e = PosteriorSchedule.EDM;
       return new PosteriorSchedule(kind, sigmaMin == null ? e.sigmaMin() : sigmaMin,
-          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho);
+          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho, null);
     }
   }
 
@@ -55,9 +55,10 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     if (model == null) {
       throw ConfigException.of("model", "is required (model.type: gmm or gmm-fit)", null);
     }
-    if (model.kind() != DiffuseModelConfig.Type.GMM && model.kind() != DiffuseModelConfig.Type.GMM_FIT) {
+    boolean trained = model.kind() == DiffuseModelConfig.Type.TRAINED;
+    if (model.kind() != DiffuseModelConfig.Type.GMM && model.kind() != DiffuseModelConfig.Type.GMM_FIT && !trained) {
       throw ConfigException.of("model.type", "must be gmm or gmm-fit for the posterior samplers (they need the "
-          + "exact Gaussian-mixture prior)", model.type());
+          + "exact Gaussian-mixture prior), or trained for sampler replace", model.type());
     }
     if (model.componentClasses() != null) {
       throw ConfigException.of("model.component_classes", "does not apply to the posterior job (an unconditional "
@@ -81,6 +82,18 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
     unobservedRows = PosteriorSettings.Unobserved.parse("unobserved_rows", unobservedRows).id();
+    if (trained && PosteriorSettings.Kind.parse("sampler.name", sampler.name()) != PosteriorSettings.Kind.REPLACE) {
+      throw ConfigException.of("model.type", "trained takes sampler replace only (tds, dps and exact need the exact "
+          + "Gaussian-mixture prior's closed forms; sampler.name is " + sampler.name() + ")", model.type());
+    }
+    if (trained && schedule != null) {
+      throw ConfigException.of("schedule", "does not apply to a trained prior (it is sampled on the discrete schedule "
+          + "it was trained under)", "set");
+    }
+    if (trained && unobservedRows.equals("prior")) {
+      throw ConfigException.of("unobserved_rows", "must be fail for a trained prior (prior draws need an exact prior)",
+          unobservedRows);
+    }
     PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
     Corruption c = corruption(operator);
     if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0)) {
@@ -88,12 +101,15 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
           + "density; use sampler exact for exact measurements)", c.sigmaY());
     }
     io.sampleforge.spark.diffusion.PosteriorSampling.checkReplace(s, c);
-    int d = model.kind() == DiffuseModelConfig.Type.GMM ? model.spec().dimension() : model.columns().size();
-    if (c.kind() == CorruptionKind.LINEAR && c.matrix() != null && c.matrix()[0].length != d) {
+    int d = model.kind() == DiffuseModelConfig.Type.GMM ? model.spec().dimension()
+        : trained ? -1 : model.columns().size();
+    if (c.kind() == CorruptionKind.LINEAR && d > 0 && c.matrix() != null && c.matrix()[0].length != d) {
       throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ")",
           c.matrix()[0].length + " columns");
     }
-    c.outputDimension(d); // an image operator's C H W must be D
+    if (d > 0) {
+      c.outputDimension(d); // an image operator's C H W must be D (a trained prior's D is checked by the job)
+    }
   }
 
   /** The sampler settings, validated. */

@@ -363,7 +363,7 @@ class ConfigReachesKernelTest {
             "which column keys the rows (the stage's argument; PosteriorJobTest)", "partitions",
             "Spark partitions (the samples do not depend on it: PosteriorJobTest)", "operator.mask_rate",
             "accepted and ignored: each row's mask is its observed flags (PosteriorJobTest)", "model",
-            "the prior: diffuse's model block, gmm or gmm-fit only (shown by diffuse above; PosteriorJobTest)"));
+            "the prior: diffuse's model block, gmm, gmm-fit or trained (shown by diffuse above; PosteriorJobTest)"));
   }
 
   /** train-denoiser: the trainer's settings and the seed. */

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * </ul>
  * Cost: O(N) to build, O(log N) per continuous evaluation.
  */
-public final class DiscreteVpSchedule implements NoiseSchedule {
+public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** dpm-solver's lambda clip for the continuous view. */
   static final double CLIPPED_LAMBDA = -5.1;
 

@@ -110,9 +110,16 @@ public final class PosteriorSampling {
   /** The posterior samples of every measured row (validated now; lazy). */
   public static Result sample(Dataset<Row> measurements, String idColumn, GaussianModelSpec prior, Corruption operator,
       PosteriorSettings settings, Integer partitions) {
-    if (prior.exactPrior().isEmpty() || prior.oneHot().isPresent() || prior.numClasses() > 0) {
+    boolean exact = prior instanceof MixtureModelSpec && prior.exactPrior().isPresent();
+    if (prior.oneHot().isPresent() || prior.numClasses() > 0
+        || !exact && settings.sampler() != PosteriorSettings.Kind.REPLACE) {
       throw ConfigException.of("model.type", "must be an unconditional exact Gaussian mixture (gmm or gmm-fit) for "
-          + "the posterior samplers", prior.identity().get("type"));
+          + "the posterior samplers, or an unconditional numeric trained model for sampler replace",
+          prior.identity().get("type"));
+    }
+    if (!exact && settings.unobserved() == PosteriorSettings.Unobserved.PRIOR) {
+      throw ConfigException.of("unobserved_rows", "must be fail for a prior that is not an exact mixture (prior draws "
+          + "need one)", settings.unobserved().id());
     }
     if (settings.sampler() == PosteriorSettings.Kind.TDS && !(operator.sigmaY() > 0)) {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
@@ -183,7 +190,7 @@ public final class PosteriorSampling {
     }
     LongAccumulator calls = measurements.sparkSession().sparkContext().longAccumulator("posterior model calls");
     LongAccumulator unobserved = measurements.sparkSession().sparkContext().longAccumulator("posterior unobserved rows");
-    Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner((MixtureModelSpec) asMixture(prior), operator,
+    Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner(prior, operator,
         settings, measured.size(), calls, unobserved), Encoders.row(out));
     return new Result(output, prior.columns(), measured, calls, unobserved);
   }
@@ -204,14 +211,6 @@ public final class PosteriorSampling {
       throw ConfigException.of("operator.sigma_y", "must be 0 for sampler replace (RePaint copies the observed cells "
           + "exactly; use tds or exact for a noisy mask)", operator.sigmaY());
     }
-  }
-
-  private static GaussianModelSpec asMixture(GaussianModelSpec prior) {
-    if (!(prior instanceof MixtureModelSpec)) {
-      throw ConfigException.of("model.type", "must be gmm or gmm-fit for the posterior samplers",
-          prior.identity().get("type"));
-    }
-    return prior;
   }
 
   private static StructField field(StructType schema, String name) {

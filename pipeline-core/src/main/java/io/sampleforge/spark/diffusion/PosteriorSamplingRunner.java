@@ -49,7 +49,7 @@ import org.apache.spark.util.LongAccumulator;
  */
 final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-  private final MixtureModelSpec prior;
+  private final GaussianModelSpec prior;
   private final Corruption operator;
   private final PosteriorSettings settings;
   private final int m;
@@ -57,7 +57,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
 
   private final LongAccumulator unobservedRows;
 
-  PosteriorSamplingRunner(MixtureModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
+  PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
       LongAccumulator modelCalls, LongAccumulator unobservedRows) {
     this.unobservedRows = unobservedRows;
     this.prior = prior;
@@ -76,7 +76,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws Exception {
     String samplerJson = new ObjectMapper().writeValueAsString(settings.describe());
-    GaussianMixture mixture = prior.mixture();
+    GaussianMixture mixture = prior.exactPrior().orElse(null); // null: a trained prior (sampler replace only)
     Standardisation std = prior.standardisation();
     int d = prior.dimension();
     int batchRows = settings.rowsPerBatch();
@@ -84,6 +84,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
       private int next;
+      private GaussianModelSpec.DenoiserHandle handle;
 
       @Override
       public boolean hasNext() {
@@ -91,11 +92,35 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           pending.clear();
           next = 0;
           if (!input.hasNext()) {
+            close();
             return false;
           }
-          fill();
+          try {
+            fill();
+          } catch (RuntimeException e) {
+            close();
+            throw e;
+          }
         }
         return true;
+      }
+
+      private void close() {
+        if (handle != null) {
+          handle.close();
+          handle = null;
+        }
+      }
+
+      /** The replacement sampler's prior: the exact mixture's denoiser, or the trained network opened once. */
+      private io.sampleforge.diffusion.continuous.Denoiser denoiser() {
+        if (mixture != null) {
+          return new GaussianMixtureDenoiser(mixture, PredictionType.SAMPLE);
+        }
+        if (handle == null) {
+          handle = prior.open();
+        }
+        return handle.denoiser();
       }
 
       @Override
@@ -149,8 +174,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             checkDiverged(x, batch, samples, d, "dps diverged (its step zeta' / |y - A x0_hat| grows as the residual "
                 + "shrinks); lower sampler.step_scale, or use sampler.name exact for a Gaussian-mixture prior");
           } else {
-            x = settings.replacement().sample(new GaussianMixtureDenoiser(mixture, PredictionType.SAMPLE), rows, samples,
-                draws);
+            x = settings.replacement().sample(denoiser(), rows, samples, draws);
           }
           if (modelCalls != null) {
             modelCalls.add(callsPerRow);

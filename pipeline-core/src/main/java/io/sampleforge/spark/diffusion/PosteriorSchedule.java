@@ -17,13 +17,22 @@ import java.util.Map;
  * every level, so the grid is free: {@code edm} (default) is the Karras et al. (2022) grid of N sigmas
  * from {@code sigma_max} to {@code sigma_min} with exponent {@code rho} and a final 0, run as VP levels
  * ({@link EdmVeSchedule#karras}); {@code vp} is diffusers' default discrete VP schedule with linspace
- * spacing and a final 0. The grid's last nonzero level matters for sharp measurements: a step to the
+ * spacing and a final 0 (a trained prior: its own training schedule, {@link #trained}). The grid's last nonzero level matters for sharp measurements: a step to the
  * clean level is unguided, so a last level of sigma 0.002 (edm) against 0.08 (vp, 50 steps) took TDS on
  * the attrition table (sigma_y 5) from RMSE 18.5 to 4.7 (docs/posterior.md). Cost O(N) per grid.
  */
-public record PosteriorSchedule(Kind kind, double sigmaMin, double sigmaMax, double rho) implements Serializable {
+public record PosteriorSchedule(Kind kind, double sigmaMin, double sigmaMax, double rho, DiscreteVpSchedule vp)
+    implements Serializable {
   /** EDM's constants (Karras et al. 2022, table 1). */
-  public static final PosteriorSchedule EDM = new PosteriorSchedule(Kind.EDM, 0.002, 80.0, 7.0);
+  public static final PosteriorSchedule EDM = new PosteriorSchedule(Kind.EDM, 0.002, 80.0, 7.0, null);
+
+  /**
+   * The discrete VP schedule a trained network was trained under, linspace spacing (a trained prior is
+   * exact only at its own timesteps, so it takes no other grid).
+   */
+  public static PosteriorSchedule trained(DiscreteVpSchedule vp) {
+    return new PosteriorSchedule(Kind.VP, 0.002, 80.0, 7.0, vp);
+  }
 
   /** The grids. */
   public enum Kind {
@@ -73,8 +82,8 @@ public record PosteriorSchedule(Kind kind, double sigmaMin, double sigmaMax, dou
   /** The grid of N steps. */
   public TimeGrid grid(int steps) {
     return kind == Kind.EDM ? new EdmVeSchedule(sigmaMin, sigmaMax, rho).karras(steps, FinalSigma.ZERO)
-        : TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(), DiffusersSpacing.LINSPACE, steps, 0,
-            FinalSigma.ZERO);
+        : TimeGrid.diffusers(vp == null ? DiscreteVpSchedule.diffusersDefault() : vp, DiffusersSpacing.LINSPACE, steps,
+            0, FinalSigma.ZERO);
   }
 
   /** The keys for provenance. */
@@ -86,8 +95,10 @@ public record PosteriorSchedule(Kind kind, double sigmaMin, double sigmaMax, dou
       m.put("sigma_max", sigmaMax);
       m.put("rho", rho);
       m.put("grid", "Karras sigmas as VP levels, final 0");
-    } else {
+    } else if (vp == null) {
       m.put("grid", "diffusers default discrete VP, linspace, final 0");
+    } else {
+      m.put("grid", "the trained model's discrete VP schedule, linspace, final 0");
     }
     return m;
   }

@@ -129,6 +129,12 @@ public record PosteriorSettings(Kind sampler, int samples, int particles, int st
     schedule = schedule == null ? PosteriorSchedule.EDM : schedule;
   }
 
+  /** These settings on another schedule (a trained prior's own). */
+  public PosteriorSettings withSchedule(PosteriorSchedule other) {
+    return new PosteriorSettings(sampler, samples, particles, steps, essThreshold, twistScale, stepScale, jumpLength,
+        jumps, batchSize, seed, unobserved, other);
+  }
+
   /** Measured rows per batch: max(1, batch_size / K) for tds, max(1, batch_size / S) for dps and replace. */
   public int rowsPerBatch() {
     return switch (sampler) {

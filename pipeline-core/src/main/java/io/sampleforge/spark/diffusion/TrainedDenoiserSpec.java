@@ -67,6 +67,13 @@ public final class TrainedDenoiserSpec implements GaussianModelSpec {
     }
   }
 
+  /** The discrete VP schedule the model was trained under. */
+  public io.sampleforge.diffusion.continuous.DiscreteVpSchedule schedule() {
+    return new io.sampleforge.diffusion.continuous.DiscreteVpSchedule(
+        io.sampleforge.diffusion.continuous.BetaSchedule.parse("beta_schedule", betaSchedule), trainSteps, betaStart,
+        betaEnd);
+  }
+
   /** The schedule the model was trained under: [beta_schedule, num_train_timesteps, beta_start, beta_end]. */
   public List<Object> trainedSchedule() {
     return List.of(betaSchedule, trainSteps, betaStart, betaEnd);
