@@ -39,7 +39,7 @@ timed() {   # NAME TIMES_FILE CMD...: runs CMD, appends "NAME<TAB>seconds" to TI
   shift 2
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" >"$WORK/last.log" 2>&1 || { echo "$name failed (exit $?): $(grep -v INFO "$WORK/last.log" | tail -3)"; return 1; }
+  "$@" >"$WORK/last.log" 2>&1 || { echo "$name failed (exit $?): $(grep -e '^sampleforge: error' "$WORK/last.log" | tail -1)"; return 1; }
   t1=$(date +%s.%N)
   printf '%s\t%s\n' "$name" "$(echo "$t1 - $t0" | bc)" >>"$file"
 }
