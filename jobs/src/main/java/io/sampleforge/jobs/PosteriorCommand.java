@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 /** {@code posterior}: posterior samples of each measured row under an exact Gaussian-mixture prior. */
 @Command(name = "posterior", mixinStandardHelpOptions = true,
     description = "Reconstruct each row of a measurement table (the corrupt job's output): S posterior samples under "
-        + "an exact GMM prior with the twisted diffusion sampler or the closed-form posterior "
+        + "an exact GMM prior with the twisted diffusion sampler, DPS, the replacement (RePaint) sampler for exact "
+        + "masks, or the closed-form posterior "
         + "(config: conf/jobs/posterior.yaml)")
 final class PosteriorCommand implements Callable<Integer>, ConfiguredCommand {
   @Mixin

@@ -148,6 +148,122 @@ class CorruptJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals("row_key", spark.read().parquet(k1).columns()[0]);
   }
 
+  /**
+   * Image rows ([1, 4, 4] draws from a 2-component Gaussian mixture): a Gaussian blur (size 3, sigma 1)
+   * measures exactly K x + eta (K from the taps by hand, eta's standard deviation within 10 % of 0.05),
+   * and 2 x 2 average pooling writes y0 .. y3 as block means; the {@code posterior} job's exact sampler
+   * under the same mixture then reconstructs both: RMSE below the blurred values' own error (deblurring)
+   * and below the prior's spread (downsampling), the 90 % intervals of S = 20 draws covering the clean
+   * cells as often as order statistics of exact draws do (0.814).
+   */
+  @Test
+  void blurAndDownsampleImageRowsAndTheirPosterior() throws IOException {
+    int d = 16;
+    double[][] means = new double[2][d];
+    double[][] vars = new double[2][d];
+    for (int j = 0; j < d; j++) {
+      means[0][j] = (j % 4) - 1.5;
+      means[1][j] = 1.5 - (j / 4);
+      vars[0][j] = 0.3;
+      vars[1][j] = 0.3;
+    }
+    io.sampleforge.diffusion.continuous.GaussianMixture prior = io.sampleforge.diffusion.continuous.GaussianMixture
+        .diagonal(new double[] {0.5, 0.5}, means, vars);
+    int n = 400;
+    io.sampleforge.diffusion.continuous.SampleKey[] keys = new io.sampleforge.diffusion.continuous.SampleKey[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new io.sampleforge.diffusion.continuous.SampleKey(i, 0);
+    }
+    double[] x = new io.sampleforge.diffusion.continuous.GaussianDraws(5).exactSamples(prior, keys);
+    StructType schema = new StructType().add("id", DataTypes.LongType);
+    List<String> cols = new ArrayList<>();
+    for (int j = 0; j < d; j++) {
+      schema = schema.add("p" + j, DataTypes.DoubleType);
+      cols.add("p" + j);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Object[] v = new Object[d + 1];
+      v[0] = (long) i;
+      for (int j = 0; j < d; j++) {
+        v[1 + j] = x[i * d + j];
+      }
+      rows.add(RowFactory.create(v));
+    }
+    String images = dir.resolve("images.parquet").toString();
+    spark.createDataFrame(rows, schema).repartition(2).write().parquet(images);
+    String colList = "columns=[" + String.join(",", cols) + "]";
+    String blurred = dir.resolve("blurred").toString();
+    assertEquals(0, SampleforgeMain.execute(new String[] {"corrupt", "-c", CONFIG, "--input", images, "--output",
+        blurred, "--set", "id_column=id", "--set", colList, "--set", "operator.type=blur", "--set",
+        "operator.mask_rate=null", "--set", "operator.shape=[1,4,4]", "--set", "operator.kernel=gaussian", "--set",
+        "operator.size=3", "--set", "operator.blur_sigma=1.0", "--set", "operator.sigma_y=0.05"}));
+    double e = Math.exp(-0.5);
+    double[] taps = {e / (1 + 2 * e), 1 / (1 + 2 * e), e / (1 + 2 * e)};
+    double noise = 0;
+    double blurError = 0;
+    for (Row r : spark.read().parquet(blurred).orderBy("id").collectAsList()) {
+      int i = (int) r.getLong(0);
+      for (int h = 0; h < 4; h++) {
+        for (int w = 0; w < 4; w++) {
+          double k = 0;
+          for (int a = -1; a <= 1; a++) {
+            for (int b = -1; b <= 1; b++) {
+              if (h + a >= 0 && h + a < 4 && w + b >= 0 && w + b < 4) {
+                k += taps[a + 1] * taps[b + 1] * x[i * d + (h + a) * 4 + w + b];
+              }
+            }
+          }
+          double y = r.getDouble(1 + h * 4 + w);
+          noise += (y - k) * (y - k);
+          blurError += (y - x[i * d + h * 4 + w]) * (y - x[i * d + h * 4 + w]);
+        }
+      }
+    }
+    assertEquals(0.05, Math.sqrt(noise / (n * d)), 0.005, "y = K x + eta with eta's sigma 0.05");
+    blurError = Math.sqrt(blurError / (n * d));
+    String pooled = dir.resolve("pooled").toString();
+    assertEquals(0, SampleforgeMain.execute(new String[] {"corrupt", "-c", CONFIG, "--input", images, "--output",
+        pooled, "--set", "id_column=id", "--set", colList, "--set", "operator.type=downsample", "--set",
+        "operator.mask_rate=null", "--set", "operator.shape=[1,4,4]", "--set", "operator.factor=2", "--set",
+        "operator.sigma_y=0.05"}));
+    Row first = spark.read().parquet(pooled).orderBy("id").first();
+    assertEquals("y3", spark.read().parquet(pooled).columns()[4]);
+    assertEquals((x[0] + x[1] + x[4] + x[5]) / 4, first.getDouble(1), 0.25, "a block mean plus noise (5 sd)");
+    String model = "model={type: gmm, columns: [" + String.join(",", cols) + "], weights: [0.5, 0.5], means: "
+        + Arrays.deepToString(means) + ", variances: " + Arrays.deepToString(vars) + "}";
+    double[][] quality = new double[2][];
+    String[][] ops = {{"operator.type=blur", "operator.shape=[1,4,4]", "operator.kernel=gaussian", "operator.size=3",
+        "operator.blur_sigma=1.0"}, {"operator.type=downsample", "operator.shape=[1,4,4]", "operator.factor=2"}};
+    String[] inputs = {blurred, pooled};
+    for (int c = 0; c < 2; c++) {
+      String out = dir.resolve("posterior" + c).toString();
+      List<String> a = new ArrayList<>(List.of("posterior", "-c", "../conf/jobs/posterior.yaml", "--input", inputs[c],
+          "--output", out, "--set", "id_column=id", "--set", model, "--set", "operator={sigma_y: 0.05}", "--set",
+          "sampler.name=exact", "--set", "samples=20"));
+      for (String o : ops[c]) {
+        a.add("--set");
+        a.add(o);
+      }
+      assertEquals(0, SampleforgeMain.execute(a.toArray(new String[0])), "posterior " + ops[c][0]);
+      com.fasterxml.jackson.databind.JsonNode q = new ObjectMapper().readTree(new File(out, "_manifest.json"))
+          .at("/stats/against_clean");
+      quality[c] = new double[] {q.get("rmse").asDouble(), q.get("coverage_90").asDouble()};
+    }
+    // each pixel's prior sd: within 0.3, between 0.25 E[(m0 - m1)^2] = 0.25 * 2.5
+    double priorSpread = Math.sqrt(0.3 + 0.625);
+    System.out.printf("images: blurred values' RMSE %.3f, posterior (blur) RMSE %.3f coverage %.3f; posterior"
+        + " (downsample x2) RMSE %.3f coverage %.3f%n", blurError, quality[0][0], quality[0][1], quality[1][0],
+        quality[1][1]);
+    assertTrue(quality[0][0] < 0.8 * blurError, "deblurring beats the blurred values: " + quality[0][0] + " vs " + blurError);
+    assertTrue(quality[1][0] < 0.9 * priorSpread, "pooling keeps information: " + quality[1][0] + " vs " + priorSpread);
+    // the interval between Spark's interpolated 5 % and 95 % percentiles of S = 20 exact draws covers a fresh
+    // draw with probability (h95 - h5) / (S + 1), h_p = 1 + p (S - 1): (19.05 - 1.95) / 21 = 0.814
+    for (double[] qc : quality) {
+      assertEquals(0.814, qc[1], 0.04, "the intervals of 20 exact posterior draws cover as order statistics say");
+    }
+  }
+
   @Test
   void badInputExitsThreeOrTwoAndWritesNothing() {
     StructType schema = new StructType().add("id", DataTypes.LongType).add("a", DataTypes.DoubleType)

@@ -81,7 +81,20 @@ public enum RandomPurpose {
    * The posterior job's output draws from a row's final weighted SMC particles
    * (io.sampleforge.spark.diffusion.PosteriorSampling); key: combine(the row's record key, sample index), uniform 0.
    */
-  POSTERIOR_DRAW("posterior/output-draw");
+  POSTERIOR_DRAW("posterior/output-draw"),
+  /**
+   * Exact draws from a low-rank posterior (io.sampleforge.diffusion.posterior.LowRankPosterior): key:
+   * combine(record key, sample index); normals 0 .. D - 1 the prior draw, D .. D + m - 1 the measurement
+   * noise, uniform 2 (D + m) the component.
+   */
+  POSTERIOR_EXACT_DRAW("posterior/exact-draw"),
+  /**
+   * The replacement (RePaint) posterior sampler (io.sampleforge.diffusion.posterior.ReplacementSampler):
+   * the ancestral-step normals of the missing cells, the re-noising normals of the observed cells and the
+   * forward normals of a resampling jump; key: combine(combine(row key, sample index), repetition);
+   * draw: {@code ReplacementSampler.counter(step or level, coordinate, kind)}.
+   */
+  POSTERIOR_REPLACEMENT("posterior/replacement");
 
   private final String id;
   private final long hash;

@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * A notebook runs the same stages again and again in one session: after a warm-up round, five more
+ * A notebook runs the same stages again and again in one session: after a warm-up round, three more
  * rounds of SMOTE ({@code transform}, and {@code run} + {@code release} with ENN cleaning), each
  * round on a new input plan as a notebook's re-read would be, GME selection (in-task with a scoring thread pool, and distributed with one
  * Spark round per pick) and an exported TorchScript model opened, run and closed as a generate
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * threads within 4 and file descriptors within 16.
  */
 class RepeatedRunsResourceTest extends LocalSparkTest {
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 3;
 
   @Test
   void repeatedStageRunsLeaveTheSessionAsTheWarmUpLeftIt() {

@@ -10,16 +10,61 @@ import java.util.Map;
 /**
  * The {@code corrupt} job's config (conf/jobs/corrupt.yaml documents every key), validated on
  * construction: the clean {@code input} table, its {@code id_column} and numeric value {@code columns};
- * the {@code operator} ({@code type} noise | mask | linear, {@code sigma_y}, {@code mask_rate}, {@code
- * matrix}); {@code clean_fraction} (rows kept uncorrupted), {@code keep_clean} (write the clean values
+ * the {@code operator} ({@code type} noise | mask | linear | blur | downsample, {@code sigma_y}, {@code
+ * mask_rate}, {@code matrix}, {@code shape}, {@code kernel}, {@code size}, {@code blur_sigma}, {@code factor}); {@code clean_fraction} (rows kept uncorrupted), {@code keep_clean} (write the clean values
  * too, for evaluation) and the {@code seed}.
  */
 public record CorruptConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     String idColumn, List<String> columns, OperatorConfig operator, Double cleanFraction, Boolean keepClean, Long seed)
     implements JobTarget {
 
-  /** The measurement operator. */
-  public record OperatorConfig(String type, Double sigmaY, Double maskRate, List<List<Double>> matrix) {}
+  /**
+   * The measurement operator ({@code posterior} reads the same block): {@code type}, {@code sigma_y},
+   * {@code mask_rate} (mask), {@code matrix} (linear), {@code shape} [C, H, W] (blur, downsample), {@code
+   * kernel}, {@code size}, {@code blur_sigma} (blur), {@code factor} (downsample).
+   */
+  public record OperatorConfig(String type, Double sigmaY, Double maskRate, List<List<Double>> matrix,
+      List<Integer> shape, String kernel, Integer size, Double blurSigma, Integer factor) {
+
+    /** The corruption these keys describe ({@code mask_rate} read only when {@code withRate}). */
+    public Corruption corruption(double cleanFraction, boolean withRate) {
+      CorruptionKind kind = CorruptionKind.parse("operator.type", type);
+      double[][] a = null;
+      if (matrix != null) {
+        a = new double[matrix.size()][];
+        for (int i = 0; i < a.length; i++) {
+          List<Double> row = matrix.get(i);
+          if (row == null || row.contains(null)) {
+            throw ConfigException.of("operator.matrix[" + i + "]", "must be a list of numbers", row);
+          }
+          a[i] = row.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+      }
+      double sigma = sigmaY != null ? sigmaY : kind == CorruptionKind.NOISE ? 0.1 : 0.0;
+      boolean imageKind = kind == CorruptionKind.BLUR || kind == CorruptionKind.DOWNSAMPLE;
+      if (!imageKind && (shape != null || kernel != null || size != null || blurSigma != null || factor != null)) {
+        throw ConfigException.of(shape != null ? "operator.shape" : kernel != null ? "operator.kernel" : size != null
+            ? "operator.size" : blurSigma != null ? "operator.blur_sigma" : "operator.factor",
+            "applies to operator.type blur and downsample only", "set");
+      }
+      if (kind == CorruptionKind.BLUR && factor != null) {
+        throw ConfigException.of("operator.factor", "applies to operator.type downsample only", factor);
+      }
+      if (kind == CorruptionKind.DOWNSAMPLE && (kernel != null || size != null || blurSigma != null)) {
+        throw ConfigException.of(kernel != null ? "operator.kernel" : size != null ? "operator.size"
+            : "operator.blur_sigma", "applies to operator.type blur only", "set");
+      }
+      if (imageKind) {
+        io.sampleforge.diffusion.posterior.ImageMap map = new io.sampleforge.diffusion.posterior.ImageMap(kind,
+            io.sampleforge.diffusion.posterior.ImageMap.shape(shape),
+            io.sampleforge.diffusion.posterior.BlurKernel.parse("operator.kernel", kernel), size == null ? 3 : size,
+            blurSigma == null ? 1.0 : blurSigma, factor == null ? 2 : factor);
+        return Corruption.image(map, sigma, cleanFraction);
+      }
+      double rate = withRate && maskRate != null ? maskRate : withRate && kind == CorruptionKind.MASK ? 0.2 : 0.0;
+      return new Corruption(kind, sigma, rate, a, cleanFraction, null);
+    }
+  }
 
   public CorruptConfig {
     if (input == null || input.isBlank()) {
@@ -36,7 +81,7 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
     }
     columns = List.copyOf(columns);
     if (operator == null) {
-      throw ConfigException.of("operator", "is required (operator.type: noise, mask or linear)", null);
+      throw ConfigException.of("operator", "is required (operator.type: noise, mask, linear, blur or downsample)", null);
     }
     inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
@@ -53,21 +98,7 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
   }
 
   private static Corruption corruption(OperatorConfig o, double cleanFraction) {
-    CorruptionKind kind = CorruptionKind.parse("operator.type", o.type());
-    double[][] matrix = null;
-    if (o.matrix() != null) {
-      matrix = new double[o.matrix().size()][];
-      for (int i = 0; i < matrix.length; i++) {
-        List<Double> row = o.matrix().get(i);
-        if (row == null || row.contains(null)) {
-          throw ConfigException.of("operator.matrix[" + i + "]", "must be a list of numbers", row);
-        }
-        matrix[i] = row.stream().mapToDouble(Double::doubleValue).toArray();
-      }
-    }
-    double sigma = o.sigmaY() != null ? o.sigmaY() : kind == CorruptionKind.NOISE ? 0.1 : 0.0;
-    double rate = o.maskRate() != null ? o.maskRate() : kind == CorruptionKind.MASK ? 0.2 : 0.0;
-    return new Corruption(kind, sigma, rate, matrix, cleanFraction);
+    return o.corruption(cleanFraction, true);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.diffusion.PosteriorSchedule;
 import io.sampleforge.spark.diffusion.PosteriorSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +16,34 @@ import java.util.Map;
  * ({@link DiffuseModelConfig}, type gmm or gmm-fit only: the samplers need the exact GMM); the {@code
  * operator} the measurements were made with ({@code type} noise | mask | linear, {@code sigma_y}, {@code
  * matrix}; {@code mask_rate} is accepted and ignored: each row's mask is its observed flags); the {@code
- * sampler} ({@code name} tds | exact, {@code particles}, {@code ess_threshold}, {@code twist_scale});
+ * sampler} ({@code name} tds | exact | dps | replace; tds: {@code particles}, {@code ess_threshold}, {@code
+ * twist_scale}; dps: {@code step_scale}; replace: {@code jump_length}, {@code jumps});
  * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed}, {@code partitions} and
- * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets).
+ * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets) and the {@code
+ * schedule} ({@code type} edm | vp; edm's {@code sigma_min}, {@code sigma_max}, {@code rho}).
  */
 public record PosteriorConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     String idColumn, DiffuseModelConfig model, CorruptConfig.OperatorConfig operator, SamplerConfig sampler,
-    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows)
-    implements JobTarget {
+    Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows,
+    ScheduleConfig schedule) implements JobTarget {
+
+  /** The noise levels of tds, dps and replace: {@code type} edm (default) or vp; edm's sigmas and rho. */
+  public record ScheduleConfig(String type, Double sigmaMin, Double sigmaMax, Double rho) {
+    PosteriorSchedule build() {
+      PosteriorSchedule.Kind kind = PosteriorSchedule.Kind.parse("schedule.type", type);
+      if (kind == PosteriorSchedule.Kind.VP && (sigmaMin != null || sigmaMax != null || rho != null)) {
+        throw ConfigException.of(sigmaMin != null ? "schedule.sigma_min" : sigmaMax != null ? "schedule.sigma_max"
+            : "schedule.rho", "applies to schedule.type edm only", "set");
+      }
+      PosteriorSchedule e = PosteriorSchedule.EDM;
+      return new PosteriorSchedule(kind, sigmaMin == null ? e.sigmaMin() : sigmaMin,
+          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho);
+    }
+  }
 
   /** The posterior sampler and its keys. */
-  public record SamplerConfig(String name, Integer particles, Double essThreshold, Double twistScale) {}
+  public record SamplerConfig(String name, Integer particles, Double essThreshold, Double twistScale, Double stepScale,
+      Integer jumpLength, Integer jumps) {}
 
   public PosteriorConfig {
     if (input == null || input.isBlank()) {
@@ -49,7 +67,7 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("operator", "is required (the operator the measurements were made with)", null);
     }
     if (sampler == null) {
-      throw ConfigException.of("sampler", "is required (sampler.name: tds or exact)", null);
+      throw ConfigException.of("sampler", "is required (sampler.name: tds, exact, dps or replace)", null);
     }
     inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
@@ -63,22 +81,24 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
     unobservedRows = PosteriorSettings.Unobserved.parse("unobserved_rows", unobservedRows).id();
-    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows);
+    PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
     Corruption c = corruption(operator);
     if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0)) {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
           + "density; use sampler exact for exact measurements)", c.sigmaY());
     }
+    io.sampleforge.spark.diffusion.PosteriorSampling.checkReplace(s, c);
     int d = model.kind() == DiffuseModelConfig.Type.GMM ? model.spec().dimension() : model.columns().size();
     if (c.kind() == CorruptionKind.LINEAR && c.matrix()[0].length != d) {
       throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ")",
           c.matrix()[0].length + " columns");
     }
+    c.outputDimension(d); // an image operator's C H W must be D
   }
 
   /** The sampler settings, validated. */
   public PosteriorSettings samplingSettings() {
-    return settings(sampler, samples, steps, batchSize, seed, unobservedRows);
+    return settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
   }
 
   /** The measurement operator (its mask per row comes from the table). */
@@ -87,35 +107,38 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
   }
 
   private static PosteriorSettings settings(SamplerConfig s, int samples, int steps, int batchSize, long seed,
-      String unobserved) {
+      String unobserved, ScheduleConfig schedule) {
+    if (schedule != null && PosteriorSettings.Kind.parse("sampler.name", s.name()) == PosteriorSettings.Kind.EXACT) {
+      throw ConfigException.of("schedule", "applies to samplers tds, dps and replace only", "set");
+    }
     PosteriorSettings.Kind kind = PosteriorSettings.Kind.parse("sampler.name", s.name());
     int particles = s.particles() == null ? 64 : s.particles();
     double ess = s.essThreshold() == null ? 0.5 : s.essThreshold();
     double twist = s.twistScale() == null ? 1.0 : s.twistScale();
-    if (kind == PosteriorSettings.Kind.EXACT && (s.particles() != null || s.essThreshold() != null
-        || s.twistScale() != null)) {
-      throw ConfigException.of(s.particles() != null ? "sampler.particles" : s.essThreshold() != null
-          ? "sampler.ess_threshold" : "sampler.twist_scale", "applies to sampler tds only", "set");
+    double stepScale = s.stepScale() == null ? 1.0 : s.stepScale();
+    int jumpLength = s.jumpLength() == null ? 10 : s.jumpLength();
+    int jumps = s.jumps() == null ? 1 : s.jumps();
+    onlyFor(kind, PosteriorSettings.Kind.TDS, "sampler.particles", s.particles());
+    onlyFor(kind, PosteriorSettings.Kind.TDS, "sampler.ess_threshold", s.essThreshold());
+    onlyFor(kind, PosteriorSettings.Kind.TDS, "sampler.twist_scale", s.twistScale());
+    onlyFor(kind, PosteriorSettings.Kind.DPS, "sampler.step_scale", s.stepScale());
+    onlyFor(kind, PosteriorSettings.Kind.REPLACE, "sampler.jump_length", s.jumpLength());
+    onlyFor(kind, PosteriorSettings.Kind.REPLACE, "sampler.jumps", s.jumps());
+    return new PosteriorSettings(kind, samples, particles, steps, ess, twist, stepScale, jumpLength, jumps, batchSize,
+        seed, PosteriorSettings.Unobserved.parse("unobserved_rows", unobserved),
+        schedule == null ? PosteriorSchedule.EDM : schedule.build());
+  }
+
+  /** A sampler key set for another sampler is refused (exit 2 naming it). */
+  private static void onlyFor(PosteriorSettings.Kind kind, PosteriorSettings.Kind owner, String key, Object value) {
+    if (value != null && kind != owner) {
+      throw ConfigException.of(key, "applies to sampler " + owner.id() + " only (sampler.name is " + kind.id() + ")",
+          value);
     }
-    return new PosteriorSettings(kind, samples, particles, steps, ess, twist, batchSize, seed,
-        PosteriorSettings.Unobserved.parse("unobserved_rows", unobserved));
   }
 
   private static Corruption corruption(CorruptConfig.OperatorConfig o) {
-    CorruptionKind kind = CorruptionKind.parse("operator.type", o.type());
-    double[][] matrix = null;
-    if (o.matrix() != null) {
-      matrix = new double[o.matrix().size()][];
-      for (int i = 0; i < matrix.length; i++) {
-        List<Double> row = o.matrix().get(i);
-        if (row == null || row.contains(null)) {
-          throw ConfigException.of("operator.matrix[" + i + "]", "must be a list of numbers", row);
-        }
-        matrix[i] = row.stream().mapToDouble(Double::doubleValue).toArray();
-      }
-    }
-    double sigma = o.sigmaY() != null ? o.sigmaY() : kind == CorruptionKind.NOISE ? 0.1 : 0.0;
-    return new Corruption(kind, sigma, 0.0, matrix, 0.0);
+    return o.corruption(0.0, false);
   }
 
   @Override

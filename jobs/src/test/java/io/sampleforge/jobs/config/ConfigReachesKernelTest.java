@@ -316,12 +316,50 @@ class ConfigReachesKernelTest {
             Change.of("clean_fraction", "0.2"), Change.of("seed", "7"),
             Change.of("operator.type", "noise", "operator.mask_rate", "null", "operator.sigma_y", "0.3"),
             Change.of("operator.matrix", "[[1, 0, 0, 0, 0, 2]]", "operator.type", "linear", "operator.mask_rate",
-                "null", "operator.matrix", "[[1, 0, 0, 0, 0, 1]]")),
+                "null", "operator.matrix", "[[1, 0, 0, 0, 0, 1]]"),
+            Change.of("operator.shape", "[1, 3, 2]", BLUR), Change.of("operator.kernel", "box", BLUR),
+            Change.of("operator.size", "1", BLUR), Change.of("operator.blur_sigma", "2.0", BLUR),
+            Change.of("operator.factor", "1", POOL)),
         pairs("input", "the clean table", "input_format", "how to read it", "output", "where to write", "format",
             "how to write", "mode", "whether to replace an existing output", "id_column",
             "which column keys the rows (the stage's argument; CorruptJobTest)", "columns",
             "which columns are measured (the stage's argument)", "keep_clean",
             "whether the clean values are written too (the stage's argument; CorruptJobTest)"));
+  }
+
+  private static final String[] BLUR = {"operator.type", "blur", "operator.mask_rate", "null", "operator.shape",
+      "[1, 2, 3]"};
+  private static final String[] POOL = {"operator.type", "downsample", "operator.mask_rate", "null", "operator.shape",
+      "[1, 2, 2]", "columns", "[Age, DailyRate, DistanceFromHome, MonthlyIncome]", "operator.factor", "2"};
+  private static final String[] POOL_PRIOR = {"operator.type", "downsample", "operator.shape", "[1, 2, 2]",
+      "model.columns", "[Age, DailyRate, DistanceFromHome, MonthlyIncome]", "operator.factor", "2"};
+
+  /** posterior: the sampler settings (every sampler's keys under its own sampler.name) and the operator. */
+  @Test
+  void posterior() {
+    String[] tds = {"sampler.name", "tds", "operator.sigma_y", "0.1"};
+    String[] replace = {"sampler.name", "replace", "sampler.jumps", "3"};
+    everyKeyReachesTheKernel("posterior", PosteriorConfig.class, c -> List.of(c.samplingSettings(), c.corruption()),
+        List.of(Change.of("sampler.name", "dps"), Change.of("sampler.particles", "32", tds),
+            Change.of("sampler.ess_threshold", "0.3", tds), Change.of("sampler.twist_scale", "2.0", tds),
+            Change.of("sampler.step_scale", "0.5", "sampler.name", "dps"),
+            Change.of("sampler.jump_length", "5", replace), Change.of("sampler.jumps", "4", replace),
+            Change.of("samples", "4"), Change.of("steps", "10"), Change.of("batch_size", "64"), Change.of("seed", "7"),
+            Change.of("unobserved_rows", "fail"), Change.of("operator.sigma_y", "0.2"),
+            Change.of("operator.type", "noise", "operator.sigma_y", "0.2"),
+            Change.of("operator.matrix", "[[1, 0, 0, 0, 0, 2]]", "operator.type", "linear", "operator.matrix",
+                "[[1, 0, 0, 0, 0, 1]]"),
+            Change.of("operator.shape", "[1, 3, 2]", BLUR), Change.of("operator.kernel", "box", BLUR),
+            Change.of("operator.size", "1", BLUR), Change.of("operator.blur_sigma", "2.0", BLUR),
+            Change.of("operator.factor", "1", POOL_PRIOR),
+            Change.of("schedule.type", "vp", tds), Change.of("schedule.sigma_min", "0.01", tds),
+            Change.of("schedule.sigma_max", "50", tds), Change.of("schedule.rho", "5", tds)),
+        pairs("input", "the measurement table", "input_format", "how to read it", "output", "where to write", "format",
+            "how to write", "mode", "whether to replace an existing output", "id_column",
+            "which column keys the rows (the stage's argument; PosteriorJobTest)", "partitions",
+            "Spark partitions (the samples do not depend on it: PosteriorJobTest)", "operator.mask_rate",
+            "accepted and ignored: each row's mask is its observed flags (PosteriorJobTest)", "model",
+            "the prior: diffuse's model block, gmm or gmm-fit only (shown by diffuse above; PosteriorJobTest)"));
   }
 
   /** train-denoiser: the trainer's settings and the seed. */

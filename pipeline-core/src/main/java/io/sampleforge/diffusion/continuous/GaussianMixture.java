@@ -114,6 +114,19 @@ public final class GaussianMixture {
     return means[k].clone();
   }
 
+  /** Whether component k was given as a diagonal covariance ({@link #diagonal}): no axes to rotate by. */
+  public boolean isDiagonal(int k) {
+    return axes[k] == null;
+  }
+
+  /** The variances of diagonal component k, coordinate by coordinate (a copy); O(D). */
+  public double[] diagonalVariances(int k) {
+    if (axes[k] != null) {
+      throw new IllegalStateException("component " + k + " has a full covariance, not a diagonal one");
+    }
+    return variances[k].clone();
+  }
+
   /** Component k's covariance as a D x D matrix, V diag(s) V^T (diag(s) for a diagonal component). */
   public double[][] covariance(int k) {
     double[][] c = new double[dimension][dimension];

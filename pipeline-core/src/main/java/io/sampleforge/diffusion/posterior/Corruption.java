@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * How a clean row becomes a measurement, for making measurement datasets (the ambient-diffusion
  * practice of training and evaluating on corrupted data: Daras et al., "Ambient Diffusion", NeurIPS
- * 2023): Gaussian noise, cells missing completely at random, or a fixed linear map, each with measurement
+ * 2023): Gaussian noise, cells missing completely at random, a fixed linear map, or a blur or
+ * downsampling of [C, H, W] rows ({@link ImageMap}), each with measurement
  * noise sigma_y, and a {@code cleanFraction} of rows kept uncorrupted (y = x, every cell observed). Every
  * draw is keyed by (seed, the row's record key, cell), so a row's measurement never depends on
  * partitioning or on the other rows: whether the row stays clean is uniform 0 of {@link
@@ -23,14 +24,15 @@ import java.util.Map;
  * @param sigmaY {@code operator.sigma_y} >= 0 (noise needs > 0)
  * @param maskRate {@code operator.mask_rate} in [0, 1] (mask only)
  * @param matrix {@code operator.matrix}, m x D (linear only; null otherwise)
- * @param cleanFraction {@code clean_fraction} in [0, 1] (noise and mask only; 0 for linear)
+ * @param cleanFraction {@code clean_fraction} in [0, 1] (noise, mask and blur only; 0 for linear and downsample)
+ * @param image the blur or downsampling settings (those kinds only; null otherwise)
  */
-public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, double[][] matrix, double cleanFraction)
-    implements Serializable {
+public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, double[][] matrix, double cleanFraction,
+    ImageMap image) implements Serializable {
 
   public Corruption {
     if (kind == null) {
-      throw ConfigException.of("operator.type", "is required (noise, mask or linear)", null);
+      throw ConfigException.of("operator.type", "is required (noise, mask, linear, blur or downsample)", null);
     }
     if (!(sigmaY >= 0) || Double.isInfinite(sigmaY)) {
       throw ConfigException.of("operator.sigma_y", "must be finite and >= 0", sigmaY);
@@ -59,21 +61,51 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
     } else if (matrix != null) {
       throw ConfigException.of("operator.matrix", "applies to operator.type linear only", "set");
     }
+    boolean imageKind = kind == CorruptionKind.BLUR || kind == CorruptionKind.DOWNSAMPLE;
+    if (imageKind && (image == null || image.kind() != kind)) {
+      throw ConfigException.of("operator.shape", "is required for operator.type " + kind.id() + " ([C, H, W])", null);
+    }
+    if (!imageKind && image != null) {
+      throw ConfigException.of("operator.shape", "applies to operator.type blur and downsample only", image.shape());
+    }
+    if (kind == CorruptionKind.DOWNSAMPLE && cleanFraction != 0) {
+      throw ConfigException.of("clean_fraction", "applies to noise, mask and blur only (a downsampled y has another "
+          + "length than x)", cleanFraction);
+    }
+  }
+
+  /** The measurement of a blur or downsampling. */
+  public static Corruption image(ImageMap map, double sigmaY, double cleanFraction) {
+    return new Corruption(map.kind(), sigmaY, 0, null, cleanFraction, map);
   }
 
   /** Gaussian noise sigma_y on every cell; a share {@code cleanFraction} of rows kept clean. */
   public static Corruption noise(double sigmaY, double cleanFraction) {
-    return new Corruption(CorruptionKind.NOISE, sigmaY, 0, null, cleanFraction);
+    return new Corruption(CorruptionKind.NOISE, sigmaY, 0, null, cleanFraction, null);
   }
 
   /** Cells missing at random with {@code rate}, observed cells with noise sigma_y. */
   public static Corruption mask(double rate, double sigmaY, double cleanFraction) {
-    return new Corruption(CorruptionKind.MASK, sigmaY, rate, null, cleanFraction);
+    return new Corruption(CorruptionKind.MASK, sigmaY, rate, null, cleanFraction, null);
   }
 
   /** y = A x + sigma_y z. */
   public static Corruption linear(double[][] matrix, double sigmaY) {
-    return new Corruption(CorruptionKind.LINEAR, sigmaY, 0, matrix, 0);
+    return new Corruption(CorruptionKind.LINEAR, sigmaY, 0, matrix, 0, null);
+  }
+
+  /**
+   * Whether measured value j belongs to value column j (noise, mask, blur: y keeps the columns' names) or
+   * the measurement has its own m values (linear, downsample: columns y0 .. y(m-1)).
+   */
+  public boolean measuresPerColumn() {
+    return kind == CorruptionKind.NOISE || kind == CorruptionKind.MASK || kind == CorruptionKind.BLUR;
+  }
+
+  /** The config key that sets the measurement's width when it has its own values. */
+  public String widthKey() {
+    return kind == CorruptionKind.LINEAR ? "operator.matrix" : kind == CorruptionKind.MASK
+        || kind == CorruptionKind.NOISE ? "model.columns" : "operator.shape";
   }
 
   /** The length m of y for rows of {@code dimension} values. */
@@ -84,6 +116,13 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
             matrix[0].length);
       }
       return matrix.length;
+    }
+    if (image != null) {
+      if (image.shape().size() != dimension) {
+        throw ConfigException.of("operator.shape", "must hold one value per value column (C H W = " + dimension + ")",
+            image.shape());
+      }
+      return image.operator(0).outputDimension();
     }
     return dimension;
   }
@@ -114,6 +153,8 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
         }
         y[i] = s;
       }
+    } else if (image != null) {
+      image.operator(0).apply(x, 0, y, 0);
     } else {
       System.arraycopy(x, 0, y, 0, d);
     }
@@ -138,6 +179,7 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
       case NOISE -> new IdentityOperator(dimension, sigmaY);
       case MASK -> new MaskOperator(observed, sigmaY);
       case LINEAR -> new DenseLinearOperator(matrix, sigmaY);
+      case BLUR, DOWNSAMPLE -> image.operator(sigmaY);
     };
   }
 
@@ -149,9 +191,12 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
     if (kind == CorruptionKind.MASK) {
       m.put("mask_rate", maskRate);
     }
+    if (image != null) {
+      m.putAll(image.describe());
+    }
     if (kind == CorruptionKind.LINEAR) {
       m.put("matrix", Arrays.stream(matrix).map(r -> Arrays.stream(r).boxed().toList()).toList());
-    } else {
+    } else if (kind != CorruptionKind.DOWNSAMPLE) {
       m.put("clean_fraction", cleanFraction);
     }
     return m;
@@ -161,12 +206,12 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
   public boolean equals(Object o) {
     return o instanceof Corruption c && kind == c.kind && Double.compare(sigmaY, c.sigmaY) == 0
         && Double.compare(maskRate, c.maskRate) == 0 && Arrays.deepEquals(matrix, c.matrix)
-        && Double.compare(cleanFraction, c.cleanFraction) == 0;
+        && Double.compare(cleanFraction, c.cleanFraction) == 0 && java.util.Objects.equals(image, c.image);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(kind, sigmaY, maskRate, Arrays.deepHashCode(matrix), cleanFraction);
+    return java.util.Objects.hash(kind, sigmaY, maskRate, Arrays.deepHashCode(matrix), cleanFraction, image);
   }
 
   @Override

@@ -10,7 +10,11 @@ public enum CorruptionKind {
   /** Cells missing completely at random with a rate, the rest observed (+ sigma_y z): imputation ({@link MaskOperator}). */
   MASK("mask"),
   /** y = A x + sigma_y z with a fixed m x D matrix A ({@link DenseLinearOperator}). */
-  LINEAR("linear");
+  LINEAR("linear"),
+  /** y = K * x + sigma_y z: a box or Gaussian blur of [C, H, W] rows ({@link BlurOperator}). */
+  BLUR("blur"),
+  /** y = P x + sigma_y z: f x f average pooling of [C, H, W] rows ({@link DownsampleOperator}). */
+  DOWNSAMPLE("downsample");
 
   private final String id;
 
@@ -30,6 +34,6 @@ public enum CorruptionKind {
         return k;
       }
     }
-    throw ConfigException.of(key, "must be one of [noise, mask, linear]", value);
+    throw ConfigException.of(key, "must be one of [noise, mask, linear, blur, downsample]", value);
   }
 }

@@ -7,12 +7,15 @@ import io.sampleforge.errors.ConfigException;
  * its adjoint A^T, and the exact Gaussian log-likelihood log N(y; A x, sigma_y^2 I). Rows are slices of
  * flat row-major double arrays (the layout of {@code io.sampleforge.diffusion.continuous}). The closed
  * set: {@link IdentityOperator} (denoising), {@link MaskOperator} (one row's observed cells:
- * imputation) and {@link DenseLinearOperator} (a fixed m x D matrix). All three are linear; {@link
+ * imputation), {@link DenseLinearOperator} (a fixed m x D matrix), {@link SparseLinearOperator} (the
+ * same from (row, column, value) triples), and for [C, H, W] image rows {@link BlurOperator} (box or
+ * Gaussian blur) and {@link DownsampleOperator} (average pooling). All are linear; {@link
  * #isLinear} is there for the nonlinear operators of issue 23 that are not built yet. sigma_y may be 0
  * (exact measurements) for the exact posterior; the likelihood then has no density and {@link
- * #logLikelihood} refuses. Cost per row: O(m D) for a dense map, O(D) for identity and masks.
+ * #logLikelihood} refuses. Cost per row: O(m D) for a dense map, O(nnz) for a sparse one, O(D size) for a blur, O(D) for the rest.
  */
-public sealed interface MeasurementOperator permits IdentityOperator, MaskOperator, DenseLinearOperator {
+public sealed interface MeasurementOperator permits IdentityOperator, MaskOperator, DenseLinearOperator,
+    SparseLinearOperator, BlurOperator, DownsampleOperator {
   /** D, the clean row's dimension. */
   int inputDimension();
 

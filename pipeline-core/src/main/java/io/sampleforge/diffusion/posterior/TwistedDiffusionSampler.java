@@ -21,20 +21,29 @@ import java.util.Set;
  * p(x_0 | y) proportional to p_model(x_0) N(y; A x_0, sigma_y^2 I), exact as K grows for any positive
  * twisting functions.
  *
- * <p><b>Twist.</b> At level i (alpha_i, sigma_i), p~_i(y | x) = N(y; A x0_hat(x), v_i I) with v_i =
- * sigma_y^2 + c^2 sigma_i^2 / alpha_i^2 (c = {@code smc.twist_scale}; the inflation r_i = c sigma_i /
- * alpha_i is this package's choice of the variance TDS leaves open: it makes the twist flat at high
- * noise and the exact likelihood at the clean end). At the last level the twist is the exact
- * likelihood N(y; A x, sigma_y^2 I) of the state itself.
+ * <p><b>Twist.</b> At level i (alpha_i, sigma_i), p~_i(y | x) = N(y; A x0_hat(x), S_i), S_i = sigma_y^2 I +
+ * r_i^2 A A^T with r_i = c sigma_i / alpha_i (c = {@code smc.twist_scale}): the measurement of x0 ~
+ * N(x0_hat, r_i^2 I), the form of Pseudoinverse-guided diffusion (Song, Vahdat, Mardani and Kautz, ICLR
+ * 2023); the inflation r_i is this package's choice of the variance TDS leaves open (flat at high
+ * noise, the exact likelihood at the clean end, and scaled through A, so a map with large entries is
+ * not sharper than the prior at middle noise). {@link TwistCovariance} holds S_i. At the last level the
+ * twist is the exact likelihood N(y; A x, sigma_y^2 I) of the state itself.
  *
  * <p><b>Proposal and weights.</b> The model kernel from level s to t is the DDPM ancestral step (=
  * SDE-DPM-Solver++ order 1): N(mu, tau^2 I), mu = (sigma_t / sigma_s) e^{-h} x + alpha_t (1 - e^{-2h})
- * x0_hat, tau^2 = sigma_t^2 (1 - e^{-2h}), h = lambda_t - lambda_s. The proposal shifts its mean by
- * tau^2 g, g = grad_x log p~_s(y | x) = J^T A^T (y - A x0_hat) / v_s (J = d x0_hat / d x, from the {@link
- * DifferentiableDenoiser}), as TDS's twisted score. With z the step's normal, the incremental
- * log-weight is log p_model / proposal + log p~_t(x') - log p~_s(x) = -tau^2 |g|^2 / 2 - tau g . z +
- * log p~_t(x') - log p~_s(x). A step to a clean level (sigma_t = 0) is deterministic (x' = x0_hat), not
- * guided, and adds log p(y | x') - log p~_s(x). The weights start at log p~_0(y | x_T).
+ * x0_hat, tau^2 = sigma_t^2 (1 - e^{-2h}), h = lambda_t - lambda_s. TDS shifts the proposal's mean by
+ * tau^2 g, g = grad_x log p~_s(y | x) = J^T A^T S_s^-1 (y - A x0_hat) (J = d x0_hat / d x, from the {@link
+ * DifferentiableDenoiser}), its twisted score. That shift overshoots when the twist is much sharper
+ * than the kernel (tau^2 |S_s^-1/2 A J|^2 >> 1: a small sigma_y against the prior's scale), and the
+ * particles run off. This sampler damps it by a Gauss-Newton line search along g (this package's
+ * choice; the paper's shift is c = 1): the shift is delta = c tau^2 g with c = 1 / (1 + tau^2 g^T H g /
+ * |g|^2), H = J^T A^T S_s^-1 A J the twist's Gauss-Newton curvature, which maximises the quadratic model
+ * of log kernel + log twist along g (c = 1 when the twist is flat; J g is taken as J^T g, exact for the
+ * symmetric Jacobian of an exact denoiser, Tweedie; a wrong c only costs efficiency). The weights stay
+ * exact for any shift: with z the step's normal, the incremental log-weight is log p_model / proposal
+ * + log p~_t(x') - log p~_s(x) = -(|delta|^2 + 2 tau delta . z) / (2 tau^2) + log p~_t(x') - log
+ * p~_s(x). A step to a clean level (sigma_t = 0) is deterministic (x' = x0_hat), not guided, and adds
+ * log p(y | x') - log p~_s(x). The weights start at log p~_0(y | x_T).
  *
  * <p><b>SMC (reused from FKC).</b> K particles per measurement, x_T the keyed normals of (measurement
  * id, particle) ({@link GaussianDraws#initialNoise}), step noise {@link GaussianDraws#stepNormals}.
@@ -45,8 +54,10 @@ import java.util.Set;
  * = 0} never resamples; ignoring the output weights then gives the plain guided sampler (no
  * correction), the biased baseline of the tests.
  *
- * <p><b>Cost.</b> N linearisations (NFE) and N vector-Jacobian products on G K rows, plus O(m D) per
- * row and step for the operator; memory O(G K D). Only the order-1 motion is supported ({@code
+ * <p><b>Cost.</b> N linearisations (NFE) and 2 N vector-Jacobian products (the twist's gradient and
+ * its curvature along it) on G K rows, plus O(m D + m^2) per row and step for the operator and the
+ * twist, and O(m^3) per measured row and step to factor a dense map's twist covariance; memory O(G K
+ * D). Only the order-1 motion is supported ({@code
  * solver_order} 1).
  */
 public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, double twistScale) {
@@ -72,12 +83,6 @@ public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, doubl
         new SdeDpmSolverSettings(1, DpmSolverSettings.SolverType.MIDPOINT, true, false));
   }
 
-  /** The twist variance v_i = sigma_y^2 + c^2 sigma^2 / alpha^2 at a level. */
-  double twistVariance(double sigmaY, NoiseLevel level) {
-    double r = twistScale * level.sigma() / level.alpha();
-    return sigmaY * sigmaY + r * r;
-  }
-
   /** K particles for each measurement (distinct ids), under the prior's denoiser. */
   public FkcResult sample(DifferentiableDenoiser model, Measurement[] rows, GaussianDraws draws) {
     int k = settings.particles();
@@ -101,7 +106,12 @@ public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, doubl
     int[] resamplings = new int[groups];
     double[] twist = new double[total];
     double[] grad = new double[total * d];
-    double[] data = twist(model, x, rows, grid.level(0), twist, grad);
+    double[] curvature = new double[total];
+    double[][][] grams = new double[groups][][];
+    for (int g = 0; g < groups; g++) {
+      grams[g] = TwistCovariance.gram(rows[g].operator());
+    }
+    double[] data = twist(model, x, rows, grams, grid.level(0), twist, grad, curvature);
     for (int r = 0; r < total; r++) {
       logw[r] = twist[r];
     }
@@ -119,13 +129,19 @@ public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, doubl
         double[] z = draws.stepNormals(keys, d, i);
         for (int r = 0; r < total; r++) {
           double gg = 0;
-          double gz = 0;
           for (int j = r * d; j < r * d + d; j++) {
-            next[j] = cx * x[j] + cd * data[j] + tau2 * grad[j] + tau * z[j];
             gg += grad[j] * grad[j];
-            gz += grad[j] * z[j];
           }
-          logw[r] += -0.5 * tau2 * gg - tau * gz;
+          double shift = gg > 0 ? tau2 / (1 + tau2 * curvature[r] / gg) : 0.0;
+          double dd = 0;
+          double dz = 0;
+          for (int j = r * d; j < r * d + d; j++) {
+            double delta = shift * grad[j];
+            next[j] = cx * x[j] + cd * data[j] + delta + tau * z[j];
+            dd += delta * delta;
+            dz += delta * z[j];
+          }
+          logw[r] += -(dd + 2 * tau * dz) / (2 * tau2);
         }
       } else {
         System.arraycopy(data, 0, next, 0, next.length);
@@ -135,7 +151,7 @@ public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, doubl
         logw[r] -= twist[r];
       }
       if (i + 1 < n) {
-        data = twist(model, x, rows, t, twist, grad);
+        data = twist(model, x, rows, grams, t, twist, grad, curvature);
       } else {
         exactLikelihood(x, rows, twist);
       }
@@ -161,6 +177,7 @@ public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, doubl
           gather(data, parent, from, d);
           gather(grad, parent, from, d);
           gather(twist, parent, from, 1);
+          gather(curvature, parent, from, 1);
           int[] lin = Arrays.copyOfRange(lineage, from, from + k);
           for (int p = 0; p < k; p++) {
             lineage[from + p] = lin[parent[p]];
@@ -178,34 +195,49 @@ public record TwistedDiffusionSampler(TimeGrid grid, FkcSettings settings, doubl
   }
 
   /**
-   * Evaluates the twist log p~(y | x) of every row at {@code level} into {@code twist} and its gradient
-   * into {@code grad}; returns x0_hat.
+   * Evaluates the twist log p~(y | x) = log N(y; A x0_hat, S) of every row at {@code level} into {@code
+   * twist}, its gradient g = J^T A^T S^-1 (y - A x0_hat) into {@code grad} and its Gauss-Newton curvature
+   * along g, (A J g)^T S^-1 (A J g), into {@code curvature}; returns x0_hat.
    */
-  private double[] twist(DifferentiableDenoiser model, double[] x, Measurement[] rows, NoiseLevel level, double[] twist,
-      double[] grad) {
+  private double[] twist(DifferentiableDenoiser model, double[] x, Measurement[] rows, double[][][] grams,
+      NoiseLevel level, double[] twist, double[] grad, double[] curvature) {
     int k = settings.particles();
     int d = model.dimension();
     int total = x.length / d;
     DifferentiableDenoiser.Linearisation lin = model.linearise(x, total, level);
     double[] data = lin.data();
     double[] u = new double[total * d];
+    double r = twistScale * level.sigma() / level.alpha();
+    TwistCovariance[] cov = new TwistCovariance[rows.length];
     for (int g = 0; g < rows.length; g++) {
       MeasurementOperator op = rows[g].operator();
       double[] y = rows[g].y();
-      double v = twistVariance(op.noiseSigma(), level);
       int m = op.outputDimension();
+      cov[g] = TwistCovariance.of(grams[g], m, op.noiseSigma(), r);
       double[] resid = new double[m];
       for (int p = 0; p < k; p++) {
-        int r = g * k + p;
-        twist[r] = op.logLikelihood(y, 0, data, r * d, v);
-        op.apply(data, r * d, resid, 0);
+        int row = g * k + p;
+        op.apply(data, row * d, resid, 0);
         for (int i = 0; i < m; i++) {
-          resid[i] = (y[i] - resid[i]) / v;
+          resid[i] = y[i] - resid[i];
         }
-        op.adjoint(resid, 0, u, r * d);
+        double[] solved = cov[g].solve(resid);
+        twist[row] = cov[g].logDensity(resid, solved);
+        op.adjoint(solved, 0, u, row * d);
       }
     }
     lin.vectorJacobianProduct(u, grad);
+    double[] jg = new double[total * d];
+    lin.vectorJacobianProduct(grad, jg);
+    for (int g = 0; g < rows.length; g++) {
+      MeasurementOperator op = rows[g].operator();
+      double[] ajg = new double[op.outputDimension()];
+      for (int p = 0; p < k; p++) {
+        int row = g * k + p;
+        op.apply(jg, row * d, ajg, 0);
+        curvature[row] = cov[g].quadratic(ajg);
+      }
+    }
     return data.clone();
   }
 

@@ -83,7 +83,7 @@ public final class Corrupting {
     }
     List<String> yNames = new ArrayList<>();
     for (int j = 0; j < m; j++) {
-      yNames.add(corruption.kind() == CorruptionKind.LINEAR ? "y" + j : columns.get(j));
+      yNames.add(corruption.measuresPerColumn() ? columns.get(j) : "y" + j);
     }
     StructType out = new StructType().add(idColumn, idField.dataType(), false);
     for (String y : yNames) {

@@ -32,18 +32,24 @@ import org.apache.spark.util.LongAccumulator;
  * when it is not null). Samplers ({@link PosteriorSettings.Kind}): {@code tds}, the twisted diffusion
  * sampler (Wu et al., NeurIPS 2023) with K particles per row and the closed-form Jacobian of the GMM
  * denoiser, S draws from the final weighted particles; {@code exact}, S draws from the closed-form
- * posterior ({@code ExactPosterior}), the oracle. Everything runs in the model's space: under a
+ * posterior ({@code ExactPosterior}), the oracle; {@code dps} (Chung et al., ICLR 2023; biased by design)
+ * and {@code replace} (RePaint, Lugmayr et al., CVPR 2022, for exact masks only; biased unless the
+ * missing cells are independent of the observed ones), S samples per row directly. Everything runs in the model's space: under a
  * standardised prior (data = mean + scale z) the operator becomes y - A mean = (A diag(scale)) z + eta,
  * a dense linear map with the same isotropic noise, which is exact for noise, mask and linear operators.
  * Draws are keyed by (xxhash64(id), ...), so a row's samples do not depend on partitioning or batching.
  *
  * <p>Output columns: the id column (its type), {@code sample_index}, the prior's value columns (table
  * units), {@code residual} (|y - A x| over the observed values, table units), {@code nfe} (denoiser
- * calls per row, each on its K particles; 0 for exact), {@code ess_min} (tds: the row's smallest ESS over
+ * calls per sample row: N for tds (on its K particles) and dps, N + (r - 1) j floor((N - 1) / j) for replace, 0
+ * for exact), {@code ess_min} (tds: the row's smallest ESS over
  * the steps as a fraction of K; null for exact), {@code sampler} (JSON) and {@code seed}. Bad input: a
  * measurement whose columns do not fit the operator and prior is a {@link ConfigException} (exit 2)
  * before any task; a row whose mask hides every cell (unless {@code unobserved_rows: prior}: S prior draws), a non-finite observed value or an {@code observed}
- * array of the wrong length is an {@link InputDataException} (exit 3) naming the row id. Cost: tds N
+ * array of the wrong length is an {@link InputDataException} (exit 3) naming the row id; replace with another
+ * operator than an exact mask exits 2 naming operator.type (operator.sigma_y). Cost: dps N linearisations
+ * and vector-Jacobian products on (rows per batch x S) rows; replace that many model calls without
+ * products (see nfe); tds N
  * denoiser linearisations and vector-Jacobian products on (rows per batch x K) particles, O(K (D^3 + m D))
  * per row and step; exact O(C (D^2 m + D m^2 + m^3 + D^3)) per row for C components.
  */
@@ -68,9 +74,23 @@ public final class PosteriorSampling {
   public record Result(Dataset<Row> output, List<String> valueColumns, List<String> measuredColumns,
       LongAccumulator modelCalls, LongAccumulator unobservedRows) {}
 
-  /** The names of the measured value columns: the prior's columns (noise, mask) or y0 .. y(m-1) (linear). */
+  /**
+   * The names of the measured value columns: the prior's columns (noise, mask, blur) or y0 .. y(m-1)
+   * (linear, downsample).
+   */
   public static List<String> measuredColumns(GaussianModelSpec prior, Corruption operator) {
     int d = prior.dimension();
+    if (operator.kind() == CorruptionKind.BLUR || operator.kind() == CorruptionKind.DOWNSAMPLE) {
+      int m = operator.outputDimension(d); // names operator.shape when C H W is not D
+      if (operator.measuresPerColumn()) {
+        return prior.columns();
+      }
+      List<String> names = new ArrayList<>();
+      for (int j = 0; j < m; j++) {
+        names.add("y" + j);
+      }
+      return names;
+    }
     if (operator.kind() == CorruptionKind.LINEAR) {
       int m = operator.matrix().length;
       if (operator.matrix()[0].length != d) {
@@ -97,6 +117,7 @@ public final class PosteriorSampling {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
           + "density; use sampler exact for exact measurements)", operator.sigmaY());
     }
+    checkReplace(settings, operator);
     StructType schema = measurements.schema();
     StructField idField = field(schema, idColumn);
     if (idField == null) {
@@ -104,7 +125,7 @@ public final class PosteriorSampling {
           "columns " + List.of(schema.fieldNames()));
     }
     List<String> measured = measuredColumns(prior, operator);
-    String widthKey = operator.kind() == CorruptionKind.LINEAR ? "operator.matrix" : "model.columns";
+    String widthKey = operator.widthKey();
     for (String c : measured) {
       StructField f = field(schema, c);
       if (f == null) {
@@ -116,9 +137,9 @@ public final class PosteriorSampling {
         throw InputDataException.of(c, "(a measured column) must be numeric", f.dataType().simpleString());
       }
     }
-    if (operator.kind() == CorruptionKind.LINEAR && field(schema, "y" + measured.size()) != null) {
-      throw ConfigException.of("operator.matrix", "must have one row per measured value: the table has a column y"
-          + measured.size() + " beyond the matrix's " + measured.size() + " rows", measured.size() + " rows");
+    if (!operator.measuresPerColumn() && field(schema, "y" + measured.size()) != null) {
+      throw ConfigException.of(widthKey, "must fit the measurement: the table has a column y" + measured.size()
+          + " beyond the operator's " + measured.size() + " measured values", measured.size() + " values");
     }
     StructField flags = field(schema, io.sampleforge.spark.diffusion.Corrupting.OBSERVED);
     boolean jsonFlags = flags != null && flags.dataType().equals(DataTypes.StringType); // corrupt's CSV/TSV output
@@ -164,6 +185,24 @@ public final class PosteriorSampling {
     Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner((MixtureModelSpec) asMixture(prior), operator,
         settings, measured.size(), calls, unobserved), Encoders.row(out));
     return new Result(output, prior.columns(), measured, calls, unobserved);
+  }
+
+  /**
+   * sampler replace copies the observed cells: it needs operator.type mask (exit 2 naming operator.type) with
+   * sigma_y 0 (naming operator.sigma_y), checked before any task.
+   */
+  public static void checkReplace(PosteriorSettings settings, Corruption operator) {
+    if (settings.sampler() != PosteriorSettings.Kind.REPLACE) {
+      return;
+    }
+    if (operator.kind() != CorruptionKind.MASK) {
+      throw ConfigException.of("operator.type", "must be mask for sampler replace (it copies the observed cells; use "
+          + "dps, tds or exact for other operators)", operator.kind().id());
+    }
+    if (operator.sigmaY() != 0) {
+      throw ConfigException.of("operator.sigma_y", "must be 0 for sampler replace (RePaint copies the observed cells "
+          + "exactly; use tds or exact for a noisy mask)", operator.sigmaY());
+    }
   }
 
   private static GaussianModelSpec asMixture(GaussianModelSpec prior) {

@@ -1,21 +1,23 @@
 package io.sampleforge.spark.diffusion;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sampleforge.diffusion.continuous.DiffusersSpacing;
-import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
-import io.sampleforge.diffusion.continuous.FinalSigma;
 import io.sampleforge.diffusion.continuous.FkcResult;
 import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.GaussianMixtureDenoiser;
+import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.diffusion.continuous.SampleKey;
 import io.sampleforge.diffusion.continuous.TimeGrid;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
 import io.sampleforge.diffusion.posterior.DenseLinearOperator;
+import io.sampleforge.diffusion.posterior.DpsSampler;
 import io.sampleforge.diffusion.posterior.ExactPosterior;
 import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
+import io.sampleforge.diffusion.posterior.MaskOperator;
 import io.sampleforge.diffusion.posterior.Measurement;
 import io.sampleforge.diffusion.posterior.MeasurementOperator;
+import io.sampleforge.diffusion.posterior.ReplacementSampler;
 import io.sampleforge.diffusion.posterior.TwistedDiffusionSampler;
 import io.sampleforge.errors.InputDataException;
 import io.sampleforge.random.Hash64;
@@ -37,7 +39,11 @@ import org.apache.spark.util.LongAccumulator;
  * keys (xxhash64(id), s)); {@code tds} in batches of max(1, batch_size / K) rows with {@link
  * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
  * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
- * combine(key, s)). A row with no observed cell under {@code unobserved_rows: prior} gets S exact prior draws
+ * combine(key, s)); {@code dps} ({@link DpsSampler}, the closed-form Jacobian of the GMM denoiser) and {@code
+ * replace} ({@link ReplacementSampler}, the exact {@link GaussianMixtureDenoiser}; its model-space operator is
+ * the row's mask with y mapped through the standardisation, and the observed cells of its output are y in
+ * table units exactly) give S samples per row directly, keys (xxhash64(id), s), in batches of max(1,
+ * batch_size / S) rows. A row with no observed cell under {@code unobserved_rows: prior} gets S exact prior draws
  * (keys (xxhash64(id), s); residual 0, nfe 0, ess_min null). Each row's particles, weights and draws depend only on the row, so the output is the
  * same for any partitioning. Cost: see {@link PosteriorSampling}.
  */
@@ -74,6 +80,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     Standardisation std = prior.standardisation();
     int d = prior.dimension();
     int batchRows = settings.rowsPerBatch();
+    int callsPerRow = settings.modelCallsPerRow();
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
       private int next;
@@ -129,20 +136,43 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           }
           return;
         }
-        TimeGrid grid = TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(), DiffusersSpacing.LINSPACE,
-            settings.steps(), 0, FinalSigma.ZERO);
-        TwistedDiffusionSampler tds = new TwistedDiffusionSampler(grid,
-            TwistedDiffusionSampler.settings(settings.particles(), settings.essThreshold(), false), settings.twistScale());
         Measurement[] rows = new Measurement[batch.size()];
         for (int g = 0; g < rows.length; g++) {
           rows[g] = batch.get(g).model();
         }
+        if (settings.sampler() == PosteriorSettings.Kind.DPS || settings.sampler() == PosteriorSettings.Kind.REPLACE) {
+          int samples = settings.samples();
+          double[] x;
+          if (settings.sampler() == PosteriorSettings.Kind.DPS) {
+            x = new DpsSampler(settings.grid(), settings.stepScale()).sample(new GaussianMixtureJacobian(mixture), rows,
+                samples, draws);
+            checkDiverged(x, batch, samples, d, "dps diverged (its step zeta' / |y - A x0_hat| grows as the residual "
+                + "shrinks); lower sampler.step_scale, or use sampler.name exact for a Gaussian-mixture prior");
+          } else {
+            x = settings.replacement().sample(new GaussianMixtureDenoiser(mixture, PredictionType.SAMPLE), rows, samples,
+                draws);
+          }
+          if (modelCalls != null) {
+            modelCalls.add(callsPerRow);
+          }
+          for (int g = 0; g < rows.length; g++) {
+            for (int s = 0; s < samples; s++) {
+              emit(batch.get(g), s, x, (g * samples + s) * d, d, std, null);
+            }
+          }
+          return;
+        }
+        TimeGrid grid = settings.grid();
+        TwistedDiffusionSampler tds = new TwistedDiffusionSampler(grid,
+            TwistedDiffusionSampler.settings(settings.particles(), settings.essThreshold(), false), settings.twistScale());
         FkcResult out = tds.sample(new GaussianMixtureJacobian(mixture), rows, draws);
         if (modelCalls != null) {
           modelCalls.add(out.modelCalls());
         }
         int k = settings.particles();
-        checkDiverged(out, batch, k, d);
+        checkDiverged(out.samples(), batch, k, d, "tds diverged (the twist's gradient grows as sigma_y shrinks "
+            + "against the prior's scale); use sampler.name exact for a Gaussian-mixture prior, or a larger "
+            + "operator.sigma_y");
         for (int g = 0; g < rows.length; g++) {
           Parsed p = batch.get(g);
           double essMin = Double.POSITIVE_INFINITY;
@@ -168,24 +198,23 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
 
       /**
        * TDS's twist gradient grows like 1 / sigma_y^2: when sigma_y is small against the prior's scale the
-       * particles can run off (measured on the attrition table: values of 1e11). A particle beyond 1,000 prior
-       * standard deviations of every component is such a divergence; the job stops rather than write it.
+       * particles can run off (measured on the attrition table: values of 1e11); DPS's step zeta' / |r| grows
+       * as the residual r shrinks. A particle (sample) beyond 1,000 prior standard deviations of every
+       * component is such a divergence; the job stops rather than write it. {@code k}: particles or samples per
+       * measured row.
        */
-      private void checkDiverged(FkcResult out, List<Parsed> batch, int k, int d) {
+      private void checkDiverged(double[] x, List<Parsed> batch, int k, int d, String what) {
         double[] bound = new double[d];
         for (int j = 0; j < d; j++) {
           for (int c = 0; c < mixture.components(); c++) {
             bound[j] = Math.max(bound[j], Math.abs(mixture.mean(c)[j]) + 1000 * Math.sqrt(mixture.covariance(c)[j][j]));
           }
         }
-        double[] x = out.samples();
         for (int r = 0; r < x.length / d; r++) {
           for (int j = 0; j < d; j++) {
             double v = x[r * d + j];
             if (!(Math.abs(v) <= bound[j])) {
-              throw InputDataException.of("sampler.name", "tds diverged (the twist's gradient grows as sigma_y shrinks "
-                  + "against the prior's scale); use sampler.name exact for a Gaussian-mixture prior, or a larger "
-                  + "operator.sigma_y", "row id " + batch.get(r / k).id() + ": value " + v + " in model coordinate " + j
+              throw InputDataException.of("sampler.name", what, "row id " + batch.get(r / k).id() + ": value " + v + " in model coordinate " + j
                   + ", beyond 1,000 prior standard deviations");
             }
           }
@@ -203,6 +232,12 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
       private void emit(Parsed p, int s, double[] flat, int from, int d, Standardisation std, Double essMin) {
         double[] x = java.util.Arrays.copyOfRange(flat, from, from + d);
         std.toData(x, 0);
+        if (settings.sampler() == PosteriorSettings.Kind.REPLACE && p.dataOp() instanceof MaskOperator mask) {
+          int[] o = mask.observedIndices();
+          for (int i = 0; i < o.length; i++) {
+            x[o[i]] = p.y()[i]; // y in table units exactly (the model-space copy went through the standardisation)
+          }
+        }
         double ss = 0;
         if (p.dataOp() != null) {
           double[] ax = new double[p.dataOp().outputDimension()];
@@ -219,7 +254,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           v[2 + j] = x[j];
         }
         v[d + 2] = Math.sqrt(ss);
-        v[d + 3] = p.dataOp() == null ? 0 : settings.modelCallsPerRow();
+        v[d + 3] = p.dataOp() == null ? 0 : callsPerRow;
         v[d + 4] = essMin;
         v[d + 5] = samplerJson;
         v[d + 6] = settings.seed();
@@ -273,7 +308,20 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     }
     MeasurementOperator modelOp = dataOp;
     double[] modelY = y;
-    if (!std.isIdentity()) {
+    if (!std.isIdentity() && settings.sampler() == PosteriorSettings.Kind.REPLACE && dataOp instanceof MaskOperator) {
+      // replace needs the mask itself: z_o = (y - mean_o) / scale_o (sigma_y is 0)
+      double[] mean = std.mean();
+      double[] scale = std.scale();
+      modelY = new double[mo];
+      i = 0;
+      for (int j = 0; j < d; j++) {
+        if (observed[j]) {
+          modelY[i] = (y[i] - mean[j]) / scale[j];
+          i++;
+        }
+      }
+      modelOp = new MaskOperator(observed, 0.0);
+    } else if (!std.isIdentity()) {
       double[][] a = dataOp.matrix();
       double[] mean = std.mean();
       double[] scale = std.scale();

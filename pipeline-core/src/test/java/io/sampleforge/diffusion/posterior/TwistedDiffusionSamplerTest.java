@@ -137,6 +137,49 @@ class TwistedDiffusionSamplerTest {
     assertTrue(fromPrior.rejects(), "power: prior draws must be rejected at the same size: " + fromPrior);
   }
 
+  /**
+   * A sharp measurement (y = 100 (x_1 + x_2) + eta, sigma_y 0.4: an effective noise of 0.004 on x_1 +
+   * x_2, like the attrition table's sigma_y against its standardised prior): with the paper's undamped
+   * shift tau^2 g and a twist variance not scaled through A, particles ran off to 1e8 and beyond. Now
+   * they stay finite, most draws sit on the measured line (20 of 160 leave it by 5 noise sd at K =
+   * 32, measured: the groups whose particles all missed; at most a quarter allowed), and one draw per row (K = 32) passes MMD against exact
+   * posterior draws; power: the prior's conditional draws along the wrong line (y = 0) are rejected.
+   */
+  @Test
+  void aSharpMeasurementStaysFiniteAndOnThePosterior() {
+    int n = 160;
+    MeasurementOperator sharp = new DenseLinearOperator(new double[][] {{100.0, 100.0}}, 0.4);
+    double[] y = {30.0};
+    Measurement[] rows = new Measurement[n];
+    SampleKey[] keys = new SampleKey[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = new Measurement(700 + i, sharp, y);
+      keys[i] = new SampleKey(5000 + i, 0);
+    }
+    double[] exact = new GaussianDraws(3).exactSamples(ExactPosterior.of(PRIOR, rows[0]), keys);
+    double[] wrong = new GaussianDraws(3).exactSamples(ExactPosterior.of(PRIOR,
+        new Measurement(0, sharp, new double[] {0.0})), keys);
+    FkcResult r = new TwistedDiffusionSampler(grid(50), TwistedDiffusionSampler.settings(32, 0.5, false), 1.0)
+        .sample(MODEL, rows, new GaussianDraws(11));
+    for (double v : r.samples()) {
+      assertTrue(Double.isFinite(v) && Math.abs(v) < 100, "particles stay on the prior's scale: " + v);
+    }
+    double[] tds = onePerGroup(r, 19);
+    int off = 0;
+    for (int g = 0; g < n; g++) {
+      if (Math.abs(tds[2 * g] + tds[2 * g + 1] - 0.3) > 0.02) {
+        off++;
+      }
+    }
+    SampleDistance.MmdTest same = SampleDistance.mmd(tds, exact, 2, 200, 0.05, 1);
+    SampleDistance.MmdTest power = SampleDistance.mmd(wrong, exact, 2, 200, 0.05, 1);
+    System.out.printf("sharp measurement: %d of %d draws off the line x1 + x2 = 0.3 by > 0.02 (5 noise sd); MMD^2 TDS"
+        + " K=32 %.5f (p %.3f); wrong line %.5f (p %.3f)%n", off, n, same.mmd2(), same.pValue(), power.mmd2(), power.pValue());
+    assertTrue(off <= n / 4, "draws sit on the measured line: " + off + " of " + n + " off it");
+    assertFalse(same.rejects(), "TDS samples must pass against exact posterior draws: " + same);
+    assertTrue(power.rejects(), "power: draws conditioned on y = 0 must be rejected: " + power);
+  }
+
   @Test
   void aRowDoesNotDependOnItsBatchAndBadSettingsAreNamed() {
     TwistedDiffusionSampler s = new TwistedDiffusionSampler(grid(20), TwistedDiffusionSampler.settings(8, 0.5, true), 1.0);

@@ -1,13 +1,22 @@
 package io.sampleforge.spark.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sampleforge.diffusion.continuous.GaussianDraws;
 import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.GaussianMixtureDenoiser;
+import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.DenseLinearOperator;
 import io.sampleforge.diffusion.posterior.ExactPosterior;
+import io.sampleforge.diffusion.posterior.MaskOperator;
 import io.sampleforge.diffusion.posterior.Measurement;
+import io.sampleforge.diffusion.posterior.ReplacementSampler;
+import io.sampleforge.errors.InputDataException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * directly on rows (no Spark session): the operator is mapped into the model's space exactly, so a
  * linear measurement's posterior mean over 4,000 exact draws matches the closed-form posterior of the
  * same mixture written in the table's units (computed here, independently of the mapping) within 4
- * standard errors, the residual is |y - A x| in table units, a masked row's observed cell is copied, and
+ * standard errors, the residual is |y - A x| in table units, a masked row's observed cell is copied, replace
+ * runs the kernel on the model-space mask (its y standardised) and writes y itself in the observed cell, dps
+ * counts N calls and an absurd step scale is stopped by the divergence guard, and
  * a vanishing sigma_y returns y.
  */
 class PosteriorSamplingRunnerTest {
@@ -52,8 +63,11 @@ class PosteriorSamplingRunnerTest {
   }
 
   private static List<Row> run(Corruption op, int samples, int m, Object... values) throws Exception {
-    PosteriorSettings s = new PosteriorSettings(PosteriorSettings.Kind.EXACT, samples, 1, 1, 0.5, 1.0, 1024, 7,
-        PosteriorSettings.Unobserved.FAIL);
+    return run(new PosteriorSettings(PosteriorSettings.Kind.EXACT, samples, 1, 1, 0.5, 1.0, 1.0, 10, 1, 1024, 7,
+        PosteriorSettings.Unobserved.FAIL, null), op, m, values);
+  }
+
+  private static List<Row> run(PosteriorSettings s, Corruption op, int m, Object... values) throws Exception {
     Object[] row = new Object[3 + m];
     row[0] = 9L;
     row[1] = 1234L;
@@ -94,6 +108,49 @@ class PosteriorSamplingRunnerTest {
         "residual, table units");
     assertEquals(0, r.getInt(5));
     assertNull(r.get(6), "no ESS for exact draws");
+  }
+
+  /**
+   * replace under the standardised prior is the kernel on the model-space mask with z_o = (y - mean_o) /
+   * scale_o, mapped back (derived here from the kernel and the standardisation), with y itself in the
+   * observed cell and nfe N + (r - 1) j floor((N - 1) / j) = 10 + 1 * 3 * 3.
+   */
+  @Test
+  void replaceRunsTheKernelOnTheMaskInModelSpace() throws Exception {
+    PosteriorSettings s = new PosteriorSettings(PosteriorSettings.Kind.REPLACE, 3, 1, 10, 0.5, 1.0, 1.0, 3, 2, 1024, 7,
+        PosteriorSettings.Unobserved.FAIL, null);
+    List<Row> rows = run(s, Corruption.mask(0.5, 0.0, 0.0), 2, null, -4.6);
+    double[] z = new ReplacementSampler(s.grid(), 3, 2).sample(
+        new GaussianMixtureDenoiser(GaussianMixture.full(W, MU, COV), PredictionType.SAMPLE),
+        new Measurement[] {new Measurement(1234L, new MaskOperator(new boolean[] {false, true}, 0.0),
+            new double[] {(-4.6 - MEAN[1]) / SCALE[1]})}, 3, new GaussianDraws(7));
+    assertEquals(3, rows.size());
+    for (int i = 0; i < 3; i++) {
+      Row r = rows.get(i);
+      assertEquals(i, r.getInt(1));
+      assertEquals(MEAN[0] + SCALE[0] * z[2 * i], r.getDouble(2), 1e-9, "missing cell, sample " + i);
+      assertEquals(-4.6, r.getDouble(3), 0.0, "the observed cell is y exactly");
+      assertEquals(19, r.getInt(5), "nfe");
+    }
+    assertNotEquals(rows.get(0).getDouble(2), rows.get(1).getDouble(2), "samples differ");
+  }
+
+  /** dps: nfe N and finite samples at a moderate zeta'; an absurd zeta' runs off and is stopped naming the row. */
+  @Test
+  void dpsCountsItsStepsAndADivergenceIsStopped() throws Exception {
+    PosteriorSettings ok = new PosteriorSettings(PosteriorSettings.Kind.DPS, 4, 1, 12, 0.5, 1.0, 0.5, 10, 1, 1024, 7,
+        PosteriorSettings.Unobserved.FAIL, null);
+    List<Row> rows = run(ok, Corruption.noise(5.0, 0.0), 2, 110.0, -5.2);
+    assertEquals(4, rows.size());
+    for (Row r : rows) {
+      assertEquals(12, r.getInt(5), "nfe");
+      assertTrue(Double.isFinite(r.getDouble(2)) && Double.isFinite(r.getDouble(3)));
+    }
+    PosteriorSettings wild = new PosteriorSettings(PosteriorSettings.Kind.DPS, 4, 1, 12, 0.5, 1.0, 1e12, 10, 1, 1024, 7,
+        PosteriorSettings.Unobserved.FAIL, null);
+    InputDataException e = assertThrows(InputDataException.class,
+        () -> run(wild, Corruption.noise(5.0, 0.0), 2, 110.0, -5.2));
+    assertTrue(e.getMessage().contains("dps diverged") && e.getMessage().contains("row id 9"), e.getMessage());
   }
 
   @Test
