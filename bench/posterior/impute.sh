@@ -6,8 +6,10 @@
 # wall seconds of each method as a whole process (JVM and Spark start included) and rows/s.
 #
 #   bench/posterior/impute.sh [TABLE.csv] [RATES] [COMPONENTS] [REPEATS] [SLICE_ROWS] [SLICE_SIGMA_Y] [SAMPLES]
-#                             [MASK_SAMPLERS] [SLICE_SAMPLERS]
-#   (defaults ../shared/data/mlbench/Satellite.csv "0.2 0.5" "4 8" 1 40 1.0 16 "exact replace" "exact tds dps")
+#                             [MASK_SAMPLERS] [SLICE_SAMPLERS] [TRAINED_EPOCHS]
+#   (defaults ../shared/data/mlbench/Satellite.csv "0.2 0.5" "4 8" 1 40 1.0 16 "exact replace" "exact tds dps" 0)
+# TRAINED_EPOCHS > 0 also trains train-denoiser's MLP (conf/jobs/train-denoiser.yaml, that many epochs) on the
+# training rows and imputes every test row with `replace` under it (30 steps, RePaint jumps j = 1, r = 5).
 #
 # The table's numeric columns become c0..c(D-1) with an id; a fixed hash of the row number sends about 20 % of
 # the rows to the test set (measured, imputed, scored) and the rest to the training set (the prior's fit and the
@@ -27,6 +29,7 @@ SLICE_SIGMA_Y="${6:-1.0}"
 SAMPLES="${7:-16}"
 MASK_SAMPLERS="${8:-exact replace}"
 SLICE_SAMPLERS="${9:-exact tds dps}"
+TRAINED_EPOCHS="${10:-0}"
 WORK="${SF_BENCH_DIR:-$(mktemp -d -t sf-impute-XXXXXX)}"
 mkdir -p "$WORK"
 
@@ -36,6 +39,12 @@ BENCH=(java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt
 
 "${BENCH[@]}" prepare "$TABLE" "$WORK"
 COLS="[$(head -1 "$WORK/train.csv" | cut -d, -f2-)]"
+if [[ "$TRAINED_EPOCHS" -gt 0 ]]; then
+  t0=$(date +%s.%N)
+  ./submit.sh train-denoiser -c conf/jobs/train-denoiser.yaml --input "$WORK/train.csv" --output "$WORK/mlp" \
+    --mode overwrite --set "columns=$COLS" --set epochs="$TRAINED_EPOCHS" >"$WORK/train.log" 2>&1
+  echo "train-denoiser ($TRAINED_EPOCHS epochs, training rows): $(echo "$(date +%s.%N) - $t0" | bc) s"
+fi
 
 timed() {   # NAME TIMES_FILE CMD...: runs CMD, appends "NAME<TAB>seconds" to TIMES_FILE
   local name="$1" file="$2"
@@ -71,10 +80,17 @@ for rate in $RATES; do
           --set sampler.name="$sampler"
       done
     done
+    if [[ "$TRAINED_EPOCHS" -gt 0 ]]; then
+      timed "posterior-replace-mlp-s$SAMPLES" "$TIMES" ./submit.sh posterior -c conf/jobs/posterior.yaml --input "$M" \
+        --output "$WORK/post-$rate-mlp" --mode overwrite --set id_column=id --set "model={type: trained, dir: $WORK/mlp/model}" \
+        --set unobserved_rows=fail --set samples="$SAMPLES" --set steps=30 \
+        --set "sampler={name: replace, jumps: 5, jump_length: 1}"
+    fi
     for method in train-mean imputer-mean imputer-median; do
       timed "$method" "$TIMES" "${BENCH[@]}" baseline "$method" "$M" "$WORK/train.csv" "$WORK/$method-$rate"
     done
   done
+  if [[ "$TRAINED_EPOCHS" -gt 0 ]]; then SPECS+=("posterior-replace-mlp-s$SAMPLES=$WORK/post-$rate-mlp"); fi
   for k in $COMPONENTS; do
     for sampler in $MASK_SAMPLERS; do SPECS+=("posterior-$sampler-k$k-s$SAMPLES=$WORK/post-$rate-$sampler-k$k"); done
   done
