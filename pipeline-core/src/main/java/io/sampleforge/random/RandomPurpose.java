@@ -94,7 +94,13 @@ public enum RandomPurpose {
    * forward normals of a resampling jump; key: combine(combine(row key, sample index), repetition);
    * draw: {@code ReplacementSampler.counter(step or level, coordinate, kind)}.
    */
-  POSTERIOR_REPLACEMENT("posterior/replacement");
+  POSTERIOR_REPLACEMENT("posterior/replacement"),
+  /** Coreset Poisson sampling: whether a row is kept (u &lt; p_i); key: the row's record key, uniform 0. */
+  CORESET_POISSON("coreset/poisson"),
+  /** Coreset sampling with replacement: the m draws spread over the key buckets; key: 0, uniform j: draw j. */
+  CORESET_BUCKET_DRAWS("coreset/bucket-draws"),
+  /** Coreset sampling with replacement: a bucket's draws over its rows; key: the bucket, uniform j: draw j. */
+  CORESET_ROW_DRAWS("coreset/row-draws");
 
   private final String id;
   private final long hash;

@@ -1,0 +1,93 @@
+package io.sampleforge.coreset;
+
+import io.sampleforge.errors.ConfigException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The validated settings of a coreset draw (the {@code coreset} job's config minus input/output).
+ * Every rule breaks with a {@link ConfigException} naming the key.
+ *
+ * @param features numeric feature columns: the d columns of A
+ * @param idColumn unique non-null row id (the key of every draw), or null for content keys
+ * @param method how scores are computed
+ * @param p the l_p exponent of {@code lewis} ([1, 4)) and {@code root-leverage} ([1, 2]); ignored otherwise
+ * @param m target sample size: expected size (Poisson) or number of draws (with replacement)
+ * @param sampling Poisson or with replacement
+ * @param seed job seed of the keyed draws
+ * @param lambda ridge of {@code ridge-leverage} (&gt; 0); must be unset otherwise
+ * @param maxIterations cap on the Lewis fixed-point iterations
+ * @param tolerance Lewis convergence: max_i |w_i^(k) - w_i^(k-1)| / w_i^(k) below this
+ */
+public record CoresetSettings(List<String> features, String idColumn, CoresetMethod method, double p, long m,
+    CoresetSampling sampling, long seed, Double lambda, int maxIterations, double tolerance) {
+
+  /** Defaults stated once (conf/jobs/coreset.yaml shows them). */
+  public static final class Defaults {
+    public static final String METHOD = "leverage";
+    public static final double P = 1.0;
+    public static final String SAMPLING = "poisson";
+    public static final int MAX_ITERATIONS = 100;
+    public static final double TOLERANCE = 1e-10;
+
+    private Defaults() {}
+  }
+
+  /** Output column: the row's score s_i. */
+  public static final String SCORE = "score";
+  /** Output column: the row's importance weight. */
+  public static final String WEIGHT = "weight";
+  /** Output column (with replacement): how many of the m draws chose the row. */
+  public static final String DRAWS = "draws";
+
+  public CoresetSettings {
+    if (features == null || features.isEmpty()) {
+      throw ConfigException.of("features", "must list at least one numeric column", features);
+    }
+    features = List.copyOf(features);
+    Set<String> seen = new HashSet<>();
+    for (String f : features) {
+      if (f == null || f.isBlank() || !seen.add(f)) {
+        throw ConfigException.of("features", "must list distinct non-empty column names", features);
+      }
+    }
+    if (idColumn != null && idColumn.isBlank()) {
+      idColumn = null;
+    }
+    if (method == null || sampling == null) {
+      throw ConfigException.of(method == null ? "method" : "sampling", "must be set", null);
+    }
+    if (m <= 0) {
+      throw ConfigException.of("m", "must be a positive sample size", m);
+    }
+    if (method == CoresetMethod.LEWIS && !(p >= 1 && p < 4)) {
+      throw ConfigException.of("p", "must be in [1, 4) for method lewis (the fixed-point iteration converges for p < 4)", p);
+    }
+    if (method == CoresetMethod.ROOT_LEVERAGE && !(p >= 1 && p <= 2)) {
+      throw ConfigException.of("p", "must be in [1, 2] for method root-leverage", p);
+    }
+    if (method == CoresetMethod.RIDGE_LEVERAGE) {
+      if (lambda == null || !(lambda > 0) || Double.isInfinite(lambda)) {
+        throw ConfigException.of("lambda", "must be a finite ridge > 0 for method ridge-leverage", lambda);
+      }
+    } else if (lambda != null) {
+      throw ConfigException.of("lambda", "is only used by method ridge-leverage (unset it)", lambda);
+    }
+    if (maxIterations < 1) {
+      throw ConfigException.of("max_iterations", "must be at least 1", maxIterations);
+    }
+    if (!(tolerance > 0 && tolerance < 1)) {
+      throw ConfigException.of("tolerance", "must be in (0, 1)", tolerance);
+    }
+  }
+
+  public int d() {
+    return features.size();
+  }
+
+  /** The ridge added to the Gram matrix: lambda for ridge leverage, else 0. */
+  public double ridge() {
+    return lambda == null ? 0.0 : lambda;
+  }
+}
