@@ -30,10 +30,9 @@ public final class Coresets {
   public static LewisIteration.Result lewisFactor(double[][] a, double p, int maxIterations, double tolerance,
       List<String> columns) {
     int d = columns.size();
-    double[] scratch = new double[d];
     return LewisIteration.run(pass -> {
       for (double[] row : a) {
-        pass.add(row, scratch);
+        pass.add(row);
       }
       return pass;
     }, d, p, maxIterations, tolerance, columns);

@@ -19,6 +19,7 @@ public final class LewisPass implements Serializable {
   private final GramFactor previous;
   private final GramAccumulator gram;
   private double maxChange;
+  private transient double[] scratch;
 
   /**
    * @param current the factor giving w^(k) (null: w^(k) = 1, the first pass)
@@ -41,7 +42,11 @@ public final class LewisPass implements Serializable {
     return w == 0 ? 0.0 : Math.pow(w, 1 - 2 / p);
   }
 
-  public LewisPass add(double[] a, double[] scratch) {
+  /** Streams one row (a reusable scratch buffer is allocated per deserialised copy). */
+  public LewisPass add(double[] a) {
+    if (scratch == null) {
+      scratch = new double[a.length];
+    }
     double w = weight(current, a, p, scratch);
     gram.add(a, coefficient(w, p));
     if (current != null && w > 0) {
