@@ -149,6 +149,17 @@ with DAG(
     )
     posterior_done = manifest("posterior_manifest", f"{DATA}/attrition_posterior")
 
+    # a weighted coreset of the synthetic table: 2,000 rows (expected) drawn by l1 Lewis weights over the
+    # informative features, each with its importance weight (weighted sums are unbiased)
+    coreset = BashOperator(
+        task_id="coreset",
+        bash_command=sf("coreset", "-c", "conf/jobs/coreset.yaml",
+                        "--input", f"{DATA}/synth_table", "--output", f"{DATA}/synth_coreset", "--mode", "overwrite",
+                        "--set", "features=[f0, f1, f2, f3, f4, f5, f6, f7]", "--set", "id_column=id",
+                        "--set", "method=lewis", "--set", "m=2000"),
+    )
+    coreset_done = manifest("coreset_manifest", f"{DATA}/synth_coreset")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
@@ -157,3 +168,4 @@ with DAG(
     diffuse >> diffuse_done
     train_denoiser >> train_denoiser_done >> diffuse_trained >> diffuse_trained_done
     corrupt >> corrupt_done >> posterior >> posterior_done
+    synth_table >> coreset >> coreset_done

@@ -97,7 +97,7 @@ class AirflowDagTest {
         outputs.add(args.get(output + 1));
       }
     }
-    assertEquals(new TreeSet<>(List.of("corrupt", "diffuse", "generate", "gme", "posterior", "smote", "synth-relations",
+    assertEquals(new TreeSet<>(List.of("coreset", "corrupt", "diffuse", "generate", "gme", "posterior", "smote", "synth-relations",
         "synth-table", "train-denoiser")), jobs);
     Set<String> sensed = new TreeSet<>();
     for (List<String> args : calls(source, "manifest")) {

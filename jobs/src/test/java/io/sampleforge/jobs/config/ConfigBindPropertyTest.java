@@ -126,4 +126,15 @@ class ConfigBindPropertyTest {
   Arbitrary<ConfigTrees.Mutated> synthRelationsTrees() {
     return ConfigTrees.of("synth-relations", SynthRelationsConfig.class);
   }
+
+  /** The coreset example (leverage sampling of a feature table). */
+  @Property(tries = 300, seed = "1624")
+  void coreset(@ForAll("coresetTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), CoresetJobConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> coresetTrees() {
+    return ConfigTrees.of("coreset", CoresetJobConfig.class);
+  }
 }

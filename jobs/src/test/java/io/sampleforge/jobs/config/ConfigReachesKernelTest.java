@@ -438,4 +438,16 @@ class ConfigReachesKernelTest {
     assertEquals(json(new GmeSelector().setItemCol("doc").setAttributeCols("a", "b").setN(10).settings()),
         json(ConfigLoader.bind(gme, GmeJobConfig.class).settings()), "gme: the GmeSelector stage's defaults");
   }
+
+  /** coreset: every key but where to read and write reaches the CoresetSettings. */
+  @Test
+  void coreset() {
+    everyKeyReachesTheKernel("coreset", CoresetJobConfig.class, CoresetJobConfig::settings, List.of(
+        Change.of("features", "[f0, f1]"), Change.of("id_column", "id"), Change.of("method", "uniform"),
+        Change.of("p", "1.5", "method", "lewis"), Change.of("m", "10"), Change.of("sampling", "with-replacement"),
+        Change.of("seed", "7"), Change.of("lambda", "2.0", "method", "ridge-leverage", "lambda", "1.0"),
+        Change.of("max_iterations", "5", "method", "lewis"), Change.of("tolerance", "1e-6", "method", "lewis")),
+        Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
+            "mode", "whether to replace an existing output"));
+  }
 }
