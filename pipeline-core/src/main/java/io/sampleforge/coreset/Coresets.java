@@ -80,9 +80,13 @@ public final class Coresets {
         }
       }
     }
-    double[] scores = scores(a, scoring(a, s));
+    return draw(keys, scores(a, scoring(a, s)), s);
+  }
+
+  /** Draws a coreset from precomputed scores (the same draw as {@link #sample}). */
+  public static CoresetSample draw(long[] keys, double[] scores, CoresetSettings s) {
     ScoreTotals totals = new ScoreTotals();
-    for (int i = 0; i < a.length; i++) {
+    for (int i = 0; i < keys.length; i++) {
       totals.add(keys[i], scores[i]);
     }
     return s.sampling() == CoresetSampling.POISSON ? poisson(keys, scores, totals, s) : withReplacement(keys, scores, totals, s);
