@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Coreset benchmark: quality against m (Sampleforge's kernel, the same arithmetic as the coreset job) and time
+# against numpy/scipy computing the same scores on one box.
+#
+#   bench/coreset/bench.sh [QUALITY_ROWS] [TIME_ROWS] [REPEATS] [JOB_REPEATS]
+#
+# Tables: the Statlog Shuttle table (58,000 x 9, ../shared/data/mlbench) and a synthetic heavy-tailed table
+# (Student-t df 1.5, 10 features + target; QUALITY_ROWS rows, default 200,000, for quality; TIME_ROWS rows,
+# default 1,000,000, for time). Quality: medians over 5 seeds of the subspace-embedding error and the l2 / l1
+# regression cost ratios for leverage, l1 Lewis weights, root leverage (p = 1) and uniform, Poisson sampling
+# (bench/coreset/quality.py). Time: the scores alone with the data in memory (Sampleforge kernel vs numpy QR),
+# medians of REPEATS (default 3), and the whole process (./submit.sh coreset, JVM and Spark start included,
+# vs a numpy/pandas script: read CSV, score, sample, write CSV), medians of JOB_REPEATS (default 1).
+# Work files go to $SF_BENCH_DIR (default /tmp/sf-coreset-bench). Python: $PYTHON (default /usr/bin/python3).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+QROWS=${1:-200000}
+TROWS=${2:-1000000}
+REPEATS=${3:-3}
+JOB_REPEATS=${4:-1}
+WORK=${SF_BENCH_DIR:-/tmp/sf-coreset-bench}
+PY="${PYTHON:-/usr/bin/python3}"
+mkdir -p "$WORK"
+./mvnw -q -B -Pbench -DskipTests package >/dev/null
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+field() { sed "s/.*$1=\([0-9.e+-]*\).*/\1/"; }
+
+"$PY" bench/coreset/tables.py shuttle "$WORK/shuttle.csv"
+"$PY" bench/coreset/tables.py heavy "$QROWS" "$WORK/heavy-q.csv" 7
+"$PY" bench/coreset/tables.py heavy "$TROWS" "$WORK/heavy-t.csv" 8
+
+for t in shuttle heavy-q; do
+  echo
+  echo "### quality: $t ($(($(wc -l <"$WORK/$t.csv") - 1)) rows)"
+  echo
+  java -cp "$CP" io.sampleforge.coreset.CoresetBench samples "$WORK/$t.csv" "$WORK/$t-samples.csv" "$WORK/$t-scores.csv" \
+    leverage,lewis,root-leverage,uniform 30,100,300,1000,3000 5 2>/dev/null
+  "$PY" bench/coreset/quality.py "$WORK/$t.csv" "$WORK/$t-samples.csv"
+  echo
+  echo "| method | largest \|Sampleforge score - numpy score\| |"
+  echo "|---|---:|"
+  for method in leverage lewis root-leverage; do
+    diff=$("$PY" bench/coreset/numpy_scores.py kernel "$WORK/$t.csv" "$method" 1 "$WORK/$t-scores.csv" | field max_abs_diff)
+    echo "| $method | $diff |"
+  done
+done
+
+echo
+echo "### time: heavy-tailed table, $TROWS rows x 11 columns, kernel medians of $REPEATS, whole process medians of $JOB_REPEATS"
+echo
+echo "| method | Sampleforge kernel s | numpy kernel s | kernel ratio (numpy / Sampleforge) | coreset job s (whole process) | numpy script s (whole process) | whole-process ratio |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for method in leverage lewis root-leverage; do
+  sk=$(java -cp "$CP" io.sampleforge.coreset.CoresetBench kernel "$WORK/heavy-t.csv" "$method" "$REPEATS" 2>/dev/null | field kernel_s)
+  nk=$("$PY" bench/coreset/numpy_scores.py kernel "$WORK/heavy-t.csv" "$method" "$REPEATS" | field kernel_s)
+  jobs=(); pys=()
+  for ((r = 0; r < JOB_REPEATS; r++)); do
+    start=$(date +%s.%N)
+    ./submit.sh coreset -c conf/jobs/coreset.yaml --input "$WORK/heavy-t.csv" --output "$WORK/job-$method" --mode overwrite \
+      --set "features=[c0,c1,c2,c3,c4,c5,c6,c7,c8,c9,c10]" --set method="$method" --set m=10000 >/dev/null 2>&1
+    jobs+=("$(echo "$(date +%s.%N) - $start" | bc)")
+    start=$(date +%s.%N)
+    "$PY" bench/coreset/numpy_scores.py whole "$WORK/heavy-t.csv" "$method" 10000 "$WORK/numpy-$method.csv"
+    pys+=("$(echo "$(date +%s.%N) - $start" | bc)")
+  done
+  js=$(printf '%s\n' "${jobs[@]}" | median)
+  ps=$(printf '%s\n' "${pys[@]}" | median)
+  printf "| %s | %.3f | %.3f | %.2fx | %.1f | %.1f | %.2fx |\n" "$method" "$sk" "$nk" "$(echo "$nk / $sk" | bc -l)" \
+    "$js" "$ps" "$(echo "$ps / $js" | bc -l)"
+done
