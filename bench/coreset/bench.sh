@@ -70,3 +70,13 @@ for method in leverage lewis root-leverage; do
   printf "| %s | %.3f | %.3f | %.2fx | %.1f | %.1f | %.2fx |\n" "$method" "$sk" "$nk" "$(echo "$nk / $sk" | bc -l)" \
     "$js" "$ps" "$(echo "$ps / $js" | bc -l)"
 done
+
+echo
+echo "### distributed leverage: the stage's Gram route vs Spark MLlib RowMatrix.tallSkinnyQR, $TROWS rows, local[*], medians of $REPEATS"
+echo
+"$PY" bench/coreset/numpy_scores.py dump "$WORK/heavy-t.csv" leverage "$WORK/heavy-t-leverage.txt"
+line=$(java -cp "$CP" io.sampleforge.coreset.TsqrVsGramBench "$WORK/heavy-t.csv" "$REPEATS" "$WORK/heavy-t-leverage.txt" 2>/dev/null | grep gram_s)
+echo "| route | seconds (factor + scoring pass) | largest \|score - numpy QR score\| |"
+echo "|---|---:|---:|"
+echo "| Gram (double-double) + Cholesky | $(field gram_s <<<"$line") | $(field gram_max_err <<<"$line") |"
+echo "| RowMatrix.tallSkinnyQR | $(field tsqr_s <<<"$line") | $(field tsqr_max_err <<<"$line") |"

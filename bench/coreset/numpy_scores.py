@@ -6,6 +6,8 @@
       root-leverage = its square root (p = 1); lewis = the l1 Lewis fixed point, each step a QR of
       W^{-1/2} A, to the same tolerance (1e-10) as Sampleforge; prints kernel_s and, given Sampleforge's
       scores, the largest absolute difference
+  numpy_scores.py dump TABLE.csv METHOD OUT.txt
+      the scores, one per line (the oracle of TsqrVsGramBench)
   numpy_scores.py whole TABLE.csv METHOD M OUT.csv
       the whole process as a script: read the CSV (pandas), score, Poisson-sample with weights, write CSV
 """
@@ -62,6 +64,9 @@ def main():
             js = java[java["method"] == method].sort_values("row")["score"].to_numpy()
             line += f" max_abs_diff={np.max(np.abs(js - s)):.3g}"
         print(line)
+        return
+    if what == "dump":
+        np.savetxt(sys.argv[4], scores(pd.read_csv(table).to_numpy(dtype=float), method), fmt="%.17g")
         return
     m, out = int(sys.argv[4]), sys.argv[5]
     df = pd.read_csv(table)
