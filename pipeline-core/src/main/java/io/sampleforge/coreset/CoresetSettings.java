@@ -34,6 +34,9 @@ public record CoresetSettings(List<String> features, String idColumn, CoresetMet
     private Defaults() {}
   }
 
+  /** Most draws with replacement (one driver array of m doubles). */
+  public static final long MAX_DRAWS = Integer.MAX_VALUE - 8;
+
   /** Output column: the row's score s_i. */
   public static final String SCORE = "score";
   /** Output column: the row's importance weight. */
@@ -60,6 +63,10 @@ public record CoresetSettings(List<String> features, String idColumn, CoresetMet
     }
     if (m <= 0) {
       throw ConfigException.of("m", "must be a positive sample size", m);
+    }
+    if (sampling == CoresetSampling.WITH_REPLACEMENT && m > MAX_DRAWS) {
+      throw ConfigException.of("m", "must be at most " + MAX_DRAWS + " for sampling with-replacement (the driver sorts"
+          + " m uniforms; use poisson for larger samples)", m);
     }
     if (method == CoresetMethod.LEWIS && !(p >= 1 && p < 4)) {
       throw ConfigException.of("p", "must be in [1, 4) for method lewis (the fixed-point iteration converges for p < 4)", p);

@@ -161,6 +161,8 @@ class CoresetSamplingTest {
   void badSettingsNameTheirKey() {
     List<String> f = List.of("a", "b");
     assertKey("m", () -> new CoresetSettings(f, null, CoresetMethod.LEVERAGE, 1, 0, CoresetSampling.POISSON, 1, null, 10, 1e-9));
+    assertKey("m", () -> new CoresetSettings(f, null, CoresetMethod.LEVERAGE, 1, 1L << 31, CoresetSampling.WITH_REPLACEMENT, 1,
+        null, 10, 1e-9));
     assertKey("p", () -> new CoresetSettings(f, null, CoresetMethod.LEWIS, 4, 5, CoresetSampling.POISSON, 1, null, 10, 1e-9));
     assertKey("p", () -> new CoresetSettings(f, null, CoresetMethod.LEWIS, 0.5, 5, CoresetSampling.POISSON, 1, null, 10, 1e-9));
     assertKey("p", () -> new CoresetSettings(f, null, CoresetMethod.ROOT_LEVERAGE, 3, 5, CoresetSampling.POISSON, 1, null, 10, 1e-9));
