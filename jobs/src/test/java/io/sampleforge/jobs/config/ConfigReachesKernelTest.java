@@ -304,6 +304,7 @@ class ConfigReachesKernelTest {
             "id_column", "the request table's id (DiffuseJobTest)", "count_column", "samples per request (DiffuseJobTest)",
             "samples_per_request", "samples per request without count_column (the stage's argument)",
             "label_column", "the request table's class labels (the stage's argument; DiffuseGuidanceJobTest)",
+            "condition_columns", "the request table's continuous conditions (the stage's argument; DiffuseConditionJobTest)",
             "model.num_classes", "torchscript/onnx conditional contract (DiffuseGuidanceJobTest.anExportedConditionalModelDrawsEachLabelsGaussian)",
             "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
   }
