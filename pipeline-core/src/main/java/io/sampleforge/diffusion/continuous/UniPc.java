@@ -71,8 +71,25 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
   @Override
   public SampleBatch run(Denoiser model, double[] xT, SampleKey[] keys, GaussianDraws draws) {
     ModelEvaluation.checkInput(model, xT, keys);
+    return new SampleBatch(solve(model, xT, keys.length, null), keys.length, model.dimension(), grid.steps());
+  }
+
+  /**
+   * The solver's state at every grid level: {@code states[0]} is x_T, {@code states[i]} (0 < i < N) the
+   * corrected x at level i (the predictor's result where the corrector is disabled), {@code states[N]} the
+   * output. Used to fit DC-Solver's ratios against a fine trajectory (a benchmark-side tool). Cost: as
+   * {@link #run}, plus N + 1 copies of the batch.
+   */
+  public double[][] trajectory(Denoiser model, double[] xT, SampleKey[] keys) {
+    ModelEvaluation.checkInput(model, xT, keys);
+    double[][] states = new double[grid.steps() + 1][];
+    states[0] = xT.clone();
+    states[grid.steps()] = solve(model, xT, keys.length, states);
+    return states;
+  }
+
+  private double[] solve(Denoiser model, double[] xT, int rows, double[][] states) {
     int d = model.dimension();
-    int rows = keys.length;
     int[] orders = orders();
     double[] x = xT.clone();
     double[] last = null;
@@ -88,6 +105,9 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
       if (i > 0 && settings.corrects(i - 1)) {
         x = update(last, history, grid.level(i - 1), s0, orders[i - 1], m);
       }
+      if (states != null && i > 0) {
+        states[i] = x.clone();
+      }
       history = history.push(s0.lambda(), m, keep);
       System.arraycopy(times, 0, times, 1, keep - 1);
       times[0] = s0.modelTime();
@@ -97,7 +117,7 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
       last = x;
       x = update(x, history, s0, grid.level(i + 1), orders[i], null);
     }
-    return new SampleBatch(x, rows, d, grid.steps());
+    return x;
   }
 
   /** The history with its newest prediction replaced by DC-Solver's interpolation at ratio rho. */
