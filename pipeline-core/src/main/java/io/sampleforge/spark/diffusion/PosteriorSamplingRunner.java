@@ -14,6 +14,7 @@ import io.sampleforge.diffusion.posterior.DenseLinearOperator;
 import io.sampleforge.diffusion.posterior.DpsSampler;
 import io.sampleforge.diffusion.posterior.ExactPosterior;
 import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
+import io.sampleforge.diffusion.posterior.LowRankPosterior;
 import io.sampleforge.diffusion.posterior.MaskOperator;
 import io.sampleforge.diffusion.posterior.Measurement;
 import io.sampleforge.diffusion.posterior.MeasurementOperator;
@@ -37,7 +38,8 @@ import org.apache.spark.util.LongAccumulator;
  * The executor side of {@link PosteriorSampling}: reads each measured row (id, key, m values, observed
  * flags), checks it (exit 3 naming the row id), rebuilds its operator in table units, maps it to the
  * model's space, and samples: {@code exact} row by row from {@link ExactPosterior} (S keyed exact draws,
- * keys (xxhash64(id), s)); {@code tds} in batches of max(1, batch_size / K) rows with {@link
+ * keys (xxhash64(id), s)), or, when every prior component is diagonal, from {@link LowRankPosterior}
+ * (Matheron draws keyed by (seed, posterior/exact-draw, combine(xxhash64(id), s)): no D x D matrix); {@code tds} in batches of max(1, batch_size / K) rows with {@link
  * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
  * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
  * combine(key, s)); {@code dps} ({@link DpsSampler}, the closed-form Jacobian of the GMM denoiser) and {@code
@@ -161,9 +163,11 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           return;
         }
         if (settings.sampler() == PosteriorSettings.Kind.EXACT) {
+          boolean diagonal = java.util.stream.IntStream.range(0, mixture.components()).allMatch(mixture::isDiagonal);
           for (Parsed p : batch) {
-            GaussianMixture post = ExactPosterior.of(mixture, p.model());
-            double[] x = draws.exactSamples(post, keys(p.key()));
+            // a diagonal prior keeps the posterior in low-rank form (no D x D matrix: images, D in the thousands)
+            double[] x = diagonal ? LowRankPosterior.of(mixture, p.model()).sample(settings.seed(), keys(p.key()))
+                : draws.exactSamples(ExactPosterior.of(mixture, p.model()), keys(p.key()));
             for (int s = 0; s < settings.samples(); s++) {
               emit(p, s, x, s * d, d, std, null);
             }
