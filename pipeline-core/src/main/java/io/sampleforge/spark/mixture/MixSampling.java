@@ -107,23 +107,26 @@ public final class MixSampling {
       throw InputDataException.of(sourceCol, "(the source column) must hold strings",
           df.schema().apply(sourceCol).dataType().simpleString());
     }
-    List<Row> bad = df.groupBy(col(sourceCol), col(idCol)).count()
-        .filter(col(idCol).isNull().or(col("count").gt(1))).limit(1).collectAsList();
-    if (!bad.isEmpty()) {
-      Row r = bad.get(0);
-      if (r.isNullAt(1)) {
-        throw InputDataException.of(idCol, "(the id column) must not be null", r.getLong(2) + " null ids in source '"
-            + r.get(0) + "'");
-      }
-      throw InputDataException.of(idCol, "(the id column) must be unique within a source", "id " + r.get(1)
-          + " appears " + r.getLong(2) + " times in source '" + r.get(0) + "'");
-    }
+    // one job: (source, id) groups, then per source its rows, its most repeated id and its null ids
+    Dataset<Row> perId = df.groupBy(col(sourceCol), col(idCol)).count();
+    List<Row> groups = perId.groupBy(col(sourceCol)).agg(org.apache.spark.sql.functions.sum(col("count")),
+        org.apache.spark.sql.functions.max(col("count")),
+        org.apache.spark.sql.functions.sum(when(col(idCol).isNull(), col("count")).otherwise(0L))).collectAsList();
     Map<String, Long> counts = new TreeMap<>();
-    for (Row r : df.groupBy(col(sourceCol)).agg(count(lit(1))).collectAsList()) {
+    for (Row r : groups) {
       if (r.isNullAt(0)) {
         Object id = df.filter(col(sourceCol).isNull()).select(col(idCol)).first().get(0);
         throw InputDataException.of(sourceCol, "(the source column) must not be null", "the row with id " + id
             + " (" + r.getLong(1) + " rows without a source)");
+      }
+      if (r.getLong(3) > 0) {
+        throw InputDataException.of(idCol, "(the id column) must not be null", r.getLong(3) + " null ids in source '"
+            + r.get(0) + "'");
+      }
+      if (r.getLong(2) > 1) {
+        Row d = perId.filter(col(sourceCol).equalTo(r.getString(0)).and(col("count").gt(1))).first();
+        throw InputDataException.of(idCol, "(the id column) must be unique within a source", "id " + d.get(1)
+            + " appears " + d.getLong(2) + " times in source '" + d.get(0) + "'");
       }
       counts.put(r.getString(0), r.getLong(1));
     }
@@ -203,7 +206,7 @@ public final class MixSampling {
       }
       out.add(lit(round).as(ROUND));
       out.add(col(COPY));
-      return ranked.withColumn(COPY, explode(sequence(lit(0L), col("__mix_copies").minus(1L))).cast("int"))
+      return ranked.withColumn(COPY, explode(sequence(lit(0), col("__mix_copies").cast("int").minus(1))))
           .select(out.toArray(new Column[0]));
     }
   }
