@@ -206,7 +206,7 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(c.err().contains("parameter 'weights'") && c.err().contains("-1"), c.err());
     c = Cli.run(args(one, out, "--set", "weights.a=.nan", "--set", "strategy=weights", "--set", "temperature=null"));
     assertEquals(2, c.code(), c.err());
-    assertTrue(c.err().contains("parameter 'weights'") && c.err().contains("NaN"), c.err());
+    assertTrue(c.err().contains("parameter 'weights.a'"), c.err()); // YAML .nan is no Double; MixPlannerTest: NaN
     c = Cli.run(args(one, out, "--set", "temperature=0"));
     assertEquals(2, c.code(), c.err());
     assertTrue(c.err().contains("parameter 'temperature'"), c.err());

@@ -32,7 +32,12 @@ public record MixConfig(String input, TableFormat inputFormat, Map<String, Strin
       String roundColumn, String transform, Double temperature) {
     public ScoresConfig {
       if (path == null || path.isBlank()) {
-        throw ConfigException.of("scores.path", "must name the per-source scores table", "'" + path + "'");
+        String set = java.util.stream.Stream.of(format == null ? null : "scores.format",
+            sourceColumn == null ? null : "scores.source_column", scoreColumn == null ? null : "scores.score_column",
+            roundColumn == null ? null : "scores.round_column", transform == null ? null : "scores.transform",
+            temperature == null ? null : "scores.temperature").filter(java.util.Objects::nonNull).toList().toString();
+        throw ConfigException.of("scores.path", "must name the per-source scores table (keys set under scores: "
+            + set + ")", "'" + path + "'");
       }
       format = format == null ? TableFormat.ofPath(path) : format;
       sourceColumn = sourceColumn == null ? "source" : sourceColumn;
