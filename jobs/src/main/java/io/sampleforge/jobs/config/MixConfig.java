@@ -36,8 +36,8 @@ public record MixConfig(String input, TableFormat inputFormat, Map<String, Strin
             sourceColumn == null ? null : "scores.source_column", scoreColumn == null ? null : "scores.score_column",
             roundColumn == null ? null : "scores.round_column", transform == null ? null : "scores.transform",
             temperature == null ? null : "scores.temperature").filter(java.util.Objects::nonNull).toList().toString();
-        throw ConfigException.of("scores.path", "must name the per-source scores table (keys set under scores: "
-            + set + ")", "'" + path + "'");
+        throw ConfigException.of("scores", "must name the per-source scores table in scores.path (keys set under "
+            + "scores: " + set + ")", "path '" + path + "'");
       }
       format = format == null ? TableFormat.ofPath(path) : format;
       sourceColumn = sourceColumn == null ? "source" : sourceColumn;
