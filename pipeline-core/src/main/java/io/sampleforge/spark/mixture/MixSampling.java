@@ -192,7 +192,8 @@ public final class MixSampling {
         margin *= 4;
         continue;
       }
-      Column rank = row_number().over(Window.partitionBy(col(SRC)).orderBy(col(PRIORITY), col(KEY)));
+      Column rank = row_number().over(Window.partitionBy(col(SRC)).orderBy(col(PRIORITY), col(KEY),
+          col(idCol))); // the id last: two ids of one source with equal 64-bit hashes still order the same way
       Column copies = lit(0L);
       Column n = col("__mix_n");
       Column c = col(COUNT);
