@@ -149,6 +149,15 @@ with DAG(
     )
     posterior_done = manifest("posterior_manifest", f"{DATA}/attrition_posterior")
 
+    # a training mixture of the example table's three sources at temperature 2 (p_i ~ n_i^(1/2)), round 0 of a
+    # resumable series: the job writes {output}/round=0 and the manifest records the realised mix per source
+    mix = BashOperator(
+        task_id="mix",
+        bash_command=sf("mix", "-c", "conf/jobs/mix.yaml", "--output", f"{DATA}/mix", "--mode", "overwrite",
+                        "--set", "round=0"),
+    )
+    mix_done = manifest("mix_manifest", f"{DATA}/mix/round=0")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
@@ -157,3 +166,4 @@ with DAG(
     diffuse >> diffuse_done
     train_denoiser >> train_denoiser_done >> diffuse_trained >> diffuse_trained_done
     corrupt >> corrupt_done >> posterior >> posterior_done
+    mix >> mix_done

@@ -94,7 +94,12 @@ public enum RandomPurpose {
    * forward normals of a resampling jump; key: combine(combine(row key, sample index), repetition);
    * draw: {@code ReplacementSampler.counter(step or level, coordinate, kind)}.
    */
-  POSTERIOR_REPLACEMENT("posterior/replacement");
+  POSTERIOR_REPLACEMENT("posterior/replacement"),
+  /**
+   * Mixture sampling (io.sampleforge.mixture.KeyedSelection): a row's bottom-k priority within its source;
+   * key: combine(combine(hash of the source name, the row's id key), round), bits 0.
+   */
+  MIX_SELECT("mix/select");
 
   private final String id;
   private final long hash;

@@ -334,6 +334,26 @@ class ConfigReachesKernelTest {
             "whether the clean values are written too (the stage's argument; CorruptJobTest)"));
   }
 
+  /** mix: the mixture specification (strategy and its parameters, target, caps, exhaustion, seed, round). */
+  @Test
+  void mix() {
+    String[] weights = {"strategy", "weights", "temperature", "null", "weights", "{books: 1, web: 2}"};
+    String[] scores = {"strategy", "scores", "temperature", "null", "scores.path", "s.csv"};
+    everyKeyReachesTheKernel("mix", MixConfig.class, MixConfig::spec,
+        List.of(Change.of("strategy", "uniform", "temperature", "null"), Change.of("temperature", "3.0"),
+            Change.of("weights", "{books: 1, web: 3}", weights), Change.of("scores.transform", "weights", scores),
+            Change.of("scores.temperature", "2.0", scores), Change.of("target", "70"), Change.of("caps", "{web: 5}"),
+            Change.of("exhausted", "with-replacement"), Change.of("round", "3"), Change.of("seed", "7")),
+        pairs("input", "the table (the stage's argument; MixJobTest)", "input_format", "how to read it", "sources",
+            "a table per source instead of input (MixJobTest)", "source_column", "the stage's argument (MixJobTest)",
+            "id_column", "the stage's argument (MixJobTest)", "output", "where to write", "mode",
+            "whether to replace an existing output", "exclude_previous",
+            "which rows the stage sees (MixJobTest.aResumedRoundLeavesOutTheRowsOfEarlierRounds)",
+            "scores.path", "the scores table (read by the stage)", "scores.format", "how to read it",
+            "scores.source_column", "a column of the scores table", "scores.score_column", "a column of the scores table",
+            "scores.round_column", "a column of the scores table"));
+  }
+
   private static final String[] BLUR = {"operator.type", "blur", "operator.mask_rate", "null", "operator.shape",
       "[1, 2, 3]"};
   private static final String[] POOL = {"operator.type", "downsample", "operator.mask_rate", "null", "operator.shape",
