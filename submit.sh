@@ -29,7 +29,7 @@ mapfile -t SPARK_MODULE_OPTS < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
 readonly SPARK_MODULE_OPTS
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
-readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt posterior synth-table synth-relations coreset)
+readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt posterior synth-table synth-relations mix coreset)
 
 usage() {
   cat <<EOF
@@ -51,6 +51,8 @@ Jobs:
   posterior        reconstruct each measured row: posterior samples under an exact GMM prior (tds, exact)
   synth-table      generate a deterministic make_classification-style table
   synth-relations  generate a deterministic skewed relation table (gme input)
+  mix              draw a training mixture from several sources (proportional, uniform, weights,
+                   temperature, Inf-DDS scores) with exact counts and resumable rounds
   coreset          weighted coreset of a table: leverage, ridge-leverage, l_p Lewis-weight, root-leverage or
                    uniform sampling, Poisson or with replacement, with importance weights
 

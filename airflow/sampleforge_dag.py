@@ -159,6 +159,14 @@ with DAG(
                         "--set", "method=lewis", "--set", "m=2000"),
     )
     coreset_done = manifest("coreset_manifest", f"{DATA}/synth_coreset")
+    # a training mixture of the example table's three sources at temperature 2 (p_i ~ n_i^(1/2)), round 0 of a
+    # resumable series: the job writes {output}/round=0 and the manifest records the realised mix per source
+    mix = BashOperator(
+        task_id="mix",
+        bash_command=sf("mix", "-c", "conf/jobs/mix.yaml", "--output", f"{DATA}/mix", "--mode", "overwrite",
+                        "--set", "round=0"),
+    )
+    mix_done = manifest("mix_manifest", f"{DATA}/mix/round=0")
 
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
@@ -168,4 +176,5 @@ with DAG(
     diffuse >> diffuse_done
     train_denoiser >> train_denoiser_done >> diffuse_trained >> diffuse_trained_done
     corrupt >> corrupt_done >> posterior >> posterior_done
+    mix >> mix_done
     synth_table >> coreset >> coreset_done

@@ -93,12 +93,16 @@ class AirflowDagTest {
       int mode = args.indexOf("--mode");
       assertTrue(mode > 0 && args.get(mode + 1).equals("overwrite"), args + ": --mode overwrite, for idempotent retries");
       int output = args.indexOf("--output");
-      if (!args.get(0).startsWith("synth-")) {
+      if (args.get(0).equals("mix")) { // mix writes round r of a series to {output}/round=r
+        String round = args.stream().filter(a -> a.startsWith("round=")).findFirst().orElseThrow(
+            () -> new AssertionError(args + ": the mix task names its round (--set round=N)"));
+        outputs.add(args.get(output + 1) + "/" + round);
+      } else if (!args.get(0).startsWith("synth-")) {
         outputs.add(args.get(output + 1));
       }
     }
-    assertEquals(new TreeSet<>(List.of("coreset", "corrupt", "diffuse", "generate", "gme", "posterior", "smote", "synth-relations",
-        "synth-table", "train-denoiser")), jobs);
+    assertEquals(new TreeSet<>(List.of("coreset", "corrupt", "diffuse", "generate", "gme", "mix", "posterior", "smote",
+        "synth-relations", "synth-table", "train-denoiser")), jobs);
     Set<String> sensed = new TreeSet<>();
     for (List<String> args : calls(source, "manifest")) {
       sensed.add(args.get(1));

@@ -69,8 +69,8 @@ class NotebooksExecuteTest {
   @Test
   void everyJobFamilyHasANotebook() throws IOException {
     java.util.Set<String> names = notebooks().stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
-    assertEquals(java.util.Set.of("coreset.ipynb", "corrupt.ipynb", "diffuse.ipynb", "gme.ipynb", "generate.ipynb", "posterior.ipynb",
-        "smote.ipynb", "your-own-table.ipynb"), names);
+    assertEquals(java.util.Set.of("corrupt.ipynb", "diffuse.ipynb", "gme.ipynb", "generate.ipynb", "posterior.ipynb",
+        "smote.ipynb", "your-own-table.ipynb", "mix.ipynb", "coreset.ipynb"), names);
   }
 
   @TestFactory

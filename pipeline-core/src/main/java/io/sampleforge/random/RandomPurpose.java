@@ -95,6 +95,11 @@ public enum RandomPurpose {
    * draw: {@code ReplacementSampler.counter(step or level, coordinate, kind)}.
    */
   POSTERIOR_REPLACEMENT("posterior/replacement"),
+  /**
+   * Mixture sampling (io.sampleforge.mixture.KeyedSelection): a row's bottom-k priority within its source;
+   * key: combine(combine(hash of the source name, the row's id key), round), bits 0.
+   */
+  MIX_SELECT("mix/select"),
   /** Coreset Poisson sampling: whether a row is kept (u &lt; p_i); key: the row's record key, uniform 0. */
   CORESET_POISSON("coreset/poisson"),
   /** Coreset sampling with replacement: the m draws spread over the key buckets; key: 0, uniform j: draw j. */

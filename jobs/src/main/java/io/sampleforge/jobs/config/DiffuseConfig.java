@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.diffusion.continuous.BetaSchedule;
 import io.sampleforge.diffusion.continuous.DdimSettings;
 import io.sampleforge.diffusion.continuous.DeisSettings;
+import io.sampleforge.diffusion.continuous.DynamicCompensation;
 import io.sampleforge.diffusion.continuous.DpmSolverSinglestepSettings;
 import io.sampleforge.diffusion.continuous.DynamicThresholding;
 import io.sampleforge.diffusion.continuous.EdmSettings;
@@ -26,7 +27,9 @@ import java.util.Map;
  * construction: either {@code rows} (unconditional samples) or an {@code input} request table; the
  * {@code model} ({@link DiffuseModelConfig}); the {@code schedule} it was trained under; the
  * {@code timesteps} spacing; the {@code solver} and its keys (diffusers' names and defaults); class
- * labels ({@code label_column}) and classifier-free guidance ({@code guidance_scale}); {@code
+ * labels ({@code label_column}) and classifier-free guidance ({@code guidance_scale}); continuous conditions
+ * ({@code condition_columns}: columns of an exact mixture model, {@link
+ * io.sampleforge.spark.diffusion.RequestConditions}); {@code
  * steps}, {@code batch_size}, {@code seed}, {@code partitions}; and {@code quality_samples} (how many
  * samples the manifest compares with exact draws, for an exact model).
  */
@@ -34,7 +37,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     Long rows, String idColumn, String countColumn, Integer samplesPerRequest, String labelColumn,
     Double guidanceScale, DiffuseModelConfig model, ScheduleConfig schedule, TimestepsConfig timesteps,
     SolverConfig solver, TimeShiftConfig timeShift, SmcConfig smc, Integer steps, Integer batchSize, Long seed, Integer partitions,
-    Integer qualitySamples) implements JobTarget {
+    Integer qualitySamples, List<String> conditionColumns) implements JobTarget {
 
   /** The noise schedule the model was trained under (diffusers' names). */
   public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
@@ -77,7 +80,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
   public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
       Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
       List<Integer> disableCorrector, String method, Boolean thresholding, Double dynamicThresholdingRatio,
-      Double sampleMaxValue) {}
+      Double sampleMaxValue, Integer dcOrder, List<Double> dcRatios) {}
 
   /** Feynman-Kac corrector SMC for guided requests (the block left out: none). */
   public record SmcConfig(Integer particles, Double essThreshold) {
@@ -112,7 +115,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     if (input == null) {
       String set = idColumn != null ? "id_column" : countColumn != null ? "count_column"
           : samplesPerRequest != null ? "samples_per_request" : inputFormat != null ? "input_format"
-          : labelColumn != null ? "label_column" : null;
+          : labelColumn != null ? "label_column" : conditionColumns != null ? "condition_columns" : null;
       if (set != null) {
         throw ConfigException.of(set + "/input", "applies only with input (a request table); with rows there is none",
             "input null");
@@ -140,6 +143,23 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("label_column/model", "needs a class-conditional model (model.component_classes for "
           + "gmm, model.num_classes for torchscript/onnx)", "model.type " + model.type());
     }
+    if (conditionColumns != null) {
+      if (labelColumn != null) {
+        throw ConfigException.of("condition_columns/label_column", "do not combine (class labels select a component "
+            + "group; continuous conditions condition the joint mixture)", conditionColumns);
+      }
+      if (model.kind() != DiffuseModelConfig.Type.GMM && model.kind() != DiffuseModelConfig.Type.GMM_FIT
+          || model.componentClasses() != null) {
+        throw ConfigException.of("condition_columns", "needs an unconditional exact Gaussian-mixture model (model.type "
+            + "gmm or gmm-fit over the conditions and the sampled columns); exported and trained networks take no "
+            + "continuous conditions yet", "model.type " + model.type());
+      }
+      if (conditionColumns.isEmpty() || conditionColumns.stream().anyMatch(c -> c == null || c.isBlank())) {
+        throw ConfigException.of("condition_columns", "must name at least one column of the request table",
+            conditionColumns);
+      }
+      conditionColumns = List.copyOf(conditionColumns);
+    }
     guidanceScale = guidanceScale == null ? 1.0 : guidanceScale;
     if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {
       throw ConfigException.of("guidance_scale", "must be finite and >= 0", guidanceScale);
@@ -152,7 +172,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null) : solver;
+        null, null, null, null, null, null) : solver;
     steps = steps == null ? 20 : steps;
     batchSize = batchSize == null ? 256 : batchSize;
     if (batchSize < 1) {
@@ -231,12 +251,14 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     put(given, "solver.thresholding", s.thresholding());
     put(given, "solver.dynamic_thresholding_ratio", s.dynamicThresholdingRatio());
     put(given, "solver.sample_max_value", s.sampleMaxValue());
+    put(given, "solver.dc_order", s.dcOrder());
+    put(given, "solver.dc_ratios", s.dcRatios());
     List<String> own = switch (kind) {
       case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
       case DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final", "order_rule");
       case SDE_DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final");
       case DPMSOLVER_SINGLESTEP -> List.of("order", "solver_type", "method");
-      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector");
+      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios");
       case DEIS -> List.of("order", "lower_order_final");
       case EULER, HEUN -> List.of();
     };
@@ -257,6 +279,10 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         throw ConfigException.of(e.getKey(), "does not apply to solver.name " + kind.id() + " (its keys: "
             + (allowed.isEmpty() ? "none" : allowed) + ")", e.getValue());
       }
+    }
+    if (s.dcOrder() != null && s.dcRatios() == null) {
+      throw ConfigException.of("solver.dc_order/solver.dc_ratios", "applies only with solver.dc_ratios (DC-Solver's "
+          + "per-step ratios; fit them with bench/continuous/dc_ratios.sh)", s.dcOrder());
     }
     java.io.Serializable settings;
     try {
@@ -328,7 +354,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         yield new UniPcSettings(s.order() == null ? d.order() : s.order(),
             s.variant() == null ? d.variant() : UniPcSettings.Variant.parse("variant", s.variant()),
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
-            s.disableCorrector() == null ? d.disableCorrector() : s.disableCorrector());
+            s.disableCorrector() == null ? d.disableCorrector() : s.disableCorrector(), DynamicThresholding.OFF,
+            s.dcRatios() == null ? DynamicCompensation.OFF : new DynamicCompensation(
+                s.dcOrder() == null ? DynamicCompensation.OFF.order() : s.dcOrder(), s.dcRatios()));
       }
       case DEIS -> {
         DeisSettings d = DeisSettings.DIFFUSERS;

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ThinJobsTest {
   private static final String[] KERNELS = {"io.sampleforge.tabular..", "io.sampleforge.neighbors..",
       "io.sampleforge.subset..", "io.sampleforge.decode..", "io.sampleforge.model..", "io.sampleforge.text..",
-      "io.sampleforge.random..", "io.sampleforge.diffusion.."};
+      "io.sampleforge.random..", "io.sampleforge.diffusion..",
+      "io.sampleforge.mixture.."};
 
   private static final DescribedPredicate<JavaClass> ALGORITHM = new DescribedPredicate<>(
       "kernel classes other than settings and result types (records, enums, interfaces, exceptions)") {

@@ -72,6 +72,17 @@ class ConfigBindPropertyTest {
     ConfigRejections.bindOrNameKey(t.tree(), PosteriorConfig.class, t.keys());
   }
 
+  /** The mix example (temperature sampling of the example table). */
+  @Property(tries = 300, seed = "1612")
+  void mix(@ForAll("mixTrees") ConfigTrees.Mutated t) {
+    ConfigRejections.bindOrNameKey(t.tree(), MixConfig.class, t.keys());
+  }
+
+  @Provide
+  Arbitrary<ConfigTrees.Mutated> mixTrees() {
+    return ConfigTrees.of("mix", MixConfig.class);
+  }
+
   @Provide
   Arbitrary<ConfigTrees.Mutated> corruptTrees() {
     return ConfigTrees.of("corrupt", CorruptConfig.class);

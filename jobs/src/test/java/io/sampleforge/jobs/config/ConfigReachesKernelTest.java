@@ -267,6 +267,10 @@ class ConfigReachesKernelTest {
             Change.of("solver.order_rule", "dpm_solver"),
             Change.of("solver.variant", "bh1", "solver.name", "unipc", "solver.solver_type", "null", "solver.euler_at_final", "null"),
             Change.of("solver.disable_corrector", "[1, 2]", "solver.name", "unipc", "solver.solver_type", "null", "solver.euler_at_final", "null"),
+            Change.of("solver.dc_ratios", "[1, 1, 0.9, 1.1, 1]", "solver.name", "unipc", "solver.solver_type", "null",
+                "solver.euler_at_final", "null", "steps", "5", "solver.dc_ratios", "[1, 1, 1, 1, 1]"),
+            Change.of("solver.dc_order", "1", "solver.name", "unipc", "solver.solver_type", "null",
+                "solver.euler_at_final", "null", "steps", "5", "solver.dc_ratios", "[1, 1, 0.9, 1.1, 1]"),
             Change.of("solver.method", "singlestep_fixed", "solver.name", "dpmsolver++-singlestep", "solver.lower_order_final", "null", "solver.euler_at_final", "null", "timesteps.spacing", "logSNR", "timesteps.final_sigma", "null", "timesteps.steps_offset", "null"),
             Change.of("solver.eta", "1.0", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
@@ -304,6 +308,7 @@ class ConfigReachesKernelTest {
             "id_column", "the request table's id (DiffuseJobTest)", "count_column", "samples per request (DiffuseJobTest)",
             "samples_per_request", "samples per request without count_column (the stage's argument)",
             "label_column", "the request table's class labels (the stage's argument; DiffuseGuidanceJobTest)",
+            "condition_columns", "the request table's continuous conditions (the stage's argument; DiffuseConditionJobTest)",
             "model.num_classes", "torchscript/onnx conditional contract (DiffuseGuidanceJobTest.anExportedConditionalModelDrawsEachLabelsGaussian)",
             "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
   }
@@ -329,6 +334,26 @@ class ConfigReachesKernelTest {
             "whether the clean values are written too (the stage's argument; CorruptJobTest)"));
   }
 
+  /** mix: the mixture specification (strategy and its parameters, target, caps, exhaustion, seed, round). */
+  @Test
+  void mix() {
+    String[] weights = {"strategy", "weights", "temperature", "null", "weights", "{books: 1, web: 2}"};
+    String[] scores = {"strategy", "scores", "temperature", "null", "scores.path", "s.csv"};
+    everyKeyReachesTheKernel("mix", MixConfig.class, MixConfig::spec,
+        List.of(Change.of("strategy", "uniform", "temperature", "null"), Change.of("temperature", "3.0"),
+            Change.of("weights", "{books: 1, web: 3}", weights), Change.of("scores.transform", "weights", scores),
+            Change.of("scores.temperature", "2.0", scores), Change.of("target", "70"), Change.of("caps", "{web: 5}"),
+            Change.of("exhausted", "with-replacement"), Change.of("round", "3"), Change.of("seed", "7")),
+        pairs("input", "the table (the stage's argument; MixJobTest)", "input_format", "how to read it", "sources",
+            "a table per source instead of input (MixJobTest)", "source_column", "the stage's argument (MixJobTest)",
+            "id_column", "the stage's argument (MixJobTest)", "output", "where to write", "mode",
+            "whether to replace an existing output", "exclude_previous",
+            "which rows the stage sees (MixJobTest.aResumedRoundLeavesOutTheRowsOfEarlierRounds)",
+            "scores.path", "the scores table (read by the stage)", "scores.format", "how to read it",
+            "scores.source_column", "a column of the scores table", "scores.score_column", "a column of the scores table",
+            "scores.round_column", "a column of the scores table"));
+  }
+
   private static final String[] BLUR = {"operator.type", "blur", "operator.mask_rate", "null", "operator.shape",
       "[1, 2, 3]"};
   private static final String[] POOL = {"operator.type", "downsample", "operator.mask_rate", "null", "operator.shape",
@@ -341,8 +366,8 @@ class ConfigReachesKernelTest {
   void posterior() {
     String[] tds = {"sampler.name", "tds", "operator.sigma_y", "0.1"};
     String[] replace = {"sampler.name", "replace", "sampler.jumps", "3"};
-    everyKeyReachesTheKernel("posterior", PosteriorConfig.class, c -> List.of(c.samplingSettings(), c.corruption()),
-        List.of(Change.of("sampler.name", "dps"), Change.of("sampler.particles", "32", tds),
+    everyKeyReachesTheKernel("posterior", PosteriorConfig.class, c -> List.of(c.samplingSettings(), c.corruption(),
+        c.rows()), List.of(Change.of("sampler.name", "dps"), Change.of("output_rows", "summary"), Change.of("sampler.particles", "32", tds),
             Change.of("sampler.ess_threshold", "0.3", tds), Change.of("sampler.twist_scale", "2.0", tds),
             Change.of("sampler.step_scale", "0.5", "sampler.name", "dps"),
             Change.of("sampler.jump_length", "5", replace), Change.of("sampler.jumps", "4", replace),

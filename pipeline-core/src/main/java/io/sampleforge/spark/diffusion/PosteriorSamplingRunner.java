@@ -14,9 +14,11 @@ import io.sampleforge.diffusion.posterior.DenseLinearOperator;
 import io.sampleforge.diffusion.posterior.DpsSampler;
 import io.sampleforge.diffusion.posterior.ExactPosterior;
 import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
+import io.sampleforge.diffusion.posterior.LowRankPosterior;
 import io.sampleforge.diffusion.posterior.MaskOperator;
 import io.sampleforge.diffusion.posterior.Measurement;
 import io.sampleforge.diffusion.posterior.MeasurementOperator;
+import io.sampleforge.diffusion.posterior.PosteriorSummary;
 import io.sampleforge.diffusion.posterior.ReplacementSampler;
 import io.sampleforge.diffusion.posterior.TwistedDiffusionSampler;
 import io.sampleforge.errors.InputDataException;
@@ -36,7 +38,8 @@ import org.apache.spark.util.LongAccumulator;
  * The executor side of {@link PosteriorSampling}: reads each measured row (id, key, m values, observed
  * flags), checks it (exit 3 naming the row id), rebuilds its operator in table units, maps it to the
  * model's space, and samples: {@code exact} row by row from {@link ExactPosterior} (S keyed exact draws,
- * keys (xxhash64(id), s)); {@code tds} in batches of max(1, batch_size / K) rows with {@link
+ * keys (xxhash64(id), s)), or, when every prior component is diagonal, from {@link LowRankPosterior}
+ * (Matheron draws keyed by (seed, posterior/exact-draw, combine(xxhash64(id), s)): no D x D matrix); {@code tds} in batches of max(1, batch_size / K) rows with {@link
  * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
  * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
  * combine(key, s)); {@code dps} ({@link DpsSampler}, the closed-form Jacobian of the GMM denoiser) and {@code
@@ -56,9 +59,16 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private final LongAccumulator modelCalls;
 
   private final LongAccumulator unobservedRows;
+  private final PosteriorRows rows;
 
   PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
       LongAccumulator modelCalls, LongAccumulator unobservedRows) {
+    this(prior, operator, settings, m, modelCalls, unobservedRows, PosteriorRows.SAMPLES);
+  }
+
+  PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
+      LongAccumulator modelCalls, LongAccumulator unobservedRows, PosteriorRows rows) {
+    this.rows = rows;
     this.unobservedRows = unobservedRows;
     this.prior = prior;
     this.operator = operator;
@@ -83,6 +93,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     int callsPerRow = settings.modelCallsPerRow();
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
+      private final double[] rowSamples = rows == PosteriorRows.SUMMARY ? new double[settings.samples() * d] : null;
       private int next;
       private GaussianModelSpec.DenoiserHandle handle;
 
@@ -152,9 +163,11 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           return;
         }
         if (settings.sampler() == PosteriorSettings.Kind.EXACT) {
+          boolean diagonal = java.util.stream.IntStream.range(0, mixture.components()).allMatch(mixture::isDiagonal);
           for (Parsed p : batch) {
-            GaussianMixture post = ExactPosterior.of(mixture, p.model());
-            double[] x = draws.exactSamples(post, keys(p.key()));
+            // a diagonal prior keeps the posterior in low-rank form (no D x D matrix: images, D in the thousands)
+            double[] x = diagonal ? LowRankPosterior.of(mixture, p.model()).sample(settings.seed(), keys(p.key()))
+                : draws.exactSamples(ExactPosterior.of(mixture, p.model()), keys(p.key()));
             for (int s = 0; s < settings.samples(); s++) {
               emit(p, s, x, s * d, d, std, null);
             }
@@ -262,6 +275,49 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             x[o[i]] = p.y()[i]; // y in table units exactly (the model-space copy went through the standardisation)
           }
         }
+        if (rowSamples != null) {
+          System.arraycopy(x, 0, rowSamples, s * d, d);
+          if (s == settings.samples() - 1) {
+            summarise(p, d, essMin);
+          }
+          return;
+        }
+        Object[] v = new Object[d + 7];
+        v[0] = p.id();
+        v[1] = s;
+        for (int j = 0; j < d; j++) {
+          v[2 + j] = x[j];
+        }
+        v[d + 2] = residual(p, x);
+        v[d + 3] = p.dataOp() == null ? 0 : callsPerRow;
+        v[d + 4] = essMin;
+        v[d + 5] = samplerJson;
+        v[d + 6] = settings.seed();
+        pending.add(RowFactory.create(v));
+      }
+
+      /** One summary row ({@code output_rows: summary}) from the row's S samples in table units. */
+      private void summarise(Parsed p, int d, Double essMin) {
+        PosteriorSummary sum = PosteriorSummary.of(rowSamples, 0, settings.samples(), d);
+        Object[] v = new Object[4 * d + 7];
+        v[0] = p.id();
+        v[1] = settings.samples();
+        for (int j = 0; j < d; j++) {
+          v[2 + j] = sum.mean()[j];
+          v[2 + d + j] = sum.variance()[j];
+          v[2 + 2 * d + j] = sum.lower()[j];
+          v[2 + 3 * d + j] = sum.upper()[j];
+        }
+        v[4 * d + 2] = residual(p, sum.mean());
+        v[4 * d + 3] = p.dataOp() == null ? 0 : callsPerRow;
+        v[4 * d + 4] = essMin;
+        v[4 * d + 5] = samplerJson;
+        v[4 * d + 6] = settings.seed();
+        pending.add(RowFactory.create(v));
+      }
+
+      /** |y - A x| over the row's observed values, table units (0 for a row drawn from the prior). */
+      private double residual(Parsed p, double[] x) {
         double ss = 0;
         if (p.dataOp() != null) {
           double[] ax = new double[p.dataOp().outputDimension()];
@@ -271,18 +327,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             ss += r * r;
           }
         }
-        Object[] v = new Object[d + 7];
-        v[0] = p.id();
-        v[1] = s;
-        for (int j = 0; j < d; j++) {
-          v[2 + j] = x[j];
-        }
-        v[d + 2] = Math.sqrt(ss);
-        v[d + 3] = p.dataOp() == null ? 0 : callsPerRow;
-        v[d + 4] = essMin;
-        v[d + 5] = samplerJson;
-        v[d + 6] = settings.seed();
-        pending.add(RowFactory.create(v));
+        return Math.sqrt(ss);
       }
     };
   }
