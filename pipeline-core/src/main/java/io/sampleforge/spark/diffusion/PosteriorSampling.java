@@ -112,10 +112,17 @@ public final class PosteriorSampling {
       PosteriorSettings settings, Integer partitions) {
     boolean exact = prior instanceof MixtureModelSpec && prior.exactPrior().isPresent();
     if (prior.oneHot().isPresent() || prior.numClasses() > 0
-        || !exact && settings.sampler() != PosteriorSettings.Kind.REPLACE) {
+        || !exact && settings.sampler() == PosteriorSettings.Kind.EXACT) {
       throw ConfigException.of("model.type", "must be an unconditional exact Gaussian mixture (gmm or gmm-fit) for "
-          + "the posterior samplers, or an unconditional numeric trained model for sampler replace",
-          prior.identity().get("type"));
+          + "sampler exact, or an unconditional numeric network (torchscript, onnx or trained) for the diffusion "
+          + "samplers", prior.identity().get("type"));
+    }
+    boolean gradient = settings.sampler() == PosteriorSettings.Kind.TDS
+        || settings.sampler() == PosteriorSettings.Kind.DPS;
+    if (!exact && gradient && prior.notDifferentiable() != null) {
+      throw ConfigException.of("model.type", "must be a prior the gradient can go through for sampler "
+          + settings.sampler().id() + " (gmm, gmm-fit, torchscript or trained): " + prior.notDifferentiable()
+          + "; sampler replace needs no gradient", prior.identity().get("type"));
     }
     if (!exact && settings.unobserved() == PosteriorSettings.Unobserved.PRIOR) {
       throw ConfigException.of("unobserved_rows", "must be fail for a prior that is not an exact mixture (prior draws "

@@ -11,6 +11,7 @@ import io.sampleforge.diffusion.continuous.TimeGrid;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
 import io.sampleforge.diffusion.posterior.DenseLinearOperator;
+import io.sampleforge.diffusion.posterior.DifferentiableDenoiser;
 import io.sampleforge.diffusion.posterior.DpsSampler;
 import io.sampleforge.diffusion.posterior.ExactPosterior;
 import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
@@ -76,7 +77,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws Exception {
     String samplerJson = new ObjectMapper().writeValueAsString(settings.describe());
-    GaussianMixture mixture = prior.exactPrior().orElse(null); // null: a trained prior (sampler replace only)
+    GaussianMixture mixture = prior.exactPrior().orElse(null); // null: a network prior (not sampler exact)
     Standardisation std = prior.standardisation();
     int d = prior.dimension();
     int batchRows = settings.rowsPerBatch();
@@ -112,7 +113,21 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
         }
       }
 
-      /** The replacement sampler's prior: the exact mixture's denoiser, or the trained network opened once. */
+      /**
+       * The gradient-guided samplers' prior: the exact mixture's closed-form Jacobian, or the network (exported
+       * TorchScript or trained MLP) differentiated by DJL autograd, opened once per partition.
+       */
+      private DifferentiableDenoiser differentiable() {
+        if (mixture != null) {
+          return new GaussianMixtureJacobian(mixture);
+        }
+        if (handle == null) {
+          handle = prior.open();
+        }
+        return handle.differentiable();
+      }
+
+      /** The replacement sampler's prior: the exact mixture's denoiser, or the network opened once. */
       private io.sampleforge.diffusion.continuous.Denoiser denoiser() {
         if (mixture != null) {
           return new GaussianMixtureDenoiser(mixture, PredictionType.SAMPLE);
@@ -169,7 +184,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           int samples = settings.samples();
           double[] x;
           if (settings.sampler() == PosteriorSettings.Kind.DPS) {
-            x = new DpsSampler(settings.grid(), settings.stepScale()).sample(new GaussianMixtureJacobian(mixture), rows,
+            x = new DpsSampler(settings.grid(), settings.stepScale()).sample(differentiable(), rows,
                 samples, draws);
             checkDiverged(x, batch, samples, d, "dps diverged (its step zeta' / |y - A x0_hat| grows as the residual "
                 + "shrinks); lower sampler.step_scale, or use sampler.name exact for a Gaussian-mixture prior");
@@ -189,7 +204,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
         TimeGrid grid = settings.grid();
         TwistedDiffusionSampler tds = new TwistedDiffusionSampler(grid,
             TwistedDiffusionSampler.settings(settings.particles(), settings.essThreshold(), false), settings.twistScale());
-        FkcResult out = tds.sample(new GaussianMixtureJacobian(mixture), rows, draws);
+        FkcResult out = tds.sample(differentiable(), rows, draws);
         if (modelCalls != null) {
           modelCalls.add(out.modelCalls());
         }
@@ -224,12 +239,13 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
        * TDS's twist gradient grows like 1 / sigma_y^2: when sigma_y is small against the prior's scale the
        * particles can run off (measured on the attrition table: values of 1e11); DPS's step zeta' / |r| grows
        * as the residual r shrinks. A particle (sample) beyond 1,000 prior standard deviations of every
-       * component is such a divergence; the job stops rather than write it. {@code k}: particles or samples per
-       * measured row.
+       * component is such a divergence; the job stops rather than write it. A network prior has no known scale:
+       * only a non-finite value is refused there. {@code k}: particles or samples per measured row.
        */
       private void checkDiverged(double[] x, List<Parsed> batch, int k, int d, String what) {
         double[] bound = new double[d];
-        for (int j = 0; j < d; j++) {
+        java.util.Arrays.fill(bound, mixture == null ? Double.MAX_VALUE : 0); // a network's scale is unknown: finite only
+        for (int j = 0; j < d && mixture != null; j++) {
           for (int c = 0; c < mixture.components(); c++) {
             bound[j] = Math.max(bound[j], Math.abs(mixture.mean(c)[j]) + 1000 * Math.sqrt(mixture.covariance(c)[j][j]));
           }
@@ -239,7 +255,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             double v = x[r * d + j];
             if (!(Math.abs(v) <= bound[j])) {
               throw InputDataException.of("sampler.name", what, "row id " + batch.get(r / k).id() + ": value " + v + " in model coordinate " + j
-                  + ", beyond 1,000 prior standard deviations");
+                  + (mixture == null ? " (not finite)" : ", beyond 1,000 prior standard deviations"));
             }
           }
         }
