@@ -2,9 +2,6 @@ package io.sampleforge.jobs.config;
 
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
-import io.sampleforge.diffusion.continuous.BetaSchedule;
-import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
-import io.sampleforge.diffusion.continuous.ScheduleSpec;
 import io.sampleforge.errors.ConfigException;
 import io.sampleforge.spark.diffusion.PosteriorSchedule;
 import io.sampleforge.spark.diffusion.PosteriorSettings;
@@ -52,16 +49,9 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
         throw ConfigException.of(discrete, "applies to schedule.type vp only (the discrete schedule's keys)", "set");
       }
       PosteriorSchedule e = PosteriorSchedule.EDM;
-      DiscreteVpSchedule vp = null;
-      if (discrete != null) {
-        ScheduleSpec d = ScheduleSpec.DIFFUSERS;
-        vp = new DiscreteVpSchedule(betaSchedule == null ? d.betaSchedule()
-            : BetaSchedule.parse("schedule.beta_schedule", betaSchedule),
-            numTrainTimesteps == null ? d.trainSteps() : numTrainTimesteps, betaStart == null ? d.betaStart() : betaStart,
-            betaEnd == null ? d.betaEnd() : betaEnd);
-      }
       return new PosteriorSchedule(kind, sigmaMin == null ? e.sigmaMin() : sigmaMin,
-          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho, vp);
+          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho,
+          discrete == null ? null : PosteriorSchedule.discrete(betaSchedule, numTrainTimesteps, betaStart, betaEnd));
     }
   }
 

@@ -27,7 +27,8 @@ import org.apache.spark.util.LongAccumulator;
  * The {@code posterior} job's stage: for every row of a measurement table (the {@code corrupt} job's
  * output, or the user's own with the same columns), S samples of the clean row x given its measurement
  * y = A x + eta under an exact Gaussian-mixture prior ({@link GaussianModelSpec#exactPrior}: {@code
- * gmm} or {@code gmm-fit}). The row's operator is rebuilt from the config's operator block ({@link
+ * gmm} or {@code gmm-fit}; every sampler) or a network prior (exported TorchScript or trained MLP: tds and dps
+ * through DJL autograd, and replace; ONNX: replace only, {@link GaussianModelSpec#notDifferentiable}). The row's operator is rebuilt from the config's operator block ({@link
  * Corruption#operator}) and the row's {@code observed} flags (without that column: a cell is observed
  * when it is not null). Samplers ({@link PosteriorSettings.Kind}): {@code tds}, the twisted diffusion
  * sampler (Wu et al., NeurIPS 2023) with K particles per row and the closed-form Jacobian of the GMM

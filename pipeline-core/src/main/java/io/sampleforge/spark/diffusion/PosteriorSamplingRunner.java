@@ -40,7 +40,9 @@ import org.apache.spark.util.LongAccumulator;
  * keys (xxhash64(id), s)); {@code tds} in batches of max(1, batch_size / K) rows with {@link
  * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
  * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
- * combine(key, s)); {@code dps} ({@link DpsSampler}, the closed-form Jacobian of the GMM denoiser) and {@code
+ * combine(key, s)); tds and {@code dps} ({@link DpsSampler}) take the GMM denoiser's closed-form Jacobian, or a
+ * network prior's by DJL autograd ({@link GaussianModelSpec.DenoiserHandle#differentiable()}, opened once per
+ * partition; the autograd forward is serialised per JVM, see {@code AutogradDenoiser}), and {@code
  * replace} ({@link ReplacementSampler}, the exact {@link GaussianMixtureDenoiser}; its model-space operator is
  * the row's mask with y mapped through the standardisation, and the observed cells of its output are y in
  * table units exactly) give S samples per row directly, keys (xxhash64(id), s), in batches of max(1,
