@@ -11,6 +11,7 @@ import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.model.ModelFormat;
 import io.sampleforge.spark.common.HadoopModelFiles;
 import io.sampleforge.spark.diffusion.ExactQuality;
+import io.sampleforge.spark.diffusion.RequestConditions;
 import io.sampleforge.spark.diffusion.ExportedDenoiserSpec;
 import io.sampleforge.spark.diffusion.TrainedDenoiserSpec;
 import io.sampleforge.diffusion.continuous.ScheduleSpec;
@@ -49,7 +50,7 @@ public final class DiffuseJob {
       } else {
         Dataset<Row> requests = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
         result = GaussianSampling.forRequests(requests, cfg.idColumn(), cfg.countColumn(), cfg.samplesPerRequest(),
-            cfg.labelColumn(), cfg.partitions(), model, settings);
+            cfg.labelColumn(), cfg.conditionColumns(), cfg.partitions(), model, settings);
       }
       timer.time("sample+write", () -> {
         DataFrameWriter<Row> w = ParquetOutput.writer(result.output());
@@ -70,7 +71,8 @@ public final class DiffuseJob {
       int nfe = settings.modelCallsPerSample();
       Map<String, Object> quality = model.exactPrior().isPresent() && cfg.qualitySamples() > 0 && samples >= 10
           ? timer.time("quality", () -> ExactQuality.of(written, cfg.idColumn(), cfg.labelColumn(), cfg.guidanceScale(),
-          model, cfg.qualitySamples(), cfg.seed())) : null;
+          cfg.conditionColumns() == null ? null : RequestConditions.of(cfg.conditionColumns(), model), model,
+          cfg.qualitySamples(), cfg.seed())) : null;
       double rate = sampleSeconds > 0 ? samples / sampleSeconds : 0;
       Map<String, Object> stats = new LinkedHashMap<>();
       stats.put("samples", samples);
@@ -87,6 +89,7 @@ public final class DiffuseJob {
       new Manifest().put("job", "diffuse").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", model.identity())
           .put("solver", settings.describe(cfg.labelColumn() != null))
+          .put("condition_columns", cfg.conditionColumns())
           .put("guidance", cfg.labelColumn() == null ? null : java.util.Map.of("label_column", cfg.labelColumn(),
               "guidance_scale", cfg.guidanceScale(), "classes", model.numClasses()))
           .put("stats", stats)

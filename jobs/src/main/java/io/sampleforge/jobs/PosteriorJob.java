@@ -43,7 +43,7 @@ public final class PosteriorJob {
           : cfg.samplingSettings();
       Dataset<Row> measurements = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       PosteriorSampling.Result result = timer.time("validate", () -> PosteriorSampling.sample(measurements,
-          cfg.idColumn(), prior, operator, settings, cfg.partitions()));
+          cfg.idColumn(), prior, operator, settings, cfg.partitions(), cfg.rows()));
       timer.time("sample+write", () -> {
         switch (cfg.format()) {
           case PARQUET -> ParquetOutput.writer(result.output()).parquet(out.staging());
@@ -57,17 +57,17 @@ public final class PosteriorJob {
             .option("sep", cfg.format() == TableFormat.TSV ? "\t" : ",").csv(out.staging());
       };
       Map<String, Object> stats = new LinkedHashMap<>(timer.time("verify", () -> PosteriorQuality.stats(written,
-          cfg.idColumn())));
+          cfg.idColumn(), cfg.rows())));
       stats.put("model_calls", result.modelCalls().value());
       stats.put("unobserved_rows_from_prior", result.unobservedRows().value());
       Map<String, Object> clean = timer.time("quality", () -> PosteriorQuality.againstClean(written, measurements,
-          cfg.idColumn(), result.valueColumns(), operator));
+          cfg.idColumn(), result.valueColumns(), operator, cfg.rows()));
       if (clean != null) {
         stats.put("against_clean", clean);
       }
       new Manifest().put("job", "posterior").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", prior.identity())
-          .put("operator", operator.describe()).put("sampler", settings.describe()).put("stats", stats)
+          .put("operator", operator.describe()).put("sampler", settings.describe()).put("output_rows", cfg.rows().id()).put("stats", stats)
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
           .write(out);

@@ -241,6 +241,71 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
   }
 
   @Test
+  void summaryRowsEqualSparksAggregatesOfTheSampleRows() throws IOException {
+    String measured = mask();
+    String[] common = {"--set", "sampler.name=exact", "--set", "sampler.particles=null", "--set", "operator.type=mask",
+        "--set", "operator.sigma_y=0", "--set", "samples=7", "--set", "unobserved_rows=prior", "--set",
+        "input_format=csv"};
+    String samples = dir.resolve("summary-samples").toString();
+    String summary = dir.resolve("summary").toString();
+    assertEquals(0, posterior(measured, samples, common).code());
+    List<String> withSummary = new ArrayList<>(Arrays.asList(common));
+    withSummary.addAll(List.of("--set", "output_rows=summary", "--set", "partitions=3"));
+    assertEquals(0, posterior(measured, summary, withSummary.toArray(new String[0])).code());
+    org.apache.spark.sql.Dataset<Row> s = spark.read().parquet(summary);
+    assertEquals(List.of("id", "samples", "x", "y", "x_var", "y_var", "x_q05", "y_q05", "x_q95", "y_q95", "residual",
+        "nfe", "ess_min", "sampler", "seed"), List.of(s.columns()));
+    // the oracle: Spark SQL's own aggregates of the sample rows of the same config and seed
+    List<Row> expected = spark.read().parquet(samples).groupBy("id").agg(
+        org.apache.spark.sql.functions.count("x"), org.apache.spark.sql.functions.avg("x"),
+        org.apache.spark.sql.functions.avg("y"), org.apache.spark.sql.functions.var_samp("x"),
+        org.apache.spark.sql.functions.var_samp("y"), org.apache.spark.sql.functions.expr("percentile(x, 0.05)"),
+        org.apache.spark.sql.functions.expr("percentile(y, 0.05)"), org.apache.spark.sql.functions.expr(
+            "percentile(x, 0.95)"), org.apache.spark.sql.functions.expr("percentile(y, 0.95)")).orderBy("id")
+        .collectAsList();
+    List<Row> actual = s.orderBy("id").collectAsList();
+    assertEquals(ROWS, actual.size());
+    Map<Long, Double[]> measuredRows = new HashMap<>();
+    for (Row r : spark.read().option("header", "true").option("inferSchema", "true").csv(measured)
+        .select("id", "x", "y").collectAsList()) {
+      measuredRows.put(((Number) r.get(0)).longValue(), new Double[] {r.isNullAt(1) ? null : r.getDouble(1),
+          r.isNullAt(2) ? null : r.getDouble(2)});
+    }
+    double widest = 0;
+    for (int i = 0; i < ROWS; i++) {
+      Row e = expected.get(i);
+      Row a = actual.get(i);
+      long id = ((Number) a.get(0)).longValue();
+      assertEquals(((Number) e.get(0)).longValue(), id);
+      assertEquals(7, a.getInt(1));
+      for (int c = 0; c < 8; c++) {
+        assertEquals(e.getDouble(2 + c), a.getDouble(2 + c), 1e-9 * (1 + Math.abs(e.getDouble(2 + c))),
+            "row " + id + " summary column " + s.columns()[2 + c]);
+      }
+      double ss = 0; // the residual of the mean over the observed cells, recomputed from the measurement
+      for (int j = 0; j < 2; j++) {
+        Double y = measuredRows.get(id)[j];
+        if (y != null) {
+          ss += (y - a.getDouble(2 + j)) * (y - a.getDouble(2 + j));
+        }
+      }
+      assertEquals(Math.sqrt(ss), a.getDouble(10), 1e-9, "residual of the mean, row " + id);
+      widest = Math.max(widest, a.getDouble(8) - a.getDouble(6));
+    }
+    assertTrue(widest > 0.5, "missing cells have wide intervals (the test is not vacuous): " + widest);
+    JsonNode a = new ObjectMapper().readTree(new File(summary, "_manifest.json")).at("/stats");
+    JsonNode e = new ObjectMapper().readTree(new File(samples, "_manifest.json")).at("/stats");
+    assertEquals(7L * ROWS, a.at("/samples").asLong());
+    assertEquals(e.at("/against_clean/rmse").asDouble(), a.at("/against_clean/rmse").asDouble(), 1e-9);
+    assertEquals(e.at("/against_clean/coverage_90").asDouble(), a.at("/against_clean/coverage_90").asDouble(), 1e-12);
+    Cli one = posterior(measured, dir.resolve("summary-one").toString(), "--set", "sampler.name=exact", "--set",
+        "sampler.particles=null", "--set", "operator.type=mask", "--set", "operator.sigma_y=0", "--set", "samples=1",
+        "--set", "output_rows=summary", "--set", "input_format=csv");
+    assertEquals(2, one.code());
+    assertTrue(one.err().contains("parameter 'samples' must be >= 2 for output_rows summary"), one.err());
+  }
+
+  @Test
   void badInputIsRefusedNamingTheKeyOrRow() throws IOException {
     String measured = noise();
     String never = dir.resolve("never").toString();

@@ -26,7 +26,9 @@ import java.util.Map;
  * construction: either {@code rows} (unconditional samples) or an {@code input} request table; the
  * {@code model} ({@link DiffuseModelConfig}); the {@code schedule} it was trained under; the
  * {@code timesteps} spacing; the {@code solver} and its keys (diffusers' names and defaults); class
- * labels ({@code label_column}) and classifier-free guidance ({@code guidance_scale}); {@code
+ * labels ({@code label_column}) and classifier-free guidance ({@code guidance_scale}); continuous conditions
+ * ({@code condition_columns}: columns of an exact mixture model, {@link
+ * io.sampleforge.spark.diffusion.RequestConditions}); {@code
  * steps}, {@code batch_size}, {@code seed}, {@code partitions}; and {@code quality_samples} (how many
  * samples the manifest compares with exact draws, for an exact model).
  */
@@ -34,7 +36,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     Long rows, String idColumn, String countColumn, Integer samplesPerRequest, String labelColumn,
     Double guidanceScale, DiffuseModelConfig model, ScheduleConfig schedule, TimestepsConfig timesteps,
     SolverConfig solver, TimeShiftConfig timeShift, SmcConfig smc, Integer steps, Integer batchSize, Long seed, Integer partitions,
-    Integer qualitySamples) implements JobTarget {
+    Integer qualitySamples, List<String> conditionColumns) implements JobTarget {
 
   /** The noise schedule the model was trained under (diffusers' names). */
   public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
@@ -112,7 +114,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     if (input == null) {
       String set = idColumn != null ? "id_column" : countColumn != null ? "count_column"
           : samplesPerRequest != null ? "samples_per_request" : inputFormat != null ? "input_format"
-          : labelColumn != null ? "label_column" : null;
+          : labelColumn != null ? "label_column" : conditionColumns != null ? "condition_columns" : null;
       if (set != null) {
         throw ConfigException.of(set + "/input", "applies only with input (a request table); with rows there is none",
             "input null");
@@ -139,6 +141,23 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     if (labelColumn != null && !model.conditional()) {
       throw ConfigException.of("label_column/model", "needs a class-conditional model (model.component_classes for "
           + "gmm, model.num_classes for torchscript/onnx)", "model.type " + model.type());
+    }
+    if (conditionColumns != null) {
+      if (labelColumn != null) {
+        throw ConfigException.of("condition_columns/label_column", "do not combine (class labels select a component "
+            + "group; continuous conditions condition the joint mixture)", conditionColumns);
+      }
+      if (model.kind() != DiffuseModelConfig.Type.GMM && model.kind() != DiffuseModelConfig.Type.GMM_FIT
+          || model.componentClasses() != null) {
+        throw ConfigException.of("condition_columns", "needs an unconditional exact Gaussian-mixture model (model.type "
+            + "gmm or gmm-fit over the conditions and the sampled columns); exported and trained networks take no "
+            + "continuous conditions yet", "model.type " + model.type());
+      }
+      if (conditionColumns.isEmpty() || conditionColumns.stream().anyMatch(c -> c == null || c.isBlank())) {
+        throw ConfigException.of("condition_columns", "must name at least one column of the request table",
+            conditionColumns);
+      }
+      conditionColumns = List.copyOf(conditionColumns);
     }
     guidanceScale = guidanceScale == null ? 1.0 : guidanceScale;
     if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {

@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
 import io.sampleforge.errors.ConfigException;
+import io.sampleforge.spark.diffusion.PosteriorRows;
 import io.sampleforge.spark.diffusion.PosteriorSchedule;
 import io.sampleforge.spark.diffusion.PosteriorSettings;
 import java.util.LinkedHashMap;
@@ -21,12 +22,13 @@ import java.util.Map;
  * twist_scale}; dps: {@code step_scale}; replace: {@code jump_length}, {@code jumps});
  * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed}, {@code partitions} and
  * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets) and the {@code
- * schedule} ({@code type} edm | vp; edm's {@code sigma_min}, {@code sigma_max}, {@code rho}).
+ * schedule} ({@code type} edm | vp; edm's {@code sigma_min}, {@code sigma_max}, {@code rho}), and {@code
+ * output_rows} (samples | summary: {@link PosteriorRows}).
  */
 public record PosteriorConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     String idColumn, DiffuseModelConfig model, CorruptConfig.OperatorConfig operator, SamplerConfig sampler,
     Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows,
-    ScheduleConfig schedule) implements JobTarget {
+    ScheduleConfig schedule, String outputRows) implements JobTarget {
 
   /**
    * The noise levels of tds, dps and replace: {@code type} edm (default; an exported prior: vp) or vp; edm's
@@ -99,6 +101,11 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
     unobservedRows = PosteriorSettings.Unobserved.parse("unobserved_rows", unobservedRows).id();
+    outputRows = PosteriorRows.parse(outputRows).id();
+    if (outputRows.equals(PosteriorRows.SUMMARY.id()) && samples < 2) {
+      throw ConfigException.of("samples", "must be >= 2 for output_rows summary (a variance and an interval need two "
+          + "samples)", samples);
+    }
     PosteriorSettings.Kind kind = PosteriorSettings.Kind.parse("sampler.name", sampler.name());
     if (network && kind == PosteriorSettings.Kind.EXACT) {
       throw ConfigException.of("model.type", type.id() + " cannot take sampler exact (it draws from the closed-form "
@@ -153,6 +160,11 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
   /** The sampler settings, validated. */
   public PosteriorSettings samplingSettings() {
     return settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
+  }
+
+  /** What is written per measured row: its S samples or their summary. */
+  public PosteriorRows rows() {
+    return PosteriorRows.parse(outputRows);
   }
 
   /** The measurement operator (its mask per row comes from the table). */

@@ -304,6 +304,7 @@ class ConfigReachesKernelTest {
             "id_column", "the request table's id (DiffuseJobTest)", "count_column", "samples per request (DiffuseJobTest)",
             "samples_per_request", "samples per request without count_column (the stage's argument)",
             "label_column", "the request table's class labels (the stage's argument; DiffuseGuidanceJobTest)",
+            "condition_columns", "the request table's continuous conditions (the stage's argument; DiffuseConditionJobTest)",
             "model.num_classes", "torchscript/onnx conditional contract (DiffuseGuidanceJobTest.anExportedConditionalModelDrawsEachLabelsGaussian)",
             "schedule.type", "discrete here; linear changes the schedule kind (ScheduleSpec), shown by DiffuseJobTest's refusal"));
   }
@@ -345,8 +346,8 @@ class ConfigReachesKernelTest {
   void posterior() {
     String[] tds = {"sampler.name", "tds", "operator.sigma_y", "0.1"};
     String[] replace = {"sampler.name", "replace", "sampler.jumps", "3"};
-    everyKeyReachesTheKernel("posterior", PosteriorConfig.class, c -> List.of(c.samplingSettings(), c.corruption()),
-        List.of(Change.of("sampler.name", "dps"), Change.of("sampler.particles", "32", tds),
+    everyKeyReachesTheKernel("posterior", PosteriorConfig.class, c -> List.of(c.samplingSettings(), c.corruption(),
+        c.rows()), List.of(Change.of("sampler.name", "dps"), Change.of("output_rows", "summary"), Change.of("sampler.particles", "32", tds),
             Change.of("sampler.ess_threshold", "0.3", tds), Change.of("sampler.twist_scale", "2.0", tds),
             Change.of("sampler.step_scale", "0.5", "sampler.name", "dps"),
             Change.of("sampler.jump_length", "5", replace), Change.of("sampler.jumps", "4", replace),

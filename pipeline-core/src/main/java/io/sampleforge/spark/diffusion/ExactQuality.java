@@ -32,6 +32,18 @@ public final class ExactQuality {
    */
   public static Map<String, Object> of(Dataset<Row> written, String idColumn, String labelColumn, double guidanceScale,
       GaussianModelSpec model, int n, long seed) {
+    return of(written, idColumn, labelColumn, guidanceScale, null, model, n, seed);
+  }
+
+  /**
+   * As {@link #of(Dataset, String, String, double, GaussianModelSpec, int, long)}; with {@code conditions}
+   * (continuous conditioning, null: none) each sample's exact law is the mixture conditioned on its row's
+   * condition values: the exact draw of row r takes those values and a draw of the other columns from
+   * {@link RequestConditions#conditional}, so the two samples share their condition columns and the
+   * distances measure the conditional laws.
+   */
+  public static Map<String, Object> of(Dataset<Row> written, String idColumn, String labelColumn, double guidanceScale,
+      RequestConditions conditions, GaussianModelSpec model, int n, long seed) {
     if (labelColumn != null && guidanceScale != 0 && guidanceScale != 1) {
       Map<String, Object> q = new LinkedHashMap<>();
       q.put("skipped", "guidance_scale " + guidanceScale + " targets p_c^w p^(1-w), which has no exact diffusion "
@@ -65,6 +77,22 @@ public final class ExactQuality {
     }
     double[] exact = new double[count * d];
     GaussianDraws draws = new GaussianDraws(seed);
+    if (conditions != null) {
+      GaussianMixture joint = model.exactPrior().orElseThrow();
+      for (int r = 0; r < count; r++) {
+        double[] values = new double[conditions.names().size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = rows.get(r).getDouble(conditions.modelIndex(i));
+        }
+        double[] drawn = draws.exactSamples(conditions.conditional(joint, s, values),
+            new SampleKey[] {new SampleKey(Long.MIN_VALUE + r, 0)});
+        int next = 0;
+        for (int j = 0; j < d; j++) {
+          exact[r * d + j] = conditions.isCondition(j) ? x[r * d + j] : drawn[next++];
+        }
+      }
+      byLaw.clear();
+    }
     for (Map.Entry<Integer, List<Integer>> e : byLaw.entrySet()) {
       List<Integer> members = e.getValue();
       SampleKey[] keys = new SampleKey[members.size()];
@@ -88,6 +116,9 @@ public final class ExactQuality {
     q.put("indistinguishable_at_level", t.rejects() ? null : t.level());
     q.put("sliced_wasserstein", SampleDistance.slicedWasserstein(x, exact, d, 64, seed));
     q.put("space", s.isIdentity() ? "table units" : "standardised columns");
+    if (conditions != null) {
+      q.put("exact_law", "each sample's mixture conditioned on its condition columns " + conditions.names());
+    }
     if (labelColumn != null) {
       q.put("exact_law", guidanceScale == 0 ? "the marginal mixture (guidance_scale 0)"
           : "each sample's class mixture (guidance_scale 1; null label: the marginal)");

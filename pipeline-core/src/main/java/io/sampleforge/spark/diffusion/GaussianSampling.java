@@ -42,6 +42,11 @@ import org.apache.spark.util.LongAccumulator;
  * FkcSamplingRunner} (sample index g K + p is particle p of group g; columns {@code smc_lineage} and
  * {@code smc_ess_min} follow {@code seed}).
  *
+ * <p>Continuously conditioned requests ({@code condition_columns}, for an exact Gaussian-mixture model
+ * over the conditions and the other columns): each request's samples come from the mixture conditioned on
+ * its values ({@link RequestConditions}, {@link io.sampleforge.diffusion.continuous.RowMixtureDenoiser}),
+ * with those values copied into the condition columns; a null or non-finite value is exit 3 naming the id.
+ *
  * <p>Output columns: the id column (its input type; {@code id} bigint 0 .. N - 1 for {@link
  * #unconditional}), {@code sample_index} int, the label column (int, null for the null class; labelled
  * requests only), the model's value columns (double, in the table's units; a trained model's
@@ -62,6 +67,7 @@ public final class GaussianSampling {
   public static final String ESS_MIN = "smc_ess_min";
   private static final String KEY = "__sf_key";
   private static final String COUNT = "__sf_count";
+  private static final String CONDITIONS = "__sf_conditions";
 
   private GaussianSampling() {}
 
@@ -76,7 +82,7 @@ public final class GaussianSampling {
     }
     Dataset<Row> requests = spark.range(0, rows, 1, partitions).toDF("id");
     Dataset<Row> expanded = requests.select(col("id"), xxhash64(col("id")).as(KEY), lit(0).as(SAMPLE_INDEX));
-    return sample(expanded, DataTypes.LongType, "id", null, partitions, model, settings);
+    return sample(expanded, DataTypes.LongType, "id", null, null, partitions, model, settings);
   }
 
   /**
@@ -94,7 +100,29 @@ public final class GaussianSampling {
    */
   public static Result forRequests(Dataset<Row> requests, String idColumn, String countColumn, int samplesPerRequest,
       String labelColumn, int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
+    return forRequests(requests, idColumn, countColumn, samplesPerRequest, labelColumn, null, partitions, model,
+        settings);
+  }
+
+  /**
+   * As {@link #forRequests(Dataset, String, String, int, String, int, GaussianModelSpec, GaussianSamplingSettings)},
+   * with continuous conditions: each request's values of {@code conditionColumns} (null or empty: none), which
+   * must be columns of an exact Gaussian-mixture model; its samples are drawn from p(rest | conditions)
+   * ({@link RequestConditions}) and carry the request's values in the condition columns.
+   */
+  public static Result forRequests(Dataset<Row> requests, String idColumn, String countColumn, int samplesPerRequest,
+      String labelColumn, List<String> conditionColumns, int partitions, GaussianModelSpec model,
+      GaussianSamplingSettings settings) {
     StructType schema = requests.schema();
+    RequestConditions conditions = null;
+    if (conditionColumns != null && !conditionColumns.isEmpty()) {
+      if (labelColumn != null) {
+        throw ConfigException.of("condition_columns/label_column", "do not combine (class labels select a component "
+            + "group; continuous conditions condition the joint mixture)", conditionColumns);
+      }
+      conditions = RequestConditions.of(conditionColumns, model);
+      checkConditions(requests, idColumn, conditions.names());
+    }
     StructField idField = field(schema, idColumn, "the id column (id_column)");
     checkNames(idColumn, model);
     org.apache.spark.sql.Column label = labelColumn == null ? null : labels(requests, idColumn, labelColumn, model);
@@ -130,11 +158,34 @@ public final class GaussianSampling {
     if (label != null) {
       columns.add(label.as(labelColumn));
     }
+    if (conditions != null) {
+      columns.add(array(conditions.names().stream().map(c -> col(ColumnNames.quoted(c)).cast("double"))
+          .toArray(org.apache.spark.sql.Column[]::new)).as(CONDITIONS));
+    }
     if (perGroup > 1) {
       columns.add(count.as(COUNT));
     }
     Dataset<Row> expanded = requests.select(columns.toArray(new org.apache.spark.sql.Column[0]));
-    return sample(expanded, idField.dataType(), idColumn, labelColumn, partitions, model, settings);
+    return sample(expanded, idField.dataType(), idColumn, labelColumn, conditions, partitions, model, settings);
+  }
+
+  /** Condition columns must exist, be numeric and hold a finite value in every request (exit 3 naming the id). */
+  private static void checkConditions(Dataset<Row> requests, String idColumn, List<String> names) {
+    String id = ColumnNames.quoted(idColumn);
+    for (String c : names) {
+      StructField f = field(requests.schema(), c, "a condition column (condition_columns)");
+      if (!(f.dataType() instanceof org.apache.spark.sql.types.NumericType)) {
+        throw InputDataException.of(c, "(a condition column) must be numeric", f.dataType().simpleString());
+      }
+      org.apache.spark.sql.Column v = col(ColumnNames.quoted(c)).cast("double");
+      List<Row> bad = requests.filter(v.isNull().or(org.apache.spark.sql.functions.isnan(v))
+          .or(v.equalTo(Double.POSITIVE_INFINITY)).or(v.equalTo(Double.NEGATIVE_INFINITY)))
+          .select(col(id), col(ColumnNames.quoted(c))).orderBy(col(id)).limit(1).collectAsList();
+      if (!bad.isEmpty()) {
+        throw InputDataException.of(c, "(a condition column) must hold a finite value in every request",
+            "id " + bad.get(0).get(0) + " has " + bad.get(0).get(1));
+      }
+    }
   }
 
   /** Checks the label column (integral, values in [0, K) or null) and returns it as int. */
@@ -165,7 +216,7 @@ public final class GaussianSampling {
   }
 
   private static Result sample(Dataset<Row> expanded, DataType idType, String idColumn, String labelColumn,
-      int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
+      RequestConditions conditions, int partitions, GaussianModelSpec model, GaussianSamplingSettings settings) {
     if (partitions < 1) {
       throw ConfigException.of("partitions", "must be >= 1", partitions);
     }
@@ -196,7 +247,7 @@ public final class GaussianSampling {
     LongAccumulator calls = expanded.sparkSession().sparkContext().longAccumulator("diffuse model calls");
     Dataset<Row> rows = expanded.repartition(partitions, col(KEY), col(SAMPLE_INDEX));
     MapPartitionsFunction<Row, Row> runner = settings.smc() == null
-        ? new GaussianSamplingRunner(model, settings, labelColumn != null, calls)
+        ? new GaussianSamplingRunner(model, settings, labelColumn != null, conditions, calls)
         : new FkcSamplingRunner(model, settings, calls);
     return new Result(rows.mapPartitions(runner, Encoders.row(out)), calls);
   }

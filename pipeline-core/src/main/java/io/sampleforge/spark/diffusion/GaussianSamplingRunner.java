@@ -5,6 +5,8 @@ import io.sampleforge.diffusion.continuous.ClassifierFreeGuidance;
 import io.sampleforge.diffusion.continuous.Denoiser;
 import io.sampleforge.diffusion.continuous.DiscreteVpSchedule;
 import io.sampleforge.diffusion.continuous.GaussianDraws;
+import io.sampleforge.diffusion.continuous.GaussianMixture;
+import io.sampleforge.diffusion.continuous.RowMixtureDenoiser;
 import io.sampleforge.diffusion.continuous.GaussianSolver;
 import io.sampleforge.diffusion.continuous.LabelledDenoiser;
 import io.sampleforge.diffusion.continuous.NonFiniteOutputException;
@@ -14,6 +16,8 @@ import io.sampleforge.diffusion.continuous.TimeShiftDenoiser;
 import io.sampleforge.diffusion.training.OneHotEncoding;
 import io.sampleforge.errors.InputDataException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -27,7 +31,9 @@ import org.apache.spark.util.LongAccumulator;
  * {@code batch_size}, runs the solver on the task's denoiser (opened once per task) and emits one
  * output row per sample, lazily (one batch in memory). Labelled rows (a fourth column, null for the
  * null class) run the task's conditional model with the batch's labels bound ({@link LabelledDenoiser})
- * or classifier-free guidance when the scale is not 1. A non-finite model output fails the task
+ * or classifier-free guidance when the scale is not 1. Conditioned rows (a fourth column: the request's
+ * condition values) run the exact mixture conditioned per request ({@link RequestConditions}, computed once per
+ * request and batch) and get the request's values in the condition columns. A non-finite model output fails the task
  * with an {@link InputDataException} naming the request id, the sample index and the step.
  */
 final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
@@ -36,10 +42,12 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private final GaussianSamplingSettings settings;
   private final LongAccumulator modelCalls;
   private final boolean labelled;
+  private final RequestConditions conditions;
 
   GaussianSamplingRunner(GaussianModelSpec model, GaussianSamplingSettings settings, boolean labelled,
-      LongAccumulator modelCalls) {
+      RequestConditions conditions, LongAccumulator modelCalls) {
     this.labelled = labelled;
+    this.conditions = conditions;
     this.model = model;
     this.settings = settings;
     this.modelCalls = modelCalls;
@@ -116,6 +124,20 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           denoiser = settings.guided() ? ClassifierFreeGuidance.of(handle.conditional(), labels, settings.guidanceScale())
               : LabelledDenoiser.of(handle.conditional(), labels);
         }
+        double[][] given = null;
+        if (conditions != null) {
+          given = new double[keys.length][];
+          GaussianMixture[] priors = new GaussianMixture[keys.length];
+          Map<Long, GaussianMixture> byRequest = new HashMap<>();
+          GaussianMixture joint = model.exactPrior().orElseThrow();
+          for (int r = 0; r < keys.length; r++) {
+            List<Double> values = batch.get(r).getList(3);
+            given[r] = values.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] c = given[r];
+            priors[r] = byRequest.computeIfAbsent(keys[r].recordKey(), k -> conditions.conditional(joint, toData, c));
+          }
+          denoiser = new RowMixtureDenoiser(priors, denoiser.predictionType());
+        }
         if (settings.timeShift() != null) {
           denoiser = new TimeShiftDenoiser(denoiser, shiftSchedule, settings.timeShift());
         }
@@ -133,6 +155,9 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           modelCalls.add(out.modelCalls());
         }
         double[] samples = out.samples();
+        if (conditions != null) {
+          samples = withConditions(samples, given, keys.length);
+        }
         int at = labelled ? 3 : 2;
         int width = model.columns().size();
         for (int r = 0; r < keys.length; r++) {
@@ -143,6 +168,11 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           if (labelled) {
             values[2] = batch.get(r).isNullAt(3) ? null : labels[r];
           }
+          if (conditions != null) {
+            for (int i = 0; i < given[r].length; i++) {
+              samples[r * d + conditions.modelIndex(i)] = given[r][i]; // the request's values exactly
+            }
+          }
           SampleValues.put(samples, r * d, d, oneHot, values, at);
           values[width + at] = out.modelCalls();
           values[width + at + 1] = solverJson;
@@ -152,5 +182,30 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
         }
       }
     };
+  }
+
+  /**
+   * Full model-space rows from the sampled columns of conditioned requests: the condition columns take the
+   * request's values mapped to model space (overwritten with the table values after {@code toData}).
+   */
+  private double[] withConditions(double[] sampled, double[][] given, int rows) {
+    int d = model.dimension();
+    int s = conditions.sampledDimension();
+    double[] mean = model.standardisation().mean();
+    double[] scale = model.standardisation().scale();
+    double[] full = new double[rows * d];
+    for (int r = 0; r < rows; r++) {
+      int next = 0;
+      for (int j = 0; j < d; j++) {
+        if (!conditions.isCondition(j)) {
+          full[r * d + j] = sampled[r * s + next++];
+        }
+      }
+      for (int i = 0; i < given[r].length; i++) {
+        int j = conditions.modelIndex(i);
+        full[r * d + j] = (given[r][i] - mean[j]) / scale[j];
+      }
+    }
+    return full;
   }
 }

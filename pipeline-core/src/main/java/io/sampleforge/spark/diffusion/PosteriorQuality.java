@@ -29,7 +29,8 @@ import org.apache.spark.sql.Row;
  * ESS summaries, and, where the measurement table has {@code clean_<column>} for every value column, the
  * RMSE of each row's posterior mean (over its S samples) against the clean value and the coverage of the
  * per-coordinate central 90 % interval (the 5 % and 95 % points of the S samples, Spark's interpolated
- * {@code percentile}). Evaluated cells: for operator.type mask with sigma_y = 0 only the missing cells
+ * {@code percentile}; for {@link PosteriorRows#SUMMARY} output the row's own mean and interval columns,
+ * which are the same numbers). Evaluated cells: for operator.type mask with sigma_y = 0 only the missing cells
  * (observed ones are known exactly); otherwise every cell (noisy or mapped); rows kept clean ({@code
  * corrupted} false) are left out. Cost: one aggregation by id over the output, one join with the
  * measurements, one final aggregation.
@@ -37,9 +38,18 @@ import org.apache.spark.sql.Row;
 public final class PosteriorQuality {
   private PosteriorQuality() {}
 
-  /** Row, sample, residual and ESS statistics of the written output. */
+  /** Row, sample, residual and ESS statistics of the written output (sample rows). */
   public static Map<String, Object> stats(Dataset<Row> written, String idColumn) {
-    Row s = written.agg(countDistinct(col(ColumnNames.quoted(idColumn))), count(lit(1)),
+    return stats(written, idColumn, PosteriorRows.SAMPLES);
+  }
+
+  /**
+   * Row, sample, residual and ESS statistics of the written output; for summary rows the samples are their
+   * {@code samples} column's sum and the residuals those of the posterior means.
+   */
+  public static Map<String, Object> stats(Dataset<Row> written, String idColumn, PosteriorRows rows) {
+    Column samples = rows == PosteriorRows.SUMMARY ? sum(col(PosteriorSampling.SAMPLES)) : count(lit(1));
+    Row s = written.agg(countDistinct(col(ColumnNames.quoted(idColumn))), samples,
         avg(col(PosteriorSampling.RESIDUAL)), max(col(PosteriorSampling.RESIDUAL)),
         min(col(PosteriorSampling.ESS_MIN)), avg(col(PosteriorSampling.ESS_MIN))).first();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -65,9 +75,18 @@ public final class PosteriorQuality {
         : col(Corrupting.OBSERVED);
   }
 
-  /** RMSE and 90 % coverage against the clean values, or null when a clean_<column> is absent. */
+  /** RMSE and 90 % coverage against the clean values, or null when a clean_<column> is absent (sample rows). */
   public static Map<String, Object> againstClean(Dataset<Row> written, Dataset<Row> measurements, String idColumn,
       List<String> columns, Corruption operator) {
+    return againstClean(written, measurements, idColumn, columns, operator, PosteriorRows.SAMPLES);
+  }
+
+  /**
+   * RMSE and 90 % coverage against the clean values, or null when a clean_<column> is absent; summary rows
+   * carry each row's mean and interval already (no aggregation by id).
+   */
+  public static Map<String, Object> againstClean(Dataset<Row> written, Dataset<Row> measurements, String idColumn,
+      List<String> columns, Corruption operator, PosteriorRows rows) {
     List<String> names = List.of(measurements.columns());
     for (String c : columns) {
       if (!names.contains(Corrupting.CLEAN_PREFIX + c)) {
@@ -84,6 +103,16 @@ public final class PosteriorQuality {
     }
     Dataset<Row> perRow = written.groupBy(col(id).as("__id")).agg(aggs.get(0), aggs.subList(1, aggs.size())
         .toArray(new Column[0]));
+    if (rows == PosteriorRows.SUMMARY) {
+      List<Column> summary = new ArrayList<>(List.of(col(id).as("__id")));
+      for (int j = 0; j < columns.size(); j++) {
+        String c = columns.get(j);
+        summary.add(col(ColumnNames.quoted(c)).as("__m" + j));
+        summary.add(col(ColumnNames.quoted(c + PosteriorSampling.LOWER_SUFFIX)).as("__lo" + j));
+        summary.add(col(ColumnNames.quoted(c + PosteriorSampling.UPPER_SUFFIX)).as("__hi" + j));
+      }
+      perRow = written.select(summary.toArray(new Column[0]));
+    }
     List<Column> keep = new ArrayList<>(List.of(col(id).as("__id")));
     boolean flags = names.contains(Corrupting.OBSERVED);
     boolean maskExact = operator.kind() == CorruptionKind.MASK && operator.sigmaY() == 0;

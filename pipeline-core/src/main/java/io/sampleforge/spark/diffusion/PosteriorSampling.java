@@ -55,6 +55,14 @@ import org.apache.spark.util.LongAccumulator;
  * per row and step; exact O(C (D^2 m + D m^2 + m^3 + D^3)) per row for C components.
  */
 public final class PosteriorSampling {
+  /** The summary output's column of samples per row. */
+  public static final String SAMPLES = "samples";
+  /** The summary output's suffix of a column's posterior variance. */
+  public static final String VARIANCE_SUFFIX = "_var";
+  /** The summary output's suffix of a column's 5 % point. */
+  public static final String LOWER_SUFFIX = "_q05";
+  /** The summary output's suffix of a column's 95 % point. */
+  public static final String UPPER_SUFFIX = "_q95";
   /** The output column of sample indices. */
   public static final String SAMPLE_INDEX = "sample_index";
   /** The output column of measurement residuals. */
@@ -111,6 +119,19 @@ public final class PosteriorSampling {
   /** The posterior samples of every measured row (validated now; lazy). */
   public static Result sample(Dataset<Row> measurements, String idColumn, GaussianModelSpec prior, Corruption operator,
       PosteriorSettings settings, Integer partitions) {
+    return sample(measurements, idColumn, prior, operator, settings, partitions, PosteriorRows.SAMPLES);
+  }
+
+  /**
+   * The posterior samples of every measured row, or with {@link PosteriorRows#SUMMARY} one summary row per
+   * measured row (validated now; lazy).
+   */
+  public static Result sample(Dataset<Row> measurements, String idColumn, GaussianModelSpec prior, Corruption operator,
+      PosteriorSettings settings, Integer partitions, PosteriorRows outputRows) {
+    if (outputRows == PosteriorRows.SUMMARY && settings.samples() < 2) {
+      throw ConfigException.of("samples", "must be >= 2 for output_rows summary (a variance and an interval need two "
+          + "samples)", settings.samples());
+    }
     boolean exact = prior instanceof MixtureModelSpec && prior.exactPrior().isPresent();
     if (prior.oneHot().isPresent() || prior.numClasses() > 0
         || !exact && settings.sampler() == PosteriorSettings.Kind.EXACT) {
@@ -169,9 +190,16 @@ public final class PosteriorSampling {
       throw ConfigException.of("id_column", "must not be a measured column", idColumn);
     }
     StructType out = new StructType().add(idColumn, idField.dataType(), false)
-        .add(SAMPLE_INDEX, DataTypes.IntegerType, false);
+        .add(outputRows == PosteriorRows.SUMMARY ? SAMPLES : SAMPLE_INDEX, DataTypes.IntegerType, false);
     for (String c : prior.columns()) {
       out = out.add(c, DataTypes.DoubleType, false);
+    }
+    if (outputRows == PosteriorRows.SUMMARY) {
+      for (String suffix : List.of(VARIANCE_SUFFIX, LOWER_SUFFIX, UPPER_SUFFIX)) {
+        for (String c : prior.columns()) {
+          out = out.add(c + suffix, DataTypes.DoubleType, false);
+        }
+      }
     }
     out = out.add(RESIDUAL, DataTypes.DoubleType, false).add(NFE, DataTypes.IntegerType, false)
         .add(ESS_MIN, DataTypes.DoubleType, true).add("sampler", DataTypes.StringType, false)
@@ -199,7 +227,7 @@ public final class PosteriorSampling {
     LongAccumulator calls = measurements.sparkSession().sparkContext().longAccumulator("posterior model calls");
     LongAccumulator unobserved = measurements.sparkSession().sparkContext().longAccumulator("posterior unobserved rows");
     Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner(prior, operator,
-        settings, measured.size(), calls, unobserved), Encoders.row(out));
+        settings, measured.size(), calls, unobserved, outputRows), Encoders.row(out));
     return new Result(output, prior.columns(), measured, calls, unobserved);
   }
 

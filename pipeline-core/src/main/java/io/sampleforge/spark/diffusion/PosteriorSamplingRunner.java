@@ -18,6 +18,7 @@ import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
 import io.sampleforge.diffusion.posterior.MaskOperator;
 import io.sampleforge.diffusion.posterior.Measurement;
 import io.sampleforge.diffusion.posterior.MeasurementOperator;
+import io.sampleforge.diffusion.posterior.PosteriorSummary;
 import io.sampleforge.diffusion.posterior.ReplacementSampler;
 import io.sampleforge.diffusion.posterior.TwistedDiffusionSampler;
 import io.sampleforge.errors.InputDataException;
@@ -59,9 +60,16 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private final LongAccumulator modelCalls;
 
   private final LongAccumulator unobservedRows;
+  private final PosteriorRows rows;
 
   PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
       LongAccumulator modelCalls, LongAccumulator unobservedRows) {
+    this(prior, operator, settings, m, modelCalls, unobservedRows, PosteriorRows.SAMPLES);
+  }
+
+  PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
+      LongAccumulator modelCalls, LongAccumulator unobservedRows, PosteriorRows rows) {
+    this.rows = rows;
     this.unobservedRows = unobservedRows;
     this.prior = prior;
     this.operator = operator;
@@ -86,6 +94,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     int callsPerRow = settings.modelCallsPerRow();
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
+      private final double[] rowSamples = rows == PosteriorRows.SUMMARY ? new double[settings.samples() * d] : null;
       private int next;
       private GaussianModelSpec.DenoiserHandle handle;
 
@@ -280,6 +289,49 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             x[o[i]] = p.y()[i]; // y in table units exactly (the model-space copy went through the standardisation)
           }
         }
+        if (rowSamples != null) {
+          System.arraycopy(x, 0, rowSamples, s * d, d);
+          if (s == settings.samples() - 1) {
+            summarise(p, d, essMin);
+          }
+          return;
+        }
+        Object[] v = new Object[d + 7];
+        v[0] = p.id();
+        v[1] = s;
+        for (int j = 0; j < d; j++) {
+          v[2 + j] = x[j];
+        }
+        v[d + 2] = residual(p, x);
+        v[d + 3] = p.dataOp() == null ? 0 : callsPerRow;
+        v[d + 4] = essMin;
+        v[d + 5] = samplerJson;
+        v[d + 6] = settings.seed();
+        pending.add(RowFactory.create(v));
+      }
+
+      /** One summary row ({@code output_rows: summary}) from the row's S samples in table units. */
+      private void summarise(Parsed p, int d, Double essMin) {
+        PosteriorSummary sum = PosteriorSummary.of(rowSamples, 0, settings.samples(), d);
+        Object[] v = new Object[4 * d + 7];
+        v[0] = p.id();
+        v[1] = settings.samples();
+        for (int j = 0; j < d; j++) {
+          v[2 + j] = sum.mean()[j];
+          v[2 + d + j] = sum.variance()[j];
+          v[2 + 2 * d + j] = sum.lower()[j];
+          v[2 + 3 * d + j] = sum.upper()[j];
+        }
+        v[4 * d + 2] = residual(p, sum.mean());
+        v[4 * d + 3] = p.dataOp() == null ? 0 : callsPerRow;
+        v[4 * d + 4] = essMin;
+        v[4 * d + 5] = samplerJson;
+        v[4 * d + 6] = settings.seed();
+        pending.add(RowFactory.create(v));
+      }
+
+      /** |y - A x| over the row's observed values, table units (0 for a row drawn from the prior). */
+      private double residual(Parsed p, double[] x) {
         double ss = 0;
         if (p.dataOp() != null) {
           double[] ax = new double[p.dataOp().outputDimension()];
@@ -289,18 +341,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             ss += r * r;
           }
         }
-        Object[] v = new Object[d + 7];
-        v[0] = p.id();
-        v[1] = s;
-        for (int j = 0; j < d; j++) {
-          v[2 + j] = x[j];
-        }
-        v[d + 2] = Math.sqrt(ss);
-        v[d + 3] = p.dataOp() == null ? 0 : callsPerRow;
-        v[d + 4] = essMin;
-        v[d + 5] = samplerJson;
-        v[d + 6] = settings.seed();
-        pending.add(RowFactory.create(v));
+        return Math.sqrt(ss);
       }
     };
   }
