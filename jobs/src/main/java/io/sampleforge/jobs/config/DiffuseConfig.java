@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.diffusion.continuous.BetaSchedule;
 import io.sampleforge.diffusion.continuous.DdimSettings;
 import io.sampleforge.diffusion.continuous.DeisSettings;
+import io.sampleforge.diffusion.continuous.DynamicCompensation;
 import io.sampleforge.diffusion.continuous.DpmSolverSinglestepSettings;
 import io.sampleforge.diffusion.continuous.DynamicThresholding;
 import io.sampleforge.diffusion.continuous.EdmSettings;
@@ -79,7 +80,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
   public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
       Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
       List<Integer> disableCorrector, String method, Boolean thresholding, Double dynamicThresholdingRatio,
-      Double sampleMaxValue) {}
+      Double sampleMaxValue, Integer dcOrder, List<Double> dcRatios) {}
 
   /** Feynman-Kac corrector SMC for guided requests (the block left out: none). */
   public record SmcConfig(Integer particles, Double essThreshold) {
@@ -171,7 +172,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null) : solver;
+        null, null, null, null, null, null) : solver;
     steps = steps == null ? 20 : steps;
     batchSize = batchSize == null ? 256 : batchSize;
     if (batchSize < 1) {
@@ -250,12 +251,14 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     put(given, "solver.thresholding", s.thresholding());
     put(given, "solver.dynamic_thresholding_ratio", s.dynamicThresholdingRatio());
     put(given, "solver.sample_max_value", s.sampleMaxValue());
+    put(given, "solver.dc_order", s.dcOrder());
+    put(given, "solver.dc_ratios", s.dcRatios());
     List<String> own = switch (kind) {
       case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
       case DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final", "order_rule");
       case SDE_DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final");
       case DPMSOLVER_SINGLESTEP -> List.of("order", "solver_type", "method");
-      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector");
+      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios");
       case DEIS -> List.of("order", "lower_order_final");
       case EULER, HEUN -> List.of();
     };
@@ -276,6 +279,10 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         throw ConfigException.of(e.getKey(), "does not apply to solver.name " + kind.id() + " (its keys: "
             + (allowed.isEmpty() ? "none" : allowed) + ")", e.getValue());
       }
+    }
+    if (s.dcOrder() != null && s.dcRatios() == null) {
+      throw ConfigException.of("solver.dc_order/solver.dc_ratios", "applies only with solver.dc_ratios (DC-Solver's "
+          + "per-step ratios; fit them with bench/continuous/dc_ratios.sh)", s.dcOrder());
     }
     java.io.Serializable settings;
     try {
@@ -347,7 +354,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         yield new UniPcSettings(s.order() == null ? d.order() : s.order(),
             s.variant() == null ? d.variant() : UniPcSettings.Variant.parse("variant", s.variant()),
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
-            s.disableCorrector() == null ? d.disableCorrector() : s.disableCorrector());
+            s.disableCorrector() == null ? d.disableCorrector() : s.disableCorrector(), DynamicThresholding.OFF,
+            s.dcRatios() == null ? DynamicCompensation.OFF : new DynamicCompensation(
+                s.dcOrder() == null ? DynamicCompensation.OFF.order() : s.dcOrder(), s.dcRatios()));
       }
       case DEIS -> {
         DeisSettings d = DeisSettings.DIFFUSERS;

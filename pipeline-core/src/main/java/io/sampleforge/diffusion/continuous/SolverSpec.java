@@ -144,6 +144,13 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           putComponents(m, t);
           continue;
         }
+        if (v instanceof DynamicCompensation c) {
+          if (c.enabled()) {
+            m.put("dc_order", c.order());
+            m.put("dc_ratios", c.ratios());
+          }
+          continue;
+        }
         if (v instanceof Enum<?> e) {
           try {
             v = e.getClass().getMethod("id").invoke(e);

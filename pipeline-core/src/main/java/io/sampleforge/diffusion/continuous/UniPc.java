@@ -23,7 +23,9 @@ import io.sampleforge.errors.ConfigException;
  * NaN there, B(h) = -infinity times 0, and its higher orders divide by h = infinity when
  * {@code lower_order_final} is off). N < p is refused (diffusers lowers the order silently; wl-zhao/UniPC
  * asserts). With {@code thresholding} each data prediction is thresholded ({@link DynamicThresholding}),
- * as diffusers' {@code convert_model_output} with {@code predict_x0}. Cost: N model calls plus O(p rows D)
+ * as diffusers' {@code convert_model_output} with {@code predict_x0}. With {@link DynamicCompensation}
+ * (DC-Solver) the newest prediction is interpolated in the model time before each predictor whose ratio is
+ * not 1, and stays so in the history. Cost: N model calls plus O(p rows D)
  * per step and the p x p solves.
  */
 public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSolver {
@@ -35,6 +37,7 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
       throw ConfigException.of("unipc", "settings are required", null);
     }
     orders(settings, grid.steps(), grid.endsClean());
+    settings.compensation().checkSteps(grid.steps());
   }
 
   /** The predictor order of each step. */
@@ -68,12 +71,32 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
   @Override
   public SampleBatch run(Denoiser model, double[] xT, SampleKey[] keys, GaussianDraws draws) {
     ModelEvaluation.checkInput(model, xT, keys);
+    return new SampleBatch(solve(model, xT, keys.length, null), keys.length, model.dimension(), grid.steps());
+  }
+
+  /**
+   * The solver's state at every grid level: {@code states[0]} is x_T, {@code states[i]} (0 < i < N) the
+   * corrected x at level i (the predictor's result where the corrector is disabled), {@code states[N]} the
+   * output. Used to fit DC-Solver's ratios against a fine trajectory (a benchmark-side tool). Cost: as
+   * {@link #run}, plus N + 1 copies of the batch.
+   */
+  public double[][] trajectory(Denoiser model, double[] xT, SampleKey[] keys) {
+    ModelEvaluation.checkInput(model, xT, keys);
+    double[][] states = new double[grid.steps() + 1][];
+    states[0] = xT.clone();
+    states[grid.steps()] = solve(model, xT, keys.length, states);
+    return states;
+  }
+
+  private double[] solve(Denoiser model, double[] xT, int rows, double[][] states) {
     int d = model.dimension();
-    int rows = keys.length;
     int[] orders = orders();
     double[] x = xT.clone();
     double[] last = null;
     MultistepHistory history = MultistepHistory.empty();
+    DynamicCompensation dc = settings.compensation();
+    int keep = dc.enabled() ? Math.max(settings.order(), dc.points()) : settings.order();
+    double[] times = new double[keep]; // model times of the history, newest first
     for (int i = 0; i < grid.steps(); i++) {
       NoiseLevel s0 = grid.level(i);
       double[] m = new double[x.length];
@@ -82,11 +105,26 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
       if (i > 0 && settings.corrects(i - 1)) {
         x = update(last, history, grid.level(i - 1), s0, orders[i - 1], m);
       }
-      history = history.push(s0.lambda(), m, settings.order());
+      if (states != null && i > 0) {
+        states[i] = x.clone();
+      }
+      history = history.push(s0.lambda(), m, keep);
+      System.arraycopy(times, 0, times, 1, keep - 1);
+      times[0] = s0.modelTime();
+      if (dc.ratio(i) != 1.0) {
+        history = compensated(history, times, dc, dc.ratio(i));
+      }
       last = x;
       x = update(x, history, s0, grid.level(i + 1), orders[i], null);
     }
-    return new SampleBatch(x, rows, d, grid.steps());
+    return x;
+  }
+
+  /** The history with its newest prediction replaced by DC-Solver's interpolation at ratio rho. */
+  private static MultistepHistory compensated(MultistepHistory h, double[] times, DynamicCompensation dc, double rho) {
+    double[][] p = h.predictions().clone();
+    p[0] = DynamicCompensation.interpolate(p, times, dc.points(), rho);
+    return new MultistepHistory(h.lambdas(), p);
   }
 
   /**

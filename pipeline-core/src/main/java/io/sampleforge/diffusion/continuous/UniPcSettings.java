@@ -17,9 +17,11 @@ import java.util.List;
  *     corrected)
  * @param thresholding {@code thresholding}, {@code dynamic_thresholding_ratio}, {@code sample_max_value}:
  *     dynamic thresholding of the data prediction ({@link DynamicThresholding}; default off)
+ * @param compensation {@code dc_order}, {@code dc_ratios}: DC-Solver's dynamic compensation ({@link
+ *     DynamicCompensation}; default off)
  */
 public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector,
-    DynamicThresholding thresholding) implements java.io.Serializable {
+    DynamicThresholding thresholding, DynamicCompensation compensation) implements java.io.Serializable {
   /** diffusers' defaults: order 2, bh2, lower_order_final, no disabled corrector. */
   public static final UniPcSettings DIFFUSERS = new UniPcSettings(2, Variant.BH2, true, List.of());
 
@@ -41,7 +43,19 @@ public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal,
     if (thresholding == null) {
       throw ConfigException.of("thresholding", "is required (DynamicThresholding.OFF for none)", null);
     }
+    compensation = compensation == null ? DynamicCompensation.OFF : compensation;
     disableCorrector = List.copyOf(disableCorrector);
+  }
+
+  /** The given settings without DC-Solver's compensation. */
+  public UniPcSettings(int order, Variant variant, boolean lowerOrderFinal, List<Integer> disableCorrector,
+      DynamicThresholding thresholding) {
+    this(order, variant, lowerOrderFinal, disableCorrector, thresholding, DynamicCompensation.OFF);
+  }
+
+  /** These settings with DC-Solver's dynamic compensation ({@link DynamicCompensation}). */
+  public UniPcSettings withCompensation(DynamicCompensation c) {
+    return new UniPcSettings(order, variant, lowerOrderFinal, disableCorrector, thresholding, c);
   }
 
   /** The given settings without thresholding. */
@@ -51,7 +65,7 @@ public record UniPcSettings(int order, Variant variant, boolean lowerOrderFinal,
 
   /** These settings with the given thresholding. */
   public UniPcSettings withThresholding(DynamicThresholding t) {
-    return new UniPcSettings(order, variant, lowerOrderFinal, disableCorrector, t);
+    return new UniPcSettings(order, variant, lowerOrderFinal, disableCorrector, t, compensation);
   }
 
   /** The given order and variant with lower_order_final and the corrector on at every step. */
