@@ -9,7 +9,8 @@
 #                             [MASK_SAMPLERS] [SLICE_SAMPLERS] [TRAINED_EPOCHS]
 #   (defaults ../shared/data/mlbench/Satellite.csv "0.2 0.5" "4 8" 1 40 1.0 16 "exact replace" "exact tds dps" 0)
 # TRAINED_EPOCHS > 0 also trains train-denoiser's MLP (conf/jobs/train-denoiser.yaml, that many epochs) on the
-# training rows and imputes every test row with `replace` under it (30 steps, RePaint jumps j = 1, r = 5).
+# training rows and imputes every test row with `replace` under it (30 steps, RePaint jumps j = 1, r = 5), and the
+# slice's tds and dps also run under it (30 steps; the gradient through the MLP by DJL autograd).
 #
 # The table's numeric columns become c0..c(D-1) with an id; a fixed hash of the row number sends about 20 % of
 # the rows to the test set (measured, imputed, scored) and the rest to the training set (the prior's fit and the
@@ -115,6 +116,18 @@ for rate in $RATES; do
       [[ "$sampler" == tds ]] && extra+=(--set sampler.particles=16)
       if timed "$name" "$TS" posterior "$MS" "$WORK/slice-$sampler-$rate" "$k" "${extra[@]}"; then
         SPECS+=("$name=$WORK/slice-$sampler-$rate")
+      fi
+      # the same gradient samplers under the trained MLP: the gradient by DJL autograd (docs/posterior.md)
+      if [[ "$TRAINED_EPOCHS" -gt 0 && ( "$sampler" == tds || "$sampler" == dps ) ]]; then
+        name="posterior-$sampler-mlp-s$SAMPLES-sigma$SLICE_SIGMA_Y"
+        mlp=(--set "operator.sigma_y=$SLICE_SIGMA_Y" --set "sampler={name: $sampler}" --set steps=30)
+        [[ "$sampler" == tds ]] && mlp+=(--set "sampler={name: tds, particles: 16}")
+        if timed "$name" "$TS" ./submit.sh posterior -c conf/jobs/posterior.yaml --input "$MS" \
+          --output "$WORK/slice-$sampler-mlp-$rate" --mode overwrite --set id_column=id \
+          --set "model={type: trained, dir: $WORK/mlp/model}" --set unobserved_rows=fail --set samples="$SAMPLES" \
+          "${mlp[@]}"; then
+          SPECS+=("$name=$WORK/slice-$sampler-mlp-$rate")
+        fi
       fi
     done
     if [[ ${#SPECS[@]} -gt 0 ]]; then

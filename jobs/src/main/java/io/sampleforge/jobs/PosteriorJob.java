@@ -21,7 +21,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code posterior} job: config -> prior (the config's GMM or MLlib's fit of a clean table) ->
+ * The {@code posterior} job: config -> prior (the config's GMM, MLlib's fit of a clean table, an exported
+ * TorchScript/ONNX denoiser or a train-denoiser folder) ->
  * read the measurements -> {@link PosteriorSampling} (validated before any task) -> write atomically
  * -> statistics of the written output (rows, samples, residuals, ESS; RMSE and 90 % coverage against
  * {@code clean_<column>} where present, {@link PosteriorQuality}) -> {@code _manifest.json}.
@@ -75,7 +76,7 @@ public final class PosteriorJob {
     });
   }
 
-  /** The prior: the config's mixture, MLlib's fit of {@code model.table}, or a train-denoiser folder (replace). */
+  /** The prior: the config's mixture, MLlib's fit of {@code model.table}, an exported network or a train-denoiser folder. */
   static GaussianModelSpec prior(SparkSession spark, PosteriorConfig cfg) {
     DiffuseModelConfig m = cfg.model();
     return switch (m.kind()) {
@@ -83,7 +84,12 @@ public final class PosteriorJob {
       case GMM_FIT -> MixtureFit.fit(TableInput.read(spark, m.table(), m.tableFormat()), m.columns(),
           m.fitSettings(cfg.seed()), m.table());
       case TRAINED -> io.sampleforge.spark.diffusion.TrainedDenoiserSpec.of(m.dir());
-      default -> throw io.sampleforge.errors.ConfigException.of("model.type", "must be gmm, gmm-fit or trained", m.type());
+      // the diffuse job's exported model (DiffuseJob.model): loaded and probed on the driver, exit 2 there
+      case TORCHSCRIPT, ONNX -> io.sampleforge.spark.diffusion.ExportedDenoiserSpec.of(
+          io.sampleforge.model.ModelFormat.parse("model.type", m.type()),
+          io.sampleforge.spark.common.HadoopModelFiles.of(spark.sparkContext().hadoopConfiguration()), m.path(),
+          m.rowShape(), io.sampleforge.diffusion.continuous.PredictionType.parse("model.prediction_type",
+              m.predictionType()), m.columns(), 0);
     };
   }
 }

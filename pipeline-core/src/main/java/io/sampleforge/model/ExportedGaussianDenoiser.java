@@ -55,6 +55,7 @@ public final class ExportedGaussianDenoiser implements Denoiser, io.sampleforge.
   public static final String CLASSES_KEY = "model.num_classes";
   private static final Map<String, ZooModel<NDList, NDList>> LOADED = new ConcurrentHashMap<>();
   private static final Map<String, String> IDENTITIES = new ConcurrentHashMap<>();
+  private static final Map<String, ZooModel<NDList, NDList>> AUTOGRAD_LOADED = new ConcurrentHashMap<>();
 
   private final ModelFormat format;
   private final ZooModel<NDList, NDList> model;
@@ -64,9 +65,11 @@ public final class ExportedGaussianDenoiser implements Denoiser, io.sampleforge.
   private final int numClasses;
   private final String identity;
   private final boolean shared;
+  private final Path file;
 
-  private ExportedGaussianDenoiser(ModelFormat format, ZooModel<NDList, NDList> model, RowShape shape,
+  private ExportedGaussianDenoiser(ModelFormat format, Path file, ZooModel<NDList, NDList> model, RowShape shape,
       PredictionType type, int numClasses, String identity, boolean shared) {
+    this.file = file;
     this.format = format;
     this.model = model;
     this.predictor = model.newPredictor();
@@ -86,7 +89,7 @@ public final class ExportedGaussianDenoiser implements Denoiser, io.sampleforge.
       int numClasses, Device device) {
     checkSettings(format, shape, type, numClasses);
     ZooModel<NDList, NDList> m = ExportedMaskedDenoiser.loadZoo(format, file, device);
-    ExportedGaussianDenoiser d = new ExportedGaussianDenoiser(format, m, shape, type, numClasses,
+    ExportedGaussianDenoiser d = new ExportedGaussianDenoiser(format, file, m, shape, type, numClasses,
         identityOf(format, file, shape, type, numClasses), false);
     try {
       d.probe(file);
@@ -126,7 +129,7 @@ public final class ExportedGaussianDenoiser implements Denoiser, io.sampleforge.
       }
     }
     // the identity (a SHA-256 of the file) is computed once per JVM, not per task
-    return new ExportedGaussianDenoiser(format, m, shape, type, numClasses, IDENTITIES.get(key), true);
+    return new ExportedGaussianDenoiser(format, file, m, shape, type, numClasses, IDENTITIES.get(key), true);
   }
 
   private static void checkSettings(ModelFormat format, RowShape shape, PredictionType type, int numClasses) {
@@ -202,6 +205,50 @@ public final class ExportedGaussianDenoiser implements Denoiser, io.sampleforge.
       y[r] = given[r];
     }
     return y;
+  }
+
+  /**
+   * This model as a {@link io.sampleforge.diffusion.posterior.DifferentiableDenoiser} differentiated by
+   * DJL autograd ({@link AutogradDenoiser}: one forward with the graph recorded per linearisation, one
+   * backward pass per vector-Jacobian product), for the gradient-guided posterior samplers; a
+   * class-conditional model is differentiated at the null class K. TorchScript only: an ONNX model runs
+   * on ONNX Runtime, which has no autograd, so it is refused with a {@link ConfigException} naming
+   * {@code model.type}. DJL loads TorchScript under PyTorch's inference mode, whose tensors cannot be saved
+   * for a backward pass, so the view runs on a second copy of the weights loaded without it (DJL's
+   * {@code trainParam} option; parameters frozen again), once per JVM, file and device and kept for the
+   * JVM's life. Close the view (its graph) and this instance.
+   */
+  public AutogradDenoiser differentiable() {
+    if (format != ModelFormat.TORCHSCRIPT) {
+      throw ConfigException.of("model.type", "must be torchscript for a gradient-guided sampler (tds, dps): the "
+          + "gradient goes through the network by PyTorch autograd, and an " + format.configName() + " model (ONNX "
+          + "Runtime) cannot be differentiated; " + identity, format.configName());
+    }
+    // DJL loads TorchScript under PyTorch's inference mode, and autograd cannot save inference tensors
+    // for backward: the gradient runs on a second copy loaded without it (once per JVM, file and device),
+    // its parameters frozen again (no parameter gradients)
+    ZooModel<NDList, NDList> grad = AUTOGRAD_LOADED.computeIfAbsent(file.toAbsolutePath() + "@" + device(), k -> {
+      ZooModel<NDList, NDList> z = ExportedMaskedDenoiser.loadZoo(format, file, device(), true);
+      z.getBlock().freezeParameters(true);
+      return z;
+    });
+    ai.djl.pytorch.engine.PtSymbolBlock block = (ai.djl.pytorch.engine.PtSymbolBlock) grad.getBlock();
+    long[] perRow = shape.withBatch(1);
+    return new AutogradDenoiser(grad.getNDManager(), rows -> {
+      long[] s = perRow.clone();
+      s[0] = rows;
+      return new Shape(s);
+    }, shape.dimension(), type, (m, x, rows, time) -> {
+      float[] t = new float[rows];
+      Arrays.fill(t, (float) time);
+      NDList in = new NDList(x, m.create(t, new Shape(rows)));
+      if (numClasses > 0) {
+        in.add(m.create(labels(rows, null), new Shape(rows)));
+      }
+      // is_train = true skips DJL's inference guard (which turns autograd off) without switching the
+      // module to training mode, as PtSymbolBlock.forward(..., true) would
+      return ai.djl.pytorch.jni.IValueUtils.forward(block, in, true).get(0);
+    }, identity);
   }
 
   /** The file format, which names the engine that runs it. */

@@ -101,12 +101,23 @@ public final class ExportedMaskedDenoiser implements MaskedDenoiser, AutoCloseab
    * Errors are ConfigExceptions naming {@code model.path}.
    */
   static ZooModel<NDList, NDList> loadZoo(ModelFormat format, Path file, Device device) {
+    return loadZoo(format, file, device, false);
+  }
+
+  /**
+   * {@code trainParam} (TorchScript only): load outside PyTorch's inference mode, whose tensors autograd
+   * cannot save for a backward pass (DJL's option of that name; the caller freezes the parameters again).
+   */
+  static ZooModel<NDList, NDList> loadZoo(ModelFormat format, Path file, Device device, boolean trainParam) {
     // before the engine sees the bytes: only formats that run no code on load
     ModelFileCheck.require(format, file);
     try {
       Criteria.Builder<NDList, NDList> builder = Criteria.builder().setTypes(NDList.class, NDList.class)
           .optModelPath(file).optEngine(format.engine()).optTranslator(new NoopTranslator())
           .optDevice(ExportedLm.runnableDevice(format, device));
+      if (trainParam) {
+        builder.optOption("trainParam", "true");
+      }
       String threads = System.getProperty("ai.djl.pytorch.num_threads");
       if (format == ModelFormat.ONNX && threads != null) {
         // ONNX Runtime would use every core per call; a task gets spark.task.cpus threads, as libtorch does

@@ -14,7 +14,8 @@ import java.util.Map;
  * The {@code posterior} job's config (conf/jobs/posterior.yaml documents every key), validated on
  * construction: the measurement table {@code input} (the {@code corrupt} job's output or the same
  * columns), its {@code id_column} (default row_key, corrupt's id without one); the prior {@code model}
- * ({@link DiffuseModelConfig}, type gmm or gmm-fit only: the samplers need the exact GMM); the {@code
+ * ({@link DiffuseModelConfig}: gmm or gmm-fit for every sampler; torchscript (differentiated by DJL autograd)
+ * or trained for tds, dps and replace; onnx for replace only, as ONNX Runtime cannot differentiate); the {@code
  * operator} the measurements were made with ({@code type} noise | mask | linear, {@code sigma_y}, {@code
  * matrix}; {@code mask_rate} is accepted and ignored: each row's mask is its observed flags); the {@code
  * sampler} ({@code name} tds | exact | dps | replace; tds: {@code particles}, {@code ess_threshold}, {@code
@@ -29,17 +30,30 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows,
     ScheduleConfig schedule, String outputRows) implements JobTarget {
 
-  /** The noise levels of tds, dps and replace: {@code type} edm (default) or vp; edm's sigmas and rho. */
-  public record ScheduleConfig(String type, Double sigmaMin, Double sigmaMax, Double rho) {
+  /**
+   * The noise levels of tds, dps and replace: {@code type} edm (default; an exported prior: vp) or vp; edm's
+   * sigmas and rho; vp's discrete training schedule under the {@code diffuse} job's names ({@code
+   * beta_schedule}, {@code num_train_timesteps}, {@code beta_start}, {@code beta_end}; diffusers' defaults),
+   * which an exported network must be given as it was trained (its model time is that schedule's timestep).
+   */
+  public record ScheduleConfig(String type, Double sigmaMin, Double sigmaMax, Double rho, String betaSchedule,
+      Integer numTrainTimesteps, Double betaStart, Double betaEnd) {
     PosteriorSchedule build() {
       PosteriorSchedule.Kind kind = PosteriorSchedule.Kind.parse("schedule.type", type);
       if (kind == PosteriorSchedule.Kind.VP && (sigmaMin != null || sigmaMax != null || rho != null)) {
         throw ConfigException.of(sigmaMin != null ? "schedule.sigma_min" : sigmaMax != null ? "schedule.sigma_max"
             : "schedule.rho", "applies to schedule.type edm only", "set");
       }
+      String discrete = betaSchedule != null ? "schedule.beta_schedule" : numTrainTimesteps != null
+          ? "schedule.num_train_timesteps" : betaStart != null ? "schedule.beta_start" : betaEnd != null
+          ? "schedule.beta_end" : null;
+      if (kind == PosteriorSchedule.Kind.EDM && discrete != null) {
+        throw ConfigException.of(discrete, "applies to schedule.type vp only (the discrete schedule's keys)", "set");
+      }
       PosteriorSchedule e = PosteriorSchedule.EDM;
       return new PosteriorSchedule(kind, sigmaMin == null ? e.sigmaMin() : sigmaMin,
-          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho, null);
+          sigmaMax == null ? e.sigmaMax() : sigmaMax, rho == null ? e.rho() : rho,
+          discrete == null ? null : PosteriorSchedule.discrete(betaSchedule, numTrainTimesteps, betaStart, betaEnd));
     }
   }
 
@@ -55,12 +69,15 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("output", "must name the output path", "'" + output + "'");
     }
     if (model == null) {
-      throw ConfigException.of("model", "is required (model.type: gmm or gmm-fit)", null);
+      throw ConfigException.of("model", "is required (model.type: gmm, gmm-fit, torchscript, onnx or trained)", null);
     }
-    boolean trained = model.kind() == DiffuseModelConfig.Type.TRAINED;
-    if (model.kind() != DiffuseModelConfig.Type.GMM && model.kind() != DiffuseModelConfig.Type.GMM_FIT && !trained) {
-      throw ConfigException.of("model.type", "must be gmm or gmm-fit for the posterior samplers (they need the "
-          + "exact Gaussian-mixture prior), or trained for sampler replace", model.type());
+    DiffuseModelConfig.Type type = model.kind();
+    boolean trained = type == DiffuseModelConfig.Type.TRAINED;
+    boolean exported = type == DiffuseModelConfig.Type.TORCHSCRIPT || type == DiffuseModelConfig.Type.ONNX;
+    boolean network = trained || exported;
+    if (model.exportedClasses() > 0) {
+      throw ConfigException.of("model.num_classes", "does not apply to the posterior job (an unconditional prior)",
+          model.numClasses());
     }
     if (model.componentClasses() != null) {
       throw ConfigException.of("model.component_classes", "does not apply to the posterior job (an unconditional "
@@ -89,16 +106,36 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
       throw ConfigException.of("samples", "must be >= 2 for output_rows summary (a variance and an interval need two "
           + "samples)", samples);
     }
-    if (trained && PosteriorSettings.Kind.parse("sampler.name", sampler.name()) != PosteriorSettings.Kind.REPLACE) {
-      throw ConfigException.of("model.type", "trained takes sampler replace only (tds, dps and exact need the exact "
-          + "Gaussian-mixture prior's closed forms; sampler.name is " + sampler.name() + ")", model.type());
+    PosteriorSettings.Kind kind = PosteriorSettings.Kind.parse("sampler.name", sampler.name());
+    if (network && kind == PosteriorSettings.Kind.EXACT) {
+      throw ConfigException.of("model.type", type.id() + " cannot take sampler exact (it draws from the closed-form "
+          + "posterior of a gmm or gmm-fit prior; use tds, dps or replace)", model.type());
+    }
+    if (type == DiffuseModelConfig.Type.ONNX
+        && (kind == PosteriorSettings.Kind.TDS || kind == PosteriorSettings.Kind.DPS)) {
+      throw ConfigException.of("model.type", "onnx cannot take sampler " + kind.id() + ": its gradient goes through "
+          + "the network (DJL's PyTorch autograd), and ONNX Runtime cannot differentiate the model at model.path ('"
+          + model.path() + "'); export it to torchscript, or use sampler replace", model.type());
     }
     if (trained && schedule != null) {
       throw ConfigException.of("schedule", "does not apply to a trained prior (it is sampled on the discrete schedule "
           + "it was trained under)", "set");
     }
-    if (trained && unobservedRows.equals("prior")) {
-      throw ConfigException.of("unobserved_rows", "must be fail for a trained prior (prior draws need an exact prior)",
+    if (exported && schedule != null
+        && PosteriorSchedule.Kind.parse("schedule.type", schedule.type() == null ? "vp" : schedule.type())
+        != PosteriorSchedule.Kind.VP) {
+      throw ConfigException.of("schedule.type", "must be vp for an exported prior (the network is called at the "
+          + "timesteps of the discrete schedule it was trained under: schedule.beta_schedule, num_train_timesteps, "
+          + "beta_start, beta_end)", schedule.type());
+    }
+    if (exported) {
+      schedule = schedule == null ? new ScheduleConfig("vp", null, null, null, null, null, null, null)
+          : new ScheduleConfig("vp", schedule.sigmaMin(), schedule.sigmaMax(), schedule.rho(), schedule.betaSchedule(),
+              schedule.numTrainTimesteps(),
+              schedule.betaStart(), schedule.betaEnd());
+    }
+    if (network && unobservedRows.equals("prior")) {
+      throw ConfigException.of("unobserved_rows", "must be fail for a network prior (prior draws need an exact prior)",
           unobservedRows);
     }
     PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
@@ -109,7 +146,8 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     }
     io.sampleforge.spark.diffusion.PosteriorSampling.checkReplace(s, c);
     int d = model.kind() == DiffuseModelConfig.Type.GMM ? model.spec().dimension()
-        : trained ? -1 : model.columns().size();
+        : trained ? -1 : exported ? java.util.Arrays.stream(model.rowShape()).reduce(1, Math::multiplyExact)
+        : model.columns().size();
     if (c.kind() == CorruptionKind.LINEAR && d > 0 && c.matrix() != null && c.matrix()[0].length != d) {
       throw ConfigException.of("operator.matrix", "must have one column per prior dimension (D = " + d + ")",
           c.matrix()[0].length + " columns");

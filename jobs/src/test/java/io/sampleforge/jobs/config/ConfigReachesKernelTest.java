@@ -361,6 +361,10 @@ class ConfigReachesKernelTest {
   private static final String[] POOL_PRIOR = {"operator.type", "downsample", "operator.shape", "[1, 2, 2]",
       "model.columns", "[Age, DailyRate, DistanceFromHome, MonthlyIncome]", "operator.factor", "2"};
 
+  /** tds on a discrete VP schedule given by its keys (an exported prior's training schedule). */
+  private static final String[] VP_TDS = {"sampler.name", "tds", "operator.sigma_y", "0.1", "schedule.type", "vp",
+      "schedule.beta_end", "0.02"};
+
   /** posterior: the sampler settings (every sampler's keys under its own sampler.name) and the operator. */
   @Test
   void posterior() {
@@ -382,7 +386,10 @@ class ConfigReachesKernelTest {
             Change.of("operator.matrix_file", "src/test/resources/matrices/first3.csv", "operator.type", "linear",
                 "operator.matrix_file", "src/test/resources/matrices/sums.mtx"),
             Change.of("schedule.type", "vp", tds), Change.of("schedule.sigma_min", "0.01", tds),
-            Change.of("schedule.sigma_max", "50", tds), Change.of("schedule.rho", "5", tds)),
+            Change.of("schedule.sigma_max", "50", tds), Change.of("schedule.rho", "5", tds),
+            Change.of("schedule.beta_schedule", "scaled_linear", VP_TDS),
+            Change.of("schedule.num_train_timesteps", "500", VP_TDS),
+            Change.of("schedule.beta_start", "0.0002", VP_TDS), Change.of("schedule.beta_end", "0.03", VP_TDS)),
         pairs("input", "the measurement table", "input_format", "how to read it", "output", "where to write", "format",
             "how to write", "mode", "whether to replace an existing output", "id_column",
             "which column keys the rows (the stage's argument; PosteriorJobTest)", "partitions",

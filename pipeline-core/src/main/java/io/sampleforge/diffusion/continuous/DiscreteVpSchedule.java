@@ -164,4 +164,10 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
   public double defaultEnd() {
     return 1.0 / logAlphas.length;
   }
+
+  /** The four settings: (beta_schedule, num_train_timesteps, beta_start, beta_end). */
+  @Override
+  public String toString() {
+    return "DiscreteVpSchedule(" + schedule.id() + ", " + trainSteps + ", " + betaStart + ", " + betaEnd + ")";
+  }
 }

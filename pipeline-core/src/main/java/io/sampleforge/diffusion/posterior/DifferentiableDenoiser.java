@@ -6,9 +6,12 @@ import io.sampleforge.diffusion.continuous.NoiseLevel;
  * A denoiser whose data prediction x0_hat(x_t) can be differentiated: {@link #linearise} evaluates
  * x0_hat on rows at one level and keeps what a vector-Jacobian product (d x0_hat / d x_t)^T u needs.
  * Gradient-guided posterior samplers (TDS, DPS) push the measurement residual through it. The exact
- * GMM denoiser gives it in closed form ({@link GaussianMixtureJacobian}); exported networks would use
- * autograd (not built). A {@link #linearise} call is one model evaluation (NFE); each product costs
- * about one more.
+ * GMM denoiser gives it in closed form ({@link GaussianMixtureJacobian}); networks use DJL autograd on
+ * the PyTorch engine ({@link io.sampleforge.model.AutogradDenoiser}: exported TorchScript denoisers and
+ * train-denoiser MLPs; ONNX models cannot be differentiated). A {@link #linearise} call is one model
+ * evaluation (NFE); each product costs about one more (for a network: one backward pass over the graph
+ * the linearisation kept, no second forward). A linearisation may be valid only until the next
+ * {@link #linearise} call on the same instance (the autograd one frees its graph then).
  */
 public interface DifferentiableDenoiser {
   /** The per-row dimension D. */

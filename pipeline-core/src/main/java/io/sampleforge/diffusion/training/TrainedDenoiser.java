@@ -157,6 +157,31 @@ public final class TrainedDenoiser implements Denoiser, AutoCloseable {
     }
   }
 
+  /**
+   * This network as a {@link io.sampleforge.diffusion.posterior.DifferentiableDenoiser} differentiated by
+   * DJL autograd on the PyTorch engine ({@link io.sampleforge.model.AutogradDenoiser}): the rows x
+   * [rows, D] (standardised space) require a gradient, the time embedding [rows, E] is a constant
+   * concatenated after them, and the MLP block runs in inference mode (frozen parameters, no dropout) with
+   * grad mode on. One forward per linearisation, one backward pass per vector-Jacobian product. The view
+   * shares this instance's model: close it (its graph) before closing this instance.
+   */
+  public io.sampleforge.model.AutogradDenoiser differentiable() {
+    int d = dimension();
+    MlpArchitecture arch = manifest.architecture();
+    int e = arch.inputWidth() - d;
+    double[] freqs = TimestepEmbedding.frequencies(arch.timeEmbedding());
+    return new io.sampleforge.model.AutogradDenoiser(model.getNDManager(), rows -> new Shape(rows, d), d,
+        PredictionType.EPSILON, (m, x, rows, time) -> {
+          float[] emb = new float[rows * e];
+          for (int r = 0; r < rows; r++) {
+            TimestepEmbedding.write(time, freqs, emb, r * e);
+          }
+          NDArray input = x.concat(m.create(emb, new Shape(rows, e)), 1);
+          return model.getBlock().forward(new ai.djl.training.ParameterStore(m, false), new NDList(input), false)
+              .singletonOrThrow();
+        }, "the trained denoiser " + manifest.architecture());
+  }
+
   @Override
   public void close() {
     model.close();

@@ -117,15 +117,32 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
     return m;
   }
 
+  /** A TorchScript model can be differentiated (PyTorch autograd); ONNX Runtime has no autograd. */
+  @Override
+  public String notDifferentiable() {
+    return format == ModelFormat.TORCHSCRIPT ? null : "an " + format.configName() + " model runs on ONNX Runtime, "
+        + "which has no autograd (export the network to torchscript)";
+  }
+
   @Override
   public DenoiserHandle open() {
     TaskDevices.configureThreads();
     ExportedGaussianDenoiser d = ExportedGaussianDenoiser.shared(format, files.local("model.path", path), shape,
         prediction, numClasses, TaskDevices.current());
     return new DenoiserHandle() {
+      private io.sampleforge.model.AutogradDenoiser grad;
+
       @Override
       public Denoiser denoiser() {
         return d;
+      }
+
+      @Override
+      public io.sampleforge.diffusion.posterior.DifferentiableDenoiser differentiable() {
+        if (grad == null) {
+          grad = d.differentiable();
+        }
+        return grad;
       }
 
       @Override
@@ -138,6 +155,9 @@ public final class ExportedDenoiserSpec implements GaussianModelSpec {
 
       @Override
       public void close() {
+        if (grad != null) {
+          grad.close();
+        }
         d.close();
       }
     };

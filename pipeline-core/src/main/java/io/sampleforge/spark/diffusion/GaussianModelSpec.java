@@ -58,6 +58,15 @@ public interface GaussianModelSpec extends Serializable {
     return label == numClasses() ? exactPrior() : Optional.empty();
   }
 
+  /**
+   * Why {@link DenoiserHandle#differentiable()} is not available, or null where it is (a network that DJL
+   * autograd can differentiate): what the gradient-guided posterior samplers (tds, dps) need of a prior
+   * that is not an exact mixture.
+   */
+  default String notDifferentiable() {
+    return "it is not a network that DJL autograd can differentiate";
+  }
+
   /** An opened denoiser and whatever native resources it holds. */
   interface DenoiserHandle extends AutoCloseable {
     /** The unconditional model (a conditional model's null class). */
@@ -66,6 +75,14 @@ public interface GaussianModelSpec extends Serializable {
     /** The class-conditional model, where {@link #numClasses()} > 0. */
     default ConditionalDenoiser conditional() {
       throw new UnsupportedOperationException("an unconditional model has no class-conditional form");
+    }
+
+    /**
+     * The unconditional model as a {@link io.sampleforge.diffusion.posterior.DifferentiableDenoiser} (DJL
+     * autograd), opened once per handle and closed with it; where {@link #notDifferentiable()} is null.
+     */
+    default io.sampleforge.diffusion.posterior.DifferentiableDenoiser differentiable() {
+      throw new UnsupportedOperationException("this model cannot be differentiated");
     }
 
     @Override

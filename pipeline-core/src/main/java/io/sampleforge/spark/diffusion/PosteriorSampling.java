@@ -27,7 +27,8 @@ import org.apache.spark.util.LongAccumulator;
  * The {@code posterior} job's stage: for every row of a measurement table (the {@code corrupt} job's
  * output, or the user's own with the same columns), S samples of the clean row x given its measurement
  * y = A x + eta under an exact Gaussian-mixture prior ({@link GaussianModelSpec#exactPrior}: {@code
- * gmm} or {@code gmm-fit}). The row's operator is rebuilt from the config's operator block ({@link
+ * gmm} or {@code gmm-fit}; every sampler) or a network prior (exported TorchScript or trained MLP: tds and dps
+ * through DJL autograd, and replace; ONNX: replace only, {@link GaussianModelSpec#notDifferentiable}). The row's operator is rebuilt from the config's operator block ({@link
  * Corruption#operator}) and the row's {@code observed} flags (without that column: a cell is observed
  * when it is not null). Samplers ({@link PosteriorSettings.Kind}): {@code tds}, the twisted diffusion
  * sampler (Wu et al., NeurIPS 2023) with K particles per row and the closed-form Jacobian of the GMM
@@ -133,10 +134,17 @@ public final class PosteriorSampling {
     }
     boolean exact = prior instanceof MixtureModelSpec && prior.exactPrior().isPresent();
     if (prior.oneHot().isPresent() || prior.numClasses() > 0
-        || !exact && settings.sampler() != PosteriorSettings.Kind.REPLACE) {
+        || !exact && settings.sampler() == PosteriorSettings.Kind.EXACT) {
       throw ConfigException.of("model.type", "must be an unconditional exact Gaussian mixture (gmm or gmm-fit) for "
-          + "the posterior samplers, or an unconditional numeric trained model for sampler replace",
-          prior.identity().get("type"));
+          + "sampler exact, or an unconditional numeric network (torchscript, onnx or trained) for the diffusion "
+          + "samplers", prior.identity().get("type"));
+    }
+    boolean gradient = settings.sampler() == PosteriorSettings.Kind.TDS
+        || settings.sampler() == PosteriorSettings.Kind.DPS;
+    if (!exact && gradient && prior.notDifferentiable() != null) {
+      throw ConfigException.of("model.type", "must be a prior the gradient can go through for sampler "
+          + settings.sampler().id() + " (gmm, gmm-fit, torchscript or trained): " + prior.notDifferentiable()
+          + "; sampler replace needs no gradient", prior.identity().get("type"));
     }
     if (!exact && settings.unobserved() == PosteriorSettings.Unobserved.PRIOR) {
       throw ConfigException.of("unobserved_rows", "must be fail for a prior that is not an exact mixture (prior draws "

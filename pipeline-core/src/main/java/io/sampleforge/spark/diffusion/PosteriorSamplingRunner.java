@@ -11,6 +11,7 @@ import io.sampleforge.diffusion.continuous.TimeGrid;
 import io.sampleforge.diffusion.posterior.Corruption;
 import io.sampleforge.diffusion.posterior.CorruptionKind;
 import io.sampleforge.diffusion.posterior.DenseLinearOperator;
+import io.sampleforge.diffusion.posterior.DifferentiableDenoiser;
 import io.sampleforge.diffusion.posterior.DpsSampler;
 import io.sampleforge.diffusion.posterior.ExactPosterior;
 import io.sampleforge.diffusion.posterior.GaussianMixtureJacobian;
@@ -42,7 +43,9 @@ import org.apache.spark.util.LongAccumulator;
  * (Matheron draws keyed by (seed, posterior/exact-draw, combine(xxhash64(id), s)): no D x D matrix); {@code tds} in batches of max(1, batch_size / K) rows with {@link
  * TwistedDiffusionSampler} (K particles per row, no final resample), then S draws from each row's final
  * weighted particles by inverse CDF at the keyed uniform of (seed, {@link RandomPurpose#POSTERIOR_DRAW},
- * combine(key, s)); {@code dps} ({@link DpsSampler}, the closed-form Jacobian of the GMM denoiser) and {@code
+ * combine(key, s)); tds and {@code dps} ({@link DpsSampler}) take the GMM denoiser's closed-form Jacobian, or a
+ * network prior's by DJL autograd ({@link GaussianModelSpec.DenoiserHandle#differentiable()}, opened once per
+ * partition; the autograd forward is serialised per JVM, see {@code AutogradDenoiser}), and {@code
  * replace} ({@link ReplacementSampler}, the exact {@link GaussianMixtureDenoiser}; its model-space operator is
  * the row's mask with y mapped through the standardisation, and the observed cells of its output are y in
  * table units exactly) give S samples per row directly, keys (xxhash64(id), s), in batches of max(1,
@@ -86,7 +89,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws Exception {
     String samplerJson = new ObjectMapper().writeValueAsString(settings.describe());
-    GaussianMixture mixture = prior.exactPrior().orElse(null); // null: a trained prior (sampler replace only)
+    GaussianMixture mixture = prior.exactPrior().orElse(null); // null: a network prior (not sampler exact)
     Standardisation std = prior.standardisation();
     int d = prior.dimension();
     int batchRows = settings.rowsPerBatch();
@@ -123,7 +126,21 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
         }
       }
 
-      /** The replacement sampler's prior: the exact mixture's denoiser, or the trained network opened once. */
+      /**
+       * The gradient-guided samplers' prior: the exact mixture's closed-form Jacobian, or the network (exported
+       * TorchScript or trained MLP) differentiated by DJL autograd, opened once per partition.
+       */
+      private DifferentiableDenoiser differentiable() {
+        if (mixture != null) {
+          return new GaussianMixtureJacobian(mixture);
+        }
+        if (handle == null) {
+          handle = prior.open();
+        }
+        return handle.differentiable();
+      }
+
+      /** The replacement sampler's prior: the exact mixture's denoiser, or the network opened once. */
       private io.sampleforge.diffusion.continuous.Denoiser denoiser() {
         if (mixture != null) {
           return new GaussianMixtureDenoiser(mixture, PredictionType.SAMPLE);
@@ -182,7 +199,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
           int samples = settings.samples();
           double[] x;
           if (settings.sampler() == PosteriorSettings.Kind.DPS) {
-            x = new DpsSampler(settings.grid(), settings.stepScale()).sample(new GaussianMixtureJacobian(mixture), rows,
+            x = new DpsSampler(settings.grid(), settings.stepScale()).sample(differentiable(), rows,
                 samples, draws);
             checkDiverged(x, batch, samples, d, "dps diverged (its step zeta' / |y - A x0_hat| grows as the residual "
                 + "shrinks); lower sampler.step_scale, or use sampler.name exact for a Gaussian-mixture prior");
@@ -202,7 +219,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
         TimeGrid grid = settings.grid();
         TwistedDiffusionSampler tds = new TwistedDiffusionSampler(grid,
             TwistedDiffusionSampler.settings(settings.particles(), settings.essThreshold(), false), settings.twistScale());
-        FkcResult out = tds.sample(new GaussianMixtureJacobian(mixture), rows, draws);
+        FkcResult out = tds.sample(differentiable(), rows, draws);
         if (modelCalls != null) {
           modelCalls.add(out.modelCalls());
         }
@@ -237,12 +254,13 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
        * TDS's twist gradient grows like 1 / sigma_y^2: when sigma_y is small against the prior's scale the
        * particles can run off (measured on the attrition table: values of 1e11); DPS's step zeta' / |r| grows
        * as the residual r shrinks. A particle (sample) beyond 1,000 prior standard deviations of every
-       * component is such a divergence; the job stops rather than write it. {@code k}: particles or samples per
-       * measured row.
+       * component is such a divergence; the job stops rather than write it. A network prior has no known scale:
+       * only a non-finite value is refused there. {@code k}: particles or samples per measured row.
        */
       private void checkDiverged(double[] x, List<Parsed> batch, int k, int d, String what) {
         double[] bound = new double[d];
-        for (int j = 0; j < d; j++) {
+        java.util.Arrays.fill(bound, mixture == null ? Double.MAX_VALUE : 0); // a network's scale is unknown: finite only
+        for (int j = 0; j < d && mixture != null; j++) {
           for (int c = 0; c < mixture.components(); c++) {
             bound[j] = Math.max(bound[j], Math.abs(mixture.mean(c)[j]) + 1000 * Math.sqrt(mixture.covariance(c)[j][j]));
           }
@@ -252,7 +270,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
             double v = x[r * d + j];
             if (!(Math.abs(v) <= bound[j])) {
               throw InputDataException.of("sampler.name", what, "row id " + batch.get(r / k).id() + ": value " + v + " in model coordinate " + j
-                  + ", beyond 1,000 prior standard deviations");
+                  + (mixture == null ? " (not finite)" : ", beyond 1,000 prior standard deviations"));
             }
           }
         }

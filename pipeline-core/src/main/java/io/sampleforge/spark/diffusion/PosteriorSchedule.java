@@ -34,6 +34,20 @@ public record PosteriorSchedule(Kind kind, double sigmaMin, double sigmaMax, dou
     return new PosteriorSchedule(Kind.VP, 0.002, 80.0, 7.0, vp);
   }
 
+  /**
+   * The discrete VP schedule of the config's {@code schedule.beta_schedule}, {@code num_train_timesteps},
+   * {@code beta_start} and {@code beta_end} (the {@code diffuse} job's names; null: diffusers' default, as in
+   * {@link io.sampleforge.diffusion.continuous.ScheduleSpec#DIFFUSERS}), validated.
+   */
+  public static DiscreteVpSchedule discrete(String betaSchedule, Integer trainSteps, Double betaStart,
+      Double betaEnd) {
+    io.sampleforge.diffusion.continuous.ScheduleSpec d = io.sampleforge.diffusion.continuous.ScheduleSpec.DIFFUSERS;
+    return new DiscreteVpSchedule(betaSchedule == null ? d.betaSchedule()
+        : io.sampleforge.diffusion.continuous.BetaSchedule.parse("schedule.beta_schedule", betaSchedule),
+        trainSteps == null ? d.trainSteps() : trainSteps, betaStart == null ? d.betaStart() : betaStart,
+        betaEnd == null ? d.betaEnd() : betaEnd);
+  }
+
   /** The grids. */
   public enum Kind {
     EDM("edm"),

@@ -104,18 +104,37 @@ public final class TrainedDenoiserSpec implements GaussianModelSpec {
     return new LinkedHashMap<>(new java.util.TreeMap<>(identity));
   }
 
+  /** The MLP is a DJL block on the PyTorch engine: autograd differentiates it. */
+  @Override
+  public String notDifferentiable() {
+    return null;
+  }
+
   @Override
   public DenoiserHandle open() {
     TaskDevices.configureThreads();
     TrainedDenoiser d = TrainedDenoiser.open(Path.of(folder));
     return new DenoiserHandle() {
+      private io.sampleforge.model.AutogradDenoiser grad;
+
       @Override
       public Denoiser denoiser() {
         return d;
       }
 
       @Override
+      public io.sampleforge.diffusion.posterior.DifferentiableDenoiser differentiable() {
+        if (grad == null) {
+          grad = d.differentiable();
+        }
+        return grad;
+      }
+
+      @Override
       public void close() {
+        if (grad != null) {
+          grad.close();
+        }
         d.close();
       }
     };

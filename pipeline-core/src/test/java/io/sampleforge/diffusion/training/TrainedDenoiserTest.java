@@ -107,6 +107,64 @@ class TrainedDenoiserTest {
     inMemory.close();
   }
 
+  /**
+   * The trained MLP differentiated by DJL autograd ({@link TrainedDenoiser#differentiable()}): x0_hat equals
+   * the inference forward's, and (d x0_hat / d x)^T u agrees with central differences (h 1e-2) of u . x0_hat
+   * through {@link TrainedDenoiser#predict}, at six levels of its own schedule; a product is not the linear
+   * part u / alpha alone.
+   */
+  @Test
+  void autogradProductsAgreeWithCentralDifferences() {
+    TimeGrid grid = TimeGrid.diffusers(inMemory.schedule(), DiffusersSpacing.LINSPACE, 10, 0, FinalSigma.ZERO);
+    int rows = 5;
+    double[] x = java.util.Arrays.copyOf(heldOut, rows * 2);
+    double[] u = new GaussianDraws(3).exactSamples(GaussianMixture.diagonal(new double[] {1.0},
+        new double[][] {{0.0, 0.0}}, new double[][] {{1.0, 1.0}}), keys(rows, 77));
+    double h = 1e-2;
+    try (io.sampleforge.model.AutogradDenoiser grad = inMemory.differentiable()) {
+      for (int i = 3; i < 9; i++) {
+        NoiseLevel level = grid.level(i);
+        NoiseLevel[] levels = new NoiseLevel[rows];
+        java.util.Arrays.fill(levels, level);
+        io.sampleforge.diffusion.posterior.DifferentiableDenoiser.Linearisation lin = grad.linearise(x, rows, level);
+        double[] eps = new double[x.length];
+        inMemory.predict(x, levels, eps);
+        double off = 0;
+        for (int j = 0; j < x.length; j++) {
+          double x0 = (x[j] - level.sigma() * eps[j]) / level.alpha();
+          assertEquals(x0, lin.data()[j], 1e-9 * (1 + Math.abs(x0)), "x0_hat at " + j + ", level " + level);
+        }
+        double[] vjp = new double[x.length];
+        lin.vectorJacobianProduct(u, vjp);
+        for (int c = 0; c < 2; c++) {
+          double[] plus = x.clone();
+          double[] minus = x.clone();
+          for (int r = 0; r < rows; r++) {
+            plus[r * 2 + c] += h;
+            minus[r * 2 + c] -= h;
+          }
+          double[] ep = new double[x.length];
+          double[] em = new double[x.length];
+          inMemory.predict(plus, levels, ep);
+          inMemory.predict(minus, levels, em);
+          for (int r = 0; r < rows; r++) {
+            double f = 0;
+            for (int j = r * 2; j < r * 2 + 2; j++) {
+              f += u[j] * ((plus[j] - level.sigma() * ep[j]) - (minus[j] - level.sigma() * em[j])) / level.alpha();
+            }
+            double fd = f / (2 * h);
+            assertEquals(fd, vjp[r * 2 + c], 2e-3 * (1 + Math.abs(fd)), "row " + r + " coordinate " + c + " at "
+                + level);
+            off = Math.max(off, Math.abs(vjp[r * 2 + c] - u[r * 2 + c] / level.alpha()));
+          }
+        }
+        assertTrue(off > 1e-2, "the network's Jacobian matters at " + level + ": " + off);
+      }
+      assertEquals(6, grad.forwards());
+      assertEquals(6, grad.backwards());
+    }
+  }
+
   @Test
   void samplesPassAnMmdTestAgainstHeldOutDataThatRejectsAnUntrainedNetAndAGaussian() {
     try (TrainedDenoiser loaded = TrainedDenoiser.open(folder)) {
