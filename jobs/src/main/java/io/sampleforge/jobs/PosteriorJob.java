@@ -43,7 +43,7 @@ public final class PosteriorJob {
           : cfg.samplingSettings();
       Dataset<Row> measurements = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
       PosteriorSampling.Result result = timer.time("validate", () -> PosteriorSampling.sample(measurements,
-          cfg.idColumn(), prior, operator, settings, cfg.partitions(), cfg.rows()));
+          cfg.idColumn(), prior, operator, settings, cfg.partitions(), cfg.rows(), cfg.sigmaYColumn()));
       timer.time("sample+write", () -> {
         switch (cfg.format()) {
           case PARQUET -> ParquetOutput.writer(result.output()).parquet(out.staging());
@@ -67,7 +67,8 @@ public final class PosteriorJob {
       }
       new Manifest().put("job", "posterior").put("config", ConfigLoader.json().valueToTree(cfg)).put("seed", cfg.seed())
           .put("input", cfg.input()).put("output", cfg.output()).put("model", prior.identity())
-          .put("operator", operator.describe()).put("sampler", settings.describe()).put("output_rows", cfg.rows().id()).put("stats", stats)
+          .put("operator", operator.describe()).put("sampler", settings.describe()).put("output_rows", cfg.rows().id())
+          .put("sigma_y_column", cfg.sigmaYColumn()).put("stats", stats)
           .put("versions", Manifest.versions(spark.version()))
           .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark)).put("seconds", timer.seconds())
           .write(out);

@@ -240,6 +240,88 @@ class PosteriorJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(r.getDouble(0) < 1e-6, "observed x copied: " + r.getDouble(0));
   }
 
+  /**
+   * sigma_y_column: the noise measurements (true sigma 0.5) with a per-row column claiming 0.5 for even ids and
+   * 0.05 for odd ids. The exact sampler's 48 draws per row must centre on the exact posterior mean under the
+   * row's own sigma (ExactPosterior, computed here): at most 2 % of coordinates beyond 4 standard errors. Power:
+   * the odd rows' draws hug y (mean |x - y| below 0.1) while the even rows' do not (above 0.2), and the odd
+   * rows' means are far from the exact means under the config's 0.5. A negative value exits 3 naming the row.
+   */
+  @Test
+  void aPerRowNoiseColumnSetsEachRowsLikelihood() throws IOException {
+    String measured = noise();
+    String withSigma = dir.resolve("noise-sigma").toString();
+    spark.read().parquet(measured).withColumn("row_sigma", org.apache.spark.sql.functions.expr(
+        "case when id % 2 = 0 then 0.5 else 0.05 end")).write().parquet(withSigma);
+    String out = dir.resolve("per-row-sigma").toString();
+    assertEquals(0, posterior(withSigma, out, "--set", "sampler.name=exact", "--set", "sampler.particles=null",
+        "--set", "samples=48", "--set", "sigma_y_column=row_sigma").code());
+    Map<Long, double[]> y = new HashMap<>();
+    for (Row r : spark.read().parquet(measured).select("id", "x", "y").collectAsList()) {
+      y.put(r.getLong(0), new double[] {r.getDouble(1), r.getDouble(2)});
+    }
+    List<Row> stats = spark.read().parquet(out).groupBy("id").agg(org.apache.spark.sql.functions.avg("x"),
+        org.apache.spark.sql.functions.avg("y"), org.apache.spark.sql.functions.avg(org.apache.spark.sql.functions.abs(
+            org.apache.spark.sql.functions.col("x").minus(org.apache.spark.sql.functions.lit(0)))))
+        .orderBy("id").collectAsList();
+    GaussianMixture prior = GaussianMixture.full(W, MU, COV);
+    int beyond = 0;
+    int farUnderConfig = 0;
+    double hugOdd = 0;
+    double hugEven = 0;
+    for (Row r : stats) {
+      long id = r.getLong(0);
+      double sigma = id % 2 == 0 ? 0.5 : 0.05;
+      double[] m = {r.getDouble(1), r.getDouble(2)};
+      double[][] own = meanAndVariance(ExactPosterior.of(prior, new Measurement(id, new IdentityOperator(2, sigma),
+          y.get(id))));
+      double[][] config = meanAndVariance(ExactPosterior.of(prior, new Measurement(id, new IdentityOperator(2, 0.5),
+          y.get(id))));
+      for (int j = 0; j < 2; j++) {
+        if (Math.abs(m[j] - own[0][j]) > 4 * Math.sqrt(own[1][j] / 48)) {
+          beyond++;
+        }
+        if (id % 2 == 1 && Math.abs(m[j] - config[0][j]) > 4 * Math.sqrt(config[1][j] / 48)) {
+          farUnderConfig++;
+        }
+      }
+      double hug = (Math.abs(m[0] - y.get(id)[0]) + Math.abs(m[1] - y.get(id)[1])) / 2;
+      if (id % 2 == 1) {
+        hugOdd += hug / (ROWS / 2.0);
+      } else {
+        hugEven += hug / (ROWS / 2.0);
+      }
+    }
+    assertTrue(beyond <= 0.02 * 2 * ROWS, beyond + " of " + 2 * ROWS + " coordinates beyond 4 standard errors");
+    assertTrue(hugOdd < 0.1 && hugEven > 0.2, "|mean - y|: sigma 0.05 rows " + hugOdd + ", sigma 0.5 rows " + hugEven);
+    assertTrue(farUnderConfig > ROWS / 4, "the config's sigma would be rejected for " + farUnderConfig + " coordinates");
+    String bad = dir.resolve("noise-sigma-bad").toString();
+    spark.read().parquet(measured).withColumn("row_sigma", org.apache.spark.sql.functions.expr(
+        "case when id = 7 then -1.0 else 0.5 end")).write().parquet(bad);
+    Cli refused = posterior(bad, dir.resolve("per-row-sigma-bad").toString(), "--set", "sampler.name=exact", "--set",
+        "sampler.particles=null", "--set", "sigma_y_column=row_sigma");
+    assertEquals(3, refused.code(), refused.err());
+    assertTrue(refused.err().contains("sigma_y_column") && refused.err().contains("row id 7"), refused.err());
+  }
+
+  /** The mean and per-coordinate variance of a Gaussian mixture. */
+  private static double[][] meanAndVariance(GaussianMixture g) {
+    int d = g.dimension();
+    double[] mean = new double[d];
+    double[] second = new double[d];
+    for (int k = 0; k < g.components(); k++) {
+      for (int j = 0; j < d; j++) {
+        mean[j] += g.weight(k) * g.mean(k)[j];
+        second[j] += g.weight(k) * (g.covariance(k)[j][j] + g.mean(k)[j] * g.mean(k)[j]);
+      }
+    }
+    double[] var = new double[d];
+    for (int j = 0; j < d; j++) {
+      var[j] = second[j] - mean[j] * mean[j];
+    }
+    return new double[][] {mean, var};
+  }
+
   @Test
   void summaryRowsEqualSparksAggregatesOfTheSampleRows() throws IOException {
     String measured = mask();

@@ -23,12 +23,14 @@ import java.util.Map;
  * {@code samples} per row, {@code steps}, {@code batch_size}, {@code seed}, {@code partitions} and
  * {@code unobserved_rows} (fail | prior: what a row whose mask hides every cell gets) and the {@code
  * schedule} ({@code type} edm | vp; edm's {@code sigma_min}, {@code sigma_max}, {@code rho}), and {@code
- * output_rows} (samples | summary: {@link PosteriorRows}).
+ * output_rows} (samples | summary: {@link PosteriorRows}), and {@code sigma_y_column} (each row's measurement
+ * noise from a column instead of operator.sigma_y).
  */
 public record PosteriorConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
     String idColumn, DiffuseModelConfig model, CorruptConfig.OperatorConfig operator, SamplerConfig sampler,
     Integer samples, Integer steps, Integer batchSize, Long seed, Integer partitions, String unobservedRows,
-    ScheduleConfig schedule, String outputRows) implements JobTarget {
+    ScheduleConfig schedule, String outputRows,
+    @com.fasterxml.jackson.annotation.JsonProperty("sigma_y_column") String sigmaYColumn) implements JobTarget {
 
   /**
    * The noise levels of tds, dps and replace: {@code type} edm (default; an exported prior: vp) or vp; edm's
@@ -140,7 +142,14 @@ public record PosteriorConfig(String input, TableFormat inputFormat, String outp
     }
     PosteriorSettings s = settings(sampler, samples, steps, batchSize, seed, unobservedRows, schedule);
     Corruption c = corruption(operator);
-    if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0)) {
+    if (sigmaYColumn != null && sigmaYColumn.isBlank()) {
+      throw ConfigException.of("sigma_y_column", "must name a column of the measurement table", "'" + sigmaYColumn + "'");
+    }
+    if (sigmaYColumn != null && s.sampler() == PosteriorSettings.Kind.REPLACE) {
+      throw ConfigException.of("sigma_y_column", "does not apply to sampler replace (it copies exact observed cells: "
+          + "sigma_y 0)", sigmaYColumn);
+    }
+    if (s.sampler() == PosteriorSettings.Kind.TDS && !(c.sigmaY() > 0) && sigmaYColumn == null) {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
           + "density; use sampler exact for exact measurements)", c.sigmaY());
     }

@@ -392,7 +392,9 @@ class ConfigReachesKernelTest {
             Change.of("schedule.beta_start", "0.0002", VP_TDS), Change.of("schedule.beta_end", "0.03", VP_TDS)),
         pairs("input", "the measurement table", "input_format", "how to read it", "output", "where to write", "format",
             "how to write", "mode", "whether to replace an existing output", "id_column",
-            "which column keys the rows (the stage's argument; PosteriorJobTest)", "partitions",
+            "which column keys the rows (the stage's argument; PosteriorJobTest)", "sigma_y_column",
+            "each row's noise level (the stage's argument; PosteriorJobTest.aPerRowNoiseColumnSetsEachRowsLikelihood)",
+            "partitions",
             "Spark partitions (the samples do not depend on it: PosteriorJobTest)", "operator.mask_rate",
             "accepted and ignored: each row's mask is its observed flags (PosteriorJobTest)", "model",
             "the prior: diffuse's model block, gmm, gmm-fit or trained (shown by diffuse above; PosteriorJobTest)"));

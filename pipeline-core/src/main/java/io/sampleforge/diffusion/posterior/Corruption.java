@@ -188,6 +188,14 @@ public record Corruption(CorruptionKind kind, double sigmaY, double maskRate, do
 
   /** The operator of a corrupted row as the posterior samplers take it. */
   public MeasurementOperator operator(int dimension, boolean[] observed) {
+    return operator(dimension, observed, sigmaY);
+  }
+
+  /**
+   * The operator of a corrupted row with its own measurement noise {@code sigma} (a per-row noise level, the
+   * {@code posterior} job's {@code sigma_y_column}); the caller checks it (finite, >= 0).
+   */
+  public MeasurementOperator operator(int dimension, boolean[] observed, double sigmaY) {
     return switch (kind) {
       case NOISE -> new IdentityOperator(dimension, sigmaY);
       case MASK -> new MaskOperator(observed, sigmaY);

@@ -73,6 +73,7 @@ public final class PosteriorSampling {
   public static final String ESS_MIN = "ess_min";
   static final String KEY = "__sf_key";
   static final String FLAGS = "__sf_observed";
+  static final String SIGMA = "__sf_sigma";
 
   private PosteriorSampling() {}
 
@@ -119,7 +120,7 @@ public final class PosteriorSampling {
   /** The posterior samples of every measured row (validated now; lazy). */
   public static Result sample(Dataset<Row> measurements, String idColumn, GaussianModelSpec prior, Corruption operator,
       PosteriorSettings settings, Integer partitions) {
-    return sample(measurements, idColumn, prior, operator, settings, partitions, PosteriorRows.SAMPLES);
+    return sample(measurements, idColumn, prior, operator, settings, partitions, PosteriorRows.SAMPLES, null);
   }
 
   /**
@@ -127,7 +128,11 @@ public final class PosteriorSampling {
    * measured row (validated now; lazy).
    */
   public static Result sample(Dataset<Row> measurements, String idColumn, GaussianModelSpec prior, Corruption operator,
-      PosteriorSettings settings, Integer partitions, PosteriorRows outputRows) {
+      PosteriorSettings settings, Integer partitions, PosteriorRows outputRows, String sigmaColumn) {
+    if (sigmaColumn != null && settings.sampler() == PosteriorSettings.Kind.REPLACE) {
+      throw ConfigException.of("sigma_y_column", "does not apply to sampler replace (it copies exact observed cells: "
+          + "sigma_y 0)", sigmaColumn);
+    }
     if (outputRows == PosteriorRows.SUMMARY && settings.samples() < 2) {
       throw ConfigException.of("samples", "must be >= 2 for output_rows summary (a variance and an interval need two "
           + "samples)", settings.samples());
@@ -150,7 +155,7 @@ public final class PosteriorSampling {
       throw ConfigException.of("unobserved_rows", "must be fail for a prior that is not an exact mixture (prior draws "
           + "need one)", settings.unobserved().id());
     }
-    if (settings.sampler() == PosteriorSettings.Kind.TDS && !(operator.sigmaY() > 0)) {
+    if (settings.sampler() == PosteriorSettings.Kind.TDS && !(operator.sigmaY() > 0) && sigmaColumn == null) {
       throw ConfigException.of("operator.sigma_y", "must be > 0 for sampler tds (its weights need the likelihood's "
           + "density; use sampler exact for exact measurements)", operator.sigmaY());
     }
@@ -220,6 +225,21 @@ public final class PosteriorSampling {
     Column observed = jsonFlags ? org.apache.spark.sql.functions.from_json(col(Corrupting.OBSERVED),
         DataTypes.createArrayType(DataTypes.BooleanType)) : col(Corrupting.OBSERVED);
     select.add(flags == null ? lit(null).cast("array<boolean>").as(FLAGS) : observed.as(FLAGS));
+    if (sigmaColumn != null) {
+      StructField sf = field(schema, sigmaColumn);
+      if (sf == null) {
+        throw ConfigException.of("sigma_y_column", "must name a column of the measurement table",
+            sigmaColumn + "; table columns " + List.of(schema.fieldNames()));
+      }
+      if (!(sf.dataType() instanceof NumericType)) {
+        throw InputDataException.of(sigmaColumn, "(the per-row noise column, sigma_y_column) must be numeric",
+            sf.dataType().simpleString());
+      }
+      if (measured.contains(sigmaColumn) || sigmaColumn.equals(idColumn)) {
+        throw ConfigException.of("sigma_y_column", "must not be the id or a measured column", sigmaColumn);
+      }
+      select.add(col(ColumnNames.quoted(sigmaColumn)).cast("double").as(SIGMA));
+    }
     Dataset<Row> rows = measurements.select(select.toArray(new Column[0]));
     if (partitions != null) {
       rows = rows.repartition(partitions, col(KEY));
@@ -227,7 +247,7 @@ public final class PosteriorSampling {
     LongAccumulator calls = measurements.sparkSession().sparkContext().longAccumulator("posterior model calls");
     LongAccumulator unobserved = measurements.sparkSession().sparkContext().longAccumulator("posterior unobserved rows");
     Dataset<Row> output = rows.mapPartitions(new PosteriorSamplingRunner(prior, operator,
-        settings, measured.size(), calls, unobserved, outputRows), Encoders.row(out));
+        settings, measured.size(), calls, unobserved, outputRows, sigmaColumn != null), Encoders.row(out));
     return new Result(output, prior.columns(), measured, calls, unobserved);
   }
 

@@ -64,14 +64,17 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
   private final LongAccumulator unobservedRows;
   private final PosteriorRows rows;
 
+  private final boolean rowSigma;
+
   PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
       LongAccumulator modelCalls, LongAccumulator unobservedRows) {
-    this(prior, operator, settings, m, modelCalls, unobservedRows, PosteriorRows.SAMPLES);
+    this(prior, operator, settings, m, modelCalls, unobservedRows, PosteriorRows.SAMPLES, false);
   }
 
   PosteriorSamplingRunner(GaussianModelSpec prior, Corruption operator, PosteriorSettings settings, int m,
-      LongAccumulator modelCalls, LongAccumulator unobservedRows, PosteriorRows rows) {
+      LongAccumulator modelCalls, LongAccumulator unobservedRows, PosteriorRows rows, boolean rowSigma) {
     this.rows = rows;
+    this.rowSigma = rowSigma;
     this.unobservedRows = unobservedRows;
     this.prior = prior;
     this.operator = operator;
@@ -350,6 +353,18 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
     };
   }
 
+  /** The row's own measurement noise (sigma_y_column), checked: finite, >= 0, > 0 for tds and noise. */
+  private double sigma(Row r, Object id) {
+    Double v = r.isNullAt(3 + m) ? null : r.getDouble(3 + m);
+    boolean positive = settings.sampler() == PosteriorSettings.Kind.TDS || operator.kind() == CorruptionKind.NOISE;
+    if (v == null || !Double.isFinite(v) || v < 0 || positive && v == 0) {
+      throw InputDataException.of("sigma_y_column", "must hold a finite noise level >= 0 in every row" + (positive
+          ? " (> 0 for " + (operator.kind() == CorruptionKind.NOISE ? "operator.type noise" : "sampler tds") + ")"
+          : "") + ": row id " + id, v);
+    }
+    return v;
+  }
+
   /** Checks and converts one input row. */
   private Parsed parse(Row r, int d, Standardisation std) {
     Object id = r.get(0);
@@ -384,7 +399,7 @@ final class PosteriorSamplingRunner implements MapPartitionsFunction<Row, Row> {
       throw InputDataException.of("observed", "must be all true for operator.type " + operator.kind().id()
           + " (it measures every value; use mask for missing cells): row id " + id, (m - seen) + " of " + m + " missing");
     }
-    MeasurementOperator dataOp = operator.operator(d, observed);
+    MeasurementOperator dataOp = operator.operator(d, observed, rowSigma ? sigma(r, id) : operator.sigmaY());
     int mo = dataOp.outputDimension();
     double[] y = new double[mo];
     int i = 0;
