@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * persisted RDDs, cache entries, stored bytes and DJL native resources, broadcast blocks within 8,
  * threads within 4 and file descriptors within 16.
  */
+@org.junit.jupiter.api.Tag("slow")
 class RepeatedRunsResourceTest extends LocalSparkTest {
   private static final int ROUNDS = 3;
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * distributed (the paths that cache the most). Removing {@code Smote.transform}'s release, or
  * making {@code GmeSelector.transform} return {@code GmeSelection.run}'s cached result, fails it.
  */
+@org.junit.jupiter.api.Tag("slow")
 class StageCacheReleaseTest extends LocalSparkTest {
   private static final int ROUNDS = 8;
 

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.Tag("slow")
 class ClusterFaultsTest {
   @TempDir
   static Path dir;

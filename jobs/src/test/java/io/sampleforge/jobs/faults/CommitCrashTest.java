@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the next run restores the backup); the next run of the same command repairs the leftovers and
  * succeeds; SIGTERM ends with exit 143, a clear message, no staging folder and the old output intact.
  */
+@org.junit.jupiter.api.Tag("slow")
 class CommitCrashTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failure is the memory budget and not the input. The executor's memory is made small with Spark's
  * {@code spark.testing.memory} (the heap size its memory manager assumes) in a driver JVM of its own.
  */
+@org.junit.jupiter.api.Tag("slow")
 class MemoryShortfallTest extends io.sampleforge.spark.LocalSparkTest {
   @TempDir
   static Path dir;

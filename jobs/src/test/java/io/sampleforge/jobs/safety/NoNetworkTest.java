@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * route to any other host exists. On the development machine (2 cores, 2026-12) {@code unshare -rn}
  * worked and the namespaced variant ran; the variant used is printed and named in failure messages.
  */
+@org.junit.jupiter.api.Tag("slow")
 class NoNetworkTest {
   @TempDir
   Path dir;
