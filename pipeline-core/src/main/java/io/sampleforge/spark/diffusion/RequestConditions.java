@@ -15,7 +15,7 @@ import java.util.List;
  * means mu_x + Sigma_xc Sigma_cc^-1 (c - mu_c), covariances Sigma_xx - Sigma_xc Sigma_cc^-1 Sigma_cx;
  * {@link ExactPosterior#missingGivenObserved} with an exact mask). Everything runs in the model's space: a
  * standardised model maps c to (c - mean) / scale first. Cost: O(K (k^3 + k^2 D)) per request (k
- * conditions), computed once per request and task.
+ * conditions), computed once per request and batch (a bounded cache).
  */
 public final class RequestConditions implements Serializable {
   private static final long serialVersionUID = 1L;
