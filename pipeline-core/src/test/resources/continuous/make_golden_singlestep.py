@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Golden trajectories of singlestep DPM-Solver++ (order 1 and 2S) from LuChengTHU/dpm-solver's dpm_solver_pytorch.py.
+"""Golden trajectories of singlestep DPM-Solver++ (orders 1, 2 and 3) from LuChengTHU/dpm-solver's dpm_solver_pytorch.py.
 
 Usage (Debian's python3-torch is enough):
     python3 make_golden_singlestep.py /path/to/dpm-solver-checkout-or-dpm_solver_pytorch.py dpm_solver_singlestep_golden.json
 
 Same model, GMM, x_T and float64 setting as make_golden.py (imported from beside this file). Each case runs
-DPM_Solver(algorithm_type="dpmsolver++").sample(method=singlestep | singlestep_fixed, order=1 | 2, skip_type,
+DPM_Solver(algorithm_type="dpmsolver++").sample(method=singlestep | singlestep_fixed, order=1 | 2 | 3, skip_type,
 solver_type=dpmsolver | taylor, lower_order_final=True) from t_T = 1 to t_0 = 1 / total_N and records the lambdas
-of the outer times, the step orders, the number of model calls and the final samples.
+of the outer times, the step orders, the number of model calls and the final samples. The order-3 cases
+(singlestep_dpm_solver_third_update) come after the order-1 and order-2 ones, so the earlier cases are unchanged.
 """
 import itertools
 import json
@@ -85,6 +86,23 @@ def main():
         ("discrete_linear", "time_quadratic", "singlestep_fixed", 1, 4, "dpmsolver", "x_start"),
     ]:
         cases.append(run_case(ref, schedule, skip, method, order, steps, solver_type, model_type, x_T))
+    # third order: steps % 3 = 0, 1, 2 (orders [3..., 2, 1], [3..., 1], [3..., 2]) on every schedule and skip type
+    for schedule, skip, method, steps in itertools.product(
+            ["linear", "discrete_linear", "discrete_cosine"], ["logSNR", "time_uniform", "time_quadratic"],
+            ["singlestep", "singlestep_fixed"], [6, 11]):
+        cases.append(run_case(ref, schedule, skip, method, 3, steps, "dpmsolver", "noise", x_T))
+    for schedule, skip, method, steps, solver_type, model_type in [
+        ("linear", "logSNR", "singlestep", 10, "taylor", "noise"),
+        ("discrete_linear", "time_uniform", "singlestep", 9, "taylor", "noise"),
+        ("discrete_cosine", "logSNR", "singlestep_fixed", 12, "taylor", "v"),
+        ("linear", "time_quadratic", "singlestep", 20, "taylor", "x_start"),
+        ("linear", "time_uniform", "singlestep", 13, "dpmsolver", "x_start"),
+        ("discrete_linear", "logSNR", "singlestep", 4, "dpmsolver", "v"),
+        ("discrete_cosine", "time_uniform", "singlestep", 5, "taylor", "noise"),
+        ("linear", "logSNR", "singlestep", 3, "dpmsolver", "noise"),
+        ("discrete_linear", "time_quadratic", "singlestep_fixed", 3, "taylor", "noise"),
+    ]:
+        cases.append(run_case(ref, schedule, skip, method, 3, steps, solver_type, model_type, x_T))
     doc = {
         "source": "LuChengTHU/dpm-solver dpm_solver_pytorch.py (commit given on the command line's checkout), float64",
         "torch": torch.__version__,

@@ -12,7 +12,13 @@ import io.sampleforge.errors.ConfigException;
  *   <li>order 2 (2S): u = (sigma_mid / sigma_s) x - alpha_mid expm1(-r1 h) D(x, s), then
  *       x_t = (sigma_t / sigma_s) x - alpha_t phi1 D_s - (0.5 / r1) alpha_t phi1 (D(u, mid) - D_s)
  *       (midpoint, dpm-solver's {@code dpmsolver}) or + (1 / r1) alpha_t (phi1 / h + 1) (D(u, mid) - D_s)
- *       (heun, dpm-solver's {@code taylor}).</li>
+ *       (heun, dpm-solver's {@code taylor});</li>
+ *   <li>order 3 ({@code singlestep_dpm_solver_third_update}), with r2 = (lambda_mid2 - lambda_s) / h,
+ *       phi2 = phi1 / h + 1, phi22 = expm1(-r2 h) / (r2 h) + 1, phi3 = phi2 / h - 1/2: u1 as u above,
+ *       u2 = (sigma_mid2 / sigma_s) x - alpha_mid2 expm1(-r2 h) D_s + (r2 / r1) alpha_mid2 phi22 (D1 - D_s)
+ *       with D1 = D(u1, mid), D2 = D(u2, mid2); then x_t = (sigma_t / sigma_s) x - alpha_t phi1 D_s
+ *       + (1 / r2) alpha_t phi2 (D2 - D_s) (midpoint) or, with E0 = (D1 - D_s) / r1, E1 = (D2 - D_s) / r2,
+ *       + alpha_t phi2 (r2 E0 - r1 E1) / (r2 - r1) - alpha_t phi3 2 (E1 - E0) / (r2 - r1) (heun).</li>
  * </ul>
  * Each step calls the model {@code order} times and keeps nothing between steps. No
  * {@code denoise_to_zero}. With {@code thresholding} every call's data prediction (the mid-step call too)
@@ -53,6 +59,7 @@ public record DpmSolverSinglestep(SinglestepPlan plan, DpmSolverSinglestepSettin
     double[] ms = new double[x.length];
     double[] m1 = new double[x.length];
     double[] u = new double[x.length];
+    double[] m2 = null;
     int calls = 0;
     for (SinglestepPlan.Step st : plan.steps()) {
       NoiseLevel s = st.from();
@@ -78,13 +85,55 @@ public record DpmSolverSinglestep(SinglestepPlan plan, DpmSolverSinglestepSettin
       }
       ModelEvaluation.call(model, u, rows, mid, calls++, m1, null);
       settings.thresholding().apply(m1, model.dimension());
-      double c1 = settings.solverType() == DpmSolverSettings.SolverType.MIDPOINT
-          ? -(0.5 / r1) * at * phi1
-          : (1.0 / r1) * at * (phi1 / h + 1.0);
-      for (int j = 0; j < x.length; j++) {
-        x[j] = ratio * x[j] - at * phi1 * ms[j] + c1 * (m1[j] - ms[j]);
+      boolean midpoint = settings.solverType() == DpmSolverSettings.SolverType.MIDPOINT;
+      if (st.mid2() == null) {
+        double c1 = midpoint ? -(0.5 / r1) * at * phi1 : (1.0 / r1) * at * (phi1 / h + 1.0);
+        for (int j = 0; j < x.length; j++) {
+          x[j] = ratio * x[j] - at * phi1 * ms[j] + c1 * (m1[j] - ms[j]);
+        }
+        continue;
       }
+      if (m2 == null) {
+        m2 = new double[x.length];
+      }
+      thirdOrder(model, st, x, ms, m1, m2, u, rows, calls, r1, h, midpoint);
+      calls++;
     }
     return new SampleBatch(x, rows, model.dimension(), calls);
+  }
+
+  /** The rest of a third-order step after D_s (ms) and D1 (m1): one model call at mid2, x updated in place. */
+  private void thirdOrder(Denoiser model, SinglestepPlan.Step st, double[] x, double[] ms, double[] m1, double[] m2,
+      double[] u, int rows, int call, double r1, double h, boolean midpoint) {
+    NoiseLevel s = st.from();
+    NoiseLevel mid2 = st.mid2();
+    NoiseLevel t = st.to();
+    double r2 = (mid2.lambda() - s.lambda()) / h;
+    double phi1 = Math.expm1(-h);
+    double phi2 = phi1 / h + 1.0;
+    double phi3 = phi2 / h - 0.5;
+    double phi12 = Math.expm1(-r2 * h);
+    double phi22 = phi12 / (r2 * h) + 1.0;
+    double ratio2 = mid2.sigma() / s.sigma();
+    double a2 = mid2.alpha();
+    for (int j = 0; j < x.length; j++) {
+      u[j] = ratio2 * x[j] - a2 * phi12 * ms[j] + (r2 / r1) * a2 * phi22 * (m1[j] - ms[j]);
+    }
+    ModelEvaluation.call(model, u, rows, mid2, call, m2, null);
+    settings.thresholding().apply(m2, model.dimension());
+    double ratio = t.sigma() / s.sigma();
+    double at = t.alpha();
+    for (int j = 0; j < x.length; j++) {
+      double base = ratio * x[j] - at * phi1 * ms[j];
+      if (midpoint) {
+        x[j] = base + (1.0 / r2) * at * phi2 * (m2[j] - ms[j]);
+      } else {
+        double e0 = (m1[j] - ms[j]) / r1;
+        double e1 = (m2[j] - ms[j]) / r2;
+        double d1 = (r2 * e0 - r1 * e1) / (r2 - r1);
+        double d2 = 2.0 * (e1 - e0) / (r2 - r1);
+        x[j] = base + at * phi2 * d1 - at * phi3 * d2;
+      }
+    }
   }
 }

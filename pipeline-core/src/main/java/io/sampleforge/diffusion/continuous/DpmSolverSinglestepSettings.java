@@ -7,8 +7,8 @@ import io.sampleforge.errors.ConfigException;
  * 2206.00927), named as dpm-solver's {@code DPM_Solver.sample(method=..., order=..., solver_type=...)}
  * with {@code algorithm_type="dpmsolver++"}.
  *
- * @param order {@code order}: 1 (= DDIM) or 2 (2S, r1 = 1/2 in lambda on logSNR grids). Third-order
- *     singlestep is not implemented.
+ * @param order {@code order}: 1 (= DDIM), 2 (2S, r1 = 1/2 in lambda on logSNR grids) or 3 (3S, r1, r2 =
+ *     1/3, 2/3 on logSNR grids; dpm-solver's {@code singlestep_dpm_solver_third_update})
  * @param solverType {@code solver_type}: {@code midpoint} (dpm-solver's {@code dpmsolver}) or
  *     {@code heun} (dpm-solver's {@code taylor})
  * @param method {@code method}: {@code singlestep} (mixes orders to spend exactly N calls) or
@@ -20,8 +20,8 @@ import io.sampleforge.errors.ConfigException;
 public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverType solverType, Method method,
     DynamicThresholding thresholding) implements java.io.Serializable {
   public DpmSolverSinglestepSettings {
-    if (order < 1 || order > 2) {
-      throw ConfigException.of("order", "must be 1 or 2 for singlestep DPM-Solver++ (third order is not implemented)", order);
+    if (order < 1 || order > 3) {
+      throw ConfigException.of("order", "must be 1, 2 or 3 for singlestep DPM-Solver++", order);
     }
     if (solverType == null) {
       throw ConfigException.of("solver_type", "is required (midpoint or heun)", null);
@@ -52,7 +52,8 @@ public record DpmSolverSinglestepSettings(int order, DpmSolverSettings.SolverTyp
   public enum Method {
     /**
      * {@code singlestep}: order 2 with N even takes N / 2 second-order steps; with N odd, N // 2
-     * second-order steps and a last first-order step. Exactly N model calls.
+     * second-order steps and a last first-order step; order 3 takes third-order steps and ends with
+     * [2, 1], [1] or [2] ({@link SinglestepPlan}). Exactly N model calls.
      */
     SINGLESTEP("singlestep"),
     /** {@code singlestep_fixed}: N // order steps of the given order, (N // order) order model calls. */

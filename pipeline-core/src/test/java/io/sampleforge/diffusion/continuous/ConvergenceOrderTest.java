@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
  * DPM-Solver++ 1, DDIM and Euler; 3.94 .. 4.08 for 2M, 3.81 .. 4.00 for 2S, 4.05 .. 4.44 for 3M (it
  * approaches 4 from above), 4.03 .. 4.13 for Heun. The bands [1.7, 2.3] and [3.3, 4.7] hold these with a margin of about
  * 0.25 and still tell orders 1, 2 and 3 (ratio 8) apart. At N = 10 .. 20 the second-order ratios
- * are not yet asymptotic (2M: 2.5, 3M: 5.4), hence the larger start.
+ * are not yet asymptotic (2M: 2.5, 3M: 5.4), hence the larger start. Singlestep DPM-Solver++ 3S
+ * ({@code singlestep_fixed}, so every step is third order) must fall by about 8 per halving: measured
+ * 7.71 .. 7.86 (midpoint) and 7.92 .. 7.96 (heun) for N = 384 .. 1536 model calls, held to [7, 9]
+ * (second order would give 4, fourth 16). Below N = 192 it is not asymptotic (its error changes sign
+ * near N = 24 .. 48: ratios 0.5 .. 176), hence the large N; 3 x 8 rows x 3 coordinates keep it cheap.
  */
 class ConvergenceOrderTest {
   private static final double[] MU = {0.7, -1.3, 2.1};
@@ -102,5 +106,16 @@ class ConvergenceOrderTest {
           T_END, n, s2), s2), 40, 3), 3.3, 4.7, "DPM-Solver++ 2S " + type);
     }
     assertBand(ratios(n -> new EdmSolver(grid(n), EdmSettings.HEUN), 40, 3), 3.3, 4.7, "Heun (EDM)");
+  }
+
+  @Test
+  void thirdOrderSinglestepDividesItsErrorByEight() {
+    for (DpmSolverSettings.SolverType type : DpmSolverSettings.SolverType.values()) {
+      DpmSolverSinglestepSettings s3 = new DpmSolverSinglestepSettings(3, type,
+          DpmSolverSinglestepSettings.Method.SINGLESTEP_FIXED);
+      double[] r = ratios(n -> new DpmSolverSinglestep(SinglestepPlan.dpmSolver(SCHEDULE, SkipType.LOGSNR, SCHEDULE.start(),
+          T_END, n, s3), s3), 384, 2);
+      assertBand(r, 7.0, 9.0, "DPM-Solver++ 3S " + type);
+    }
   }
 }

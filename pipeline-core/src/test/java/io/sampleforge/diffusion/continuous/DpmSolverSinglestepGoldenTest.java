@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden trajectories of LuChengTHU/dpm-solver's {@code dpm_solver_pytorch.py} singlestep DPM-Solver++
- * ({@code method='singlestep'} and {@code 'singlestep_fixed'}, orders 1 and 2, {@code dpmsolver} and
+ * ({@code method='singlestep'} and {@code 'singlestep_fixed'}, orders 1, 2 and 3, {@code dpmsolver} and
  * {@code taylor}, float64) on the exact 3-component GMM denoiser, made by
  * {@code src/test/resources/continuous/make_golden_singlestep.py}: the same step orders, the same outer
  * lambdas (1e-9), the same number of model calls and final samples equal to 1e-5.

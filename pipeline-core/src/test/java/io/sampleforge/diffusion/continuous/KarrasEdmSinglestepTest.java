@@ -90,6 +90,22 @@ class KarrasEdmSinglestepTest {
     for (SinglestepPlan.Step st : steps) {
       assertEquals(0.5, (st.mid().lambda() - st.from().lambda()) / (st.to().lambda() - st.from().lambda()), 1e-9);
     }
+    // third order: dpm-solver's (and diffusers' get_order_list, lower_order_final) [3..., 2, 1] / [3..., 1] / [3..., 2]
+    DpmSolverSinglestepSettings s3 = new DpmSolverSinglestepSettings(3, DpmSolverSettings.SolverType.MIDPOINT,
+        DpmSolverSinglestepSettings.Method.SINGLESTEP);
+    assertArrayEquals(new int[] {3, 2, 1}, SinglestepPlan.orders(6, s3));
+    assertArrayEquals(new int[] {3, 3, 1}, SinglestepPlan.orders(7, s3));
+    assertArrayEquals(new int[] {3, 3, 2}, SinglestepPlan.orders(8, s3));
+    assertArrayEquals(new int[] {2, 1}, SinglestepPlan.orders(3, s3));
+    // on logSNR grids the intermediate levels are at r1, r2 = 1/3, 2/3 of the step in lambda
+    for (SinglestepPlan.Step st : SinglestepPlan.dpmSolver(DiscreteVpSchedule.diffusersDefault(), SkipType.LOGSNR, 9, s3)
+        .steps()) {
+      double h = st.to().lambda() - st.from().lambda();
+      if (st.order() == 3) {
+        assertEquals(1.0 / 3, (st.mid().lambda() - st.from().lambda()) / h, 1e-9);
+        assertEquals(2.0 / 3, (st.mid2().lambda() - st.from().lambda()) / h, 1e-9);
+      }
+    }
   }
 
   @Test
@@ -101,7 +117,7 @@ class KarrasEdmSinglestepTest {
         () -> KarrasSigmas.eulerDiscrete(DiscreteVpSchedule.diffusersDefault(), 5, FinalSigma.SIGMA_MIN));
     assertNames("sigma_min", () -> KarrasSigmas.sigmas(2, 1, 5, 7));
     assertNames("rho", () -> KarrasSigmas.sigmas(0.1, 1, 5, 0));
-    assertNames("order", () -> new DpmSolverSinglestepSettings(3, DpmSolverSettings.SolverType.MIDPOINT,
+    assertNames("order", () -> new DpmSolverSinglestepSettings(4, DpmSolverSettings.SolverType.MIDPOINT,
         DpmSolverSinglestepSettings.Method.SINGLESTEP));
     assertNames("method", () -> DpmSolverSinglestepSettings.Method.parse("method", "multistep"));
     assertNames("steps", () -> DpmSolverSinglestep.dpmSolver(LinearVpSchedule.DEFAULT, SkipType.LOGSNR, 1,
