@@ -18,7 +18,10 @@ The model is make_golden.py's exact GMM denoiser (imported from beside this file
 scheduler's current sigma: alpha = 1 / sqrt(sigma^2 + 1), sigma_vp = sigma alpha, on the input the scheduler
 gives (Euler / Heun: scale_model_input, i.e. x / sqrt(sigma^2 + 1); DPM-Solver: x itself). x_T is the same
 float64 draw as make_golden.py's; Euler and Heun start from x_T sqrt(sigma_0^2 + 1) (the VP draw in VE scale).
-SDE cases record the standard normals passed as variance_noise at each step.
+SDE cases record the standard normals passed as variance_noise at each step. The last Euler / Heun cases (after
+the SDE ones) use leading / trailing / linspace spacing without Karras sigmas, i.e. diffusers' sigmas
+np.interp(timesteps, arange(T), training sigmas) at its (for linspace fractional) timesteps; they name their
+spacing, steps_offset and final_sigmas_type and record the samples in VP scale x / sqrt(sigma_N^2 + 1).
 """
 import dataclasses
 import enum
@@ -128,10 +131,12 @@ def schedule_args(beta):
     return {"beta_schedule": "squaredcos_cap_v2", "beta_start": 1e-4, "beta_end": 0.02}
 
 
-def run_edm(mods, method, beta, karras, steps, prediction_type, x_T):
+def run_edm(mods, method, beta, karras, steps, prediction_type, x_T, spacing="linspace", steps_offset=0,
+            final_sigmas_type=None, named=False):
     cls = mods["euler"].EulerDiscreteScheduler if method == "euler" else mods["heun"].HeunDiscreteScheduler
+    extra = {} if final_sigmas_type is None else {"final_sigmas_type": final_sigmas_type}  # Euler only
     sch = cls(num_train_timesteps=1000, prediction_type=prediction_type, use_karras_sigmas=karras,
-              timestep_spacing="linspace", **schedule_args(beta))
+              timestep_spacing=spacing, steps_offset=steps_offset, **schedule_args(beta), **extra)
     sch.set_timesteps(steps)
     sig = sch.sigmas.tolist()
     ts = sch.timesteps.tolist()
@@ -148,9 +153,15 @@ def run_edm(mods, method, beta, karras, steps, prediction_type, x_T):
         out = prediction(x_in, sigma, prediction_type)
         calls += 1
         x = sch.step(out, t, x, return_dict=False)[0]
-    return {"scheduler": method, "beta_schedule": beta, "karras": karras, "steps": steps,
+    case = {"scheduler": method, "beta_schedule": beta, "karras": karras, "steps": steps,
             "prediction_type": prediction_type, "grid_sigmas": grid_sigmas, "grid_timesteps": grid_times,
             "model_calls": calls, "samples": x.tolist()}
+    if named:
+        # the later cases name their spacing; samples in VP scale x / sqrt(sigma_N^2 + 1) (= x when sigma_N = 0)
+        case.update({"spacing": spacing, "steps_offset": steps_offset,
+                     "final_sigmas_type": final_sigmas_type or "zero",
+                     "samples": (x / (grid_sigmas[-1] ** 2 + 1.0) ** 0.5).tolist()})
+    return case
 
 
 def run_sde(mods, beta, karras, order, solver_type, steps, prediction_type, x_T, seed):
@@ -200,6 +211,22 @@ def main():
     ]:
         seed += 1
         cases.append(run_sde(mods, beta, karras, order, solver_type, steps, ptype, x_T, seed))
+    # interpolated (np.interp) sigmas at diffusers' linspace (fractional) / leading / trailing timesteps, with
+    # steps_offset and Euler's final_sigmas_type; appended so that the earlier cases are unchanged
+    for method, beta, steps, ptype, spacing, offset, final in [
+        ("euler", "linear", 10, "epsilon", "leading", 1, "zero"),
+        ("euler", "scaled_linear", 9, "epsilon", "trailing", 0, "zero"),
+        ("euler", "linear", 8, "v_prediction", "trailing", 0, "sigma_min"),
+        ("euler", "squaredcos_cap_v2", 12, "sample", "leading", 0, "zero"),
+        ("euler", "linear", 6, "epsilon", "leading", 1, "sigma_min"),
+        ("euler", "squaredcos_cap_v2", 11, "epsilon", "linspace", 0, "zero"),
+        ("euler", "scaled_linear", 3, "epsilon", "trailing", 0, "zero"),
+        ("heun", "linear", 10, "epsilon", "leading", 1, None),
+        ("heun", "scaled_linear", 9, "v_prediction", "trailing", 0, None),
+        ("heun", "squaredcos_cap_v2", 6, "epsilon", "linspace", 0, None),
+        ("heun", "linear", 7, "sample", "leading", 0, None),
+    ]:
+        cases.append(run_edm(mods, method, beta, False, steps, ptype, x_T, spacing, offset, final, named=True))
     doc = {
         "source": "huggingface/diffusers schedulers (commit of the command line's checkout) run in float64 behind stubs",
         "torch": torch.__version__,

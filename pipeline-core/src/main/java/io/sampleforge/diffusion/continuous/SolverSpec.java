@@ -14,9 +14,10 @@ import java.util.Map;
  * Karras sigmas need a discrete schedule, or {@link ScheduleSpec.Kind#EDM} for Karras ({@link
  * EdmVeSchedule#karras}: {@code final_sigma} zero appends sigma 0, sigma_min ends on sigma_min); {@code final_sigma} and {@code steps_offset} apply to the
  * integer spacings ({@code final_sigma} also to Karras, which must end at zero); singlestep
- * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas or
- * a skip type's grid (diffusers' interpolated {@code linspace} sigmas are not implemented). Cost:
- * O(T + N) to build.
+ * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas, a
+ * skip type's grid, or on {@code linspace} / {@code leading} / {@code trailing} as diffusers'
+ * {@code EulerDiscreteScheduler} / {@code HeunDiscreteScheduler} do ({@link InterpolatedSigmas}: sigmas
+ * interpolated at float timesteps). Cost: O(T + N) to build.
  *
  * @param finalSigma diffusers' {@code final_sigmas_type} ({@code zero} default; DEIS needs {@code
  *     sigma_min}); for DDIM, {@code zero} is {@code set_alpha_to_one = true}
@@ -61,10 +62,6 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
       throw ConfigException.of("timesteps.spacing", "must be logSNR, time_uniform or time_quadratic for "
           + kind.id() + " (dpm-solver's singlestep plan)", spacing.id());
     }
-    if ((kind == SolverKind.EULER || kind == SolverKind.HEUN) && integer) {
-      throw ConfigException.of("timesteps.spacing", "must be karras, logSNR, time_uniform or time_quadratic for "
-          + kind.id() + " (diffusers' interpolated " + spacing.id() + " sigmas are not implemented)", spacing.id());
-    }
     TimeGrid grid = null;
     if (kind != SolverKind.DPMSOLVER_SINGLESTEP && !(kind == SolverKind.DDIM && integer)) {
       grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps);
@@ -98,11 +95,14 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
 
   private static TimeGrid grid(NoiseSchedule schedule, DiscreteVpSchedule discrete, TimestepSpacing spacing,
       FinalSigma finalSigma, int stepsOffset, SolverKind kind, int steps) {
-    return spacing.diffusers() != null ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset,
+    boolean edmOde = kind == SolverKind.EULER || kind == SolverKind.HEUN;
+    return spacing.diffusers() != null && edmOde ? InterpolatedSigmas.eulerDiscrete(discrete, spacing.diffusers(), steps,
+        stepsOffset, finalSigma, kind == SolverKind.HEUN)
+        : spacing.diffusers() != null ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset,
         finalSigma)
         : spacing == TimestepSpacing.KARRAS && schedule instanceof EdmVeSchedule edm ? edm.karras(steps, finalSigma)
         : spacing == TimestepSpacing.KARRAS
-            ? (kind == SolverKind.EULER || kind == SolverKind.HEUN ? KarrasSigmas.eulerDiscrete(discrete, steps,
+            ? (edmOde ? KarrasSigmas.eulerDiscrete(discrete, steps,
                 finalSigma) : KarrasSigmas.dpmSolverMultistep(discrete, steps, finalSigma))
             : TimeGrid.dpmSolver(schedule, spacing.skip(), steps);
   }

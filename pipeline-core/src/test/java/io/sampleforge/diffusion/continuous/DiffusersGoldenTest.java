@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Golden trajectories of diffusers' {@code EulerDiscreteScheduler}, {@code HeunDiscreteScheduler} and
  * {@code DPMSolverMultistepScheduler(algorithm_type="sde-dpmsolver++")}, run in float64 behind small
  * stubs by {@code src/test/resources/continuous/make_golden_diffusers.py}, on the exact 3-component GMM
- * denoiser. Karras grids ({@link KarrasSigmas}) and diffusers' linspace DPM-Solver grid are rebuilt
- * here and must match the reference's sigmas (1e-9 relative) and timesteps; Euler / Heun without
- * Karras sigmas (diffusers' interpolated linspace sigmas, not implemented here) run on the reference's
- * grid. The SDE cases replay the reference's step noise. Each case asserts the number of model calls
- * and the final samples to 1e-5.
+ * denoiser. Karras grids ({@link KarrasSigmas}), diffusers' linspace DPM-Solver grid and Euler / Heun's
+ * interpolated sigmas at linspace (fractional), leading (with {@code steps_offset}) and trailing timesteps
+ * ({@link InterpolatedSigmas}, Euler also ending at {@code sigma_min}) are rebuilt here and must match the
+ * reference's sigmas (1e-9 relative) and timesteps (1e-6). The SDE cases replay the reference's step
+ * noise. Each case asserts the number of model calls and the final samples to 1e-5.
  */
 class DiffusersGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/continuous/diffusers_golden.json");
@@ -42,17 +42,6 @@ class DiffusersGoldenTest {
     };
   }
 
-  private static TimeGrid referenceGrid(JsonNode c) {
-    double[] sigmas = DpmSolverGoldenTest.vector(c.get("grid_sigmas"));
-    double[] times = DpmSolverGoldenTest.vector(c.get("grid_timesteps"));
-    NoiseLevel[] levels = new NoiseLevel[sigmas.length];
-    for (int i = 0; i + 1 < sigmas.length; i++) {
-      levels[i] = KarrasSigmas.ofSigma(times[i], sigmas[i]);
-    }
-    levels[sigmas.length - 1] = NoiseLevel.clean();
-    return new TimeGrid(levels);
-  }
-
   private static void assertGrid(JsonNode c, TimeGrid grid, String label) {
     double[] sigmas = DpmSolverGoldenTest.vector(c.get("grid_sigmas"));
     double[] times = DpmSolverGoldenTest.vector(c.get("grid_timesteps"));
@@ -72,7 +61,9 @@ class DiffusersGoldenTest {
     String scheduler = c.get("scheduler").asText();
     boolean karras = c.get("karras").asBoolean();
     int steps = c.get("steps").asInt();
-    String label = scheduler + " " + c.get("beta_schedule").asText() + (karras ? " karras" : " linspace") + " steps "
+    String label = scheduler + " " + c.get("beta_schedule").asText() + (karras ? " karras" : " "
+        + c.path("spacing").asText("linspace") + " offset " + c.path("steps_offset").asInt(0) + " final "
+        + c.path("final_sigmas_type").asText("zero")) + " steps "
         + steps + " " + c.get("prediction_type").asText() + (c.has("order") ? " order " + c.get("order").asInt() + " "
         + c.get("solver_type").asText() : "");
     DiscreteVpSchedule schedule = schedule(c.get("beta_schedule").asText());
@@ -105,10 +96,13 @@ class DiffusersGoldenTest {
       TimeGrid grid;
       if (karras) {
         grid = KarrasSigmas.eulerDiscrete(schedule, steps, FinalSigma.ZERO);
-        assertGrid(c, grid, label);
       } else {
-        grid = referenceGrid(c);
+        DiffusersSpacing spacing = DiffusersSpacing.parse("spacing", c.path("spacing").asText("linspace"));
+        FinalSigma last = FinalSigma.parse("final_sigmas_type", c.path("final_sigmas_type").asText("zero"));
+        grid = InterpolatedSigmas.eulerDiscrete(schedule, spacing, steps, c.path("steps_offset").asInt(0), last,
+            scheduler.equals("heun"));
       }
+      assertGrid(c, grid, label);
       EdmSolver solver = new EdmSolver(grid, scheduler.equals("heun") ? EdmSettings.HEUN : EdmSettings.EULER);
       out = solver.run(model, flat, keys, new GaussianDraws(1));
       assertEquals(solver.modelCalls(), out.modelCalls(), label + ": declared model calls");

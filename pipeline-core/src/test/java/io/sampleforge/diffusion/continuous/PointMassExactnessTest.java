@@ -127,7 +127,7 @@ class PointMassExactnessTest {
       for (SkipType skip : SkipType.values()) {
         for (int n : STEPS) {
           for (DpmSolverSinglestepSettings.Method method : DpmSolverSinglestepSettings.Method.values()) {
-            for (int order = 1; order <= Math.min(2, n); order++) {
+            for (int order = 1; order <= Math.min(3, n); order++) {
               for (DpmSolverSettings.SolverType st : DpmSolverSettings.SolverType.values()) {
                 DpmSolverSinglestepSettings settings = new DpmSolverSinglestepSettings(order, st, method);
                 DpmSolverSinglestep solver = DpmSolverSinglestep.dpmSolver(schedule, skip, n, settings);

@@ -103,11 +103,27 @@ class SolverSpecTest {
             DpmSolverSettings.DIFFUSERS),
         () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0,
             SolverKind.DPMSOLVER_SINGLESTEP, 10, DpmSolverSinglestepSettings.DPM_SOLVER_2S),
-        () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0, SolverKind.EULER, 10,
+        () -> new SolverSpec(linear, TimestepSpacing.TRAILING, FinalSigma.ZERO, 0, SolverKind.EULER, 10,
             EdmSettings.EULER));
     for (Runnable r : bad) {
       io.sampleforge.errors.ConfigException e = assertThrows(io.sampleforge.errors.ConfigException.class, r::run);
       assertTrue(e.getMessage().startsWith("parameter 'timesteps.spacing'"), e.getMessage());
+    }
+    // Euler / Heun on diffusers' spacings: interpolated sigmas (DiffusersGoldenTest checks the values)
+    GaussianSolver euler = new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0,
+        SolverKind.EULER, 10, EdmSettings.EULER).build();
+    assertEquals(10, euler.modelCalls());
+    assertEquals(19, new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.TRAILING, FinalSigma.ZERO, 0,
+        SolverKind.HEUN, 10, EdmSettings.HEUN).build().modelCalls());
+    assertEquals(10, new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.TRAILING, FinalSigma.SIGMA_MIN, 0,
+        SolverKind.EULER, 10, EdmSettings.EULER).timeGrid().steps());
+    for (Runnable r : List.<Runnable>of(
+        () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.TRAILING, FinalSigma.SIGMA_MIN, 0, SolverKind.HEUN,
+            10, EdmSettings.HEUN),
+        () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.SIGMA_MIN, 0, SolverKind.EULER,
+            10, EdmSettings.EULER))) {
+      io.sampleforge.errors.ConfigException e = assertThrows(io.sampleforge.errors.ConfigException.class, r::run);
+      assertTrue(e.getMessage().startsWith("parameter 'final_sigmas_type' must be zero"), e.getMessage());
     }
     io.sampleforge.errors.ConfigException deis = assertThrows(io.sampleforge.errors.ConfigException.class,
         () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0, SolverKind.DEIS, 10,
