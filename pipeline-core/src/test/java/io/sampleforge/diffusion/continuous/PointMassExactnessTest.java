@@ -156,7 +156,9 @@ class PointMassExactnessTest {
           beta == BetaSchedule.SCALED_LINEAR ? 0.012 : 0.02);
       for (int n : STEPS) {
         TimeGrid[] grids = {KarrasSigmas.eulerDiscrete(schedule, n, FinalSigma.ZERO),
-            KarrasSigmas.dpmSolverMultistep(schedule, n, FinalSigma.ZERO), TimeGrid.dpmSolver(schedule, SkipType.LOGSNR, n)};
+            KarrasSigmas.dpmSolverMultistep(schedule, n, FinalSigma.ZERO), TimeGrid.dpmSolver(schedule, SkipType.LOGSNR, n),
+            InterpolatedSigmas.eulerDiscrete(schedule, DiffusersSpacing.LINSPACE, n, 0, FinalSigma.ZERO, false),
+            InterpolatedSigmas.eulerDiscrete(schedule, DiffusersSpacing.TRAILING, n, 0, FinalSigma.ZERO, true)};
         for (TimeGrid grid : grids) {
           for (EdmSettings.Method m : EdmSettings.Method.values()) {
             for (PredictionType type : PredictionType.values()) {
