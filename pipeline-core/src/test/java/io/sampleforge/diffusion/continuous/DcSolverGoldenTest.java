@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sampleforge.errors.ConfigException;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,24 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tolerance. Also: Lagrange interpolation reproduces a quadratic exactly; bad ratios are named.
  */
 class DcSolverGoldenTest {
-  private static final Path GOLDEN = Path.of("src/test/resources/continuous/dc_solver_golden.json");
-  private static JsonNode doc;
+  private static final Goldens GOLDEN = Goldens.load("dc_solver_golden.json");
 
-  static Stream<JsonNode> cases() throws IOException {
-    doc = new ObjectMapper().readTree(GOLDEN.toFile());
-    List<JsonNode> out = new ArrayList<>();
-    doc.get("cases").forEach(out::add);
-    return out.stream();
-  }
-
-  private static double[] run(GaussianSolver solver, Denoiser model, double[][] xT) {
-    SampleKey[] keys = new SampleKey[xT.length];
-    double[] flat = new double[xT.length * 3];
-    for (int r = 0; r < xT.length; r++) {
-      keys[r] = new SampleKey(r, 0);
-      System.arraycopy(xT[r], 0, flat, 3 * r, 3);
-    }
-    return solver.run(model, flat, keys, new GaussianDraws(1)).samples();
+  static Stream<JsonNode> cases() {
+    return GOLDEN.cases();
   }
 
   @ParameterizedTest(name = "{index}: {0}")
@@ -60,7 +43,7 @@ class DcSolverGoldenTest {
         cfg.has("beta_end") ? cfg.get("beta_end").asDouble() : 0.02);
     TimeGrid own = TimeGrid.diffusers(schedule, DiffusersSpacing.LINSPACE, steps, 0, FinalSigma.SIGMA_MIN);
     int[] ts = DiffusersSpacing.LINSPACE.dpmSolverTimesteps(1000, steps, 0);
-    double[] sig = DpmSolverGoldenTest.vector(c.get("sigmas"));
+    double[] sig = Goldens.vector(c.get("sigmas"));
     NoiseLevel[] recorded = new NoiseLevel[steps + 1];
     for (int i = 0; i <= steps; i++) {
       assertEquals(i < steps ? c.get("timesteps").get(i).asInt() : 0, i < steps ? ts[i] : 0, label + ": timestep " + i);
@@ -74,12 +57,11 @@ class DcSolverGoldenTest {
         true, List.of());
     UniPcSettings dc = plain.withCompensation(new DynamicCompensation(
         cfg.has("dc_order") ? cfg.get("dc_order").asInt() : 2, ratios));
-    Denoiser model = new GaussianMixtureDenoiser(DpmSolverGoldenTest.prior(doc.get("gmm")), PredictionType.EPSILON);
-    double[][] xT = DpmSolverGoldenTest.matrix(doc.get("x_T"));
-    double[] onRecorded = run(new UniPc(new TimeGrid(recorded), dc), model, xT);
-    double[] onOwn = run(new UniPc(own, dc), model, xT);
-    double[] withoutDc = run(new UniPc(new TimeGrid(recorded), plain), model, xT);
-    double[][] expected = DpmSolverGoldenTest.matrix(c.get("samples"));
+    Denoiser model = GOLDEN.model(PredictionType.EPSILON);
+    double[] onRecorded = GOLDEN.run(new UniPc(new TimeGrid(recorded), dc), model).samples();
+    double[] onOwn = GOLDEN.run(new UniPc(own, dc), model).samples();
+    double[] withoutDc = GOLDEN.run(new UniPc(new TimeGrid(recorded), plain), model).samples();
+    double[][] expected = Goldens.matrix(c.get("samples"));
     double moved = 0;
     for (int r = 0; r < expected.length; r++) {
       for (int i = 0; i < 3; i++) {

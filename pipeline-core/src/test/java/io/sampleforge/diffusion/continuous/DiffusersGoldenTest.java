@@ -3,11 +3,6 @@ package io.sampleforge.diffusion.continuous;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,14 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * noise. Each case asserts the number of model calls and the final samples to 1e-5.
  */
 class DiffusersGoldenTest {
-  private static final Path GOLDEN = Path.of("src/test/resources/continuous/diffusers_golden.json");
-  private static JsonNode doc;
+  private static final Goldens GOLDEN = Goldens.load("diffusers_golden.json");
 
-  static Stream<JsonNode> cases() throws IOException {
-    doc = new ObjectMapper().readTree(GOLDEN.toFile());
-    List<JsonNode> out = new ArrayList<>();
-    doc.get("cases").forEach(out::add);
-    return out.stream();
+  static Stream<JsonNode> cases() {
+    return GOLDEN.cases();
   }
 
   private static DiscreteVpSchedule schedule(String beta) {
@@ -43,8 +34,8 @@ class DiffusersGoldenTest {
   }
 
   private static void assertGrid(JsonNode c, TimeGrid grid, String label) {
-    double[] sigmas = DpmSolverGoldenTest.vector(c.get("grid_sigmas"));
-    double[] times = DpmSolverGoldenTest.vector(c.get("grid_timesteps"));
+    double[] sigmas = Goldens.vector(c.get("grid_sigmas"));
+    double[] times = Goldens.vector(c.get("grid_timesteps"));
     assertEquals(sigmas.length - 1, grid.steps(), label + ": steps");
     for (int i = 0; i < sigmas.length; i++) {
       double s = EdmSolver.veSigma(grid.level(i));
@@ -67,16 +58,7 @@ class DiffusersGoldenTest {
         + steps + " " + c.get("prediction_type").asText() + (c.has("order") ? " order " + c.get("order").asInt() + " "
         + c.get("solver_type").asText() : "");
     DiscreteVpSchedule schedule = schedule(c.get("beta_schedule").asText());
-    Denoiser model = new GaussianMixtureDenoiser(DpmSolverGoldenTest.prior(doc.get("gmm")),
-        PredictionType.parse("prediction_type", c.get("prediction_type").asText()));
-    double[][] xT = DpmSolverGoldenTest.matrix(doc.get("x_T"));
-    int rows = xT.length;
-    SampleKey[] keys = new SampleKey[rows];
-    double[] flat = new double[rows * 3];
-    for (int r = 0; r < rows; r++) {
-      keys[r] = new SampleKey(r, 0);
-      System.arraycopy(xT[r], 0, flat, 3 * r, 3);
-    }
+    Denoiser model = GOLDEN.model(PredictionType.parse("prediction_type", c.get("prediction_type").asText()));
     SampleBatch out;
     if (scheduler.equals("sde-dpmsolver++")) {
       TimeGrid grid = karras ? KarrasSigmas.dpmSolverMultistep(schedule, steps, FinalSigma.ZERO)
@@ -85,11 +67,9 @@ class DiffusersGoldenTest {
       SdeDpmSolverPlusPlus solver = new SdeDpmSolverPlusPlus(grid, new SdeDpmSolverSettings(c.get("order").asInt(),
           DpmSolverSettings.SolverType.parse("solver_type", c.get("solver_type").asText()), true, false));
       JsonNode noise = c.get("noise");
-      out = solver.run(model, flat, rows, (step, z) -> {
-        double[][] m = DpmSolverGoldenTest.matrix(noise.get(step));
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(m[r], 0, z, 3 * r, 3);
-        }
+      out = solver.run(model, GOLDEN.xT(), GOLDEN.rows(), (step, z) -> {
+        double[] m = Goldens.flat(noise.get(step));
+        System.arraycopy(m, 0, z, 0, m.length);
       });
       assertEquals(solver.modelCalls(), out.modelCalls(), label);
     } else {
@@ -104,15 +84,10 @@ class DiffusersGoldenTest {
       }
       assertGrid(c, grid, label);
       EdmSolver solver = new EdmSolver(grid, scheduler.equals("heun") ? EdmSettings.HEUN : EdmSettings.EULER);
-      out = solver.run(model, flat, keys, new GaussianDraws(1));
+      out = GOLDEN.run(solver, model);
       assertEquals(solver.modelCalls(), out.modelCalls(), label + ": declared model calls");
     }
     assertEquals(c.get("model_calls").asInt(), out.modelCalls(), label + ": model calls");
-    double[][] expected = DpmSolverGoldenTest.matrix(c.get("samples"));
-    for (int r = 0; r < rows; r++) {
-      for (int i = 0; i < 3; i++) {
-        assertEquals(expected[r][i], out.samples()[3 * r + i], 1e-5, label + ": row " + r + " coordinate " + i);
-      }
-    }
+    Goldens.assertSamples(c.get("samples"), out.samples(), 1e-5, label);
   }
 }

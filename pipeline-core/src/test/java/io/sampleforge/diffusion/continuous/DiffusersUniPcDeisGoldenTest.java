@@ -3,10 +3,9 @@ package io.sampleforge.diffusion.continuous;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static io.sampleforge.diffusion.continuous.Goldens.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,18 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rounding of diffusers' sigmas; measured up to 1.4e-4). On the recorded table they agree to 2e-14.
  */
 class DiffusersUniPcDeisGoldenTest {
-  private static final Path GOLDEN = Path.of("src/test/resources/continuous/diffusers_unipc_deis_golden.json");
-  private static JsonNode doc;
+  private static final Goldens GOLDEN = Goldens.load("diffusers_unipc_deis_golden.json");
 
-  static Stream<JsonNode> cases() throws IOException {
-    doc = new ObjectMapper().readTree(GOLDEN.toFile());
-    List<JsonNode> out = new ArrayList<>();
-    doc.get("cases").forEach(out::add);
-    return out.stream();
-  }
-
-  private static String text(JsonNode cfg, String key, String dflt) {
-    return cfg.has(key) ? cfg.get(key).asText() : dflt;
+  static Stream<JsonNode> cases() {
+    return GOLDEN.cases();
   }
 
   private static GaussianSolver solver(String scheduler, JsonNode cfg, TimeGrid grid) {
@@ -51,14 +42,8 @@ class DiffusersUniPcDeisGoldenTest {
     return new UniPc(grid, new UniPcSettings(order, variant, lowerOrderFinal, disabled));
   }
 
-  private static double[] run(GaussianSolver solver, Denoiser model, double[][] xT, int expectedCalls, String label) {
-    SampleKey[] keys = new SampleKey[xT.length];
-    double[] flat = new double[xT.length * 3];
-    for (int r = 0; r < xT.length; r++) {
-      keys[r] = new SampleKey(r, 0);
-      System.arraycopy(xT[r], 0, flat, 3 * r, 3);
-    }
-    SampleBatch out = solver.run(model, flat, keys, new GaussianDraws(1));
+  private static double[] run(GaussianSolver solver, Denoiser model, int expectedCalls, String label) {
+    SampleBatch out = GOLDEN.run(solver, model);
     assertEquals(expectedCalls, out.modelCalls(), label + ": model calls");
     assertEquals(expectedCalls, solver.modelCalls(), label + ": declared model calls");
     return out.samples();
@@ -88,7 +73,7 @@ class DiffusersUniPcDeisGoldenTest {
     assertArrayEquals(expectedTs, ts, label + ": timesteps");
 
     TimeGrid own = TimeGrid.diffusers(schedule, spacing, steps, offset, last);
-    double[] sig = DpmSolverGoldenTest.vector(c.get("sigmas"));
+    double[] sig = Goldens.vector(c.get("sigmas"));
     NoiseLevel[] recorded = new NoiseLevel[steps + 1];
     for (int i = 0; i <= steps; i++) {
       NoiseLevel l = own.level(i);
@@ -101,18 +86,11 @@ class DiffusersUniPcDeisGoldenTest {
       recorded[i] = sig[i] == 0 ? NoiseLevel.clean() : new NoiseLevel(i < steps ? ts[i] : 0, a, sig[i] * a);
     }
 
-    Denoiser model = new GaussianMixtureDenoiser(DpmSolverGoldenTest.prior(doc.get("gmm")),
-        PredictionType.parse("prediction_type", text(cfg, "prediction_type", "epsilon")));
-    double[][] xT = DpmSolverGoldenTest.matrix(doc.get("x_T"));
+    Denoiser model = GOLDEN.model(PredictionType.parse("prediction_type", text(cfg, "prediction_type", "epsilon")));
     int calls = c.get("model_calls").asInt();
-    double[] onRecorded = run(solver(scheduler, cfg, new TimeGrid(recorded)), model, xT, calls, label);
-    double[] onOwn = run(solver(scheduler, cfg, own), model, xT, calls, label);
-    double[][] expected = DpmSolverGoldenTest.matrix(c.get("samples"));
-    for (int r = 0; r < expected.length; r++) {
-      for (int i = 0; i < 3; i++) {
-        assertEquals(expected[r][i], onRecorded[3 * r + i], 1e-5, label + ": row " + r + " coordinate " + i);
-        assertEquals(expected[r][i], onOwn[3 * r + i], 5e-4, label + ": own grid, row " + r + " coordinate " + i);
-      }
-    }
+    double[] onRecorded = run(solver(scheduler, cfg, new TimeGrid(recorded)), model, calls, label);
+    double[] onOwn = run(solver(scheduler, cfg, own), model, calls, label);
+    Goldens.assertSamples(c.get("samples"), onRecorded, 1e-5, label);
+    Goldens.assertSamples(c.get("samples"), onOwn, 5e-4, label + ": own grid");
   }
 }

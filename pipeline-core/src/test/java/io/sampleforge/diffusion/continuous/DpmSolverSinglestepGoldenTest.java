@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,14 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * lambdas (1e-9), the same number of model calls and final samples equal to 1e-5.
  */
 class DpmSolverSinglestepGoldenTest {
-  private static final Path GOLDEN = Path.of("src/test/resources/continuous/dpm_solver_singlestep_golden.json");
-  private static JsonNode doc;
+  private static final Goldens GOLDEN = Goldens.load("dpm_solver_singlestep_golden.json");
 
-  static Stream<JsonNode> cases() throws IOException {
-    doc = new ObjectMapper().readTree(GOLDEN.toFile());
-    List<JsonNode> out = new ArrayList<>();
-    doc.get("cases").forEach(out::add);
-    return out.stream();
+  static Stream<JsonNode> cases() {
+    return GOLDEN.cases();
   }
 
   @ParameterizedTest(name = "{index}: {0}")
@@ -37,7 +29,7 @@ class DpmSolverSinglestepGoldenTest {
     String label = c.get("schedule").asText() + " " + c.get("skip_type").asText() + " " + c.get("method").asText()
         + " order " + c.get("order").asInt() + " steps " + c.get("steps").asInt() + " " + c.get("solver_type").asText()
         + " " + c.get("model_type").asText();
-    NoiseSchedule schedule = DpmSolverGoldenTest.schedule(c.get("schedule").asText());
+    NoiseSchedule schedule = Goldens.dpmSolverSchedule(c.get("schedule").asText());
     SkipType skip = SkipType.parse("skip_type", c.get("skip_type").asText());
     DpmSolverSettings.SolverType st = c.get("solver_type").asText().equals("taylor")
         ? DpmSolverSettings.SolverType.HEUN : DpmSolverSettings.SolverType.MIDPOINT;
@@ -52,29 +44,15 @@ class DpmSolverSinglestepGoldenTest {
       expectedOrders[i] = c.get("orders").get(i).asInt();
     }
     assertArrayEquals(expectedOrders, orders, label + ": step orders");
-    double[] lambdas = DpmSolverGoldenTest.vector(c.get("outer_lambdas"));
+    double[] lambdas = Goldens.vector(c.get("outer_lambdas"));
     for (int i = 0; i < steps.size(); i++) {
       assertEquals(lambdas[i], steps.get(i).from().lambda(), 1e-9, label + ": lambda of outer time " + i);
       assertEquals(lambdas[i + 1], steps.get(i).to().lambda(), 1e-9, label + ": lambda of outer time " + (i + 1));
     }
 
-    Denoiser model = new GaussianMixtureDenoiser(DpmSolverGoldenTest.prior(doc.get("gmm")),
-        DpmSolverGoldenTest.type(c.get("model_type").asText()));
-    double[][] xT = DpmSolverGoldenTest.matrix(doc.get("x_T"));
-    SampleKey[] keys = new SampleKey[xT.length];
-    double[] flat = new double[xT.length * 3];
-    for (int r = 0; r < xT.length; r++) {
-      keys[r] = new SampleKey(r, 0);
-      System.arraycopy(xT[r], 0, flat, 3 * r, 3);
-    }
-    SampleBatch out = solver.run(model, flat, keys, new GaussianDraws(1));
+    SampleBatch out = GOLDEN.run(solver, GOLDEN.model(Goldens.dpmSolverType(c.get("model_type").asText())));
     assertEquals(c.get("model_calls").asInt(), out.modelCalls(), label + ": model calls");
     assertEquals(c.get("model_calls").asInt(), solver.modelCalls(), label + ": declared model calls");
-    double[][] expected = DpmSolverGoldenTest.matrix(c.get("samples"));
-    for (int r = 0; r < expected.length; r++) {
-      for (int i = 0; i < 3; i++) {
-        assertEquals(expected[r][i], out.samples()[3 * r + i], 1e-5, label + ": row " + r + " coordinate " + i);
-      }
-    }
+    Goldens.assertSamples(c.get("samples"), out.samples(), 1e-5, label);
   }
 }

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sampleforge.diffusion.continuous.Goldens.num;
+import static io.sampleforge.diffusion.continuous.Goldens.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,22 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * elsewhere (by more than 1e-2), so the cases test the thresholding.
  */
 class DynamicThresholdingGoldenTest {
-  private static final Path GOLDEN = Path.of("src/test/resources/continuous/threshold_golden.json");
-  private static JsonNode doc;
+  private static final Goldens GOLDEN = Goldens.load("threshold_golden.json");
 
-  static Stream<JsonNode> cases() throws IOException {
-    doc = new ObjectMapper().readTree(GOLDEN.toFile());
-    List<JsonNode> out = new ArrayList<>();
-    doc.get("cases").forEach(out::add);
-    return out.stream();
-  }
-
-  private static double num(JsonNode cfg, String key, double dflt) {
-    return cfg.has(key) ? cfg.get(key).asDouble() : dflt;
-  }
-
-  private static String text(JsonNode cfg, String key, String dflt) {
-    return cfg.has(key) ? cfg.get(key).asText() : dflt;
+  static Stream<JsonNode> cases() {
+    return GOLDEN.cases();
   }
 
   private static GaussianSolver solver(String scheduler, JsonNode cfg, int steps, DynamicThresholding th) {
@@ -62,21 +49,15 @@ class DynamicThresholdingGoldenTest {
     };
   }
 
-  private static double[] run(GaussianSolver solver, JsonNode c, Denoiser model, double[] flat, int rows) {
+  private static double[] run(GaussianSolver solver, JsonNode c, Denoiser model) {
     if (solver instanceof SdeDpmSolverPlusPlus sde) {
       JsonNode noise = c.get("noise");
-      return sde.run(model, flat, rows, (step, z) -> {
-        double[][] m = DpmSolverGoldenTest.matrix(noise.get(step));
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(m[r], 0, z, 3 * r, 3);
-        }
+      return sde.run(model, GOLDEN.xT(), GOLDEN.rows(), (step, z) -> {
+        double[] m = Goldens.flat(noise.get(step));
+        System.arraycopy(m, 0, z, 0, m.length);
       }).samples();
     }
-    SampleKey[] keys = new SampleKey[rows];
-    for (int r = 0; r < rows; r++) {
-      keys[r] = new SampleKey(r, 0);
-    }
-    SampleBatch out = solver.run(model, flat, keys, new GaussianDraws(1));
+    SampleBatch out = GOLDEN.run(solver, model);
     assertEquals(c.get("model_calls").asInt(), out.modelCalls(), "model calls");
     return out.samples();
   }
@@ -98,23 +79,14 @@ class DynamicThresholdingGoldenTest {
 
     DynamicThresholding th = DynamicThresholding.on(num(cfg, "dynamic_thresholding_ratio", 0.995),
         num(cfg, "sample_max_value", 1.0));
-    Denoiser model = new GaussianMixtureDenoiser(DpmSolverGoldenTest.prior(doc.get("gmm")),
-        PredictionType.parse("prediction_type", text(cfg, "prediction_type", "epsilon")));
-    double[][] xT = DpmSolverGoldenTest.matrix(doc.get("x_T"));
-    int rows = xT.length;
-    double[] flat = new double[rows * 3];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(xT[r], 0, flat, 3 * r, 3);
-    }
-    double[] got = run(solver(scheduler, cfg, steps, th), c, model, flat, rows);
-    double[] off = run(solver(scheduler, cfg, steps, DynamicThresholding.OFF), c, model, flat, rows);
-    double[][] expected = DpmSolverGoldenTest.matrix(c.get("samples"));
+    Denoiser model = GOLDEN.model(PredictionType.parse("prediction_type", text(cfg, "prediction_type", "epsilon")));
+    double[] got = run(solver(scheduler, cfg, steps, th), c, model);
+    double[] off = run(solver(scheduler, cfg, steps, DynamicThresholding.OFF), c, model);
+    Goldens.assertSamples(c.get("samples"), got, 1e-5, label);
+    double[] expected = Goldens.flat(c.get("samples"));
     double apart = 0;
-    for (int r = 0; r < rows; r++) {
-      for (int i = 0; i < 3; i++) {
-        assertEquals(expected[r][i], got[3 * r + i], 1e-5, label + ": row " + r + " coordinate " + i);
-        apart = Math.max(apart, Math.abs(expected[r][i] - off[3 * r + i]));
-      }
+    for (int j = 0; j < expected.length; j++) {
+      apart = Math.max(apart, Math.abs(expected[j] - off[j]));
     }
     assertTrue(apart > 1e-2, label + ": without thresholding the run ends only " + apart + " away");
   }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sampleforge.errors.ConfigException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +30,13 @@ class TimeShiftTest {
 
   @Test
   void theRuleMatchesTheReferenceFunction() throws Exception {
-    JsonNode doc = new ObjectMapper().readTree(Path.of("src/test/resources/continuous/time_shift_golden.json").toFile());
+    JsonNode doc = Goldens.load("time_shift_golden.json").doc();
     int checked = 0;
     int moved = 0;
     for (JsonNode c : doc.get("cases")) {
       TimeShiftSettings s = new TimeShiftSettings(c.get("window").asInt(), c.get("cutoff").asInt());
       int t = c.get("t").asInt();
-      double[][] rows = DpmSolverGoldenTest.matrix(c.get("rows"));
+      double[][] rows = Goldens.matrix(c.get("rows"));
       TimeShiftDenoiser shift = new TimeShiftDenoiser(pointMassAtZero(rows[0].length, PredictionType.EPSILON),
           SCHEDULE, s);
       for (int r = 0; r < rows.length; r++) {
