@@ -36,7 +36,7 @@ public final class SmoteJob {
 
   public static Summary run(SparkSession spark, SmoteJobConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
-      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), cfg.csvColumns()));
       SmoteSettings settings = cfg.settings();
       SmoteResult result = timer.time("plan+neighbors", () -> Smote.run(input, settings));
       for (ClassPlan p : result.plans()) {

@@ -142,4 +142,66 @@ class SmoteJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(2, m.get("dropped_invalid_rows").asLong());
     assertEquals(Map.of("a", 30L, "b", 30L), SmoteJob.countByClass(spark.read().parquet(out), "cls"));
   }
+
+  @Test
+  void csvInputGivesTheSameRowsAsTheSameTableInParquet() {
+    String parquet = table();
+    String csv = SynthTable.at(dir, "table-csv", 3000, "--set", "weights=[0.8,0.15,0.05]", "--set", "informative=3",
+        "--set", "redundant=1", "--set", "noise=1", "--set", "format=csv");
+    String[] common = {"--set", "features=[f0,f1,f2,f3,f4]", "--set", "id_column=id"};
+    String fromParquet = dir.resolve("same-parquet").toString();
+    String fromCsv = dir.resolve("same-csv").toString();
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"smote", "--input", parquet, "--output", fromParquet}, common)));
+    assertEquals(0, SampleforgeMain.execute(concat(new String[] {"smote", "--input", csv, "--set", "input_format=csv",
+        "--output", fromCsv}, common)));
+    Dataset<Row> a = spark.read().parquet(fromParquet);
+    Dataset<Row> b = spark.read().parquet(fromCsv);
+    // the CSV's features are declared double and its id and label typed from a sample, without an inference pass
+    assertEquals("bigint", b.schema().apply("id").dataType().simpleString());
+    assertEquals("double", b.schema().apply("f0").dataType().simpleString());
+    assertEquals(7200, b.count());
+    assertEquals(0, a.select("id", "f0", "f1", "f2", "f3", "f4", "label")
+        .exceptAll(b.select("id", "f0", "f1", "f2", "f3", "f4", "label")).count(), "the same rows from CSV and Parquet");
+  }
+
+  @Test
+  void aCsvValueThatDoesNotParseAsItsColumnsTypeNamesColumnValueAndTheDeclaration() throws IOException {
+    Path csv = dir.resolve("late-label.csv");
+    StringBuilder sb = new StringBuilder("id,x,y,cls\n");
+    int rows = io.sampleforge.jobs.io.CsvSchema.SAMPLE_ROWS + 300;
+    for (int i = 0; i < rows; i++) {
+      // the label is an integer in the sampled rows and text after them
+      sb.append(i).append(',').append(i % 97).append(',').append((i * 7) % 89).append(',')
+          .append(i < io.sampleforge.jobs.io.CsvSchema.SAMPLE_ROWS ? Integer.toString(i % 2) : "q").append('\n');
+    }
+    Files.writeString(csv, sb.toString());
+    String[] base = {"smote", "--input", csv.toString(), "--output", dir.resolve("late").toString(),
+        "--set", "features=[x,y]", "--set", "label=cls", "--set", "sampling_strategy=not majority"};
+    Cli r = Cli.run(base);
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains("column 'cls' must parse as long") && r.err().contains("'q'")
+        && r.err().contains("column_types"), r.err());
+    assertFalse(Files.exists(dir.resolve("late")));
+    // column_types: an unknown column or type is a config error naming the key
+    Cli unknown = Cli.run(concat(base, new String[] {"--set", "column_types={nope: string}"}));
+    assertEquals(2, unknown.code(), unknown.err());
+    assertTrue(unknown.err().contains("column_types.nope"), unknown.err());
+    Cli badType = Cli.run(concat(base, new String[] {"--set", "column_types={cls: text}"}));
+    assertEquals(2, badType.code(), badType.err());
+    assertTrue(badType.err().contains("column_types.cls") && badType.err().contains("'text'"), badType.err());
+    // declared as text, the same file reads: three classes
+    assertEquals(0, SampleforgeMain.execute(concat(base, new String[] {"--set", "column_types={cls: string}"})));
+    assertEquals(3, SmoteJob.countByClass(spark.read().parquet(dir.resolve("late").toString()), "cls").size());
+    // a feature is read as double: text in it is refused with the column and the value
+    Path feature = dir.resolve("text-feature.csv");
+    Files.writeString(feature, "x,y,cls\n1,2,a\n2,oops,a\n3,4,b\n5,6,b\n7,8,a\n");
+    Cli f = Cli.run("smote", "--input", feature.toString(), "--output", dir.resolve("text-feature").toString(),
+        "--set", "features=[x,y]", "--set", "label=cls", "--set", "k=1");
+    assertEquals(3, f.code(), f.err());
+    assertTrue(f.err().contains("column 'y' must parse as double") && f.err().contains("'oops'"), f.err());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+  }
 }

@@ -22,7 +22,8 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     String label, List<String> features, String featuresVector, Integer k, JsonNode samplingStrategy,
     Long seed, String idColumn, Lineage lineage, JsonNode passthrough, String onInvalid, Integer blockRows,
     String method, Integer mNeighbors, Double shrinkage, String clean, String neighborSearch,
-    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove, List<String> categorical) implements JobTarget {
+    Integer approxLeafRows, Integer approxTrees, Double approxSpill, Long approxAbove, List<String> categorical,
+    Map<String, String> columnTypes) implements JobTarget {
 
   /** Lineage column names. */
   public record Lineage(String isSynthetic, String parentId, String neighborId) {
@@ -63,6 +64,8 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
     approxSpill = approxSpill == null ? ns.spill() : approxSpill;
     approxAbove = approxAbove == null ? ns.autoThreshold() : approxAbove;
     categorical = categorical == null ? List.of() : List.copyOf(categorical);
+    columnTypes = columnTypes == null ? Map.of() : Map.copyOf(columnTypes);
+    ColumnType.parseAll(columnTypes);
     build(label, features, featuresVector, k, samplingStrategy, seed, idColumn, lineage, passthrough, onInvalid, blockRows,
         method, mNeighbors, shrinkage, clean,
         new NeighborSearch(NeighborSearch.Mode.parse(neighborSearch), approxLeafRows, approxTrees, approxSpill, approxAbove),
@@ -72,6 +75,14 @@ public record SmoteJobConfig(String input, TableFormat inputFormat, String outpu
   @Override
   public Map<String, String> inputLocations() {
     return Map.of("input", input);
+  }
+
+  /**
+   * What a CSV/TSV input's columns are read as without an inference pass: the feature columns as
+   * double, {@code column_types} as declared, the rest from a sample ({@link io.sampleforge.jobs.io.CsvSchema}).
+   */
+  public io.sampleforge.jobs.io.CsvColumns csvColumns() {
+    return io.sampleforge.jobs.io.CsvColumns.of(features, ColumnType.parseAll(columnTypes));
   }
 
   /** The stage settings (validated). */

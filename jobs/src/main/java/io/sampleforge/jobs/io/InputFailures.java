@@ -21,6 +21,7 @@ public final class InputFailures {
   public static Optional<InputDataException> explain(Throwable failure) {
     String readError = null;
     String cause = null;
+    boolean malformed = false;
     for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof InputDataException ide) {
         return Optional.of(ide);
@@ -28,6 +29,10 @@ public final class InputFailures {
       if (readError == null && t instanceof SparkThrowable st && st.getCondition() != null
           && READ_CONDITIONS.contains(st.getCondition().split("\\.")[0])) {
         readError = firstLine(t.getMessage());
+      }
+      if (t instanceof SparkThrowable st && st.getCondition() != null
+          && st.getCondition().startsWith("MALFORMED_RECORD_IN_PARSING")) {
+        malformed = true;
       }
       String name = t.getClass().getName();
       if (t.getMessage() != null && t.getMessage().contains("CRC checksum verification failed")) {
@@ -40,6 +45,20 @@ public final class InputFailures {
     }
     if (readError == null) {
       return Optional.empty();
+    }
+    if (malformed) {
+      java.util.regex.Matcher file = java.util.regex.Pattern.compile("reading file (\\S+?)\\.?\\s").matcher(readError + " ");
+      Optional<String> why = Optional.empty();
+      if (file.find()) {
+        try {
+          why = CsvParseFailure.describe(file.group(1));
+        } catch (RuntimeException diagnosisFailed) {
+          why = Optional.empty();
+        }
+      }
+      if (why.isPresent()) {
+        return Optional.of(new InputDataException("an input value does not parse as its column's type: " + why.get(), failure));
+      }
     }
     String message = "an input file could not be read (corrupt, truncated or not in the stated format): " + readError
         + (cause == null ? "" : " [" + cause + "]");

@@ -34,14 +34,33 @@ public final class TableInput {
   }
 
   public static Dataset<Row> read(SparkSession spark, String path, TableFormat format, boolean inferTypes) {
+    return read(spark, path, format, inferTypes, null);
+  }
+
+  /**
+   * Reads a table whose CSV/TSV columns are typed without a full inference pass ({@link CsvSchema}):
+   * {@code columns.declared()} as given, the rest from a sample. Parquet input ignores the job's
+   * own types and refuses config-declared ones ({@code column_types} is a CSV/TSV key).
+   */
+  public static Dataset<Row> read(SparkSession spark, String path, TableFormat format, CsvColumns columns) {
+    if (format == TableFormat.PARQUET && !columns.configured().isEmpty()) {
+      throw ConfigException.of("column_types", "applies to CSV/TSV input only; a Parquet input has its own types",
+          columns.configured());
+    }
+    return read(spark, path, format, true, columns);
+  }
+
+  private static Dataset<Row> read(SparkSession spark, String path, TableFormat format, boolean inferTypes,
+      CsvColumns columns) {
     requireDataFiles(spark, path);
     Dataset<Row> df;
     try {
       df = switch (format) {
         case PARQUET -> spark.read().option(VERIFY_CHECKSUMS, "true").parquet(path);
-        case CSV, TSV -> spark.read().option("header", "true").option("inferSchema", Boolean.toString(inferTypes))
-            .option("sep", format == TableFormat.TSV ? "\t" : ",")
-            .option("nullValue", "NA").option("mode", "FAILFAST").csv(path);
+        case CSV, TSV -> columns == null || !inferTypes
+            ? CsvSchema.reader(spark, format).option("inferSchema", Boolean.toString(inferTypes)).csv(path)
+            : CsvSchema.reader(spark, format).option("enforceSchema", "false")
+                .schema(CsvSchema.resolve(spark, path, format, columns.declared(), columns.configured())).csv(path);
       };
       if (df.isEmpty()) {
         throw new InputDataException("input '" + path + "' must hold at least one row; it is an empty table (columns "

@@ -128,7 +128,8 @@ class ConfigReachesKernelTest {
         Change.of("approx_leaf_rows", "1024"), Change.of("approx_trees", "2"), Change.of("approx_spill", "0.2"),
         Change.of("categorical", "[color]"), Change.of("features_vector", "vec", "features", "[]", "features_vector", "v2")),
         Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
-            "mode", "whether to replace an existing output"));
+            "mode", "whether to replace an existing output",
+            "column_types", "how CSV columns are parsed (SmoteJobTest: declared, sampled, refused)"));
   }
 
   @Test
