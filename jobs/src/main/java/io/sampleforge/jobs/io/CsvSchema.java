@@ -52,7 +52,15 @@ public final class CsvSchema {
    * @param declared column to type, from the job (features) and the config ({@code column_types})
    * @param configured the columns of {@code declared} that came from {@code column_types}, which must be in the header
    */
-  public static StructType resolve(SparkSession spark, String path, TableFormat format, Map<String, DataType> declared,
+  /**
+   * A resolved schema.
+   *
+   * @param schema the input's columns in header order
+   * @param hasRows whether the sample saw a data row (false also when no sample was needed)
+   */
+  public record Resolved(StructType schema, boolean hasRows) {}
+
+  public static Resolved resolve(SparkSession spark, String path, TableFormat format, Map<String, DataType> declared,
       java.util.Set<String> configured) {
     Dataset<Row> strings = reader(spark, format).csv(path);
     StructType header = strings.schema();
@@ -63,14 +71,15 @@ public final class CsvSchema {
       }
     }
     List<String> undeclared = names.stream().filter(n -> !declared.containsKey(n)).toList();
-    Map<String, DataType> sampled = undeclared.isEmpty() ? Map.of() : sample(spark, strings, undeclared);
+    List<String> lines = undeclared.isEmpty() ? List.of() : sampleLines(strings, undeclared);
+    Map<String, DataType> sampled = undeclared.isEmpty() ? Map.of() : infer(spark, lines, undeclared);
     StructType schema = new StructType();
     for (String n : names) {
       DataType t = declared.containsKey(n) ? declared.get(n) : sampled.get(n);
       schema = schema.add(new StructField(n, t, true, org.apache.spark.sql.types.Metadata.empty()));
     }
     CsvParseFailure.remember(qualified(spark, path), format, schema, sampled.keySet());
-    return schema;
+    return new Resolved(schema, !lines.isEmpty());
   }
 
   private static String qualified(SparkSession spark, String path) {
@@ -82,11 +91,14 @@ public final class CsvSchema {
     }
   }
 
-  /** Spark's inference over the first rows of the undeclared columns (collected, then typed on the driver's copy). */
-  private static Map<String, DataType> sample(SparkSession spark, Dataset<Row> strings, List<String> columns) {
+  /** The first rows of the undeclared columns, as CSV lines (collected: one task reads them). */
+  private static List<String> sampleLines(Dataset<Row> strings, List<String> columns) {
     Column[] cols = columns.stream().map(c -> col(ColumnNames.quoted(c))).toArray(Column[]::new);
-    List<String> lines = strings.select(cols).limit(SAMPLE_ROWS).select(to_csv(struct(cols))).as(Encoders.STRING())
-        .collectAsList();
+    return strings.select(cols).limit(SAMPLE_ROWS).select(to_csv(struct(cols))).as(Encoders.STRING()).collectAsList();
+  }
+
+  /** Spark's inference rules over the sampled lines. */
+  private static Map<String, DataType> infer(SparkSession spark, List<String> lines, List<String> columns) {
     Map<String, DataType> types = new HashMap<>();
     if (lines.isEmpty()) {
       columns.forEach(c -> types.put(c, DataTypes.StringType));

@@ -55,14 +55,18 @@ public final class TableInput {
     requireDataFiles(spark, path);
     Dataset<Row> df;
     try {
-      df = switch (format) {
-        case PARQUET -> spark.read().option(VERIFY_CHECKSUMS, "true").parquet(path);
-        case CSV, TSV -> columns == null || !inferTypes
-            ? CsvSchema.reader(spark, format).option("inferSchema", Boolean.toString(inferTypes)).csv(path)
-            : CsvSchema.reader(spark, format).option("enforceSchema", "false")
-                .schema(CsvSchema.resolve(spark, path, format, columns.declared(), columns.configured())).csv(path);
-      };
-      if (df.isEmpty()) {
+      boolean knownToHaveRows = false;
+      if (format == TableFormat.PARQUET) {
+        df = spark.read().option(VERIFY_CHECKSUMS, "true").parquet(path);
+      } else if (columns == null || !inferTypes) {
+        df = CsvSchema.reader(spark, format).option("inferSchema", Boolean.toString(inferTypes)).csv(path);
+      } else {
+        CsvSchema.Resolved resolved = CsvSchema.resolve(spark, path, format, columns.declared(), columns.configured());
+        df = CsvSchema.reader(spark, format).option("enforceSchema", "false").schema(resolved.schema()).csv(path);
+        knownToHaveRows = resolved.hasRows();
+      }
+      // one task reading one row (Dataset.isEmpty plans a shuffle stage around its limit)
+      if (!knownToHaveRows && df.select().takeAsList(1).isEmpty()) {
         throw new InputDataException("input '" + path + "' must hold at least one row; it is an empty table (columns "
             + Arrays.toString(df.columns()) + ")");
       }
