@@ -7,7 +7,8 @@ import java.io.Serializable;
 /**
  * Accumulates the CountSketch SA of a stream of rows (Clarkson and Woodruff, STOC 2013): row i, with
  * record key k_i, is added with sign sigma(k_i) = +-1 to sketch row h(k_i) in [0, s), both drawn from the
- * keyed stream {@link RandomPurpose#CORESET_SKETCH} of (seed, k_i), so S is a function of the keys and
+ * 64 bits of draw 0 of the keyed stream {@link RandomPurpose#CORESET_SKETCH} of (seed, k_i) (the top 53
+ * bits pick the row, the lowest bit the sign), so S is a function of the keys and
  * the seed only, never of the row order or the partitioning. Entries are summed in double-double
  * (Knuth's TwoSum error term, as {@link GramAccumulator}), so partial sketches {@link #merge} to the same
  * float64 matrix in any order. Cost per row: d TwoSums; memory 2 s d doubles.
@@ -29,21 +30,30 @@ public final class CountSketchAccumulator implements Serializable {
     this.lo = new double[s * d];
   }
 
-  /** Sketch row of the record key: uniform in [0, s) (draw 0). */
-  public static int bucket(long seed, long key, int s) {
-    return KeyedStream.of(seed, RandomPurpose.CORESET_SKETCH, key).nextIndex(0, s);
+  /** The 64 random bits of the record key (draw 0): the top 53 pick the row, the lowest the sign. */
+  private static long bits(long seed, long key) {
+    return KeyedStream.of(seed, RandomPurpose.CORESET_SKETCH, key).bits(0);
   }
 
-  /** Sign of the record key: +-1 with probability 1/2 each (draw 1). */
+  private static int bucketOf(long bits, int s) {
+    return (int) Math.min(s - 1, (long) (((bits >>> 11) * 0x1.0p-53) * s));
+  }
+
+  /** Sketch row of the record key: floor(u s) for the 53-bit uniform u of draw 0. */
+  public static int bucket(long seed, long key, int s) {
+    return bucketOf(bits(seed, key), s);
+  }
+
+  /** Sign of the record key: -1 when the lowest bit of draw 0 is 1, else +1. */
   public static double sign(long seed, long key) {
-    return KeyedStream.of(seed, RandomPurpose.CORESET_SKETCH, key).uniform(1) < 0.5 ? -1.0 : 1.0;
+    return (bits(seed, key) & 1L) != 0 ? -1.0 : 1.0;
   }
 
   /** Adds sigma(key) a to row h(key). */
   public CountSketchAccumulator add(long key, double[] a) {
-    KeyedStream stream = KeyedStream.of(seed, RandomPurpose.CORESET_SKETCH, key);
-    int at = stream.nextIndex(0, s) * d;
-    boolean negative = stream.uniform(1) < 0.5;
+    long bits = bits(seed, key);
+    int at = bucketOf(bits, s) * d;
+    boolean negative = (bits & 1L) != 0;
     for (int j = 0; j < d; j++) {
       twoSum(at + j, negative ? -a[j] : a[j]);
     }

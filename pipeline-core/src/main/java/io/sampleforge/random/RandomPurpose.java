@@ -107,8 +107,8 @@ public enum RandomPurpose {
   /** Coreset sampling with replacement: a bucket's draws over its rows; key: the bucket, uniform j: draw j. */
   CORESET_ROW_DRAWS("coreset/row-draws"),
   /**
-   * Coreset CountSketch (io.sampleforge.coreset.CountSketchAccumulator): a row's sketch bucket (index 0)
-   * and sign (uniform 1); key: the row's record key.
+   * Coreset CountSketch (io.sampleforge.coreset.CountSketchAccumulator): a row's sketch bucket (the top
+   * 53 bits of draw 0) and sign (its lowest bit); key: the row's record key.
    */
   CORESET_SKETCH("coreset/countsketch");
 

@@ -79,6 +79,25 @@ class SketchedLeverageTest {
     assertTrue(otherSeed[0] != forward[0], "the seed picks the sketch");
   }
 
+  /** The stage's pass: the same factor with or without the check, which alone measures the error. */
+  @Test
+  void theSketchPassMeasuresOnlyWhenChecked() {
+    SketchPass checked = new SketchPass(200, D, 7, true);
+    SketchPass unchecked = new SketchPass(200, D, 7, false);
+    for (int i = 0; i < N; i++) {
+      checked.add(keys[i], a[i]);
+      unchecked.add(keys[i], a[i]);
+    }
+    double[] scratch = new double[D];
+    double[] want = Coresets.sketchedLeverage(a, keys, 200, 7, 0, COLS);
+    GramFactor f = unchecked.factor(0, COLS);
+    for (int i = 0; i < N; i += 97) {
+      assertEquals(want[i], f.quadratic(a[i], scratch), 0.0, "row " + i);
+    }
+    assertEquals(Coresets.sketchError(a, keys, 200, 7, 0, COLS), checked.error(0, COLS));
+    assertTrue(!unchecked.error(0, COLS).measured());
+  }
+
   @Test
   void theSettingsRefuseWhatTheSketchDoesNotSupport() {
     List<String> f = CoresetTables.columns(3);
