@@ -17,12 +17,14 @@ import scala.Tuple2;
  * Exact against sketched leverage on one cached matrix (local[*]), the coreset stage's passes: the Gram
  * route (per-partition double-double Gram, driver Cholesky, one scoring pass) against the CountSketch
  * route ({@link SketchPass}: per-partition sketch, driver QR, the same scoring pass) with and without the
- * exact error check, for several sketch sizes. Prints, per route, the median seconds of REPEATS of the
- * factor (the pass that differs, plus the driver's Cholesky or QR and eigenvalues) and of the scoring pass
- * (the same triangular solve for both, scores collected to the driver), the largest relative score error against the Gram route's scores (which match numpy's
- * QR to about 1e-14; bench/coreset results), and the measured bound max(distortion_max - 1, 1 -
- * distortion_min), seed 42; then the median and range of that bound over seeds 1..9. Input: a CSV (header row, numeric columns) or {@code gaussian:N:D} (N keyed Gaussian
- * rows with column scales 1..D). Usage: SketchVsGramBench INPUT REPEATS SKETCH_ROWS[,..] [PARTITIONS].
+ * exact error check, for several sketch sizes, after two untimed warm-up runs of both passes. Prints, per
+ * route, the median seconds of REPEATS of the factor (the pass that differs, plus the driver's Cholesky
+ * or QR and eigenvalues) and of the scoring pass (the same triangular solve for both, scores collected to
+ * the driver), the largest relative score error against the Gram route's scores (which match numpy's QR
+ * to about 1e-14; bench/coreset results) and the measured bound max(distortion_max - 1, 1 -
+ * distortion_min), seed 42; then the range and median of that bound over seeds 1..9. Input: a CSV (header
+ * row, numeric columns) or {@code gaussian:N:D} (N keyed Gaussian rows with column scales 1..D).
+ * Usage: SketchVsGramBench INPUT REPEATS SKETCH_ROWS[,..] [PARTITIONS].
  */
 public final class SketchVsGramBench {
   private SketchVsGramBench() {}
@@ -45,6 +47,25 @@ public final class SketchVsGramBench {
     int parts = args.length > 3 ? Integer.parseInt(args[3]) : sc.defaultParallelism();
     JavaRDD<Tuple2<Long, double[]>> rows = sc.parallelize(keyed, parts).persist(StorageLevel.MEMORY_ONLY());
     rows.count();
+    for (int warm = 0; warm < 2; warm++) { // JIT warm-up of both passes and the scoring, untimed
+      GramAccumulator zero = new GramAccumulator(d);
+      GramAccumulator g = rows.mapPartitions(it -> {
+        GramAccumulator local = zero;
+        while (it.hasNext()) {
+          local.add(it.next()._2(), 1.0);
+        }
+        return List.of(local).iterator();
+      }).reduce(GramAccumulator::merge);
+      score(rows, GramFactor.of(g.matrix(), 0, cols), d);
+      rows.mapPartitions(it -> {
+        SketchPass local = new SketchPass(sizes[0], d, 42, false);
+        while (it.hasNext()) {
+          Tuple2<Long, double[]> v = it.next();
+          local.add(v._1(), v._2());
+        }
+        return List.of(local).iterator();
+      }).reduce(SketchPass::merge);
+    }
     double[] exact = null;
     double[] gramT = new double[repeats];
     double[] scoreT = new double[repeats];
