@@ -198,7 +198,8 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
    * realised counts are the largest-remainder apportionment of softmax(score) of that round, computed
    * here by hand: shares 300 e^psi / sum e^psi = 27.01, 73.42, 199.57 -> floors 27, 73, 199 and the one row
    * left to c's largest remainder. Round 0's scores (a far ahead) would give other counts (power). A null
-   * score in the latest round, or a negative one under transform weights, is exit 3 naming the source.
+   * (missing) score in the latest round is exit 3 naming the source (MixPlannerTest covers the other bad
+   * scores in the kernel).
    */
   @Test
   void scoresStrategyRealisesTheApportionmentOfTheLatestRound() throws IOException {
@@ -207,11 +208,11 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
     String table = dir.resolve("scores").toString();
     spark.createDataFrame(List.of(RowFactory.create("a", 3.0, 0), RowFactory.create("b", 0.0, 0),
         RowFactory.create("c", 0.0, 0), RowFactory.create("c", 2.0, 1), RowFactory.create("a", 0.0, 1),
-        RowFactory.create("b", 1.0, 1)), st).repartition(2).write().parquet(table);
+        RowFactory.create("b", 1.0, 1)), st).coalesce(1).write().parquet(table);
     String out = dir.resolve("t-scores").toString();
     String[] common = {"--set", "strategy=scores", "--set", "temperature=null", "--set", "target=300",
         "--set", "scores.round_column=round"};
-    List<String> run = new ArrayList<>(List.of(args(four, out, common)));
+    List<String> run = new ArrayList<>(List.of(args(one, out, common)));
     run.addAll(List.of("--set", "scores.path=" + table));
     assertEquals(0, SampleforgeMain.execute(run.toArray(new String[0])));
     Map<String, Long> got = new TreeMap<>();
@@ -229,21 +230,13 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
 
     String bad = dir.resolve("scores-bad").toString();
     spark.createDataFrame(List.of(RowFactory.create("a", 1.0, 4), RowFactory.create("b", null, 4),
-        RowFactory.create("c", -2.0, 4)), st).write().parquet(bad);
+        RowFactory.create("c", -2.0, 4)), st).coalesce(1).write().parquet(bad);
     String never = dir.resolve("t-scores-bad").toString();
     List<String> nullRun = new ArrayList<>(List.of(args(one, never, common)));
     nullRun.addAll(List.of("--set", "scores.path=" + bad));
     Cli c = Cli.run(nullRun.toArray(new String[0]));
     assertEquals(3, c.code(), c.err());
     assertTrue(c.err().contains("source 'b'") && c.err().contains("finite") && c.err().contains("null"), c.err());
-    String negative = dir.resolve("scores-neg").toString();
-    spark.createDataFrame(List.of(RowFactory.create("a", 1.0, 4), RowFactory.create("c", -2.0, 4)), st).write()
-        .parquet(negative);
-    List<String> negRun = new ArrayList<>(List.of(args(one, never, common)));
-    negRun.addAll(List.of("--set", "scores.path=" + negative, "--set", "scores.transform=weights"));
-    c = Cli.run(negRun.toArray(new String[0]));
-    assertEquals(3, c.code(), c.err());
-    assertTrue(c.err().contains("source 'c'") && c.err().contains(">= 0") && c.err().contains("-2.0"), c.err());
     assertFalse(new File(never).exists() && new File(never, "round=0").exists(), "nothing written");
   }
 
