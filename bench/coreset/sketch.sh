@@ -43,4 +43,13 @@ run() {
   echo
 }
 run "$WORK/heavy-t.csv" 1024,8192 "heavy-tailed $(($(wc -l <"$WORK/heavy-t.csv") - 1)) x 11"
+echo "The anchor: numpy's CountSketch (numpy's generator for buckets and signs) of the same table, the same measured bound:"
+echo
+echo "| table | sketch rows s | numpy bound over seeds 1..9: min | median | max |"
+echo "|---|---:|---:|---:|---:|"
+"$PY" bench/coreset/numpy_countsketch.py "$WORK/heavy-t.csv" 1024,8192 9 | while read -r line; do
+  printf "| heavy-tailed x 11 (numpy) | %s | %s | %s | %s |\n" "$(field s <<<"$line")" "$(field bound_min <<<"$line")" \
+    "$(field bound_median <<<"$line")" "$(field bound_max <<<"$line")"
+done
+echo
 run "gaussian:$WROWS:50" 10000,40000 "Gaussian $WROWS x 50"
