@@ -7,7 +7,8 @@
 # Tables: the heavy-tailed table of bench.sh (TIME_ROWS rows x 11 columns, default 1,000,000; tables.py heavy
 # seed 8) and keyed Gaussian rows (WIDE_ROWS x 50, default 300,000, column scales 1..50). Sketch sizes: 1,024
 # (the automatic size for d = 11) and 8,192; 10,000 (automatic for d = 50) and 40,000. Medians of REPEATS
-# (default 3). Run by bench.sh; needs the bench build (./mvnw -q -B -Pbench -DskipTests package).
+# (default 3); then the measured bound over seeds 1..9, and numpy's CountSketch of the heavy-tailed table as the
+# anchor (bench/coreset/numpy_countsketch.py). Run by bench.sh; needs the bench build (./mvnw -q -B -Pbench -DskipTests package).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TROWS=${1:-1000000}
