@@ -80,3 +80,5 @@ echo "| route | seconds (factor + scoring pass) | largest \|score - numpy QR sco
 echo "|---|---:|---:|"
 echo "| Gram (double-double) + Cholesky | $(field gram_s <<<"$line") | $(field gram_max_err <<<"$line") |"
 echo "| RowMatrix.tallSkinnyQR | $(field tsqr_s <<<"$line") | $(field tsqr_max_err <<<"$line") |"
+
+bench/coreset/sketch.sh "$TROWS" 300000 "$REPEATS"

@@ -65,6 +65,18 @@ public final class CoresetJob {
         scores.put("lewis_iterations", st.gramPasses());
         scores.put("lewis_last_relative_change", st.lewisChange());
       }
+      if (st.sketchRows() > 0) {
+        Map<String, Object> sketch = new LinkedHashMap<>();
+        sketch.put("kind", s.sketch().id());
+        sketch.put("rows", st.sketchRows());
+        sketch.put("checked", st.sketchError().measured());
+        if (st.sketchError().measured()) {
+          sketch.put("distortion_min", st.sketchError().distortionMin());
+          sketch.put("distortion_max", st.sketchError().distortionMax());
+          sketch.put("leverage_relative_error_bound", st.sketchError().leverageRelativeErrorBound());
+        }
+        scores.put("sketch", sketch);
+      }
       new Manifest()
           .put("job", "coreset")
           .put("config", ConfigLoader.json().valueToTree(cfg))

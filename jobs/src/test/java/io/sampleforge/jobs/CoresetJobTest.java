@@ -129,6 +129,38 @@ class CoresetJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertEquals(150, m.at("/sizes/realised_draws").asLong());
   }
 
+  /**
+   * sketch countsketch from three files: the scores equal the in-memory kernel's sketched leverage (which
+   * has no partitions), each lies within the manifest's measured [distortion_min, distortion_max] times
+   * the exact leverage, and the manifest's error equals the kernel's.
+   */
+  @Test
+  void sketchedLeverageFromThreeFilesEqualsTheKernelWithinTheRecordedError() throws IOException {
+    String x = dir.resolve("sketch3").toString();
+    assertEquals(0, SampleforgeMain.execute(args(three, x, "--set", "sketch=countsketch", "--set", "sketch_rows=64")));
+    List<String> cols = List.of("x", "y", "z");
+    long[] keys = keys();
+    double[] sketched = Coresets.sketchedLeverage(a, keys, 64, 42, 0, cols);
+    double[] exact = Coresets.leverage(a, 0, cols);
+    io.sampleforge.coreset.SketchError e = Coresets.sketchError(a, keys, 64, 42, 0, cols);
+    JsonNode m = new ObjectMapper().readTree(new File(x, "_manifest.json"));
+    assertEquals(64, m.at("/scores/sketch/rows").asInt(), m.toString());
+    assertEquals(e.distortionMin(), m.at("/scores/sketch/distortion_min").asDouble(), 1e-12);
+    assertEquals(e.distortionMax(), m.at("/scores/sketch/distortion_max").asDouble(), 1e-12);
+    assertTrue(e.leverageRelativeErrorBound() > 1e-3, "a 64-row sketch is visibly approximate: " + e);
+    List<Row> rx = spark.read().parquet(x).collectAsList();
+    assertTrue(rx.size() > 100, "rows drawn: " + rx.size());
+    for (Row r : rx) {
+      int i = (int) r.getLong(0);
+      assertEquals(sketched[i], r.getDouble(5), 1e-12 * sketched[i], "id " + i);
+      double ratio = r.getDouble(5) / exact[i];
+      assertTrue(ratio >= e.distortionMin() - 1e-9 && ratio <= e.distortionMax() + 1e-9, "id " + i + ": " + ratio);
+    }
+    Cli c = Cli.run(args(one, dir.resolve("never-sketch").toString(), "--set", "sketch=countsketch", "--set", "method=lewis"));
+    assertEquals(2, c.code());
+    assertTrue(c.err().contains("parameter 'sketch'"), c.err());
+  }
+
   @Test
   void badInputExitsWithTheRightCodeAndWritesNothing() {
     StructType schema = new StructType().add("id", DataTypes.LongType).add("x", DataTypes.DoubleType)

@@ -193,6 +193,79 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertFalse(overlap.isEmpty(), "the check can fail");
   }
 
+  /**
+   * The Inf-DDS loop: strategy scores reads the rows of the largest round of the scores table, and the
+   * realised counts are the largest-remainder apportionment of softmax(score) of that round, computed
+   * here by hand: shares 300 e^psi / sum e^psi = 27.01, 73.42, 199.57 -> floors 27, 73, 199 and the one row
+   * left to c's largest remainder. Round 0's scores (a far ahead) would give other counts (power). A null
+   * (missing) score in the latest round is exit 3 naming the source (MixPlannerTest covers the other bad
+   * scores in the kernel).
+   */
+  @Test
+  void scoresStrategyRealisesTheApportionmentOfTheLatestRound() throws IOException {
+    StructType st = new StructType().add("source", DataTypes.StringType).add("score", DataTypes.DoubleType)
+        .add("round", DataTypes.IntegerType);
+    String table = dir.resolve("scores").toString();
+    spark.createDataFrame(List.of(RowFactory.create("a", 3.0, 0), RowFactory.create("b", 0.0, 0),
+        RowFactory.create("c", 0.0, 0), RowFactory.create("c", 2.0, 1), RowFactory.create("a", 0.0, 1),
+        RowFactory.create("b", 1.0, 1)), st).coalesce(1).write().parquet(table);
+    String out = dir.resolve("t-scores").toString();
+    String[] common = {"--set", "strategy=scores", "--set", "temperature=null", "--set", "target=300",
+        "--set", "scores.round_column=round"};
+    List<String> run = new ArrayList<>(List.of(args(one, out, common)));
+    run.addAll(List.of("--set", "scores.path=" + table));
+    assertEquals(0, SampleforgeMain.execute(run.toArray(new String[0])));
+    Map<String, Long> got = new TreeMap<>();
+    for (Row r : spark.read().parquet(out + "/round=0").groupBy("source").count().collectAsList()) {
+      got.put(r.getString(0), r.getLong(1));
+    }
+    long[] want = largestRemainder(new double[] {0, 1, 2}, 300);
+    assertEquals("[27, 73, 200]", Arrays.toString(want));
+    assertEquals(Map.of("a", want[0], "b", want[1], "c", want[2]), got, "realised counts = the apportionment");
+    long[] round0 = largestRemainder(new double[] {3, 0, 0}, 300);
+    assertTrue(round0[0] != 27 || round0[1] != 73, "round 0's scores give other counts: " + Arrays.toString(round0));
+    JsonNode m = manifest(out + "/round=0");
+    assertEquals(2.0, m.at("/scores/c").asDouble(), 0.0, "the manifest records the scores read: " + m.at("/scores"));
+    assertEquals(Math.E / (1 + Math.E + Math.E * Math.E), m.at("/mix/1/weight").asDouble(), 1e-15);
+
+    String bad = dir.resolve("scores-bad").toString();
+    spark.createDataFrame(List.of(RowFactory.create("a", 1.0, 4), RowFactory.create("b", null, 4),
+        RowFactory.create("c", -2.0, 4)), st).coalesce(1).write().parquet(bad);
+    String never = dir.resolve("t-scores-bad").toString();
+    List<String> nullRun = new ArrayList<>(List.of(args(one, never, common)));
+    nullRun.addAll(List.of("--set", "scores.path=" + bad));
+    Cli c = Cli.run(nullRun.toArray(new String[0]));
+    assertEquals(3, c.code(), c.err());
+    assertTrue(c.err().contains("source 'b'") && c.err().contains("finite") && c.err().contains("null"), c.err());
+    assertFalse(new File(never).exists() && new File(never, "round=0").exists(), "nothing written");
+  }
+
+  /** Hamilton's method by hand: floors of total * softmax(psi), the rest one each to the largest remainders. */
+  private static long[] largestRemainder(double[] psi, long total) {
+    double sum = 0;
+    for (double v : psi) {
+      sum += Math.exp(v);
+    }
+    long[] c = new long[psi.length];
+    double[] rem = new double[psi.length];
+    long left = total;
+    for (int i = 0; i < psi.length; i++) {
+      double share = total * Math.exp(psi[i]) / sum;
+      c[i] = (long) Math.floor(share);
+      rem[i] = share - c[i];
+      left -= c[i];
+    }
+    for (; left > 0; left--) {
+      int best = 0;
+      for (int i = 1; i < psi.length; i++) {
+        best = rem[i] > rem[best] ? i : best;
+      }
+      c[best]++;
+      rem[best] = -1;
+    }
+    return c;
+  }
+
   @Test
   void badInputExitsTwoOrThreeNamingTheKeyOrRow() {
     String out = dir.resolve("t-bad").toString();

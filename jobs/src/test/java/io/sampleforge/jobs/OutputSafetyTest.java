@@ -57,6 +57,8 @@ class OutputSafetyTest {
       case "gme" -> List.of("gme", "--input", input, "--output", output, "--set", "item=i", "--set", "attributes=[a]",
           "--set", "n=2");
       case "generate" -> List.of("generate", "--input", input, "--output", output);
+      case "coreset" -> List.of("coreset", "--input", input, "--output", output, "--set", "features=[a,b]", "--set", "m=10");
+      case "mix" -> List.of("mix", "--input", input, "--output", output);
       default -> throw new IllegalArgumentException(name);
     });
     args.addAll(List.of(extra));
@@ -81,7 +83,7 @@ class OutputSafetyTest {
 
   @Test
   void outputEqualToTheInputIsRefusedForEveryJob() throws IOException {
-    for (String job : List.of("smote", "gme", "generate")) {
+    for (String job : List.of("smote", "gme", "generate", "coreset")) {
       Path in = input("same-" + job);
       refused(job(job, in.toString(), in.toString(), "--mode", "overwrite"), "is the same location as input", in);
       refused(job(job, in.toString(), in + "/", "--mode", "overwrite"), "is the same location as input", in);
@@ -99,7 +101,7 @@ class OutputSafetyTest {
 
   @Test
   void outputInsideOrAroundTheInputIsRefusedForEveryJob() throws IOException {
-    for (String job : List.of("smote", "gme", "generate")) {
+    for (String job : List.of("smote", "gme", "generate", "coreset")) {
       Path in = input("nest-" + job);
       refused(job(job, in.toString(), in.resolve("out").toString()), "lies inside input", in);
       refused(job(job, in.toString(), dir.toString(), "--mode", "overwrite"), "contains input", in);
@@ -110,10 +112,22 @@ class OutputSafetyTest {
   void symbolicLinksAreResolvedBeforeComparing() throws IOException {
     Path in = input("real");
     Path link = Files.createSymbolicLink(dir.resolve("link"), in);
-    for (String job : List.of("smote", "gme", "generate")) {
+    for (String job : List.of("smote", "gme", "generate", "coreset")) {
       refused(job(job, in.toString(), link.toString(), "--mode", "overwrite"), "is the same location as input", in);
       refused(job(job, link.toString(), in.resolve("sub").toString()), "lies inside input", in);
     }
+  }
+
+  /**
+   * mix writes round r to output/round=r, so an output that contains the input is no threat (only its
+   * round folder is replaced); the input's own folder, a folder inside it and unwritable places are refused.
+   */
+  @Test
+  void mixRefusesAnOutputAtOrInsideItsInput() throws IOException {
+    Path in = input("mix-in");
+    refused(job("mix", in.toString(), in.toString(), "--mode", "overwrite"), "input", in);
+    refused(job("mix", in.toString(), in.resolve("out").toString()), "lies inside input", in);
+    refused(job("mix", in.toString(), "/proc/sampleforge-out"), "must be in a writable location", in);
   }
 
   @Test
@@ -129,7 +143,7 @@ class OutputSafetyTest {
     Path in = input("for-unwritable");
     Path file = dir.resolve("a-file");
     Files.writeString(file, "x");
-    for (String job : List.of("smote", "gme", "generate")) {
+    for (String job : List.of("smote", "gme", "generate", "coreset")) {
       refused(job(job, in.toString(), file.resolve("out").toString()), "must be in a writable location", in);
       refused(job(job, in.toString(), "/proc/sampleforge-out"), "must be in a writable location", in);
     }

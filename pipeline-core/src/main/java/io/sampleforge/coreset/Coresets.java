@@ -38,13 +38,45 @@ public final class Coresets {
     }, d, p, maxIterations, tolerance, columns);
   }
 
-  /** The scoring of {@code s.method()} fitted to {@code a} (checks d &lt;= n where the method needs it). */
+  /**
+   * Approximate leverage a_i^T ((SA)^T SA + ridge I)^{-1} a_i from the CountSketch SA with s rows keyed by
+   * {@code keys} and {@code seed} ({@link SketchFactor}).
+   */
+  public static double[] sketchedLeverage(double[][] a, long[] keys, int s, long seed, double ridge, List<String> columns) {
+    return scores(a, new CoresetScoring(ridge > 0 ? CoresetMethod.RIDGE_LEVERAGE : CoresetMethod.LEVERAGE, 2,
+        SketchFactor.of(countSketch(a, keys, s, seed).matrix(), ridge, columns)));
+  }
+
+  /** The measured error of that sketch against the exact Gram matrix ({@link SketchError}). */
+  public static SketchError sketchError(double[][] a, long[] keys, int s, long seed, double ridge, List<String> columns) {
+    return SketchFactor.error(countSketch(a, keys, s, seed).matrix(), gram(a).matrix(), ridge, columns);
+  }
+
+  /** The CountSketch accumulator of all rows of {@code a} under their record keys. */
+  public static CountSketchAccumulator countSketch(double[][] a, long[] keys, int s, long seed) {
+    CountSketchAccumulator acc = new CountSketchAccumulator(s, a.length == 0 ? 0 : a[0].length, seed);
+    for (int i = 0; i < a.length; i++) {
+      acc.add(keys[i], a[i]);
+    }
+    return acc;
+  }
+
+  /** The scoring of {@code s.method()} fitted to {@code a} without a sketch (checks d &lt;= n where the method needs it). */
   public static CoresetScoring scoring(double[][] a, CoresetSettings s) {
+    if (s.sketch() != CoresetSketch.NONE) {
+      throw new IllegalArgumentException("a sketched scoring needs the record keys: use scoring(a, keys, s)");
+    }
+    return scoring(a, null, s);
+  }
+
+  /** The scoring of {@code s.method()} fitted to the rows {@code a} with record keys {@code keys} (the sketch's keys). */
+  public static CoresetScoring scoring(double[][] a, long[] keys, CoresetSettings s) {
     checkShape(a.length, s);
     return switch (s.method()) {
       case UNIFORM -> new CoresetScoring(CoresetMethod.UNIFORM, s.p(), null);
       case LEVERAGE, RIDGE_LEVERAGE, ROOT_LEVERAGE -> new CoresetScoring(s.method(), s.p(),
-          GramFactor.of(gram(a).matrix(), s.ridge(), s.features()));
+          s.sketch() == CoresetSketch.NONE ? GramFactor.of(gram(a).matrix(), s.ridge(), s.features())
+              : SketchFactor.of(countSketch(a, keys, s.sketchSize(), s.seed()).matrix(), s.ridge(), s.features()));
       case LEWIS -> new CoresetScoring(CoresetMethod.LEWIS, s.p(),
           lewisFactor(a, s.p(), s.maxIterations(), s.tolerance(), s.features()).factor());
     };
@@ -80,7 +112,7 @@ public final class Coresets {
         }
       }
     }
-    return draw(keys, scores(a, scoring(a, s)), s);
+    return draw(keys, scores(a, scoring(a, keys, s)), s);
   }
 
   /** Draws a coreset from precomputed scores (the same draw as {@link #sample}). */

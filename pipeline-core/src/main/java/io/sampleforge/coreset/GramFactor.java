@@ -1,7 +1,6 @@
 package io.sampleforge.coreset;
 
 import io.sampleforge.errors.InputDataException;
-import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -18,7 +17,7 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  * correct digits (1e-9 absolute for the tables the tests use); use ridge leverage for nearly collinear
  * columns. Cost: O(d^3) once, O(d^2) per row.
  */
-public final class GramFactor implements Serializable {
+public final class GramFactor implements LeverageFactor {
   private static final long serialVersionUID = 1L;
   /** Smallest accepted Schur pivot of the unit-diagonal Gram matrix. */
   public static final double MIN_PIVOT = 1e-12;
@@ -79,11 +78,20 @@ public final class GramFactor implements Serializable {
     return new GramFactor(d, inv, packed);
   }
 
+  /**
+   * The factor with a given lower-triangular L (packed by rows) of the column-scaled matrix: q(a) =
+   * |L^{-1} (a / scale)|^2. Used by {@link SketchFactor} for L = R^T from a QR.
+   */
+  static GramFactor ofLower(double[] invScale, double[] packedLower) {
+    return new GramFactor(invScale.length, invScale.clone(), packedLower.clone());
+  }
+
   public int dimension() {
     return d;
   }
 
   /** a^T (G + lambda I)^{-1} a by forward substitution; {@code scratch} has length d (overwritten). */
+  @Override
   public double quadratic(double[] a, double[] scratch) {
     double q = 0;
     int at = 0;

@@ -105,7 +105,12 @@ public enum RandomPurpose {
   /** Coreset sampling with replacement: the m draws spread over the key buckets; key: 0, uniform j: draw j. */
   CORESET_BUCKET_DRAWS("coreset/bucket-draws"),
   /** Coreset sampling with replacement: a bucket's draws over its rows; key: the bucket, uniform j: draw j. */
-  CORESET_ROW_DRAWS("coreset/row-draws");
+  CORESET_ROW_DRAWS("coreset/row-draws"),
+  /**
+   * Coreset CountSketch (io.sampleforge.coreset.CountSketchAccumulator): a row's sketch bucket (the top
+   * 53 bits of draw 0) and sign (its lowest bit); key: the row's record key.
+   */
+  CORESET_SKETCH("coreset/countsketch");
 
   private final String id;
   private final long hash;

@@ -3,6 +3,7 @@ package io.sampleforge.jobs.config;
 import io.sampleforge.coreset.CoresetMethod;
 import io.sampleforge.coreset.CoresetSampling;
 import io.sampleforge.coreset.CoresetSettings;
+import io.sampleforge.coreset.CoresetSketch;
 import io.sampleforge.errors.ConfigException;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 public record CoresetJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
     List<String> features, String idColumn, String method, Double p, Long m, String sampling, Long seed, Double lambda,
-    Integer maxIterations, Double tolerance) implements JobTarget {
+    Integer maxIterations, Double tolerance, String sketch, Integer sketchRows, Boolean sketchCheck) implements JobTarget {
 
   public CoresetJobConfig {
     if (input == null || input.isBlank()) {
@@ -34,18 +35,23 @@ public record CoresetJobConfig(String input, TableFormat inputFormat, String out
     seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
     maxIterations = maxIterations == null ? CoresetSettings.Defaults.MAX_ITERATIONS : maxIterations;
     tolerance = tolerance == null ? CoresetSettings.Defaults.TOLERANCE : tolerance;
-    build(features, idColumn, method, p, m, sampling, seed, lambda, maxIterations, tolerance);
+    sketch = sketch == null ? CoresetSettings.Defaults.SKETCH : sketch;
+    sketchRows = sketchRows == null ? CoresetSettings.Defaults.SKETCH_ROWS : sketchRows;
+    sketchCheck = sketchCheck == null ? CoresetSettings.Defaults.SKETCH_CHECK : sketchCheck;
+    build(features, idColumn, method, p, m, sampling, seed, lambda, maxIterations, tolerance, sketch, sketchRows, sketchCheck);
   }
 
   /** The stage settings (validated). */
   public CoresetSettings settings() {
-    return build(features, idColumn, method, p, m, sampling, seed, lambda, maxIterations, tolerance);
+    return build(features, idColumn, method, p, m, sampling, seed, lambda, maxIterations, tolerance, sketch, sketchRows,
+        sketchCheck);
   }
 
   private static CoresetSettings build(List<String> features, String idColumn, String method, double p, long m,
-      String sampling, long seed, Double lambda, int maxIterations, double tolerance) {
+      String sampling, long seed, Double lambda, int maxIterations, double tolerance, String sketch, int sketchRows,
+      boolean sketchCheck) {
     return new CoresetSettings(features, idColumn, CoresetMethod.parse(method), p, m, CoresetSampling.parse(sampling), seed,
-        lambda, maxIterations, tolerance);
+        lambda, maxIterations, tolerance, CoresetSketch.parse(sketch), sketchRows, sketchCheck);
   }
 
   @Override

@@ -481,7 +481,9 @@ class ConfigReachesKernelTest {
         Change.of("features", "[f0, f1]"), Change.of("id_column", "id"), Change.of("method", "uniform"),
         Change.of("p", "1.5", "method", "lewis"), Change.of("m", "10"), Change.of("sampling", "with-replacement"),
         Change.of("seed", "7"), Change.of("lambda", "2.0", "method", "ridge-leverage", "lambda", "1.0"),
-        Change.of("max_iterations", "5", "method", "lewis"), Change.of("tolerance", "1e-6", "method", "lewis")),
+        Change.of("max_iterations", "5", "method", "lewis"), Change.of("tolerance", "1e-6", "method", "lewis"),
+        Change.of("sketch", "countsketch"), Change.of("sketch_rows", "64", "sketch", "countsketch"),
+        Change.of("sketch_check", "false", "sketch", "countsketch")),
         Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
             "mode", "whether to replace an existing output"));
   }

@@ -6,15 +6,19 @@ import io.sampleforge.coreset.CoresetMethod;
 import io.sampleforge.coreset.CoresetSampling;
 import io.sampleforge.coreset.CoresetScoring;
 import io.sampleforge.coreset.CoresetSettings;
+import io.sampleforge.coreset.CoresetSketch;
 import io.sampleforge.coreset.Coresets;
 import io.sampleforge.coreset.ExactSum;
 import io.sampleforge.coreset.GramAccumulator;
 import io.sampleforge.coreset.GramFactor;
+import io.sampleforge.coreset.LeverageFactor;
 import io.sampleforge.coreset.LewisIteration;
 import io.sampleforge.coreset.LewisPass;
 import io.sampleforge.coreset.PoissonDraw;
 import io.sampleforge.coreset.ReplacementDraws;
 import io.sampleforge.coreset.ScoreTotals;
+import io.sampleforge.coreset.SketchError;
+import io.sampleforge.coreset.SketchPass;
 import io.sampleforge.spark.common.RecordKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +40,10 @@ import org.apache.spark.storage.StorageLevel;
  * sums the scores per key bucket ({@link ScoreTotals}); (4) the last pass, run when the output is
  * written, draws the rows by their keys ({@link PoissonDraw}, or {@link ReplacementDraws} after a
  * shuffle of the rows of the buckets that received draws) and appends score and weight. Cost: O(n d^2)
- * per pass, 3 passes (2 + one per Lewis iteration) plus the write; d x d doubles on the driver.
+ * per pass, 3 passes (2 + one per Lewis iteration) plus the write; d x d doubles on the driver. With
+ * {@code sketch countsketch}, pass (2) sums the s x d CountSketch instead ({@link SketchPass}: O(n d), plus
+ * the exact Gram matrix in the same scan when the error is checked) and R comes from a QR of SA on the
+ * driver (O(s d^2)).
  */
 public final class CoresetStage {
   static final String KEY = "__sf_coreset_key";
@@ -67,8 +74,24 @@ public final class CoresetStage {
     int d = s.d();
     int passes = 0;
     double lewisChange = Double.NaN;
-    GramFactor factor = null;
-    if (s.method() == CoresetMethod.LEWIS) {
+    LeverageFactor factor = null;
+    SketchError sketchError = SketchError.NOT_MEASURED;
+    if (s.sketch() != CoresetSketch.NONE) {
+      int rowsS = s.sketchSize();
+      long seed = s.seed();
+      boolean check = s.sketchCheck();
+      SketchPass sketched = matrix.mapPartitions(rows -> {
+        SketchPass local = new SketchPass(rowsS, d, seed, check);
+        while (rows.hasNext()) {
+          KeyedVector v = rows.next();
+          local.add(v.key(), v.a());
+        }
+        return List.of(local).iterator();
+      }).reduce(SketchPass::merge);
+      factor = sketched.factor(s.ridge(), s.features());
+      sketchError = sketched.error(s.ridge(), s.features());
+      passes = check ? 1 : 0;
+    } else if (s.method() == CoresetMethod.LEWIS) {
       LewisIteration.Result lewis = LewisIteration.run(pass -> matrix.mapPartitions(rows -> {
         LewisPass local = pass;
         while (rows.hasNext()) {
@@ -113,7 +136,8 @@ public final class CoresetStage {
           }
           return List.of(local).iterator();
         }).reduce(ExactSum::merge).value();
-    CoresetStats stats = new CoresetStats(n, d, total, totals.maxScore(), expected, passes, lewisChange);
+    CoresetStats stats = new CoresetStats(n, d, total, totals.maxScore(), expected, passes, lewisChange,
+        s.sketchSize(), sketchError);
     Dataset<Row> out = s.sampling() == CoresetSampling.POISSON
         ? poisson(keyed, s, scoring, total, featureAt, keyAt)
         : withReplacement(keyed, s, scoring, bucketTotals, total, featureAt, keyAt);
