@@ -35,7 +35,7 @@ public final class CoresetJob {
   public static Summary run(SparkSession spark, CoresetJobConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       CoresetSettings s = cfg.settings();
-      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), cfg.csvColumns()));
       CoresetResult result = timer.time("scores", () -> CoresetStage.run(input, s));
       progress.totalRows(Math.round(result.stats().expectedSize()));
       timer.time("sample+write", () -> ParquetOutput.writer(result.rows()).parquet(out.staging()));

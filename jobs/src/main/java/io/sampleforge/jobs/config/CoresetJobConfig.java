@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public record CoresetJobConfig(String input, TableFormat inputFormat, String output, WriteMode mode,
     List<String> features, String idColumn, String method, Double p, Long m, String sampling, Long seed, Double lambda,
-    Integer maxIterations, Double tolerance, String sketch, Integer sketchRows, Boolean sketchCheck) implements JobTarget {
+    Integer maxIterations, Double tolerance, String sketch, Integer sketchRows, Boolean sketchCheck,
+    Map<String, String> columnTypes) implements JobTarget {
 
   public CoresetJobConfig {
     if (input == null || input.isBlank()) {
@@ -26,6 +27,8 @@ public record CoresetJobConfig(String input, TableFormat inputFormat, String out
     inputFormat = inputFormat == null ? TableFormat.ofPath(input) : inputFormat;
     mode = mode == null ? WriteMode.ERROR : mode;
     features = features == null ? List.of() : List.copyOf(features);
+    columnTypes = columnTypes == null ? Map.of() : Map.copyOf(columnTypes);
+    ColumnType.parseAll(columnTypes);
     method = method == null ? CoresetSettings.Defaults.METHOD : method;
     p = p == null ? CoresetSettings.Defaults.P : p;
     if (m == null) {
@@ -39,6 +42,11 @@ public record CoresetJobConfig(String input, TableFormat inputFormat, String out
     sketchRows = sketchRows == null ? CoresetSettings.Defaults.SKETCH_ROWS : sketchRows;
     sketchCheck = sketchCheck == null ? CoresetSettings.Defaults.SKETCH_CHECK : sketchCheck;
     build(features, idColumn, method, p, m, sampling, seed, lambda, maxIterations, tolerance, sketch, sketchRows, sketchCheck);
+  }
+
+  /** CSV/TSV columns read without an inference pass: the features as double, {@code column_types} as declared. */
+  public io.sampleforge.jobs.io.CsvColumns csvColumns() {
+    return io.sampleforge.jobs.io.CsvColumns.of(features, ColumnType.parseAll(columnTypes));
   }
 
   /** The stage settings (validated). */

@@ -485,6 +485,7 @@ class ConfigReachesKernelTest {
         Change.of("sketch", "countsketch"), Change.of("sketch_rows", "64", "sketch", "countsketch"),
         Change.of("sketch_check", "false", "sketch", "countsketch")),
         Map.of("input", "where to read", "input_format", "how to read", "output", "where to write",
-            "mode", "whether to replace an existing output"));
+            "mode", "whether to replace an existing output",
+            "column_types", "how CSV columns are parsed (TableInput; SmoteJobTest)"));
   }
 }
