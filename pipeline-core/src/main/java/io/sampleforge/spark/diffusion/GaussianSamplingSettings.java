@@ -38,6 +38,10 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
       throw ConfigException.of("time_shift", "needs the training timesteps of a discrete schedule (schedule.type "
           + "discrete)", solver.schedule().kind().id());
     }
+    if (timeShift != null && solver.schedule().rescaleBetasZeroSnr()) {
+      throw ConfigException.of("time_shift/schedule.rescale_betas_zero_snr", "do not combine (TS-DPM's reference has no "
+          + "zero-terminal-SNR schedule)", true);
+    }
     if (smc != null) {
       if (solver.kind() != SolverKind.SDE_DPMSOLVER_PLUS_PLUS) {
         throw ConfigException.of("smc/solver.name", "moves its particles with SDE-DPM-Solver++ steps: solver.name "
