@@ -21,7 +21,8 @@ float64 draw as make_golden.py's; Euler and Heun start from x_T sqrt(sigma_0^2 +
 SDE cases record the standard normals passed as variance_noise at each step. The last Euler / Heun cases (after
 the SDE ones) use leading / trailing / linspace spacing without Karras sigmas, i.e. diffusers' sigmas
 np.interp(timesteps, arange(T), training sigmas) at its (for linspace fractional) timesteps; they name their
-spacing, steps_offset and final_sigmas_type and record the samples in VP scale x / sqrt(sigma_N^2 + 1).
+spacing, steps_offset and final_sigmas_type and record the samples in VP scale x / sqrt(sigma_N^2 + 1). The last
+4 cases are SDE-DPM-Solver++ 3M (solver_order 3; diffusers >= 0.32).
 """
 import dataclasses
 import enum
@@ -227,6 +228,14 @@ def main():
         ("heun", "linear", 7, "sample", "leading", 0, None),
     ]:
         cases.append(run_edm(mods, method, beta, False, steps, ptype, x_T, spacing, offset, final, named=True))
+    # SDE-DPM-Solver++ 3M (diffusers' multistep_dpm_solver_third_order_update, PR #9104); appended likewise
+    seed = 40
+    for beta, karras, order, solver_type, steps, ptype in [
+        ("linear", False, 3, "midpoint", 10, "epsilon"), ("scaled_linear", True, 3, "midpoint", 20, "epsilon"),
+        ("squaredcos_cap_v2", False, 3, "heun", 16, "v_prediction"), ("linear", True, 3, "heun", 12, "sample"),
+    ]:
+        seed += 1
+        cases.append(run_sde(mods, beta, karras, order, solver_type, steps, ptype, x_T, seed))
     doc = {
         "source": "huggingface/diffusers schedulers (commit of the command line's checkout) run in float64 behind stubs",
         "torch": torch.__version__,

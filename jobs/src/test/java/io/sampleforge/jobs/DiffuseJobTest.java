@@ -180,7 +180,7 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertTrue(c.err().contains("'solver.sample_max_value/solver.thresholding' applies only with"), c.err());
     c = Cli.run(args(dir.resolve("bad-t").toString(), "--rows", "5", "--set", "time_shift.window=10"));
     assertEquals(2, c.code(), c.err());
-    assertTrue(c.err().contains("'time_shift.cutoff' is required"), c.err());
+    assertTrue(c.err().contains("'time_shift.window/time_shift.cutoff' are both required"), c.err());
   }
 
   /**

@@ -13,6 +13,7 @@ import io.sampleforge.diffusion.continuous.UniPcSettings;
 import io.sampleforge.diffusion.continuous.DpmSolverSettings;
 import io.sampleforge.diffusion.continuous.FinalSigma;
 import io.sampleforge.diffusion.continuous.FkcSettings;
+import io.sampleforge.diffusion.continuous.PredictionType;
 import io.sampleforge.diffusion.continuous.ScheduleSpec;
 import io.sampleforge.diffusion.continuous.SolverKind;
 import io.sampleforge.diffusion.continuous.SolverSpec;
@@ -41,13 +42,14 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
 
   /** The noise schedule the model was trained under (diffusers' names). */
   public record ScheduleConfig(String type, String betaSchedule, Integer numTrainTimesteps, Double betaStart,
-      Double betaEnd, Double betaMin, Double betaMax, Double sigmaMin, Double sigmaMax, Double rho) {
+      Double betaEnd, Double betaMin, Double betaMax, Double sigmaMin, Double sigmaMax, Double rho,
+      Boolean rescaleBetasZeroSnr) {
     ScheduleSpec spec() {
       ScheduleSpec d = ScheduleSpec.DIFFUSERS;
       ScheduleSpec.Kind kind = type == null ? d.kind() : ScheduleSpec.Kind.parse("schedule.type", type);
       String discreteKey = betaSchedule != null ? "schedule.beta_schedule" : numTrainTimesteps != null
           ? "schedule.num_train_timesteps" : betaStart != null ? "schedule.beta_start" : betaEnd != null
-          ? "schedule.beta_end" : null;
+          ? "schedule.beta_end" : rescaleBetasZeroSnr != null ? "schedule.rescale_betas_zero_snr" : null;
       String linearKey = betaMin != null ? "schedule.beta_min" : betaMax != null ? "schedule.beta_max" : null;
       String edmKey = sigmaMin != null ? "schedule.sigma_min" : sigmaMax != null ? "schedule.sigma_max"
           : rho != null ? "schedule.rho" : null;
@@ -69,12 +71,13 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       return new ScheduleSpec(kind,
           betaSchedule == null ? d.betaSchedule() : BetaSchedule.parse("schedule.beta_schedule", betaSchedule),
           numTrainTimesteps == null ? d.trainSteps() : numTrainTimesteps, betaStart == null ? d.betaStart() : betaStart,
-          betaEnd == null ? d.betaEnd() : betaEnd, betaMin == null ? d.beta0() : betaMin, betaMax == null ? d.beta1() : betaMax);
+          betaEnd == null ? d.betaEnd() : betaEnd, betaMin == null ? d.beta0() : betaMin, betaMax == null ? d.beta1() : betaMax)
+          .withRescaleBetasZeroSnr(Boolean.TRUE.equals(rescaleBetasZeroSnr));
     }
   }
 
   /** How the levels are spaced. */
-  public record TimestepsConfig(String spacing, String finalSigma, Integer stepsOffset) {}
+  public record TimestepsConfig(String spacing, String finalSigma, Integer stepsOffset, Double lambdaMinClipped) {}
 
   /** The solver and its keys (diffusers' names). */
   public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
@@ -94,8 +97,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
   public record TimeShiftConfig(Integer window, Integer cutoff) {
     TimeShiftSettings settings() {
       if (window == null || cutoff == null) {
-        throw ConfigException.of(window == null ? "time_shift.window" : "time_shift.cutoff", "is required with "
-            + "time_shift (TS-DPM presets: DEIS window 10 cutoff 900; DPM-Solver window 15 cutoff 300)", null);
+        throw ConfigException.of("time_shift.window/time_shift.cutoff", "are both required with time_shift (TS-DPM "
+            + "presets: DEIS window 10 cutoff 900; DPM-Solver window 15 cutoff 300)", "window " + window + ", cutoff "
+            + cutoff);
       }
       return new TimeShiftSettings(window, cutoff);
     }
@@ -168,9 +172,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("guidance_scale/label_column", "guidance applies only to class-labelled requests "
           + "(label_column)", guidanceScale);
     }
-    schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null, null, null, null)
+    schedule = schedule == null ? new ScheduleConfig(null, null, null, null, null, null, null, null, null, null, null)
         : schedule;
-    timesteps = timesteps == null ? new TimestepsConfig(null, null, null) : timesteps;
+    timesteps = timesteps == null ? new TimestepsConfig(null, null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
         null, null, null, null, null, null) : solver;
     steps = steps == null ? 20 : steps;
@@ -188,6 +192,11 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("quality_samples", "must be 0 (off) or in [10, 2000] (the MMD matrix is held on the driver)", qualitySamples);
     }
     SolverSpec spec = solverSpec(schedule, timesteps, solver, steps); // validates the whole sampler
+    zeroSnrNeedsX0(spec, model);
+    if (timeShift != null && spec.schedule().rescaleBetasZeroSnr()) {
+      throw ConfigException.of("time_shift/schedule.rescale_betas_zero_snr", "do not combine (TS-DPM's reference has no "
+          + "zero-terminal-SNR schedule)", true);
+    }
     if (timeShift != null) {
       TimeShiftSettings ts = timeShift.settings();
       if (spec.schedule().kind() != ScheduleSpec.Kind.DISCRETE) {
@@ -210,6 +219,25 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       }
       new io.sampleforge.spark.diffusion.GaussianSamplingSettings(spec, seed, batchSize, guidanceScale,
           timeShiftSettings(), smc.settings()); // validates the combination
+    }
+  }
+
+  /**
+   * DDIM on a zero-terminal-SNR schedule whose first timestep is the last training timestep calls the model at
+   * alpha 0, where an epsilon prediction gives no x0 (diffusers would return NaN): the model must predict
+   * v_prediction or sample (gmm, gmm-fit and trained models predict epsilon).
+   */
+  private static void zeroSnrNeedsX0(SolverSpec spec, DiffuseModelConfig model) {
+    if (spec.kind() != io.sampleforge.diffusion.continuous.SolverKind.DDIM || !spec.schedule().rescaleBetasZeroSnr()
+        || spec.spacing().diffusers() == null) {
+      return;
+    }
+    int first = spec.spacing().diffusers().ddimTimesteps(spec.schedule().trainSteps(), spec.steps(), spec.stepsOffset())[0];
+    String type = model.predictionType() == null ? PredictionType.EPSILON.id() : model.predictionType();
+    if (first == spec.schedule().trainSteps() - 1 && type.equals(PredictionType.EPSILON.id())) {
+      throw ConfigException.of("schedule.rescale_betas_zero_snr/model.prediction_type", "ddim's first timestep "
+          + first + " has zero SNR (alpha 0), where an epsilon model gives no x0: use a v_prediction or sample "
+          + "model, or timesteps.spacing leading", type);
     }
   }
 
@@ -316,7 +344,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         : kind == SolverKind.DEIS ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     try {
       return new SolverSpec(schedule.spec(), spacing, last, ts.stepsOffset() == null ? 0 : ts.stepsOffset(), kind, steps,
-          settings);
+          settings, ts.lambdaMinClipped() == null ? Double.NEGATIVE_INFINITY : ts.lambdaMinClipped());
     } catch (ConfigException e) {
       String m = KernelKeys.rename(e.getMessage());
       if (m.startsWith("parameter 'steps'") && m.contains("num_train_timesteps")) {
@@ -393,7 +421,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
   private static final class KernelKeys {
     private static final Map<String, String> KEYS = Map.of("num_inference_steps", "steps", "steps_offset",
         "timesteps.steps_offset", "solver_order", "solver.order", "timesteps", "steps", "final_sigmas_type",
-        "timesteps.final_sigma", "eta", "solver.eta", "clip_sample_range", "solver.clip_sample_range");
+        "timesteps.final_sigma", "eta", "solver.eta", "clip_sample_range", "solver.clip_sample_range",
+        "lambda_min_clipped", "timesteps.lambda_min_clipped");
 
     static String rename(String message) {
       java.util.regex.Matcher p = java.util.regex.Pattern.compile("^parameter '([^']*)'").matcher(message);

@@ -52,14 +52,35 @@ public enum DiffusersSpacing {
 
   /** DPMSolverMultistepScheduler's timesteps (no {@code lambda_min_clipped}). */
   public int[] dpmSolverTimesteps(int trainSteps, int steps, int stepsOffset) {
+    return dpmSolverTimesteps(trainSteps, steps, stepsOffset, trainSteps);
+  }
+
+  /**
+   * DPMSolverMultistepScheduler's timesteps below {@code last_timestep} = T minus the number of training
+   * timesteps whose lambda is below {@code lambda_min_clipped} ({@link DiscreteVpSchedule#clippedLastTimestep}):
+   * linspace round(linspace(0, last - 1, N+1)) and leading arange(N+1) (last // (N+1)) (+ offset), both
+   * reversed without their last entry; trailing round(arange(last, 0, -T/N)) - 1, which keeps its step T/N
+   * and so has min(N, ceil(last / (T/N))) entries, fewer than N when the clip bites (diffusers then runs fewer steps).
+   */
+  public int[] dpmSolverTimesteps(int trainSteps, int steps, int stepsOffset, int lastTimestep) {
     check(trainSteps, steps, stepsOffset);
-    int[] out = new int[steps];
-    for (int k = 0; k < steps; k++) {
+    if (lastTimestep < 1 || lastTimestep > trainSteps) {
+      throw ConfigException.of("lambda_min_clipped", "leaves last_timestep " + lastTimestep + " outside [1, "
+          + trainSteps + "]: it clips every training timestep", lastTimestep);
+    }
+    int count = steps;
+    if (this == TRAILING) {
+      double ratio = (double) trainSteps / steps;
+      // numpy's arange length; at most N (unclipped, rounding can make numpy's N + 1, whose extra entry is -1)
+      count = Math.min(steps, (int) Math.ceil(lastTimestep / ratio));
+    }
+    int[] out = new int[count];
+    for (int k = 0; k < count; k++) {
       int i = steps - k; // entry k of arange(N+1) reversed
       out[k] = switch (this) {
-        case LINSPACE -> (int) Math.rint(linspace(trainSteps - 1, steps + 1, i));
-        case LEADING -> i * (trainSteps / (steps + 1)) + stepsOffset;
-        case TRAILING -> trailing(trainSteps, steps, k);
+        case LINSPACE -> (int) Math.rint(linspace(lastTimestep - 1, steps + 1, i));
+        case LEADING -> i * (lastTimestep / (steps + 1)) + stepsOffset;
+        case TRAILING -> (int) Math.rint(lastTimestep + k * -((double) trainSteps / steps)) - 1;
       };
     }
     return out;

@@ -16,6 +16,13 @@ import java.util.Arrays;
  *       linearly beyond the ends, after dropping the tail steps whose lambda is below -5.1
  *       ({@code numerical_clip_alpha}; N' = steps kept); the model time is 1000 (t - 1 / N').</li>
  * </ul>
+ * With {@code rescale_betas_zero_snr} (Lin et al. 2024, "Common diffusion noise schedules and sample steps
+ * are flawed", algorithm 1, as diffusers' {@code rescale_zero_terminal_snr}) the betas are rescaled so that
+ * sqrt(alpha_bar) keeps its first value and is 0 at the last timestep (beta_{N-1} = 1): this object then has
+ * alpha_bar_{N-1} = 0 exactly ({@code DDIMScheduler}'s handling; that level has alpha 0, sigma 1), and
+ * {@link #withZeroSnrFloor} gives the copy with alpha_bar_{N-1} = 2^-24 that {@code DPMSolverMultistepScheduler},
+ * {@code UniPCMultistepScheduler} and {@code EulerDiscreteScheduler} use (so that their first sigma is finite,
+ * about 4096). The continuous view drops that tail like any other below the lambda clip.
  * Cost: O(N) to build, O(log N) per continuous evaluation.
  */
 public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializable {
@@ -27,6 +34,7 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
   private final int trainSteps;
   private final double betaStart;
   private final double betaEnd;
+  private final boolean rescaleZeroSnr;
   private final double[] alphaBar;
   /** Continuous view: log alpha at t_n = (n + 1) / kept, n < kept. */
   private final double[] logAlphas;
@@ -38,6 +46,15 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
    * @param betaEnd {@code beta_end}, in [beta_start, 1)
    */
   public DiscreteVpSchedule(BetaSchedule schedule, int trainSteps, double betaStart, double betaEnd) {
+    this(schedule, trainSteps, betaStart, betaEnd, false);
+  }
+
+  /**
+   * @param rescaleZeroSnr diffusers' {@code rescale_betas_zero_snr} (default false): alpha_bar at the last
+   *     timestep becomes 0 (see the class comment)
+   */
+  public DiscreteVpSchedule(BetaSchedule schedule, int trainSteps, double betaStart, double betaEnd,
+      boolean rescaleZeroSnr) {
     if (schedule == null) {
       throw ConfigException.of("beta_schedule", "is required", null);
     }
@@ -56,7 +73,11 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
     this.trainSteps = trainSteps;
     this.betaStart = betaStart;
     this.betaEnd = betaEnd;
+    this.rescaleZeroSnr = rescaleZeroSnr;
     double[] betas = schedule.betas(trainSteps, betaStart, betaEnd);
+    if (rescaleZeroSnr) {
+      betas = rescaleZeroTerminalSnr(betas);
+    }
     this.alphaBar = new double[trainSteps];
     double[] logAlpha = new double[trainSteps];
     double prod = 1.0;
@@ -67,7 +88,7 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
       alphaBar[n] = prod;
       logAlpha[n] = 0.5 * sumLog;
     }
-    if (!(Math.sqrt(1.0 - alphaBar[trainSteps - 1]) < 1.0)) {
+    if (!rescaleZeroSnr && !(Math.sqrt(1.0 - alphaBar[trainSteps - 1]) < 1.0)) {
       throw ConfigException.of("beta_end/num_train_timesteps", "leave alpha_bar at the last timestep (" + alphaBar[trainSteps - 1]
           + ") too small for float64 (sigma rounds to 1): lower beta_end or num_train_timesteps", betaEnd);
     }
@@ -81,6 +102,60 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
     if (logAlphas.length < 2) {
       throw ConfigException.of("beta_schedule", "leaves fewer than 2 steps above lambda " + CLIPPED_LAMBDA, schedule.id());
     }
+  }
+
+  private DiscreteVpSchedule(DiscreteVpSchedule base, double lastAlphaBar) {
+    this.schedule = base.schedule;
+    this.trainSteps = base.trainSteps;
+    this.betaStart = base.betaStart;
+    this.betaEnd = base.betaEnd;
+    this.rescaleZeroSnr = base.rescaleZeroSnr;
+    this.alphaBar = base.alphaBar.clone();
+    this.alphaBar[trainSteps - 1] = lastAlphaBar;
+    this.logAlphas = base.logAlphas;
+  }
+
+  /**
+   * Lin et al.'s algorithm 1 in float64, step by step as diffusers' {@code rescale_zero_terminal_snr}:
+   * s = sqrt(cumprod(1 - beta)); s = (s - s_last) s_0 / (s_0 - s_last); alpha_bar = s^2; alpha_0 =
+   * alpha_bar_0, alpha_n = alpha_bar_n / alpha_bar_{n-1}; beta = 1 - alpha.
+   */
+  static double[] rescaleZeroTerminalSnr(double[] betas) {
+    int n = betas.length;
+    double[] s = new double[n];
+    double prod = 1.0;
+    for (int i = 0; i < n; i++) {
+      prod *= 1.0 - betas[i];
+      s[i] = Math.sqrt(prod);
+    }
+    double s0 = s[0];
+    double sLast = s[n - 1];
+    double[] out = new double[n];
+    double prevBar = 0;
+    for (int i = 0; i < n; i++) {
+      double v = (s[i] - sLast) * (s0 / (s0 - sLast));
+      double bar = v * v;
+      out[i] = 1.0 - (i == 0 ? bar : bar / prevBar);
+      prevBar = bar;
+    }
+    return out;
+  }
+
+  /** diffusers' floor of the zero terminal SNR for the multistep / Euler schedulers (2^-24). */
+  public static final double ZERO_SNR_FLOOR = 0x1p-24;
+
+  /**
+   * With {@code rescale_betas_zero_snr}: this schedule with alpha_bar at the last timestep set to
+   * {@link #ZERO_SNR_FLOOR} (what {@code DPMSolverMultistepScheduler}, {@code UniPCMultistepScheduler} and
+   * {@code EulerDiscreteScheduler} do); without it, this schedule.
+   */
+  public DiscreteVpSchedule withZeroSnrFloor() {
+    return rescaleZeroSnr ? new DiscreteVpSchedule(this, ZERO_SNR_FLOOR) : this;
+  }
+
+  /** Whether the betas were rescaled to zero terminal SNR ({@code rescale_betas_zero_snr}). */
+  public boolean rescaleZeroSnr() {
+    return rescaleZeroSnr;
   }
 
   /** diffusers' defaults: linear, 1000 steps, 1e-4 .. 0.02. */
@@ -109,12 +184,30 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
     return alphaBar[n];
   }
 
-  /** The level of integer timestep n (diffusers): alpha = sqrt(alpha_bar_n), model time n. */
+  /**
+   * The level of integer timestep n (diffusers): alpha = sqrt(alpha_bar_n), model time n (alpha 0, sigma 1 at
+   * a zero terminal SNR).
+   */
   public NoiseLevel level(int n) {
     if (n < 0 || n >= trainSteps) {
       throw ConfigException.of("timestep", "must be in [0, " + trainSteps + ")", n);
     }
     return new NoiseLevel(n, Math.sqrt(alphaBar[n]), Math.sqrt(1 - alphaBar[n]));
+  }
+
+  /**
+   * diffusers' {@code DPMSolverMultistepScheduler} clip of the timestep grid: T minus the number of training
+   * timesteps n whose lambda_n = log sqrt(alpha_bar_n) - log sqrt(1 - alpha_bar_n) is below {@code
+   * lambdaMinClipped} ({@code searchsorted} of the ascending lambdas; -infinity, the default, clips nothing).
+   */
+  public int clippedLastTimestep(double lambdaMinClipped) {
+    int below = 0;
+    for (double ab : alphaBar) {
+      if (Math.log(Math.sqrt(ab)) - Math.log(Math.sqrt(1 - ab)) < lambdaMinClipped) {
+        below++;
+      }
+    }
+    return trainSteps - below;
   }
 
   /** How many steps the continuous view keeps after the lambda clip (dpm-solver's total_N). */
@@ -165,9 +258,10 @@ public final class DiscreteVpSchedule implements NoiseSchedule, java.io.Serializ
     return 1.0 / logAlphas.length;
   }
 
-  /** The four settings: (beta_schedule, num_train_timesteps, beta_start, beta_end). */
+  /** The settings: (beta_schedule, num_train_timesteps, beta_start, beta_end[, rescale_betas_zero_snr]). */
   @Override
   public String toString() {
-    return "DiscreteVpSchedule(" + schedule.id() + ", " + trainSteps + ", " + betaStart + ", " + betaEnd + ")";
+    return "DiscreteVpSchedule(" + schedule.id() + ", " + trainSteps + ", " + betaStart + ", " + betaEnd
+        + (rescaleZeroSnr ? ", rescale_betas_zero_snr, last alpha_bar " + alphaBar[trainSteps - 1] : "") + ")";
   }
 }

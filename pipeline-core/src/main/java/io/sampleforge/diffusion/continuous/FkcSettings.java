@@ -33,6 +33,10 @@ public record FkcSettings(int particles, double essThreshold, boolean finalResam
     if (motion == null) {
       throw ConfigException.of("solver_order", "SDE settings are required for the particle motion", null);
     }
+    if (motion.order() > 2) {
+      throw ConfigException.of("solver_order", "must be 1 or 2 for the particle motion of smc (its corrected step is "
+          + "SDE-DPM-Solver++ 1 or 2M)", motion.order());
+    }
   }
 
   /** K particles, resampling after every step (threshold 1), weighted output, 2M motion. */

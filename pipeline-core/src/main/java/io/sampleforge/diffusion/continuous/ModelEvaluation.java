@@ -1,5 +1,6 @@
 package io.sampleforge.diffusion.continuous;
 
+import io.sampleforge.errors.ConfigException;
 import java.util.Arrays;
 
 /**
@@ -16,6 +17,11 @@ final class ModelEvaluation {
     double[] out = new double[x.length];
     model.predict(x, levels, out);
     PredictionType type = model.predictionType();
+    if (level.alpha() == 0 && type == PredictionType.EPSILON) {
+      throw ConfigException.of("schedule.rescale_betas_zero_snr", "puts the first DDIM step at zero SNR (alpha 0), where "
+          + "an epsilon prediction gives no x0: use a v_prediction or sample model, or leading spacing (step " + step
+          + ", timestep " + level.modelTime() + ")", true);
+    }
     for (int j = 0; j < x.length; j++) {
       double p = out[j];
       if (!Double.isFinite(p)) {

@@ -9,16 +9,18 @@ import io.sampleforge.errors.ConfigException;
  * sigma = 0 (diffusers' {@code final_sigmas_type = zero}); the model is never called there.
  *
  * @param modelTime the time input the denoiser sees (NaN where the model is never called)
- * @param alpha the signal scale, in (0, 1]
- * @param sigma the noise scale, in [0, 1)
+ * @param alpha the signal scale, in (0, 1], or 0 with sigma 1 (pure noise: the last timestep of a schedule
+ *     with {@code rescale_betas_zero_snr}, which only DDIM visits; lambda is then -infinity)
+ * @param sigma the noise scale, in [0, 1), or 1 with alpha 0
  */
 public record NoiseLevel(double modelTime, double alpha, double sigma) {
   public NoiseLevel {
-    if (!(alpha > 0 && alpha <= 1.0 + 1e-12)) {
-      throw ConfigException.of("noise level alpha", "must be in (0, 1]", alpha);
+    boolean pureNoise = alpha == 0 && sigma == 1; // the last level of a zero-terminal-SNR schedule (DDIM only)
+    if (!pureNoise && !(alpha > 0 && alpha <= 1.0 + 1e-12)) {
+      throw ConfigException.of("noise level alpha", "must be in (0, 1] (0 only with sigma 1)", alpha);
     }
-    if (!(sigma >= 0 && sigma < 1)) {
-      throw ConfigException.of("noise level sigma", "must be in [0, 1)", sigma);
+    if (!pureNoise && !(sigma >= 0 && sigma < 1)) {
+      throw ConfigException.of("noise level sigma", "must be in [0, 1) (1 only with alpha 0)", sigma);
     }
   }
 

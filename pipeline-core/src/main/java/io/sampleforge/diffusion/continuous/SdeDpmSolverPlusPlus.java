@@ -10,10 +10,14 @@ import io.sampleforge.errors.ConfigException;
  * <ul>
  *   <li>order 1: x_t = (sigma_t / sigma_s0) e x + alpha_t (1 - e^2) m0 + sigma_t sqrt(1 - e^2) z;</li>
  *   <li>order 2 (2M) adds + 0.5 alpha_t (1 - e^2) D1 (midpoint) or + alpha_t ((1 - e^2) / (-2h) + 1) D1
- *       (heun).</li>
+ *       (heun);</li>
+ *   <li>order 3 (3M), with r1 = (lambda_s1 - lambda_s2) / h, D1_0 = (m0 - m1) / r0, D1_1 = (m1 - m2) / r1,
+ *       D1 = D1_0 + r0 / (r0 + r1) (D1_0 - D1_1) and D2 = (D1_0 - D1_1) / (r0 + r1): x_t = (sigma_t / sigma_s0) e x
+ *       + alpha_t (1 - e^2) m0 + alpha_t ((1 - e^2) / (-2h) + 1) D1 + alpha_t ((1 - e^2 - 2h) / (2h)^2 - 0.5) D2
+ *       + sigma_t sqrt(1 - e^2) z (the same for both solver types).</li>
  * </ul>
- * as {@code dpm_solver_first_order_update} / {@code multistep_dpm_solver_second_order_update} (which
- * compute in float32; here float64). The orders per step are diffusers' ({@link StepOrders}, rule
+ * as {@code dpm_solver_first_order_update} / {@code multistep_dpm_solver_second_order_update} /
+ * {@code multistep_dpm_solver_third_order_update} (which compute in float32; here float64). The orders per step are diffusers' ({@link StepOrders}, rule
  * {@code diffusers}); the model is called at levels 0 .. N - 1 (N calls). z of step i is the keyed
  * normal at (step i, coordinate, STEP_NOISE) of each sample ({@link GaussianDraws}), so a sample never
  * depends on its batch. A step onto a clean level returns D exactly (the noise term is 0). With
@@ -90,6 +94,20 @@ public record SdeDpmSolverPlusPlus(TimeGrid grid, SdeDpmSolverSettings settings)
     }
     double[] m1 = hist.predictions()[1];
     double r0 = (hist.lambdas()[0] - hist.lambdas()[1]) / h;
+    if (order == 3) {
+      double[] m2 = hist.predictions()[2];
+      double r1 = (hist.lambdas()[1] - hist.lambdas()[2]) / h;
+      double c1 = at * (oneMinusE2 / (-2 * h) + 1.0);
+      double c2 = at * ((oneMinusE2 - 2 * h) / ((2 * h) * (2 * h)) - 0.5);
+      for (int j = 0; j < x.length; j++) {
+        double d10 = (m0[j] - m1[j]) / r0;
+        double d11 = (m1[j] - m2[j]) / r1;
+        double d1 = d10 + (r0 / (r0 + r1)) * (d10 - d11);
+        double d2 = (d10 - d11) / (r0 + r1);
+        out[j] = cx * x[j] + cd * m0[j] + c1 * d1 + c2 * d2 + cz * z[j];
+      }
+      return out;
+    }
     double c1 = settings.solverType() == DpmSolverSettings.SolverType.MIDPOINT
         ? 0.5 * cd
         : at * (oneMinusE2 / (-2 * h) + 1.0);

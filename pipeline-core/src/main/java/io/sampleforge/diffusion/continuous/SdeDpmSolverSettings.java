@@ -8,9 +8,9 @@ import io.sampleforge.errors.ConfigException;
  * diffusers' ({@link DpmSolverSettings.OrderRule#DIFFUSERS}, see {@link StepOrders}); dpm-solver has no
  * SDE variant.
  *
- * @param order {@code solver_order}: 1 or 2 (2M, the default). 3 is refused: only orders 1 and 2 are
- *     derived in the paper. diffusers does not refuse it: since PR #9104 (0.32) it has an SDE
- *     third-order update, which is not ported here.
+ * @param order {@code solver_order}: 1, 2 (2M, the default) or 3 (3M: diffusers' SDE third-order update,
+ *     added in PR #9104 (0.32); the paper derives orders 1 and 2 only). Feynman-Kac SMC's particle motion
+ *     takes orders 1 and 2 ({@link FkcSettings})
  * @param solverType {@code solver_type}: midpoint (default) or heun; changes the second-order term only
  * @param lowerOrderFinal {@code lower_order_final} (default true)
  * @param eulerAtFinal {@code euler_at_final} (default false)
@@ -24,12 +24,8 @@ public record SdeDpmSolverSettings(int order, DpmSolverSettings.SolverType solve
       true, false);
 
   public SdeDpmSolverSettings {
-    if (order == 3) {
-      throw ConfigException.of("solver_order", "must be 1 or 2 with algorithm_type sde-dpmsolver++ (3M SDE is not supported)",
-          order);
-    }
-    if (order < 1 || order > 2) {
-      throw ConfigException.of("solver_order", "must be 1 or 2 with algorithm_type sde-dpmsolver++", order);
+    if (order < 1 || order > 3) {
+      throw ConfigException.of("solver_order", "must be 1, 2 or 3 with algorithm_type sde-dpmsolver++", order);
     }
     if (solverType == null) {
       throw ConfigException.of("solver_type", "is required (midpoint or heun)", null);

@@ -17,14 +17,28 @@ import java.util.Map;
  * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas, a
  * skip type's grid, or on {@code linspace} / {@code leading} / {@code trailing} as diffusers'
  * {@code EulerDiscreteScheduler} / {@code HeunDiscreteScheduler} do ({@link InterpolatedSigmas}: sigmas
- * interpolated at float timesteps). Cost: O(T + N) to build.
+ * interpolated at float timesteps). A schedule with {@code rescale_betas_zero_snr} runs only where diffusers
+ * has that option, each with its own handling: DDIM on linspace / leading / trailing (alpha_bar 0 at the last
+ * timestep; its model output must then be {@code v_prediction} or {@code sample}), and DPM-Solver++ (ODE and
+ * SDE), UniPC and Euler on linspace / leading / trailing or karras (alpha_bar 2^-24 there,
+ * {@link DiscreteVpSchedule#withZeroSnrFloor}). Cost: O(T + N) to build.
  *
  * @param finalSigma diffusers' {@code final_sigmas_type} ({@code zero} default; DEIS needs {@code
  *     sigma_min}); for DDIM, {@code zero} is {@code set_alpha_to_one = true}
  * @param settings the settings record of {@code kind} ({@link SolverKind#settingsType})
+ * @param lambdaMinClipped {@code DPMSolverMultistepScheduler}'s {@code lambda_min_clipped} (default -infinity:
+ *     no clip): the integer spacings end below the first training timestep whose lambda is under it
+ *     ({@link TimeGrid#diffusers(DiscreteVpSchedule, DiffusersSpacing, int, int, FinalSigma, double)}); DPM-Solver++
+ *     (ODE or SDE) on linspace / leading / trailing only
  */
 public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSigma finalSigma, int stepsOffset,
-    SolverKind kind, int steps, Serializable settings) implements Serializable {
+    SolverKind kind, int steps, Serializable settings, double lambdaMinClipped) implements Serializable {
+
+  /** A spec without {@code lambda_min_clipped} (the former canonical constructor). */
+  public SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSigma finalSigma, int stepsOffset,
+      SolverKind kind, int steps, Serializable settings) {
+    this(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings, Double.NEGATIVE_INFINITY);
+  }
 
   public SolverSpec {
     if (schedule == null || spacing == null || finalSigma == null || kind == null) {
@@ -39,16 +53,39 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     if (!kind.settingsType().isInstance(settings)) {
       throw ConfigException.of("solver", kind.id() + " takes " + kind.settingsType().getSimpleName(), settings);
     }
-    build(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings);
+    if (Double.isNaN(lambdaMinClipped) || lambdaMinClipped == Double.POSITIVE_INFINITY) {
+      throw ConfigException.of("timesteps.lambda_min_clipped", "must be a number or -inf (no clip)", lambdaMinClipped);
+    }
+    boolean integer = spacing.diffusers() != null;
+    if (lambdaMinClipped != Double.NEGATIVE_INFINITY && !(integer && (kind == SolverKind.DPMSOLVER_PLUS_PLUS
+        || kind == SolverKind.SDE_DPMSOLVER_PLUS_PLUS))) {
+      throw ConfigException.of("timesteps.lambda_min_clipped", "applies to dpmsolver++ and sde-dpmsolver++ on linspace, "
+          + "leading or trailing only (diffusers' DPMSolverMultistepScheduler); solver " + kind.id() + ", spacing "
+          + spacing.id(), lambdaMinClipped);
+    }
+    if (schedule.rescaleBetasZeroSnr()) {
+      boolean karrasOk = kind == SolverKind.DPMSOLVER_PLUS_PLUS || kind == SolverKind.SDE_DPMSOLVER_PLUS_PLUS
+          || kind == SolverKind.UNIPC || kind == SolverKind.EULER;
+      if (!(karrasOk || kind == SolverKind.DDIM)) {
+        throw ConfigException.of("schedule.rescale_betas_zero_snr", "applies to ddim, dpmsolver++, sde-dpmsolver++, "
+            + "unipc and euler only (the diffusers schedulers that have it); solver is " + kind.id(), true);
+      }
+      if (!(integer || (karrasOk && spacing == TimestepSpacing.KARRAS))) {
+        throw ConfigException.of("schedule.rescale_betas_zero_snr", "needs timesteps.spacing linspace, leading or trailing"
+            + (karrasOk ? " or karras" : "") + " for " + kind.id() + " (diffusers' grids); spacing is " + spacing.id(),
+            true);
+      }
+    }
+    build(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings, lambdaMinClipped);
   }
 
   /** The solver (a fresh, immutable object). */
   public GaussianSolver build() {
-    return build(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings);
+    return build(schedule, spacing, finalSigma, stepsOffset, kind, steps, settings, lambdaMinClipped);
   }
 
   private static GaussianSolver build(ScheduleSpec scheduleSpec, TimestepSpacing spacing, FinalSigma finalSigma,
-      int stepsOffset, SolverKind kind, int steps, Object settings) {
+      int stepsOffset, SolverKind kind, int steps, Object settings, double lambdaMinClipped) {
     NoiseSchedule schedule = scheduleSpec.build();
     DiscreteVpSchedule discrete = schedule instanceof DiscreteVpSchedule d ? d : null;
     boolean integer = spacing.diffusers() != null;
@@ -64,7 +101,7 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     }
     TimeGrid grid = null;
     if (kind != SolverKind.DPMSOLVER_SINGLESTEP && !(kind == SolverKind.DDIM && integer)) {
-      grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps);
+      grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps, lambdaMinClipped);
     }
     return switch (kind) {
       case DDIM -> new DdimSolver(integer
@@ -90,16 +127,19 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
       throw ConfigException.of("solver.name", "has its own step plan, not a grid of levels", kind.id());
     }
     NoiseSchedule s = schedule.build();
-    return grid(s, s instanceof DiscreteVpSchedule d ? d : null, spacing, finalSigma, stepsOffset, kind, steps);
+    return grid(s, s instanceof DiscreteVpSchedule d ? d : null, spacing, finalSigma, stepsOffset, kind, steps,
+        lambdaMinClipped);
   }
 
-  private static TimeGrid grid(NoiseSchedule schedule, DiscreteVpSchedule discrete, TimestepSpacing spacing,
-      FinalSigma finalSigma, int stepsOffset, SolverKind kind, int steps) {
+  /** The grid; a zero-terminal-SNR schedule is floored at 2^-24 as the multistep / Euler schedulers do. */
+  private static TimeGrid grid(NoiseSchedule schedule, DiscreteVpSchedule unfloored, TimestepSpacing spacing,
+      FinalSigma finalSigma, int stepsOffset, SolverKind kind, int steps, double lambdaMinClipped) {
+    DiscreteVpSchedule discrete = unfloored == null ? null : unfloored.withZeroSnrFloor();
     boolean edmOde = kind == SolverKind.EULER || kind == SolverKind.HEUN;
     return spacing.diffusers() != null && edmOde ? InterpolatedSigmas.eulerDiscrete(discrete, spacing.diffusers(), steps,
         stepsOffset, finalSigma, kind == SolverKind.HEUN)
         : spacing.diffusers() != null ? TimeGrid.diffusers(discrete, spacing.diffusers(), steps, stepsOffset,
-        finalSigma)
+        finalSigma, lambdaMinClipped)
         : spacing == TimestepSpacing.KARRAS && schedule instanceof EdmVeSchedule edm ? edm.karras(steps, finalSigma)
         : spacing == TimestepSpacing.KARRAS
             ? (edmOde ? KarrasSigmas.eulerDiscrete(discrete, steps,
@@ -118,6 +158,9 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     }
     if (spacing.diffusers() != null) {
       m.put("steps_offset", stepsOffset);
+    }
+    if (lambdaMinClipped != Double.NEGATIVE_INFINITY) {
+      m.put("lambda_min_clipped", lambdaMinClipped);
     }
     putComponents(m, settings);
     m.put("model_calls", build().modelCalls());

@@ -47,12 +47,31 @@ public final class TimeGrid {
    */
   public static TimeGrid diffusers(DiscreteVpSchedule schedule, DiffusersSpacing spacing, int steps, int stepsOffset,
       FinalSigma last) {
-    int[] ts = spacing.dpmSolverTimesteps(schedule.trainSteps(), steps, stepsOffset);
-    NoiseLevel[] l = new NoiseLevel[steps + 1];
-    for (int i = 0; i < steps; i++) {
+    return diffusers(schedule, spacing, steps, stepsOffset, last, Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * As above with diffusers' {@code lambda_min_clipped} ({@link DiffusersSpacing#dpmSolverTimesteps(int, int, int,
+   * int)}); the grid may have fewer than {@code steps} steps with {@code trailing} spacing.
+   */
+  public static TimeGrid diffusers(DiscreteVpSchedule schedule, DiffusersSpacing spacing, int steps, int stepsOffset,
+      FinalSigma last, double lambdaMinClipped) {
+    if (Double.isNaN(lambdaMinClipped)) {
+      throw ConfigException.of("lambda_min_clipped", "must be a number or -inf", lambdaMinClipped);
+    }
+    int[] ts = spacing.dpmSolverTimesteps(schedule.trainSteps(), steps, stepsOffset,
+        schedule.clippedLastTimestep(lambdaMinClipped));
+    for (int i = 0; i + 1 < ts.length; i++) {
+      if (ts[i + 1] >= ts[i]) {
+        throw ConfigException.of("lambda_min_clipped", "leaves too few training timesteps for " + steps + " distinct "
+            + spacing.id() + " steps (timesteps " + Arrays.toString(ts) + ")", lambdaMinClipped);
+      }
+    }
+    NoiseLevel[] l = new NoiseLevel[ts.length + 1];
+    for (int i = 0; i < ts.length; i++) {
       l[i] = schedule.level(ts[i]);
     }
-    l[steps] = last == FinalSigma.ZERO ? NoiseLevel.clean() : schedule.level(0);
+    l[ts.length] = last == FinalSigma.ZERO ? NoiseLevel.clean() : schedule.level(0);
     return new TimeGrid(l);
   }
 

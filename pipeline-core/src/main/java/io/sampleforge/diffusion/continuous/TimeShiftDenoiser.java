@@ -35,6 +35,10 @@ public final class TimeShiftDenoiser implements Denoiser {
       throw ConfigException.of("time_shift", "needs rows of dimension >= 2 (it matches the variance over a row's "
           + "coordinates)", inner.dimension());
     }
+    if (schedule.rescaleZeroSnr()) {
+      throw ConfigException.of("time_shift/schedule.rescale_betas_zero_snr", "do not combine (TS-DPM's reference has no "
+          + "zero-terminal-SNR schedule)", true);
+    }
     this.inner = inner;
     this.schedule = schedule;
     this.settings = settings;

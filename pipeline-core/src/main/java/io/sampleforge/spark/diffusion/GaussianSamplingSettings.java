@@ -38,6 +38,10 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
       throw ConfigException.of("time_shift", "needs the training timesteps of a discrete schedule (schedule.type "
           + "discrete)", solver.schedule().kind().id());
     }
+    if (timeShift != null && solver.schedule().rescaleBetasZeroSnr()) {
+      throw ConfigException.of("time_shift/schedule.rescale_betas_zero_snr", "do not combine (TS-DPM's reference has no "
+          + "zero-terminal-SNR schedule)", true);
+    }
     if (smc != null) {
       if (solver.kind() != SolverKind.SDE_DPMSOLVER_PLUS_PLUS) {
         throw ConfigException.of("smc/solver.name", "moves its particles with SDE-DPM-Solver++ steps: solver.name "
@@ -47,8 +51,12 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
         throw ConfigException.of("smc/time_shift", "do not combine (the corrector's weights assume the model is "
             + "called at the solver's own levels)", timeShift.describe());
       }
-      smc = new FkcSettings(smc.particles(), smc.essThreshold(), smc.finalResample(),
-          (SdeDpmSolverSettings) solver.settings());
+      SdeDpmSolverSettings motion = (SdeDpmSolverSettings) solver.settings();
+      if (motion.order() > 2) {
+        throw ConfigException.of("smc/solver.order", "moves its particles with SDE-DPM-Solver++ 1 or 2M steps: "
+            + "solver.order must be 1 or 2", motion.order());
+      }
+      smc = new FkcSettings(smc.particles(), smc.essThreshold(), smc.finalResample(), motion);
       solver.timeGrid();
     }
   }

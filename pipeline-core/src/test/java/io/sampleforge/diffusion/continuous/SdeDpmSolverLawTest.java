@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * reads its timestep under the cosine schedule (0.027 against 0.004) and (b) the same solver with its
  * step noise replaced by zeros (0.51: the SDE coefficients without the noise contract the samples).
  * First order is checked against diffusers by {@link DiffusersGoldenTest}. Also: a sample does not depend on its batch, seeds and
- * sample indices change it, and 3M SDE is refused naming {@code solver_order}.
+ * sample indices change it, and order 4 (and 3M for SMC motion) is refused naming {@code solver_order}.
  */
 class SdeDpmSolverLawTest {
   private static final int N = 600;
@@ -72,10 +72,13 @@ class SdeDpmSolverLawTest {
   }
 
   @Test
-  void thirdOrderSdeAndBadSettingsAreRefusedNamingTheKey() {
+  void badSettingsAreRefusedNamingTheKey() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> new SdeDpmSolverSettings(3, DpmSolverSettings.SolverType.MIDPOINT, true, false));
-    assertTrue(e.getMessage().contains("solver_order") && e.getMessage().contains("3"), e.getMessage());
+        () -> new SdeDpmSolverSettings(4, DpmSolverSettings.SolverType.MIDPOINT, true, false));
+    assertTrue(e.getMessage().contains("solver_order") && e.getMessage().contains("4"), e.getMessage());
+    SdeDpmSolverSettings third = new SdeDpmSolverSettings(3, DpmSolverSettings.SolverType.MIDPOINT, true, false);
+    assertTrue(assertThrows(ConfigException.class, () -> new FkcSettings(4, 1.0, false, third)).getMessage()
+        .startsWith("parameter 'solver_order'"));
     assertTrue(assertThrows(ConfigException.class,
         () -> new SdeDpmSolverSettings(0, DpmSolverSettings.SolverType.MIDPOINT, true, false)).getMessage().contains("solver_order"));
     assertTrue(assertThrows(ConfigException.class, () -> new SdeDpmSolverSettings(2, null, true, false)).getMessage()
