@@ -35,7 +35,7 @@ public final class CorruptJob {
   public static Summary run(SparkSession spark, CorruptConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
       Corruption corruption = cfg.corruption();
-      Dataset<Row> table = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat()));
+      Dataset<Row> table = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), cfg.csvColumns()));
       Dataset<Row> measured = timer.time("validate", () -> Corrupting.measure(table, cfg.idColumn(), cfg.columns(),
           corruption, cfg.keepClean(), cfg.seed()));
       timer.time("corrupt+write", () -> {

@@ -15,8 +15,8 @@ import java.util.Map;
  * too, for evaluation) and the {@code seed}.
  */
 public record CorruptConfig(String input, TableFormat inputFormat, String output, WriteMode mode, TableFormat format,
-    String idColumn, List<String> columns, OperatorConfig operator, Double cleanFraction, Boolean keepClean, Long seed)
-    implements JobTarget {
+    String idColumn, List<String> columns, OperatorConfig operator, Double cleanFraction, Boolean keepClean, Long seed,
+    Map<String, String> columnTypes) implements JobTarget {
 
   /**
    * The measurement operator ({@code posterior} reads the same block): {@code type}, {@code sigma_y},
@@ -90,6 +90,8 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
       throw ConfigException.of("columns", "must be distinct", columns);
     }
     columns = List.copyOf(columns);
+    columnTypes = columnTypes == null ? Map.of() : Map.copyOf(columnTypes);
+    ColumnType.parseAll(columnTypes);
     if (operator == null) {
       throw ConfigException.of("operator", "is required (operator.type: noise, mask, linear, blur or downsample)", null);
     }
@@ -116,5 +118,10 @@ public record CorruptConfig(String input, TableFormat inputFormat, String output
     Map<String, String> m = new LinkedHashMap<>();
     m.put("input", input);
     return m;
+  }
+
+  /** CSV/TSV columns read without an inference pass: the measured columns as double, {@code column_types} as declared. */
+  public io.sampleforge.jobs.io.CsvColumns csvColumns() {
+    return io.sampleforge.jobs.io.CsvColumns.of(columns, ColumnType.parseAll(columnTypes));
   }
 }

@@ -334,7 +334,8 @@ class ConfigReachesKernelTest {
             "how to write", "mode", "whether to replace an existing output", "id_column",
             "which column keys the rows (the stage's argument; CorruptJobTest)", "columns",
             "which columns are measured (the stage's argument)", "keep_clean",
-            "whether the clean values are written too (the stage's argument; CorruptJobTest)"));
+            "whether the clean values are written too (the stage's argument; CorruptJobTest)", "column_types",
+            "how CSV columns are parsed (TableInput; SmoteJobTest)"));
   }
 
   /** mix: the mixture specification (strategy and its parameters, target, caps, exhaustion, seed, round). */
