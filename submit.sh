@@ -549,8 +549,12 @@ CMD[CP_INDEX]="$JOBS_JAR:$(<"$CLASSPATH_FILE")"
 if [[ -n "$CDS_TMP" ]]; then
   echo "submit.sh: this run also writes the class-data sharing archive for later runs (once per build; SF_CDS=off skips it)" >&2
   rc=0
+  # the archive records the jars it was made from; a jar rebuilt while this run was going would
+  # make the JVM reject it silently (-Xshare:auto) while its newer mtime looked fresh
+  jar_stamp() { stat -c '%Y %s' "$JOBS_JAR" "$CLASSPATH_FILE" 2>/dev/null; }
+  stamp_before="$(jar_stamp)"
   "${CMD[@]}" || rc=$?
-  if [[ $rc -eq 0 && -s "$CDS_TMP" ]]; then
+  if [[ $rc -eq 0 && -s "$CDS_TMP" && "$(jar_stamp)" == "$stamp_before" ]]; then
     mv -f "$CDS_TMP" "$CDS_ARCHIVE"
   else
     rm -f "$CDS_TMP"

@@ -36,38 +36,48 @@ public final class SmoteJob {
 
   public static Summary run(SparkSession spark, SmoteJobConfig cfg) {
     return JobRun.run(spark, cfg, (timer, out, progress) -> {
-      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(), cfg.csvColumns()));
-      SmoteSettings settings = cfg.settings();
-      SmoteResult result = timer.time("plan+neighbors", () -> Smote.run(input, settings));
-      for (ClassPlan p : result.plans()) {
-        p.warnings().forEach(w -> LOG.warn("{}", w));
+      Dataset<Row> input = timer.time("read", () -> TableInput.read(spark, cfg.input(), cfg.inputFormat(),
+          cfg.csvColumns().cached()));
+      try {
+        return smote(spark, cfg, input, timer, out, progress);
+      } finally {
+        TableInput.release(input);
       }
-      if (result.droppedInvalidRows() > 0) {
-        LOG.warn("dropped {} rows with a null label or null/NaN/infinite features (on_invalid: drop)", result.droppedInvalidRows());
-      }
-      long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
-      progress.totalRows(expected);
-      timer.time("generate+write", () -> withoutFeatureDictionaries(ParquetOutput.writer(result.output()), settings.featureCols())
-          .parquet(out.staging()));
-      Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
-      verifyCounts(result.plans(), written);
-      Manifest manifest = new Manifest()
-          .put("job", "smote")
-          .put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg))
-          .put("seed", cfg.seed())
-          .put("input", cfg.input())
-          .put("output", cfg.output())
-          .put("counts", countsTable(result.plans()))
-          .put("dropped_invalid_rows", result.droppedInvalidRows())
-          .put("warnings", warnings(result.plans()))
-          .put("versions", Manifest.versions(spark.version()))
-          .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark))
-          .put("seconds", timer.seconds());
-      manifest.write(out);
-      out.commit();
-      result.release();
-      return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());
     });
+  }
+
+  private static Summary smote(SparkSession spark, SmoteJobConfig cfg, Dataset<Row> input, io.sampleforge.jobs.run.PhaseTimer timer,
+      io.sampleforge.jobs.io.AtomicOutput out, io.sampleforge.jobs.run.ProgressListener progress) {
+    SmoteSettings settings = cfg.settings();
+    SmoteResult result = timer.time("plan+neighbors", () -> Smote.run(input, settings));
+    for (ClassPlan p : result.plans()) {
+      p.warnings().forEach(w -> LOG.warn("{}", w));
+    }
+    if (result.droppedInvalidRows() > 0) {
+      LOG.warn("dropped {} rows with a null label or null/NaN/infinite features (on_invalid: drop)", result.droppedInvalidRows());
+    }
+    long expected = result.plans().stream().mapToLong(ClassPlan::after).sum();
+    progress.totalRows(expected);
+    timer.time("generate+write", () -> withoutFeatureDictionaries(ParquetOutput.writer(result.output()), settings.featureCols())
+        .parquet(out.staging()));
+    Map<String, Long> written = timer.time("verify", () -> countByClass(spark.read().parquet(out.staging()), cfg.label()));
+    verifyCounts(result.plans(), written);
+    Manifest manifest = new Manifest()
+        .put("job", "smote")
+        .put("config", io.sampleforge.jobs.config.ConfigLoader.json().valueToTree(cfg))
+        .put("seed", cfg.seed())
+        .put("input", cfg.input())
+        .put("output", cfg.output())
+        .put("counts", countsTable(result.plans()))
+        .put("dropped_invalid_rows", result.droppedInvalidRows())
+        .put("warnings", warnings(result.plans()))
+        .put("versions", Manifest.versions(spark.version()))
+        .put("spark_settings", io.sampleforge.jobs.io.SparkSettings.of(spark))
+        .put("seconds", timer.seconds());
+    manifest.write(out);
+    out.commit();
+    result.release();
+    return new Summary(cfg.output(), result.plans(), result.droppedInvalidRows(), timer.seconds());
   }
 
   /**

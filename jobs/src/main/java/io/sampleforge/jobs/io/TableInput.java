@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Reads a job's input table: Parquet (with page checksum verification on, so flipped or zeroed
@@ -63,6 +64,10 @@ public final class TableInput {
       } else {
         CsvSchema.Resolved resolved = CsvSchema.resolve(spark, path, format, columns.declared(), columns.configured());
         df = CsvSchema.reader(spark, format).option("enforceSchema", "false").schema(resolved.schema()).csv(path);
+        if (columns.cacheParsed()) {
+          // filled by the job's first pass (its validation), read by the later ones
+          df = df.persist(StorageLevel.MEMORY_AND_DISK());
+        }
         knownToHaveRows = resolved.hasRows();
       }
       // one task reading one row (Dataset.isEmpty plans a shuffle stage around its limit)
@@ -74,6 +79,13 @@ public final class TableInput {
       throw InputFailures.explain(e).map(RuntimeException.class::cast).orElse(e);
     }
     return df;
+  }
+
+  /** Drops the cached parsed rows of a {@link CsvColumns#cached()} read (no-op for anything not cached). */
+  public static void release(Dataset<Row> input) {
+    if (input != null && !input.storageLevel().equals(StorageLevel.NONE())) {
+      input.unpersist(false);
+    }
   }
 
   /** Refuses a missing path, and a folder without any visible (not _ or . prefixed) file. */
