@@ -29,7 +29,7 @@ mapfile -t SPARK_MODULE_OPTS < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
 readonly SPARK_MODULE_OPTS
 readonly DJL_OPTS=(-Dai.djl.offline=true -DdisableProgressBar=true)
 
-readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt posterior synth-table synth-relations mix coreset)
+readonly JOBS=(quickstart smote gme generate diffuse train-denoiser corrupt posterior synth-table synth-relations mix coreset batch)
 
 usage() {
   cat <<EOF
@@ -55,6 +55,8 @@ Jobs:
                    temperature, Inf-DDS scores) with exact counts and resumable rounds
   coreset          weighted coreset of a table: leverage, ridge-leverage, l_p Lewis-weight, root-leverage or
                    uniform sampling, Poisson or with replacement, with importance weights
+  batch            several of the jobs above in one JVM and one Spark session (start-up paid once),
+                   from a YAML list of command lines (conf/jobs/batch.yaml)
 
 Submit options (taken by submit.sh anywhere on the line; everything else goes to the job):
   --master M             Spark master (default: local[*] embedded, the cluster's default

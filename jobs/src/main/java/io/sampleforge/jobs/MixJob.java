@@ -9,6 +9,7 @@ import io.sampleforge.jobs.io.ParquetOutput;
 import io.sampleforge.jobs.io.TableInput;
 import io.sampleforge.jobs.run.JobRun;
 import io.sampleforge.mixture.MixPlan;
+import io.sampleforge.spark.mixture.MixSample;
 import io.sampleforge.spark.mixture.MixSampling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,8 +54,14 @@ public final class MixJob {
           TableInput.read(spark, cfg.scores().path(), cfg.scores().format()), cfg.scores().sourceColumn(),
           cfg.scores().scoreColumn(), cfg.scores().roundColumn()));
       MixPlan plan = MixSampling.plan(cfg.spec(), counts, scores);
-      timer.time("sample+write", () -> ParquetOutput.writer(MixSampling.sample(available, src, id, plan, cfg.seed(),
-          cfg.round())).parquet(out.staging()));
+      timer.time("sample+write", () -> {
+        MixSample sample = MixSampling.sample(available, src, id, plan, cfg.seed(), cfg.round());
+        try {
+          ParquetOutput.writer(sample.rows()).parquet(out.staging());
+        } finally {
+          sample.release();
+        }
+      });
       Map<String, Long> realised = timer.time("verify", () -> MixSampling.realised(spark.read().parquet(out.staging()),
           src));
       List<Map<String, Object>> mix = new ArrayList<>();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sampleforge", mixinStandardHelpOptions = true, version = "sampleforge 0.1.0-SNAPSHOT",
     description = "Sampling and data synthesis at Spark scale.",
-    subcommands = {QuickstartCommand.class, SmoteCommand.class, GmeCommand.class, GenerateCommand.class, DiffuseCommand.class, TrainDenoiserCommand.class, CorruptCommand.class, PosteriorCommand.class, SynthTableCommand.class, SynthRelationsCommand.class, MixCommand.class, CoresetCommand.class})
+    subcommands = {QuickstartCommand.class, SmoteCommand.class, GmeCommand.class, GenerateCommand.class, DiffuseCommand.class, TrainDenoiserCommand.class, CorruptCommand.class, PosteriorCommand.class, SynthTableCommand.class, SynthRelationsCommand.class, MixCommand.class, CoresetCommand.class, BatchCommand.class})
 public final class SampleforgeMain implements Runnable {
   private static final Logger LOG = LogManager.getLogger(SampleforgeMain.class);
 

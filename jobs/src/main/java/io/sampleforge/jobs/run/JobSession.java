@@ -22,6 +22,10 @@ public final class JobSession {
   }
 
   public static SparkSession getOrCreate(String appName) {
+    scala.Option<SparkSession> active = SparkSession.getActiveSession();
+    if (active.isDefined() && !active.get().sparkContext().isStopped()) {
+      return active.get(); // a notebook's, a test's or an earlier job's in a batch: its settings stand
+    }
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName("sampleforge " + appName);
     if (!conf.contains("spark.master")) {

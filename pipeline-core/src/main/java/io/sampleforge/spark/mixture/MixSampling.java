@@ -167,9 +167,10 @@ public final class MixSampling {
 
   /**
    * The round's sample: {@code plan.count(s)} rows of each source s, chosen by keyed priorities under
-   * {@code seed} and {@code round}; the input's columns plus {@link #ROUND} and {@link #COPY}.
+   * {@code seed} and {@code round}; the input's columns plus {@link #ROUND} and {@link #COPY}. The
+   * candidates stay persisted until the caller releases the sample ({@link MixSample#release()}).
    */
-  public static Dataset<Row> sample(Dataset<Row> df, String sourceCol, String idCol, MixPlan plan, long seed,
+  public static MixSample sample(Dataset<Row> df, String sourceCol, String idCol, MixPlan plan, long seed,
       int round) {
     SparkSession spark = df.sparkSession();
     UserDefinedFunction priority = udf((UDF2<String, Long, Long>) (s, k) ->
@@ -207,8 +208,8 @@ public final class MixSampling {
       }
       out.add(lit(round).as(ROUND));
       out.add(col(COPY));
-      return ranked.withColumn(COPY, explode(sequence(lit(0), col("__mix_copies").cast("int").minus(1))))
-          .select(out.toArray(new Column[0]));
+      return new MixSample(ranked.withColumn(COPY, explode(sequence(lit(0), col("__mix_copies").cast("int").minus(1))))
+          .select(out.toArray(new Column[0])), candidates);
     }
   }
 
