@@ -168,6 +168,15 @@ with DAG(
     )
     mix_done = manifest("mix_manifest", f"{DATA}/mix/round=0")
 
+    # several jobs in one JVM and one Spark session (start-up paid once): conf/jobs/batch.yaml's synth-table ->
+    # smote -> coreset, corrupt -> posterior and a mix round, every line checked before the first runs, outputs
+    # under {HOME}/out/batch; with on_failure: stop, the last job's manifest means every job succeeded
+    batch = BashOperator(
+        task_id="batch",
+        bash_command=sf("batch", "-c", "conf/jobs/batch.yaml"),
+    )
+    batch_done = manifest("batch_manifest", f"{HOME}/out/batch/mix/round=0")
+
     synth_table >> smote >> smote_done
     synth_relations >> gme >> gme_done
     generate >> generate_done
@@ -178,3 +187,4 @@ with DAG(
     corrupt >> corrupt_done >> posterior >> posterior_done
     mix >> mix_done
     synth_table >> coreset >> coreset_done
+    batch >> batch_done

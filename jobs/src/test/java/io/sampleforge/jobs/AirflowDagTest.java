@@ -81,6 +81,17 @@ class AirflowDagTest {
     return ((ConfiguredCommand) command).config();
   }
 
+  /** The job command lines of a batch task's file (bound and validated as the batch command binds it). */
+  static List<List<String>> batchLines(List<String> args) {
+    int c = args.indexOf("-c");
+    assertTrue(c > 0, args + ": the batch task names its file with -c");
+    io.sampleforge.jobs.config.BatchConfig batch = io.sampleforge.jobs.config.ConfigLoader.bind(
+        io.sampleforge.jobs.config.ConfigLoader.tree(Path.of("..").resolve(args.get(c + 1)), List.of()),
+        io.sampleforge.jobs.config.BatchConfig.class);
+    assertEquals(io.sampleforge.jobs.config.BatchConfig.OnFailure.STOP, batch.onFailure(), "the DAG's batch stops at a failure");
+    return batch.jobs();
+  }
+
   @Test
   void everyTaskRunsAValidCommandLineAndEveryOutputHasAManifestSensor() throws IOException {
     String source = Files.readString(DAG);
@@ -88,6 +99,18 @@ class AirflowDagTest {
     Set<String> jobs = new TreeSet<>();
     Set<String> outputs = new TreeSet<>();
     for (List<String> args : tasks) {
+      if (args.get(0).equals("batch")) { // every line of the batch file is a job command line like the others
+        List<List<String>> lines = batchLines(args);
+        for (List<String> line : lines) {
+          validate(line);
+          int mode = line.indexOf("--mode");
+          assertTrue(mode > 0 && line.get(mode + 1).equals("overwrite"), line + ": --mode overwrite, for idempotent retries");
+        }
+        // on_failure: stop, so the last job's manifest means every job succeeded: the one sensor the task needs
+        outputs.add("data/" + ((io.sampleforge.jobs.config.JobTarget) validate(lines.get(lines.size() - 1))).output());
+        jobs.add("batch");
+        continue;
+      }
       validate(args);
       jobs.add(args.get(0));
       int mode = args.indexOf("--mode");
@@ -101,7 +124,7 @@ class AirflowDagTest {
         outputs.add(args.get(output + 1));
       }
     }
-    assertEquals(new TreeSet<>(List.of("coreset", "corrupt", "diffuse", "generate", "gme", "mix", "posterior", "smote",
+    assertEquals(new TreeSet<>(List.of("batch", "coreset", "corrupt", "diffuse", "generate", "gme", "mix", "posterior", "smote",
         "synth-relations", "synth-table", "train-denoiser")), jobs);
     Set<String> sensed = new TreeSet<>();
     for (List<String> args : calls(source, "manifest")) {

@@ -48,6 +48,7 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
 
   private String one;
   private String four;
+  private String csv;
   private final Map<String, String> perSource = new TreeMap<>();
   private final StructType schema = new StructType().add("id", DataTypes.LongType).add("source", DataTypes.StringType)
       .add("x", DataTypes.DoubleType);
@@ -71,6 +72,8 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
     four = dir.resolve("four").toString();
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(one);
     spark.createDataFrame(rows, schema).repartition(4).write().parquet(four);
+    csv = dir.resolve("one-csv").toString();
+    spark.createDataFrame(rows, schema).coalesce(2).write().option("header", "true").csv(csv);
   }
 
   private static String[] args(String input, String out, String... extra) {
@@ -127,6 +130,10 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
     String r0 = "/round=0";
     assertEquals(expected, realised(a + r0), "one file: the kernel's plan and keyed selection");
     assertEquals(expected, realised(c + r0), "a table per source: the same rows");
+    String v = dir.resolve("t-csv").toString(); // CSV: source read as text, id and x typed from a sample, one parse
+    assertEquals(0, SampleforgeMain.execute(args(csv, v, "--set", "target=300", "--set", "input_format=csv")));
+    assertEquals(spark.read().parquet(a + r0).orderBy("source", "id").collectAsList(),
+        spark.read().parquet(v + r0).orderBy("source", "id").collectAsList(), "CSV in: the same rows, types and values");
     assertEquals(spark.read().parquet(a + r0).orderBy("source", "id").drop("source").collectAsList(),
         spark.read().parquet(c + r0).orderBy("source", "id").select("id", "x", "mix_round", "mix_copy").collectAsList(),
         "one file or a table per source: the same rows and values");

@@ -70,7 +70,7 @@ class NotebooksExecuteTest {
   void everyJobFamilyHasANotebook() throws IOException {
     java.util.Set<String> names = notebooks().stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
     assertEquals(java.util.Set.of("corrupt.ipynb", "diffuse.ipynb", "gme.ipynb", "generate.ipynb", "posterior.ipynb",
-        "smote.ipynb", "your-own-table.ipynb", "mix.ipynb", "coreset.ipynb"), names);
+        "smote.ipynb", "your-own-table.ipynb", "mix.ipynb", "coreset.ipynb", "batch.ipynb"), names);
   }
 
   @TestFactory

@@ -15,12 +15,13 @@ import java.util.TreeMap;
  * source), the {@code id_column}, the base {@code output} (round r is written to {@code
  * output/round=r}), the {@code strategy} with its {@code temperature}, {@code weights} or {@code
  * scores} table, the {@code target} total, per-source {@code caps}, the {@code exhausted} policy, the
- * {@code round}, {@code exclude_previous} and the {@code seed}.
+ * {@code round}, {@code exclude_previous}, the {@code seed}, and {@code column_types} for CSV input
+ * (the source column is read as text, other undeclared columns typed from a sample: one parse).
  */
 public record MixConfig(String input, TableFormat inputFormat, Map<String, String> sources, String sourceColumn,
     String idColumn, String output, WriteMode mode, String strategy, Double temperature, Map<String, Double> weights,
     ScoresConfig scores, Long target, Map<String, Long> caps, String exhausted, Integer round, Boolean excludePrevious,
-    Long seed) {
+    Long seed, Map<String, String> columnTypes) {
 
   /**
    * The per-source scores table of strategy scores (the Inf-DDS loop): {@code path} (Parquet or CSV),
@@ -71,6 +72,8 @@ public record MixConfig(String input, TableFormat inputFormat, Map<String, Strin
     round = round == null ? 0 : round;
     excludePrevious = excludePrevious != null && excludePrevious;
     seed = seed == null ? io.sampleforge.random.Seeds.DEFAULT : seed;
+    columnTypes = columnTypes == null ? Map.of() : Map.copyOf(columnTypes);
+    ColumnType.parseAll(columnTypes);
     MixStrategy s = MixStrategy.parse("strategy", strategy);
     if ((s == MixStrategy.SCORES) != (scores != null)) {
       throw ConfigException.of("scores", s == MixStrategy.SCORES ? "is required with strategy scores (scores.path)"
@@ -94,6 +97,16 @@ public record MixConfig(String input, TableFormat inputFormat, Map<String, Strin
   public MixSpec spec() {
     return spec(MixStrategy.parse("strategy", strategy), temperature, weights, scores, target, caps, exhausted, seed,
         round);
+  }
+
+  /**
+   * How a CSV/TSV input is typed without an inference pass: the source column (of {@code input}) as
+   * text, {@code column_types} as declared, the rest from a sample; the parsed rows are cached for
+   * the job's second pass (the id check and counts, then the threshold pass).
+   */
+  public io.sampleforge.jobs.io.CsvColumns csvColumns() {
+    return io.sampleforge.jobs.io.CsvColumns.ofStrings(input != null ? java.util.List.of(sourceColumn)
+        : java.util.List.of(), ColumnType.parseAll(columnTypes)).cached();
   }
 
   /** Where round {@code r} is written. */

@@ -29,6 +29,14 @@ public record CsvColumns(Map<String, DataType> declared, Set<String> configured,
     return new CsvColumns(declared, configured, true);
   }
 
+  /** Columns the job reads as text (a source name), then the config's declarations on top. */
+  public static CsvColumns ofStrings(List<String> stringColumns, Map<String, ColumnType> columnTypes) {
+    Map<String, DataType> d = new LinkedHashMap<>();
+    stringColumns.forEach(c -> d.put(c, DataTypes.StringType));
+    columnTypes.forEach((c, t) -> d.put(c, t.sparkType()));
+    return new CsvColumns(d, columnTypes.keySet(), false);
+  }
+
   /** Numeric columns read as double, then the config's declarations on top. */
   public static CsvColumns of(List<String> doubleColumns, Map<String, ColumnType> columnTypes) {
     Map<String, DataType> d = new LinkedHashMap<>();

@@ -355,7 +355,8 @@ class ConfigReachesKernelTest {
             "which rows the stage sees (MixJobTest.aResumedRoundLeavesOutTheRowsOfEarlierRounds)",
             "scores.path", "the scores table (read by the stage)", "scores.format", "how to read it",
             "scores.source_column", "a column of the scores table", "scores.score_column", "a column of the scores table",
-            "scores.round_column", "a column of the scores table"));
+            "scores.round_column", "a column of the scores table", "column_types",
+            "how CSV columns are parsed (TableInput; MixJobTest CSV layout)"));
   }
 
   private static final String[] BLUR = {"operator.type", "blur", "operator.mask_rate", "null", "operator.shape",

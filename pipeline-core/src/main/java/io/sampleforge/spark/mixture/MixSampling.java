@@ -56,6 +56,7 @@ public final class MixSampling {
   private static final String COUNT = "__mix_count";
   private static final String RANK = "__mix_rank";
   private static final String SRC = "__mix_source";
+  private static final String SRC_HASH = "__mix_source_hash";
   private static final double TWO_63 = 0x1.0p63;
 
   private MixSampling() {}
@@ -173,14 +174,15 @@ public final class MixSampling {
   public static MixSample sample(Dataset<Row> df, String sourceCol, String idCol, MixPlan plan, long seed,
       int round) {
     SparkSession spark = df.sparkSession();
-    UserDefinedFunction priority = udf((UDF2<String, Long, Long>) (s, k) ->
-        KeyedSelection.priority(seed, round, Hash64.of(s), k), DataTypes.LongType);
-    Dataset<Row> keyed = df.withColumn(KEY, xxhash64(col(idCol))).withColumn(PRIORITY, priority.apply(col(sourceCol),
-        col(KEY)));
+    // the source's name is hashed once on the driver (the bound table carries it), not once per row
+    UserDefinedFunction priority = udf((UDF2<Long, Long, Long>) (sourceHash, k) ->
+        KeyedSelection.priority(seed, round, sourceHash, k), DataTypes.LongType);
+    Dataset<Row> keyed = df.withColumn(KEY, xxhash64(col(idCol)));
     double margin = 6;
     while (true) {
       Dataset<Row> bounds = boundTable(spark, plan, margin);
       Dataset<Row> candidates = keyed.join(broadcast(bounds), keyed.col(sourceCol).equalTo(bounds.col(SRC)))
+          .withColumn(PRIORITY, priority.apply(col(SRC_HASH), col(KEY)))
           .filter(col(PRIORITY).leq(col(BOUND))).persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Long> found = new TreeMap<>();
       for (Row r : candidates.groupBy(col(SRC)).agg(count(lit(1))).collectAsList()) {
@@ -216,7 +218,7 @@ public final class MixSampling {
   /** Per source with a positive count: its count, rows, and the priority bound of the threshold pass. */
   private static Dataset<Row> boundTable(SparkSession spark, MixPlan plan, double margin) {
     StructType schema = new StructType().add(SRC, DataTypes.StringType).add(COUNT, DataTypes.LongType)
-        .add("__mix_n", DataTypes.LongType).add(BOUND, DataTypes.LongType);
+        .add("__mix_n", DataTypes.LongType).add(BOUND, DataTypes.LongType).add(SRC_HASH, DataTypes.LongType);
     List<Row> rows = new ArrayList<>();
     for (MixPlan.Source s : plan.sources()) {
       if (s.count() == 0) {
@@ -225,7 +227,7 @@ public final class MixSampling {
       double q = s.count() >= s.available() ? 1.0
           : (s.count() + margin * Math.sqrt(s.count()) + 10.0 * margin / 6) / s.available();
       long bound = q >= 1.0 ? Long.MAX_VALUE : (long) (q * TWO_63);
-      rows.add(RowFactory.create(s.source(), s.count(), s.available(), bound));
+      rows.add(RowFactory.create(s.source(), s.count(), s.available(), bound, Hash64.of(s.source())));
     }
     return spark.createDataFrame(rows, schema);
   }
