@@ -15,11 +15,15 @@ import java.util.Map;
  * and the unbiased MMD^2 (median-heuristic Gaussian kernel). The noise floor is the same distances
  * between two independent exact samples. Each solver runs on its diffuse-job default grid (diffusers'
  * defaults: linspace for the multistep solvers, leading for DDIM, logSNR for singlestep, Karras for
- * Euler/Heun, sigma_min end for DEIS), diffusers' linear betas over 1000 steps. Prints Markdown tables.
+ * Euler/Heun, sigma_min end for DEIS), diffusers' linear betas over 1000 steps; Euler and Heun also with EDM's
+ * churn (s_churn 40 on sigma in [0.05, 50], s_noise 1). Prints Markdown tables.
  *
  * <pre>java -cp ... io.sampleforge.diffusion.continuous.SolverQualityBench [D] [K] [N] [SEED]</pre>
  */
 public final class SolverQualityBench {
+  /** EDM's ImageNet churn window (Karras et al. 2022, table 5) with s_noise 1, as the denoiser here is exact. */
+  static final EdmChurn EDM_CHURN = new EdmChurn(40.0, 0.05, 50.0, 1.0);
+
   private SolverQualityBench() {}
 
   /** A mixture of k components in d dimensions: means ~ N(0, 9 I / d^0.5)-ish spread, random SPD covariances. */
@@ -120,6 +124,10 @@ public final class SolverQualityBench {
             FinalSigma.SIGMA_MIN, 1),
         new Solver("Euler (Karras)", SolverKind.EULER, EdmSettings.EULER, TimestepSpacing.KARRAS, FinalSigma.ZERO, 1),
         new Solver("Heun (Karras)", SolverKind.HEUN, EdmSettings.HEUN, TimestepSpacing.KARRAS, FinalSigma.ZERO, 2),
+        new Solver("Euler, churn 40 on [0.05, 50] (Karras)", SolverKind.EULER, EdmSettings.EULER.withChurn(EDM_CHURN),
+            TimestepSpacing.KARRAS, FinalSigma.ZERO, 1),
+        new Solver("Heun, churn 40 on [0.05, 50] (Karras; EDM algorithm 2)", SolverKind.HEUN,
+            EdmSettings.HEUN.withChurn(EDM_CHURN), TimestepSpacing.KARRAS, FinalSigma.ZERO, 2),
     };
     int[] nfes = {5, 10, 20, 50};
     System.out.printf(Locale.ROOT, "Exact GMM target: D = %d, K = %d full-covariance components, N = %d samples per cell, "

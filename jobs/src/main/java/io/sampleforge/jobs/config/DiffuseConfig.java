@@ -83,7 +83,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
   public record SolverConfig(String name, Integer order, String solverType, Boolean lowerOrderFinal,
       Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
       List<Integer> disableCorrector, String method, Boolean thresholding, Double dynamicThresholdingRatio,
-      Double sampleMaxValue, Integer dcOrder, List<Double> dcRatios) {}
+      Double sampleMaxValue, Integer dcOrder, List<Double> dcRatios, Double sChurn, Double sTmin, Double sTmax,
+      Double sNoise) {}
 
   /** Feynman-Kac corrector SMC for guided requests (the block left out: none). */
   public record SmcConfig(Integer particles, Double essThreshold) {
@@ -176,7 +177,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null) : solver;
+        null, null, null, null, null, null, null, null, null, null) : solver;
     steps = steps == null ? 20 : steps;
     batchSize = batchSize == null ? 256 : batchSize;
     if (batchSize < 1) {
@@ -281,6 +282,10 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     put(given, "solver.sample_max_value", s.sampleMaxValue());
     put(given, "solver.dc_order", s.dcOrder());
     put(given, "solver.dc_ratios", s.dcRatios());
+    put(given, "solver.s_churn", s.sChurn());
+    put(given, "solver.s_tmin", s.sTmin());
+    put(given, "solver.s_tmax", s.sTmax());
+    put(given, "solver.s_noise", s.sNoise());
     List<String> own = switch (kind) {
       case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
       case DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final", "order_rule");
@@ -288,7 +293,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       case DPMSOLVER_SINGLESTEP -> List.of("order", "solver_type", "method");
       case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios");
       case DEIS -> List.of("order", "lower_order_final");
-      case EULER, HEUN -> List.of();
+      case EULER, HEUN -> List.of("s_churn", "s_tmin", "s_tmax", "s_noise");
     };
     List<String> allowed = new java.util.ArrayList<>(own);
     if (kind != SolverKind.EULER && kind != SolverKind.HEUN) {
@@ -306,6 +311,14 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       if (!allowed.contains(e.getKey().substring("solver.".length()))) {
         throw ConfigException.of(e.getKey(), "does not apply to solver.name " + kind.id() + " (its keys: "
             + (allowed.isEmpty() ? "none" : allowed) + ")", e.getValue());
+      }
+    }
+    if (s.sChurn() == null || s.sChurn() == 0) {
+      String loose = s.sTmin() != null ? "solver.s_tmin" : s.sTmax() != null ? "solver.s_tmax"
+          : s.sNoise() != null ? "solver.s_noise" : null;
+      if (loose != null && allowed.contains(loose.substring("solver.".length()))) {
+        throw ConfigException.of(loose + "/solver.s_churn", "applies only with solver.s_churn > 0 (the churn it "
+            + "shapes; s_churn is " + (s.sChurn() == null ? "unset" : "0") + ")", given.get(loose));
       }
     }
     if (s.dcOrder() != null && s.dcRatios() == null) {
@@ -391,9 +404,16 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         yield new DeisSettings(s.order() == null ? d.order() : s.order(), d.algorithm(), d.solver(),
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal());
       }
-      case EULER -> EdmSettings.EULER;
-      case HEUN -> EdmSettings.HEUN;
+      case EULER, HEUN -> (kind == SolverKind.EULER ? EdmSettings.EULER : EdmSettings.HEUN).withChurn(churn(s));
     };
+  }
+
+  /** The EDM churn keys, diffusers' defaults (s_churn 0, s_tmin 0, s_tmax inf, s_noise 1) for unset ones. */
+  private static io.sampleforge.diffusion.continuous.EdmChurn churn(SolverConfig s) {
+    io.sampleforge.diffusion.continuous.EdmChurn d = io.sampleforge.diffusion.continuous.EdmChurn.OFF;
+    return new io.sampleforge.diffusion.continuous.EdmChurn(s.sChurn() == null ? d.sChurn() : s.sChurn(),
+        s.sTmin() == null ? d.sTmin() : s.sTmin(), s.sTmax() == null ? d.sTmax() : s.sTmax(),
+        s.sNoise() == null ? d.sNoise() : s.sNoise());
   }
 
   private static java.io.Serializable withThresholding(java.io.Serializable settings, DynamicThresholding t) {

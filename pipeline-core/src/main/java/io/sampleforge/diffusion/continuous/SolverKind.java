@@ -37,7 +37,8 @@ public enum SolverKind {
 
   /** Whether the solver draws fresh noise at its steps (its samples are a law, not a deterministic map of x_T). */
   public boolean stochastic(Object settings) {
-    return this == SDE_DPMSOLVER_PLUS_PLUS || this == DDIM && ((DdimSettings) settings).eta() > 0;
+    return this == SDE_DPMSOLVER_PLUS_PLUS || this == DDIM && ((DdimSettings) settings).eta() > 0
+        || (this == EULER || this == HEUN) && ((EdmSettings) settings).churn().enabled();
   }
 
   public static SolverKind parse(String key, String value) {

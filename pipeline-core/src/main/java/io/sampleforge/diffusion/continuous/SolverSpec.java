@@ -113,7 +113,8 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           (DpmSolverSinglestepSettings) settings);
       case UNIPC -> new UniPc(grid, (UniPcSettings) settings);
       case DEIS -> new Deis(grid, (DeisSettings) settings);
-      case EULER, HEUN -> new EdmSolver(grid, (EdmSettings) settings);
+      case EULER, HEUN -> new EdmSolver(grid, (EdmSettings) settings,
+          SigmaModelTime.of(discrete == null ? schedule : discrete.withZeroSnrFloor(), spacing));
     };
   }
 
@@ -185,6 +186,15 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
         Object v = rc.getAccessor().invoke(settings);
         if (v instanceof DynamicThresholding t) {
           putComponents(m, t);
+          continue;
+        }
+        if (v instanceof EdmChurn c) {
+          if (c.enabled()) { // a deterministic run describes itself as before
+            m.put("s_churn", c.sChurn());
+            m.put("s_tmin", c.sTmin());
+            m.put("s_tmax", c.sTmax());
+            m.put("s_noise", c.sNoise());
+          }
           continue;
         }
         if (v instanceof DynamicCompensation c) {
