@@ -130,10 +130,10 @@ class MixJobTest extends io.sampleforge.spark.LocalSparkTest {
     String r0 = "/round=0";
     assertEquals(expected, realised(a + r0), "one file: the kernel's plan and keyed selection");
     assertEquals(expected, realised(c + r0), "a table per source: the same rows");
-    String v = dir.resolve("t-csv").toString(); // CSV: source read as text, id and x typed from a sample, one parse
-    assertEquals(0, SampleforgeMain.execute(args(csv, v, "--set", "target=300", "--set", "input_format=csv")));
+    String viaCsv = dir.resolve("t-csv").toString(); // CSV: source read as text, id and x typed from a sample, one parse
+    assertEquals(0, SampleforgeMain.execute(args(csv, viaCsv, "--set", "target=300", "--set", "input_format=csv")));
     assertEquals(spark.read().parquet(a + r0).orderBy("source", "id").collectAsList(),
-        spark.read().parquet(v + r0).orderBy("source", "id").collectAsList(), "CSV in: the same rows, types and values");
+        spark.read().parquet(viaCsv + r0).orderBy("source", "id").collectAsList(), "CSV in: the same rows, types and values");
     assertEquals(spark.read().parquet(a + r0).orderBy("source", "id").drop("source").collectAsList(),
         spark.read().parquet(c + r0).orderBy("source", "id").select("id", "x", "mix_round", "mix_copy").collectAsList(),
         "one file or a table per source: the same rows and values");
