@@ -5,7 +5,7 @@ so per-source counts go through apply) on the same synthetic CSV: N rows across 
 (n_i ~ 1/(i+1)), temperature 2 (p_i ~ n_i^(1/2)), a target of 10 % of the rows, exhaustion renormalise (with these
 sizes no source runs out). Both sides apportion the target exactly (largest remainder) and draw without replacement.
 
-Reported per size: the whole process (JVM + Spark start, CSV read with type inference, checks, sampling, Parquet
+Reported per size: the whole process (JVM + Spark start, CSV read (typed from a sample, parsed once), checks, sampling, Parquet
 write, verification, manifest; pandas: interpreter start excluded, CSV read, sampling, CSV write) and the sampling
 step alone (Sampleforge: the manifest's count + sample+write phases, which include the Parquet write of the sample;
 pandas: counts + apportionment + groupby-sample, in memory). Medians of R runs, alternating the two sides.
