@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * The diffuse job's noise-prediction DPM-Solver ({@code solver.name: dpmsolver | dpmsolver-singlestep}) on
  * conf/jobs/diffuse.yaml: the keys of dpmsolver++ (resp. dpmsolver++-singlestep) reach its settings, an unset
  * {@code timesteps.final_sigma} defaults to sigma_min (diffusers refuses zero for dpmsolver), and a clean end
- * (final_sigma zero, karras on a discrete schedule) is refused with exit 2 naming the key, the rule and the value.
+ * (final_sigma zero, karras on a discrete schedule) is refused with exit 2 naming the key, the rule and the value;
+ * with {@code time_shift} the stage runs TS-DPM's DPM-Solver variant ({@code TimeShiftedDpmSolver}) instead of the
+ * model decorator, and a window too wide for the grid is refused naming {@code time_shift.window}.
  */
 class DiffuseDpmSolverConfigTest {
   private static DiffuseConfig bind(String... sets) {
@@ -61,5 +63,23 @@ class DiffuseDpmSolverConfigTest {
     m = refusal("solver.name=dpmsolver-singlestep");
     assertTrue(m.startsWith("parameter 'solver.lower_order_final' does not apply to solver.name dpmsolver-singlestep"),
         m);
+  }
+
+  @Test
+  void timeShiftRunsTheDpmSolverVariant() {
+    String[] dpm = {"solver.name=dpmsolver", "timesteps.final_sigma=sigma_min", "time_shift.window=15",
+        "time_shift.cutoff=300"};
+    io.sampleforge.spark.diffusion.GaussianSamplingSettings s = bind(dpm).samplingSettings();
+    assertTrue(s.timeShiftInSolver());
+    assertTrue(s.buildSolver() instanceof io.sampleforge.diffusion.continuous.TimeShiftedDpmSolver);
+    assertEquals(java.util.Map.of("window", 15, "cutoff", 300, "variant", "dpm_solver"),
+        s.describe(false).get("time_shift"));
+    io.sampleforge.spark.diffusion.GaussianSamplingSettings plusPlus = bind("time_shift.window=15",
+        "time_shift.cutoff=300").samplingSettings();
+    assertTrue(!plusPlus.timeShiftInSolver() && !(plusPlus.buildSolver()
+        instanceof io.sampleforge.diffusion.continuous.TimeShiftedDpmSolver));
+    String m = assertThrows(ConfigException.class, () -> bind("solver.name=dpmsolver", "timesteps.final_sigma=sigma_min",
+        "time_shift.window=30", "time_shift.cutoff=0").samplingSettings()).getMessage();
+    assertTrue(m.startsWith("parameter 'time_shift.window' must keep each shifted target below") && m.endsWith("30"), m);
   }
 }
