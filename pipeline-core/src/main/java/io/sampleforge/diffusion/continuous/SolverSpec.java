@@ -14,7 +14,8 @@ import java.util.Map;
  * Karras sigmas need a discrete schedule, or {@link ScheduleSpec.Kind#EDM} for Karras ({@link
  * EdmVeSchedule#karras}: {@code final_sigma} zero appends sigma 0, sigma_min ends on sigma_min); {@code final_sigma} and {@code steps_offset} apply to the
  * integer spacings ({@code final_sigma} also to Karras, which must end at zero); singlestep
- * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas, a
+ * DPM-Solver++ and DPM-Solver follow dpm-solver's plan and need a skip type; the noise-prediction DPM-Solver
+ * ({@code dpmsolver}) needs a grid ending at sigma > 0 ({@code final_sigma} sigma_min, a skip type, or EDM Karras); Euler and Heun run on Karras sigmas, a
  * skip type's grid, or on {@code linspace} / {@code leading} / {@code trailing} as diffusers'
  * {@code EulerDiscreteScheduler} / {@code HeunDiscreteScheduler} do ({@link InterpolatedSigmas}: sigmas
  * interpolated at float timesteps). A schedule with {@code rescale_betas_zero_snr} runs only where diffusers
