@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden trajectories of multistep DPM-Solver++ from LuChengTHU/dpm-solver's dpm_solver_pytorch.py.
+"""Golden trajectories of multistep DPM-Solver++ and DPM-Solver from LuChengTHU/dpm-solver's dpm_solver_pytorch.py.
 
 Usage (Debian's python3-torch is enough):
     python3 make_golden.py /path/to/dpm-solver-checkout-or-dpm_solver_pytorch.py dpm_solver_golden.json
@@ -11,8 +11,10 @@ it is MIT-licensed and nothing of it is copied here). Everything runs in float64
 The model is the exact denoiser of a 3-component, 3-D Gaussian mixture with full covariances:
 E[x0|x_t] = sum_k r_k [mu_k + alpha Sigma_k C_k^-1 (x - alpha mu_k)], C_k = alpha^2 Sigma_k + sigma^2 I,
 returned as noise, x_start or v as the case's model_type asks (dpm-solver's model_wrapper converts).
-Each case records the schedule, skip_type, order, steps, solver_type, model_type, the N + 1 continuous
-times from get_time_steps, the final samples from the fixed x_T, and the number of model calls.
+Each case records the schedule, skip_type, order, steps, solver_type, model_type, algorithm_type, the N + 1
+continuous times from get_time_steps, the final samples from the fixed x_T, and the number of model calls. The
+cases with algorithm_type "dpmsolver" (the noise-prediction DPM-Solver, predict_x0=False) follow the 44
+"dpmsolver++" ones.
 """
 import importlib.util
 import itertools
@@ -72,7 +74,7 @@ def discrete_betas(kind):
     raise ValueError(kind)
 
 
-def run_case(ref, schedule, skip, order, steps, solver_type, model_type, x_T):
+def run_case(ref, schedule, skip, order, steps, solver_type, model_type, x_T, algorithm_type="dpmsolver++"):
     if schedule == "linear":
         ns = ref.NoiseScheduleVP("linear", continuous_beta_0=0.1, continuous_beta_1=20.0)
     else:
@@ -96,14 +98,14 @@ def run_case(ref, schedule, skip, order, steps, solver_type, model_type, x_T):
         return alpha * eps - sigma * x0  # v
 
     fn = ref.model_wrapper(model, ns, model_type=model_type, guidance_type="uncond")
-    solver = ref.DPM_Solver(fn, ns, algorithm_type="dpmsolver++")
+    solver = ref.DPM_Solver(fn, ns, algorithm_type=algorithm_type)
     t_end = 1.0 / ns.total_N
     times = solver.get_time_steps(skip, 1.0, t_end, steps, "cpu")
     out = solver.sample(x_T.clone(), steps=steps, order=order, skip_type=skip, method="multistep",
                         lower_order_final=True, solver_type=solver_type)
     return {
         "schedule": schedule, "skip_type": skip, "order": order, "steps": steps, "solver_type": solver_type,
-        "model_type": model_type, "t_end": t_end, "total_N": ns.total_N,
+        "model_type": model_type, "algorithm_type": algorithm_type, "t_end": t_end, "total_N": ns.total_N,
         "timesteps": times.tolist(), "samples": out.tolist(), "model_calls": calls[0],
     }
 
@@ -129,6 +131,23 @@ def main():
         ("discrete_cosine", "logSNR", 3, 15, "taylor", "v"),
     ]:
         cases.append(run_case(ref, schedule, skip, order, steps, solver_type, model_type, x_T))
+    # the noise-prediction DPM-Solver (algorithm_type="dpmsolver"), appended so the cases above are unchanged
+    for schedule, skip, order, steps in itertools.product(
+            ["linear", "discrete_linear", "discrete_cosine"], ["logSNR", "time_uniform"], [1, 2, 3], [5, 12]):
+        cases.append(run_case(ref, schedule, skip, order, steps, "dpmsolver", "noise", x_T, "dpmsolver"))
+    for schedule, skip, order, steps, solver_type, model_type in [
+        ("linear", "logSNR", 2, 8, "taylor", "noise"),
+        ("discrete_linear", "time_uniform", 2, 6, "taylor", "noise"),
+        ("discrete_cosine", "logSNR", 3, 10, "taylor", "noise"),
+        ("linear", "time_quadratic", 3, 10, "dpmsolver", "noise"),
+        ("linear", "logSNR", 3, 3, "dpmsolver", "noise"),
+        ("linear", "logSNR", 3, 25, "taylor", "noise"),
+        ("discrete_linear", "logSNR", 2, 9, "dpmsolver", "x_start"),
+        ("linear", "time_uniform", 3, 7, "dpmsolver", "v"),
+        ("discrete_cosine", "logSNR", 3, 15, "taylor", "v"),
+        ("discrete_linear", "time_uniform", 2, 20, "taylor", "v"),
+    ]:
+        cases.append(run_case(ref, schedule, skip, order, steps, solver_type, model_type, x_T, "dpmsolver"))
     doc = {
         "source": "LuChengTHU/dpm-solver dpm_solver_pytorch.py (commit given on the command line's checkout), float64",
         "torch": torch.__version__,

@@ -22,7 +22,10 @@ SDE cases record the standard normals passed as variance_noise at each step. The
 the SDE ones) use leading / trailing / linspace spacing without Karras sigmas, i.e. diffusers' sigmas
 np.interp(timesteps, arange(T), training sigmas) at its (for linspace fractional) timesteps; they name their
 spacing, steps_offset and final_sigmas_type and record the samples in VP scale x / sqrt(sigma_N^2 + 1). The last
-4 cases are SDE-DPM-Solver++ 3M (solver_order 3; diffusers >= 0.32).
+4 cases are SDE-DPM-Solver++ 3M (solver_order 3; diffusers >= 0.32). After them come the noise-prediction
+DPM-Solver cases (algorithm_type="dpmsolver", scheduler "dpmsolver"): orders 1-3, midpoint / heun, epsilon / v /
+sample, linspace / leading / trailing spacing, always final_sigmas_type="sigma_min" (diffusers refuses "zero" for
+dpmsolver), with lower_order_final, euler_at_final and lambda_min_clipped where named.
 """
 import dataclasses
 import enum
@@ -185,6 +188,29 @@ def run_sde(mods, beta, karras, order, solver_type, steps, prediction_type, x_T,
             "model_calls": len(sch.timesteps), "samples": x.tolist()}
 
 
+def run_dpmsolver(mods, beta, order, solver_type, steps, prediction_type, x_T, spacing="linspace", steps_offset=0,
+                  lower_order_final=True, euler_at_final=False, lambda_min_clipped=None):
+    extra = {} if lambda_min_clipped is None else {"lambda_min_clipped": lambda_min_clipped}
+    sch = mods["dpm"].DPMSolverMultistepScheduler(
+        num_train_timesteps=1000, algorithm_type="dpmsolver", solver_order=order, solver_type=solver_type,
+        prediction_type=prediction_type, timestep_spacing=spacing, steps_offset=steps_offset,
+        lower_order_final=lower_order_final, euler_at_final=euler_at_final, final_sigmas_type="sigma_min",
+        **schedule_args(beta), **extra)
+    sch.set_timesteps(steps)
+    x = x_T.clone()
+    for i, t in enumerate(sch.timesteps):
+        out = prediction(x, sch.sigmas[i].item(), prediction_type)
+        x = sch.step(out, t, x, return_dict=False)[0]
+    case = {"scheduler": "dpmsolver", "beta_schedule": beta, "karras": False, "order": order,
+            "solver_type": solver_type, "steps": steps, "prediction_type": prediction_type, "spacing": spacing,
+            "steps_offset": steps_offset, "final_sigmas_type": "sigma_min", "lower_order_final": lower_order_final,
+            "euler_at_final": euler_at_final, "grid_sigmas": sch.sigmas.tolist(),
+            "grid_timesteps": sch.timesteps.tolist(), "model_calls": len(sch.timesteps), "samples": x.tolist()}
+    if lambda_min_clipped is not None:
+        case["lambda_min_clipped"] = lambda_min_clipped
+    return case
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -236,6 +262,22 @@ def main():
     ]:
         seed += 1
         cases.append(run_sde(mods, beta, karras, order, solver_type, steps, ptype, x_T, seed))
+    # the noise-prediction DPM-Solver (algorithm_type="dpmsolver", final_sigmas_type="sigma_min"); appended likewise
+    for beta, order, solver_type, steps, ptype, spacing, offset, lof, eaf, lmc in [
+        ("linear", 1, "midpoint", 10, "epsilon", "linspace", 0, True, False, None),
+        ("linear", 2, "midpoint", 10, "epsilon", "linspace", 0, True, False, None),
+        ("linear", 2, "heun", 20, "epsilon", "linspace", 0, True, False, None),
+        ("linear", 3, "midpoint", 12, "epsilon", "linspace", 0, True, False, None),
+        ("linear", 3, "heun", 25, "epsilon", "linspace", 0, True, False, None),
+        ("scaled_linear", 2, "midpoint", 15, "v_prediction", "leading", 1, True, False, None),
+        ("scaled_linear", 3, "heun", 8, "sample", "trailing", 0, True, False, None),
+        ("squaredcos_cap_v2", 2, "heun", 16, "v_prediction", "linspace", 0, True, False, None),
+        ("squaredcos_cap_v2", 3, "midpoint", 20, "epsilon", "trailing", 0, True, True, None),
+        ("linear", 3, "midpoint", 9, "epsilon", "leading", 0, False, False, None),
+        ("linear", 2, "midpoint", 6, "sample", "linspace", 0, False, False, None),
+        ("squaredcos_cap_v2", 3, "midpoint", 18, "epsilon", "linspace", 0, True, False, -5.1),
+    ]:
+        cases.append(run_dpmsolver(mods, beta, order, solver_type, steps, ptype, x_T, spacing, offset, lof, eaf, lmc))
     doc = {
         "source": "huggingface/diffusers schedulers (commit of the command line's checkout) run in float64 behind stubs",
         "torch": torch.__version__,

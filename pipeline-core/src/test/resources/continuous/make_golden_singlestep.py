@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden trajectories of singlestep DPM-Solver++ (orders 1, 2 and 3) from LuChengTHU/dpm-solver's dpm_solver_pytorch.py.
+"""Golden trajectories of singlestep DPM-Solver++ and DPM-Solver (orders 1, 2 and 3) from LuChengTHU/dpm-solver's dpm_solver_pytorch.py.
 
 Usage (Debian's python3-torch is enough):
     python3 make_golden_singlestep.py /path/to/dpm-solver-checkout-or-dpm_solver_pytorch.py dpm_solver_singlestep_golden.json
@@ -9,6 +9,8 @@ DPM_Solver(algorithm_type="dpmsolver++").sample(method=singlestep | singlestep_f
 solver_type=dpmsolver | taylor, lower_order_final=True) from t_T = 1 to t_0 = 1 / total_N and records the lambdas
 of the outer times, the step orders, the number of model calls and the final samples. The order-3 cases
 (singlestep_dpm_solver_third_update) come after the order-1 and order-2 ones, so the earlier cases are unchanged.
+The last cases run the noise-prediction DPM-Solver (algorithm_type="dpmsolver", predict_x0=False), orders 1-3;
+every case records its algorithm_type.
 """
 import itertools
 import json
@@ -29,7 +31,7 @@ def schedule_of(ref, name):
     return ref.NoiseScheduleVP("discrete", betas=mg.discrete_betas(name), dtype=torch.float64)
 
 
-def run_case(ref, schedule, skip, method, order, steps, solver_type, model_type, x_T):
+def run_case(ref, schedule, skip, method, order, steps, solver_type, model_type, x_T, algorithm_type="dpmsolver++"):
     ns = schedule_of(ref, schedule)
     calls = [0]
 
@@ -47,7 +49,7 @@ def run_case(ref, schedule, skip, method, order, steps, solver_type, model_type,
         return alpha * eps - sigma * x0
 
     fn = ref.model_wrapper(model, ns, model_type=model_type, guidance_type="uncond")
-    solver = ref.DPM_Solver(fn, ns, algorithm_type="dpmsolver++")
+    solver = ref.DPM_Solver(fn, ns, algorithm_type=algorithm_type)
     t_end = 1.0 / ns.total_N
     if method == "singlestep":
         outer, orders = solver.get_orders_and_timesteps_for_singlestep_solver(steps, order, skip, 1.0, t_end, "cpu")
@@ -59,7 +61,7 @@ def run_case(ref, schedule, skip, method, order, steps, solver_type, model_type,
                         lower_order_final=True, solver_type=solver_type)
     return {
         "schedule": schedule, "skip_type": skip, "method": method, "order": order, "steps": steps,
-        "solver_type": solver_type, "model_type": model_type, "orders": list(orders),
+        "solver_type": solver_type, "model_type": model_type, "algorithm_type": algorithm_type, "orders": list(orders),
         "outer_lambdas": ns.marginal_lambda(outer).tolist(), "samples": out.tolist(), "model_calls": calls[0],
     }
 
@@ -103,6 +105,22 @@ def main():
         ("discrete_linear", "time_quadratic", "singlestep_fixed", 3, "taylor", "noise"),
     ]:
         cases.append(run_case(ref, schedule, skip, method, 3, steps, solver_type, model_type, x_T))
+    # the noise-prediction DPM-Solver (algorithm_type="dpmsolver"), orders 1-3, both solver types
+    for schedule, skip, method, order, steps, solver_type, model_type in [
+        ("linear", "logSNR", "singlestep", 1, 6, "dpmsolver", "noise"),
+        ("discrete_linear", "time_uniform", "singlestep", 2, 8, "dpmsolver", "noise"),
+        ("discrete_cosine", "logSNR", "singlestep", 2, 7, "taylor", "noise"),
+        ("linear", "time_quadratic", "singlestep_fixed", 2, 10, "taylor", "x_start"),
+        ("discrete_linear", "logSNR", "singlestep", 2, 12, "dpmsolver", "v"),
+        ("linear", "logSNR", "singlestep", 3, 6, "dpmsolver", "noise"),
+        ("linear", "time_uniform", "singlestep", 3, 11, "taylor", "noise"),
+        ("discrete_linear", "logSNR", "singlestep", 3, 10, "taylor", "v"),
+        ("discrete_cosine", "time_quadratic", "singlestep", 3, 8, "dpmsolver", "noise"),
+        ("discrete_cosine", "logSNR", "singlestep_fixed", 3, 12, "taylor", "noise"),
+        ("discrete_linear", "time_uniform", "singlestep_fixed", 3, 9, "dpmsolver", "x_start"),
+        ("linear", "logSNR", "singlestep", 3, 20, "dpmsolver", "noise"),
+    ]:
+        cases.append(run_case(ref, schedule, skip, method, order, steps, solver_type, model_type, x_T, "dpmsolver"))
     doc = {
         "source": "LuChengTHU/dpm-solver dpm_solver_pytorch.py (commit given on the command line's checkout), float64",
         "torch": torch.__version__,

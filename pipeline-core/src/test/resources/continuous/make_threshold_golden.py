@@ -16,7 +16,8 @@ of the scheduler's current step (DDIM: alpha = sqrt(alpha_bar_t); the others: al
 returned as the case's prediction type. Samples are shaped [B, 3, 1] because diffusers' _threshold_sample
 unpacks (batch, channels, *rest). x_T: 8 float64 standard normal rows from torch.Generator seed 20261207.
 Each case records the scheduler's integer timesteps and the final samples; the SDE case records the normals it
-passes as variance_noise.
+passes as variance_noise. The last two cases are the noise-prediction DPM-Solver (algorithm_type="dpmsolver",
+final_sigmas_type="sigma_min"), which thresholds x0 and recomputes eps from it.
 """
 import json
 import os
@@ -53,11 +54,14 @@ def prediction(x, alpha, sigma, kind):
 
 def run(mods, scheduler, config, steps, x_T, noise_seed=None):
     cls = {"ddim": mods["ddim"].DDIMScheduler, "dpmsolver++": mods["dpm"].DPMSolverMultistepScheduler,
-           "sde-dpmsolver++": mods["dpm"].DPMSolverMultistepScheduler, "unipc": mods["unipc"].UniPCMultistepScheduler,
+           "sde-dpmsolver++": mods["dpm"].DPMSolverMultistepScheduler,
+           "dpmsolver": mods["dpm"].DPMSolverMultistepScheduler, "unipc": mods["unipc"].UniPCMultistepScheduler,
            "deis": mods["deis"].DEISMultistepScheduler}[scheduler]
     full = dict(config)
     if scheduler == "sde-dpmsolver++":
         full["algorithm_type"] = "sde-dpmsolver++"
+    if scheduler == "dpmsolver":
+        full.update(algorithm_type="dpmsolver", final_sigmas_type="sigma_min")
     sch = cls(num_train_timesteps=1000, thresholding=True, **full)
     sch.set_timesteps(steps)
     ptype = config.get("prediction_type", "epsilon")
@@ -114,6 +118,9 @@ def main():
         run(mods, "deis", t15, 10, x_T),
         run(mods, "deis", {**t15, "solver_order": 3, "prediction_type": "sample"}, 15, x_T),
         run(mods, "sde-dpmsolver++", t15, 10, x_T, noise_seed=11),
+        run(mods, "dpmsolver", t15, 10, x_T),
+        run(mods, "dpmsolver", {"sample_max_value": 2.5, "solver_order": 3, "solver_type": "heun",
+                                "prediction_type": "v_prediction"}, 16, x_T),
     ]
     doc = {
         "source": "huggingface/diffusers schedulers (commit of the checkout given) with thresholding=True, run in "

@@ -133,7 +133,8 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
   /**
    * Dynamic thresholding (sample_max_value 1.5, so the example's x0 of norm above 1.5 is rescaled) and
    * the TS-DPM time shift reach the executors: the rows equal DPM-Solver++ with thresholding around the
-   * time-shifted exact denoiser, by hand; keys of another solver or a continuous schedule exit 2.
+   * time-shifted exact denoiser, by hand; with solver.name dpmsolver the rows equal TS-DPM's DPM-Solver variant
+   * (TimeShiftedDpmSolver); keys of another solver or a continuous schedule exit 2.
    */
   @Test
   void thresholdingAndTheTimeShiftAreTheKernels() throws IOException {
@@ -168,6 +169,22 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     String solverJson = rows.get(0).getString(5);
     assertTrue(solverJson.contains("\"thresholding\":true") && solverJson.contains("\"sample_max_value\":1.5")
         && solverJson.contains("\"time_shift\":{\"window\":10,\"cutoff\":300}"), solverJson);
+    // under the noise-prediction DPM-Solver the time shift is TS-DPM's DPM-Solver variant (the targets move too)
+    String dpm = dir.resolve("ts-dpmsolver").toString();
+    assertEquals(0, SampleforgeMain.execute(args(dpm, "--rows", "30", "--set", "solver.name=dpmsolver", "--set",
+        "timesteps.final_sigma=sigma_min", "--set", "time_shift.window=10", "--set", "time_shift.cutoff=300",
+        "--set", "batch_size=11")));
+    List<Row> dpmRows = spark.read().parquet(dpm).orderBy("id").collectAsList();
+    SampleBatch variant = new io.sampleforge.diffusion.continuous.TimeShiftedDpmSolver(TimeGrid.diffusers(schedule,
+        DiffusersSpacing.LINSPACE, 20, 0, FinalSigma.SIGMA_MIN), DpmSolverSettings.DIFFUSERS, schedule,
+        new io.sampleforge.diffusion.continuous.TimeShiftSettings(10, 300)).sample(new GaussianMixtureDenoiser(
+            exampleMixture(), PredictionType.EPSILON), k, new GaussianDraws(42));
+    for (int i = 0; i < 30; i++) {
+      assertEquals(variant.row(i)[0], dpmRows.get(i).getDouble(2), 0.0, "dpmsolver time shift: x of id " + i);
+      assertEquals(variant.row(i)[1], dpmRows.get(i).getDouble(3), 0.0, "dpmsolver time shift: y of id " + i);
+    }
+    assertTrue(dpmRows.get(0).getString(5).contains("\"time_shift\":{\"window\":10,\"cutoff\":300,\"variant\":"
+        + "\"dpm_solver\"}"), dpmRows.get(0).getString(5));
 
     Cli c = Cli.run(args(dir.resolve("bad-t").toString(), "--rows", "5", "--set", "solver.name=euler", "--set",
         "solver.order=null", "--set", "solver.solver_type=null", "--set", "solver.lower_order_final=null", "--set",

@@ -16,9 +16,12 @@ import java.util.Map;
  * between two independent exact samples. Each solver runs on its diffuse-job default grid (diffusers'
  * defaults: linspace for the multistep solvers, leading for DDIM, logSNR for singlestep, Karras for
  * Euler/Heun, sigma_min end for DEIS), diffusers' linear betas over 1000 steps; Euler and Heun also with EDM's
- * churn (s_churn 40 on sigma in [0.05, 50], s_noise 1). Prints Markdown tables.
+ * churn (s_churn 40 on sigma in [0.05, 50], s_noise 1); the noise-prediction DPM-Solver 2M (sigma_min end, and
+ * dpm-solver's time_uniform grid) beside DPM-Solver++ 2M on the same grids, and TS-DPM's DPM-Solver variant
+ * ({@link TimeShiftedDpmSolver}, w 5, cutoff 300, time_uniform). Prints Markdown tables. An optional fifth argument
+ * keeps only the rows whose label contains it (the floor and the p_T diagnostic always run).
  *
- * <pre>java -cp ... io.sampleforge.diffusion.continuous.SolverQualityBench [D] [K] [N] [SEED]</pre>
+ * <pre>java -cp ... io.sampleforge.diffusion.continuous.SolverQualityBench [D] [K] [N] [SEED] [LABEL_FILTER]</pre>
  */
 public final class SolverQualityBench {
   /** EDM's ImageNet churn window (Karras et al. 2022, table 5) with s_noise 1, as the denoiser here is exact. */
@@ -67,6 +70,7 @@ public final class SolverQualityBench {
     int k = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int n = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 7;
+    String only = args.length > 4 ? args[4] : "";
     GaussianMixture prior = mixture(d, k, seed);
     Denoiser model = new GaussianMixtureDenoiser(prior, PredictionType.EPSILON);
     SampleKey[] keys = new SampleKey[n];
@@ -128,6 +132,14 @@ public final class SolverQualityBench {
             TimestepSpacing.KARRAS, FinalSigma.ZERO, 1),
         new Solver("Heun, churn 40 on [0.05, 50] (Karras; EDM algorithm 2)", SolverKind.HEUN,
             EdmSettings.HEUN.withChurn(EDM_CHURN), TimestepSpacing.KARRAS, FinalSigma.ZERO, 2),
+        new Solver("DPM-Solver++ 2M (sigma_min end)", SolverKind.DPMSOLVER_PLUS_PLUS, DpmSolverSettings.DIFFUSERS,
+            TimestepSpacing.LINSPACE, FinalSigma.SIGMA_MIN, 1),
+        new Solver("DPM-Solver 2M, noise prediction (sigma_min end)", SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
+            TimestepSpacing.LINSPACE, FinalSigma.SIGMA_MIN, 1),
+        new Solver("DPM-Solver++ 2M, time_uniform", SolverKind.DPMSOLVER_PLUS_PLUS, DpmSolverSettings.DIFFUSERS,
+            TimestepSpacing.TIME_UNIFORM, FinalSigma.ZERO, 1),
+        new Solver("DPM-Solver 2M, noise prediction, time_uniform", SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
+            TimestepSpacing.TIME_UNIFORM, FinalSigma.SIGMA_MIN, 1),
     };
     int[] nfes = {5, 10, 20, 50};
     System.out.printf(Locale.ROOT, "Exact GMM target: D = %d, K = %d full-covariance components, N = %d samples per cell, "
@@ -138,6 +150,9 @@ public final class SolverQualityBench {
     Map<String, String[]> sw = new LinkedHashMap<>();
     Map<String, String[]> mmd = new LinkedHashMap<>();
     for (Solver s : solvers) {
+      if (!s.label().contains(only)) {
+        continue;
+      }
       String[] a = new String[nfes.length];
       String[] b = new String[nfes.length];
       for (int j = 0; j < nfes.length; j++) {
@@ -169,6 +184,20 @@ public final class SolverQualityBench {
       double[] x = new DpmSolverPlusPlus(grid, DpmSolverSettings.DIFFUSERS).run(model, xT, keys, draws).samples();
       fromPt[j] = String.format(Locale.ROOT, "%.4f", SampleDistance.slicedWasserstein(x, exact, d, 128, seed));
       fromPtMmd[j] = String.format(Locale.ROOT, "%.5f", SampleDistance.mmd(x, exact, d, 1, 0.5, seed).mmd2());
+    }
+    String ts = "TS-DPM: DPM-Solver 2M, noise prediction, time_uniform, time shift w 5, cutoff 300";
+    if (ts.contains(only)) {
+      String[] a = new String[nfes.length];
+      String[] b = new String[nfes.length];
+      for (int j = 0; j < nfes.length; j++) {
+        DiscreteVpSchedule schedule = DiscreteVpSchedule.diffusersDefault();
+        double[] x = new TimeShiftedDpmSolver(TimeGrid.dpmSolver(schedule, SkipType.TIME_UNIFORM, nfes[j]),
+            DpmSolverSettings.DIFFUSERS, schedule, new TimeShiftSettings(5, 300)).sample(model, keys, draws).samples();
+        a[j] = String.format(Locale.ROOT, "%.4f", SampleDistance.slicedWasserstein(x, exact, d, 128, seed));
+        b[j] = String.format(Locale.ROOT, "%.5f", SampleDistance.mmd(x, exact, d, 1, 0.5, seed).mmd2());
+      }
+      sw.put(ts, a);
+      mmd.put(ts, b);
     }
     sw.put("DPM-Solver++ 2M from x_T ~ p_T (exact) instead of N(0, I)", fromPt);
     mmd.put("DPM-Solver++ 2M from x_T ~ p_T (exact) instead of N(0, I)", fromPtMmd);

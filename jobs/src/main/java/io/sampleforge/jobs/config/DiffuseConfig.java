@@ -288,9 +288,10 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     put(given, "solver.s_noise", s.sNoise());
     List<String> own = switch (kind) {
       case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
-      case DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final", "order_rule");
+      case DPMSOLVER_PLUS_PLUS, DPMSOLVER -> List.of("order", "solver_type", "lower_order_final", "euler_at_final",
+          "order_rule");
       case SDE_DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final");
-      case DPMSOLVER_SINGLESTEP -> List.of("order", "solver_type", "method");
+      case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> List.of("order", "solver_type", "method");
       case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios");
       case DEIS -> List.of("order", "lower_order_final");
       case EULER, HEUN -> List.of("s_churn", "s_tmin", "s_tmax", "s_noise");
@@ -341,7 +342,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     TimestepSpacing spacing = ts.spacing() != null ? TimestepSpacing.parse("timesteps.spacing", ts.spacing())
         : switch (kind) {
           case DDIM -> TimestepSpacing.LEADING;
-          case DPMSOLVER_SINGLESTEP -> TimestepSpacing.LOGSNR;
+          case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> TimestepSpacing.LOGSNR;
           case EULER, HEUN -> TimestepSpacing.KARRAS;
           default -> TimestepSpacing.LINSPACE;
         };
@@ -354,7 +355,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
           + "dpm-solver skip type ends at t = 1/N_train); timesteps.spacing is " + spacing.id(), ts.finalSigma());
     }
     FinalSigma last = ts.finalSigma() != null ? FinalSigma.parse("timesteps.final_sigma", ts.finalSigma())
-        : kind == SolverKind.DEIS ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
+        : kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     try {
       return new SolverSpec(schedule.spec(), spacing, last, ts.stepsOffset() == null ? 0 : ts.stepsOffset(), kind, steps,
           settings, ts.lambdaMinClipped() == null ? Double.NEGATIVE_INFINITY : ts.lambdaMinClipped());
@@ -372,7 +373,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     return switch (kind) {
       case DDIM -> new DdimSettings(s.eta() == null ? 0.0 : s.eta(), Boolean.TRUE.equals(s.clipSample()),
           s.clipSampleRange() == null ? 1.0 : s.clipSampleRange());
-      case DPMSOLVER_PLUS_PLUS -> {
+      case DPMSOLVER_PLUS_PLUS, DPMSOLVER -> {
         DpmSolverSettings d = DpmSolverSettings.DIFFUSERS;
         yield new DpmSolverSettings(s.order() == null ? d.order() : s.order(), solverType(s, d.solverType()),
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
@@ -385,7 +386,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
             s.eulerAtFinal() == null ? d.eulerAtFinal() : s.eulerAtFinal());
       }
-      case DPMSOLVER_SINGLESTEP -> {
+      case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> {
         DpmSolverSinglestepSettings d = DpmSolverSinglestepSettings.DPM_SOLVER_2S;
         yield new DpmSolverSinglestepSettings(s.order() == null ? d.order() : s.order(), solverType(s, d.solverType()),
             s.method() == null ? d.method() : DpmSolverSinglestepSettings.Method.parse("method", s.method()));

@@ -273,6 +273,8 @@ class ConfigReachesKernelTest {
             Change.of("solver.dc_order", "1", "solver.name", "unipc", "solver.solver_type", "null",
                 "solver.euler_at_final", "null", "steps", "5", "solver.dc_ratios", "[1, 1, 0.9, 1.1, 1]"),
             Change.of("solver.method", "singlestep_fixed", "solver.name", "dpmsolver++-singlestep", "solver.lower_order_final", "null", "solver.euler_at_final", "null", "timesteps.spacing", "logSNR", "timesteps.final_sigma", "null", "timesteps.steps_offset", "null"),
+            Change.of("solver.name", "dpmsolver", "timesteps.final_sigma", "sigma_min"),
+            Change.of("solver.name", "dpmsolver-singlestep", "solver.name", "dpmsolver++-singlestep", "solver.lower_order_final", "null", "solver.euler_at_final", "null", "timesteps.spacing", "logSNR", "timesteps.final_sigma", "null", "timesteps.steps_offset", "null"),
             Change.of("solver.eta", "1.0", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),
             Change.of("solver.clip_sample_range", "2.0", "solver.clip_sample", "true", "solver.name", "ddim", "solver.order", "null", "solver.solver_type", "null", "solver.lower_order_final", "null", "solver.euler_at_final", "null"),

@@ -6,7 +6,9 @@ package io.sampleforge.diffusion.continuous;
  * {@link DpmSolverSettings}), {@link #SDE_DPMSOLVER_PLUS_PLUS} ({@link SdeDpmSolverSettings}),
  * {@link #DPMSOLVER_SINGLESTEP} (2S, {@link DpmSolverSinglestepSettings}), {@link #UNIPC} ({@link
  * UniPcSettings}), {@link #DEIS} ({@link DeisSettings}), {@link #EULER} and {@link #HEUN} on the EDM
- * ODE ({@link EdmSettings}).
+ * ODE ({@link EdmSettings}); and the noise-prediction DPM-Solver, multistep {@link #DPMSOLVER} ({@link
+ * DpmSolverSettings}, diffusers' {@code algorithm_type="dpmsolver"}) and singlestep {@link
+ * #DPMSOLVER_SINGLESTEP_NOISE} ({@link DpmSolverSinglestepSettings}, dpm-solver's {@code predict_x0=False}).
  */
 public enum SolverKind {
   DDIM("ddim", DdimSettings.class),
@@ -16,7 +18,9 @@ public enum SolverKind {
   UNIPC("unipc", UniPcSettings.class),
   DEIS("deis", DeisSettings.class),
   EULER("euler", EdmSettings.class),
-  HEUN("heun", EdmSettings.class);
+  HEUN("heun", EdmSettings.class),
+  DPMSOLVER("dpmsolver", DpmSolverSettings.class),
+  DPMSOLVER_SINGLESTEP_NOISE("dpmsolver-singlestep", DpmSolverSinglestepSettings.class);
 
   private final String id;
   private final Class<?> settings;
@@ -33,6 +37,20 @@ public enum SolverKind {
   /** The settings record this solver takes. */
   public Class<?> settingsType() {
     return settings;
+  }
+
+  /** The DPM-Solver algorithm of the DPM-Solver kinds (ODE, multistep or singlestep), else null. */
+  public DpmAlgorithm dpmAlgorithm() {
+    return switch (this) {
+      case DPMSOLVER_PLUS_PLUS, DPMSOLVER_SINGLESTEP -> DpmAlgorithm.DATA_PREDICTION;
+      case DPMSOLVER, DPMSOLVER_SINGLESTEP_NOISE -> DpmAlgorithm.NOISE_PREDICTION;
+      default -> null;
+    };
+  }
+
+  /** Whether this kind follows dpm-solver's singlestep plan (no grid of levels). */
+  public boolean singlestep() {
+    return this == DPMSOLVER_SINGLESTEP || this == DPMSOLVER_SINGLESTEP_NOISE;
   }
 
   /** Whether the solver draws fresh noise at its steps (its samples are a law, not a deterministic map of x_T). */

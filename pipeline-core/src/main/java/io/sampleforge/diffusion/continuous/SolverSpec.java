@@ -14,7 +14,8 @@ import java.util.Map;
  * Karras sigmas need a discrete schedule, or {@link ScheduleSpec.Kind#EDM} for Karras ({@link
  * EdmVeSchedule#karras}: {@code final_sigma} zero appends sigma 0, sigma_min ends on sigma_min); {@code final_sigma} and {@code steps_offset} apply to the
  * integer spacings ({@code final_sigma} also to Karras, which must end at zero); singlestep
- * DPM-Solver++ follows dpm-solver's plan and needs a skip type; Euler and Heun run on Karras sigmas, a
+ * DPM-Solver++ and DPM-Solver follow dpm-solver's plan and need a skip type; the noise-prediction DPM-Solver
+ * ({@code dpmsolver}) needs a grid ending at sigma > 0 ({@code final_sigma} sigma_min, a skip type, or EDM Karras); Euler and Heun run on Karras sigmas, a
  * skip type's grid, or on {@code linspace} / {@code leading} / {@code trailing} as diffusers'
  * {@code EulerDiscreteScheduler} / {@code HeunDiscreteScheduler} do ({@link InterpolatedSigmas}: sigmas
  * interpolated at float timesteps). A schedule with {@code rescale_betas_zero_snr} runs only where diffusers
@@ -58,8 +59,9 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     }
     boolean integer = spacing.diffusers() != null;
     if (lambdaMinClipped != Double.NEGATIVE_INFINITY && !(integer && (kind == SolverKind.DPMSOLVER_PLUS_PLUS
-        || kind == SolverKind.SDE_DPMSOLVER_PLUS_PLUS))) {
-      throw ConfigException.of("timesteps.lambda_min_clipped", "applies to dpmsolver++ and sde-dpmsolver++ on linspace, "
+        || kind == SolverKind.SDE_DPMSOLVER_PLUS_PLUS || kind == SolverKind.DPMSOLVER))) {
+      throw ConfigException.of("timesteps.lambda_min_clipped", "applies to dpmsolver++, sde-dpmsolver++ and dpmsolver on "
+          + "linspace, "
           + "leading or trailing only (diffusers' DPMSolverMultistepScheduler); solver " + kind.id() + ", spacing "
           + spacing.id(), lambdaMinClipped);
     }
@@ -95,22 +97,28 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           + "schedule; with schedule.type " + scheduleSpec.kind().id() + " use " + (edm ? "karras, " : "")
           + "logSNR, time_uniform or time_quadratic", spacing.id());
     }
-    if (kind == SolverKind.DPMSOLVER_SINGLESTEP && spacing.skip() == null) {
+    if (kind.singlestep() && spacing.skip() == null) {
       throw ConfigException.of("timesteps.spacing", "must be logSNR, time_uniform or time_quadratic for "
           + kind.id() + " (dpm-solver's singlestep plan)", spacing.id());
     }
     TimeGrid grid = null;
-    if (kind != SolverKind.DPMSOLVER_SINGLESTEP && !(kind == SolverKind.DDIM && integer)) {
+    if (kind == SolverKind.DPMSOLVER && spacing == TimestepSpacing.KARRAS && !edm) {
+      throw ConfigException.of("timesteps.spacing", "'karras' ends at sigma 0 on a discrete schedule (final_sigma "
+          + "sigma_min is refused there), where the noise-prediction dpmsolver is undefined; use linspace, leading or "
+          + "trailing with final_sigma sigma_min, or a skip type", spacing.id());
+    }
+    if (!kind.singlestep() && !(kind == SolverKind.DDIM && integer)) {
       grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps, lambdaMinClipped);
     }
     return switch (kind) {
       case DDIM -> new DdimSolver(integer
           ? DdimPlan.diffusers(discrete, spacing.diffusers(), steps, stepsOffset, finalSigma == FinalSigma.ZERO)
           : DdimPlan.along(grid), (DdimSettings) settings);
-      case DPMSOLVER_PLUS_PLUS -> new DpmSolverPlusPlus(grid, (DpmSolverSettings) settings);
+      case DPMSOLVER_PLUS_PLUS, DPMSOLVER -> new DpmSolverPlusPlus(grid, (DpmSolverSettings) settings,
+          kind.dpmAlgorithm());
       case SDE_DPMSOLVER_PLUS_PLUS -> new SdeDpmSolverPlusPlus(grid, (SdeDpmSolverSettings) settings);
-      case DPMSOLVER_SINGLESTEP -> DpmSolverSinglestep.dpmSolver(schedule, spacing.skip(), steps,
-          (DpmSolverSinglestepSettings) settings);
+      case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> DpmSolverSinglestep.dpmSolver(schedule, spacing.skip(),
+          steps, (DpmSolverSinglestepSettings) settings, kind.dpmAlgorithm());
       case UNIPC -> new UniPc(grid, (UniPcSettings) settings);
       case DEIS -> new Deis(grid, (DeisSettings) settings);
       case EULER, HEUN -> new EdmSolver(grid, (EdmSettings) settings,
@@ -124,7 +132,7 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
    * spacing and steps, such as {@link FkcSampler}, walks.
    */
   public TimeGrid timeGrid() {
-    if (kind == SolverKind.DPMSOLVER_SINGLESTEP || (kind == SolverKind.DDIM && spacing.diffusers() != null)) {
+    if (kind.singlestep() || (kind == SolverKind.DDIM && spacing.diffusers() != null)) {
       throw ConfigException.of("solver.name", "has its own step plan, not a grid of levels", kind.id());
     }
     NoiseSchedule s = schedule.build();

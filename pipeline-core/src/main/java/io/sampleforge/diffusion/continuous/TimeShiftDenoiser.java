@@ -19,7 +19,8 @@ import io.sampleforge.errors.ConfigException;
  * so a run in which every row's variance agrees best with its own timestep is the unshifted run, bit for
  * bit. The reference's DPM-Solver sampler ({@code dpm_solver_utils.py::time_shift}) differs: it takes the
  * variance of the previous model output rather than of x, halves the window, and moves the step's target
- * time as well; that variant is not implemented. Cost: O(D + w) per row and call on top of the model;
+ * time as well; that variant is {@link TimeShiftedDpmSolver}, which the {@code diffuse} job runs instead of this
+ * decorator when the solver is the noise-prediction DPM-Solver ({@code solver.name: dpmsolver}). Cost: O(D + w) per row and call on top of the model;
  * the model calls are unchanged (N for an N-call solver).
  */
 public final class TimeShiftDenoiser implements Denoiser {
@@ -118,18 +119,26 @@ public final class TimeShiftDenoiser implements Denoiser {
     if (t <= settings.cutoff()) {
       return t;
     }
+    return matchVariance(schedule, settings.window(), x, off, d, t);
+  }
+
+  /**
+   * The integer t' in [max(0, t - w), min(T - 1, t + w)] whose 1 - alpha_bar_t' is nearest the unbiased variance of
+   * v[off .. off + d) (ties to the smallest t'): the rule both TS-DPM variants share.
+   */
+  static int matchVariance(DiscreteVpSchedule schedule, int window, double[] v, int off, int d, int t) {
     double mean = 0;
     for (int j = off; j < off + d; j++) {
-      mean += x[j];
+      mean += v[j];
     }
     mean /= d;
     double ss = 0;
     for (int j = off; j < off + d; j++) {
-      ss += (x[j] - mean) * (x[j] - mean);
+      ss += (v[j] - mean) * (v[j] - mean);
     }
     double var = ss / (d - 1);
-    int lo = Math.max(0, t - settings.window());
-    int hi = Math.min(schedule.trainSteps() - 1, t + settings.window());
+    int lo = Math.max(0, t - window);
+    int hi = Math.min(schedule.trainSteps() - 1, t + window);
     int best = lo;
     double bestDist = Double.POSITIVE_INFINITY;
     for (int c = lo; c <= hi; c++) {

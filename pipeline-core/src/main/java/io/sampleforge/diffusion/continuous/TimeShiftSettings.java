@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Settings of the time-shift sampler TS-DPM (Li et al., "Alleviating Exposure Bias in Diffusion Models
- * through Sampling with Shifted Time Steps", ICLR 2024), applied by {@link TimeShiftDenoiser}. Config
+ * through Sampling with Shifted Time Steps", ICLR 2024), applied by {@link TimeShiftDenoiser} (or, for the
+ * noise-prediction DPM-Solver, by {@link TimeShiftedDpmSolver}). Config
  * keys {@code time_shift.window} and {@code time_shift.cutoff}.
  *
  * @param window {@code time_shift.window}, >= 0: the half-width w of the candidate set |t' - t| <= w, as

@@ -58,7 +58,7 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
     ObjectMapper json = new ObjectMapper();
     String solverJson = json.writeValueAsString(settings.describe(labelled));
     String modelJson = json.writeValueAsString(model.identity());
-    GaussianSolver solver = settings.solver().build();
+    GaussianSolver solver = settings.buildSolver();
     GaussianDraws draws = new GaussianDraws(settings.seed());
     // the time shift's schedule, built once per task (TimeShiftDenoiser.wrap checks it is discrete)
     DiscreteVpSchedule shiftSchedule = settings.timeShift() == null ? null
@@ -138,7 +138,7 @@ final class GaussianSamplingRunner implements MapPartitionsFunction<Row, Row> {
           }
           denoiser = new RowMixtureDenoiser(priors, denoiser.predictionType());
         }
-        if (settings.timeShift() != null) {
+        if (settings.timeShift() != null && !settings.timeShiftInSolver()) {
           denoiser = new TimeShiftDenoiser(denoiser, shiftSchedule, settings.timeShift());
         }
         SampleBatch out;

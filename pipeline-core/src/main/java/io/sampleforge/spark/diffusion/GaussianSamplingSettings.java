@@ -17,7 +17,9 @@ import java.io.Serializable;
  * ({@code guidance_scale}) for class-labelled requests: w = 1 (default) is the conditional model alone
  * (one call on B rows), any other w is {@link io.sampleforge.diffusion.continuous.ClassifierFreeGuidance}
  * (one call on 2B rows), w = 0 the unconditional model; and the TS-DPM time shift ({@code time_shift},
- * null for none; {@link TimeShiftDenoiser} wraps the model each batch); and Feynman-Kac corrector SMC
+ * null for none; {@link TimeShiftDenoiser} wraps the model each batch, except under the noise-prediction
+ * DPM-Solver ({@code solver.name: dpmsolver}), which runs TS-DPM's own DPM-Solver variant,
+ * {@link io.sampleforge.diffusion.continuous.TimeShiftedDpmSolver}); and Feynman-Kac corrector SMC
  * ({@code smc}, null for none; {@link FkcSampler}) for guided requests, whose particles move by the
  * solver's SDE-DPM-Solver++ steps. The batch size changes speed only: every draw
  * is keyed by (seed, request key, sample index), so the samples do not depend on it.
@@ -41,6 +43,9 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     if (timeShift != null && solver.schedule().rescaleBetasZeroSnr()) {
       throw ConfigException.of("time_shift/schedule.rescale_betas_zero_snr", "do not combine (TS-DPM's reference has no "
           + "zero-terminal-SNR schedule)", true);
+    }
+    if (timeShift != null && solver.kind() == SolverKind.DPMSOLVER) {
+      timeShiftedDpmSolver(solver, timeShift); // refuse a bad window on the driver
     }
     if (smc != null) {
       if (solver.kind() != SolverKind.SDE_DPMSOLVER_PLUS_PLUS) {
@@ -79,7 +84,11 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
       m.put("guidance_scale", guidanceScale);
     }
     if (timeShift != null) {
-      m.put("time_shift", timeShift.describe());
+      java.util.Map<String, Object> ts = new java.util.LinkedHashMap<>(timeShift.describe());
+      if (timeShiftInSolver()) {
+        ts.put("variant", "dpm_solver"); // TS-DPM's DPM-Solver form: the targets move too
+      }
+      m.put("time_shift", ts);
     }
     if (smc != null) {
       m.put("smc", java.util.Map.of("particles", smc.particles(), "ess_threshold", smc.essThreshold(),
@@ -94,6 +103,26 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
    */
   public int modelCallsPerSample() {
     return smc != null ? 2 * solver.timeGrid().steps() : solver.build().modelCalls();
+  }
+
+  /**
+   * Whether the time shift lives in the solver (TS-DPM's DPM-Solver variant, for {@code solver.name: dpmsolver})
+   * rather than in a {@link TimeShiftDenoiser} around the model.
+   */
+  public boolean timeShiftInSolver() {
+    return timeShift != null && solver.kind() == SolverKind.DPMSOLVER;
+  }
+
+  /** The solver a task runs: the spec's, or TS-DPM's DPM-Solver variant ({@link #timeShiftInSolver()}). */
+  public io.sampleforge.diffusion.continuous.GaussianSolver buildSolver() {
+    return timeShiftInSolver() ? timeShiftedDpmSolver(solver, timeShift) : solver.build();
+  }
+
+  private static io.sampleforge.diffusion.continuous.TimeShiftedDpmSolver timeShiftedDpmSolver(SolverSpec solver,
+      TimeShiftSettings timeShift) {
+    return new io.sampleforge.diffusion.continuous.TimeShiftedDpmSolver(solver.timeGrid(),
+        (io.sampleforge.diffusion.continuous.DpmSolverSettings) solver.settings(),
+        (DiscreteVpSchedule) solver.schedule().build(), timeShift);
   }
 
   /** Whether a labelled batch needs the unconditional half (w != 1). */

@@ -118,4 +118,29 @@ class ConvergenceOrderTest {
       assertBand(r, 7.0, 9.0, "DPM-Solver++ 3S " + type);
     }
   }
+
+  /**
+   * The noise-prediction DPM-Solver ({@code algorithm_type="dpmsolver"}) has the orders of DPM-Solver++: measured
+   * 1.94 .. 1.99 (order 1), 3.88 .. 4.00 (2M), 3.99 .. 4.15 (3M), 3.99 .. 4.16 (2S) and 8.04 .. 8.27 (3S fixed)
+   * over the same step counts as above, held to the same bands.
+   */
+  @Test
+  void noisePredictionDpmSolverHasTheSameOrders() {
+    DpmAlgorithm eps = DpmAlgorithm.NOISE_PREDICTION;
+    assertBand(ratios(n -> new DpmSolverPlusPlus(grid(n), DpmSolverSettings.dpmSolver(1,
+        DpmSolverSettings.SolverType.MIDPOINT), eps), 20, 3), 1.7, 2.3, "DPM-Solver 1");
+    for (DpmSolverSettings.SolverType type : DpmSolverSettings.SolverType.values()) {
+      assertBand(ratios(n -> new DpmSolverPlusPlus(grid(n), DpmSolverSettings.dpmSolver(2, type), eps), 40, 3), 3.3, 4.7,
+          "DPM-Solver 2M " + type);
+      assertBand(ratios(n -> new DpmSolverPlusPlus(grid(n), DpmSolverSettings.dpmSolver(3, type), eps), 40, 3), 3.3, 4.7,
+          "DPM-Solver 3M " + type);
+      DpmSolverSinglestepSettings s2 = new DpmSolverSinglestepSettings(2, type, DpmSolverSinglestepSettings.Method.SINGLESTEP);
+      assertBand(ratios(n -> new DpmSolverSinglestep(SinglestepPlan.dpmSolver(SCHEDULE, SkipType.LOGSNR, SCHEDULE.start(),
+          T_END, n, s2), s2, eps), 40, 3), 3.3, 4.7, "DPM-Solver 2S " + type);
+      DpmSolverSinglestepSettings s3 = new DpmSolverSinglestepSettings(3, type,
+          DpmSolverSinglestepSettings.Method.SINGLESTEP_FIXED);
+      assertBand(ratios(n -> new DpmSolverSinglestep(SinglestepPlan.dpmSolver(SCHEDULE, SkipType.LOGSNR, SCHEDULE.start(),
+          T_END, n, s3), s3, eps), 384, 2), 7.0, 9.0, "DPM-Solver 3S " + type);
+    }
+  }
 }

@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden trajectories of diffusers' {@code EulerDiscreteScheduler}, {@code HeunDiscreteScheduler} and
- * {@code DPMSolverMultistepScheduler(algorithm_type="sde-dpmsolver++")}, run in float64 behind small
+ * {@code DPMSolverMultistepScheduler(algorithm_type="sde-dpmsolver++")} and {@code algorithm_type="dpmsolver"}
+ * (the noise-prediction DPM-Solver on linspace / leading / trailing grids ending at sigma_min, with
+ * {@code lower_order_final}, {@code euler_at_final} and {@code lambda_min_clipped} as the case names them), run in float64 behind small
  * stubs by {@code src/test/resources/continuous/make_golden_diffusers.py}, on the exact 3-component GMM
  * denoiser. Karras grids ({@link KarrasSigmas}), diffusers' linspace DPM-Solver grid and Euler / Heun's
  * interpolated sigmas at linspace (fractional), leading (with {@code steps_offset}) and trailing timesteps
@@ -60,7 +62,17 @@ class DiffusersGoldenTest {
     DiscreteVpSchedule schedule = schedule(c.get("beta_schedule").asText());
     Denoiser model = GOLDEN.model(PredictionType.parse("prediction_type", c.get("prediction_type").asText()));
     SampleBatch out;
-    if (scheduler.equals("sde-dpmsolver++")) {
+    if (scheduler.equals("dpmsolver")) {
+      TimeGrid grid = TimeGrid.diffusers(schedule, DiffusersSpacing.parse("spacing", c.get("spacing").asText()), steps,
+          c.get("steps_offset").asInt(), FinalSigma.SIGMA_MIN, c.path("lambda_min_clipped").asDouble(
+              Double.NEGATIVE_INFINITY));
+      assertGrid(c, grid, label);
+      DpmSolverPlusPlus solver = new DpmSolverPlusPlus(grid, new DpmSolverSettings(c.get("order").asInt(),
+          DpmSolverSettings.SolverType.parse("solver_type", c.get("solver_type").asText()),
+          c.get("lower_order_final").asBoolean(), c.get("euler_at_final").asBoolean(),
+          DpmSolverSettings.OrderRule.DIFFUSERS), DpmAlgorithm.NOISE_PREDICTION);
+      out = GOLDEN.run(solver, model);
+    } else if (scheduler.equals("sde-dpmsolver++")) {
       TimeGrid grid = karras ? KarrasSigmas.dpmSolverMultistep(schedule, steps, FinalSigma.ZERO)
           : TimeGrid.diffusers(schedule, DiffusersSpacing.LINSPACE, steps, 0, FinalSigma.ZERO);
       assertGrid(c, grid, label);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden trajectories of diffusers' dynamic thresholding ({@code thresholding=True}, {@code _threshold_sample})
- * in {@code DDIMScheduler}, {@code DPMSolverMultistepScheduler} (dpmsolver++ and sde-dpmsolver++),
+ * in {@code DDIMScheduler}, {@code DPMSolverMultistepScheduler} (dpmsolver++, sde-dpmsolver++ and dpmsolver),
  * {@code UniPCMultistepScheduler} and {@code DEISMultistepScheduler}, made by
  * {@code src/test/resources/continuous/make_threshold_golden.py} (float64, behind stubs) on the exact
  * denoiser of a mixture scaled so that x0 exceeds sample_max_value (1.5 or 2.5): in every case the
@@ -40,6 +40,10 @@ class DynamicThresholdingGoldenTest {
       case "dpmsolver++" -> new DpmSolverPlusPlus(clean, new DpmSolverSettings(order,
           DpmSolverSettings.SolverType.parse("solver_type", text(cfg, "solver_type", "midpoint")), true, false,
           DpmSolverSettings.OrderRule.DIFFUSERS, th));
+      case "dpmsolver" -> new DpmSolverPlusPlus(TimeGrid.diffusers(schedule, DiffusersSpacing.LINSPACE, steps, 0,
+          FinalSigma.SIGMA_MIN), new DpmSolverSettings(order, DpmSolverSettings.SolverType.parse("solver_type",
+          text(cfg, "solver_type", "midpoint")), true, false, DpmSolverSettings.OrderRule.DIFFUSERS, th),
+          DpmAlgorithm.NOISE_PREDICTION);
       case "sde-dpmsolver++" -> new SdeDpmSolverPlusPlus(clean,
           new SdeDpmSolverSettings(order, DpmSolverSettings.SolverType.MIDPOINT, true, false, th));
       case "unipc" -> new UniPc(clean, new UniPcSettings(order, UniPcSettings.Variant.BH2, true, List.of(), th));

@@ -32,11 +32,13 @@ class EdmVeLawTest {
       SolverKind.UNIPC, UniPcSettings.DIFFUSERS,
       SolverKind.DEIS, DeisSettings.DIFFUSERS,
       SolverKind.EULER, EdmSettings.EULER,
-      SolverKind.HEUN, EdmSettings.HEUN);
+      SolverKind.HEUN, EdmSettings.HEUN,
+      SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
+      SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S);
 
   static SolverSpec spec(ScheduleSpec schedule, SolverKind kind, int steps) {
-    TimestepSpacing spacing = kind == SolverKind.DPMSOLVER_SINGLESTEP ? TimestepSpacing.LOGSNR : TimestepSpacing.KARRAS;
-    FinalSigma last = kind == SolverKind.DEIS ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
+    TimestepSpacing spacing = kind.singlestep() ? TimestepSpacing.LOGSNR : TimestepSpacing.KARRAS;
+    FinalSigma last = kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     return new SolverSpec(schedule, spacing, last, 0, kind, steps, SETTINGS.get(kind));
   }
 

@@ -156,6 +156,11 @@ final class Goldens {
     };
   }
 
+  /** A case's {@code algorithm_type} ({@code dpmsolver++} when the case does not name one). */
+  static DpmAlgorithm dpmAlgorithm(JsonNode c) {
+    return DpmAlgorithm.parse("algorithm_type", text(c, "algorithm_type", "dpmsolver++"));
+  }
+
   /** A config value or its default (the scripts record only the keys they set). */
   static String text(JsonNode cfg, String key, String dflt) {
     return cfg.has(key) ? cfg.get(key).asText() : dflt;

@@ -36,15 +36,17 @@ class SolverSpecTest {
       SolverKind.UNIPC, UniPcSettings.DIFFUSERS,
       SolverKind.DEIS, DeisSettings.DIFFUSERS,
       SolverKind.EULER, EdmSettings.EULER,
-      SolverKind.HEUN, EdmSettings.HEUN);
+      SolverKind.HEUN, EdmSettings.HEUN,
+      SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
+      SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S);
 
   private static SolverSpec spec(SolverKind kind, int steps) {
     TimestepSpacing spacing = switch (kind) {
-      case DPMSOLVER_SINGLESTEP -> TimestepSpacing.LOGSNR;
+      case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> TimestepSpacing.LOGSNR;
       case EULER, HEUN -> TimestepSpacing.KARRAS;
       default -> TimestepSpacing.TRAILING;
     };
-    FinalSigma last = kind == SolverKind.DEIS ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
+    FinalSigma last = kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     return new SolverSpec(ScheduleSpec.DIFFUSERS, spacing, last, 0, kind, steps, SETTINGS.get(kind));
   }
 
@@ -133,5 +135,38 @@ class SolverSpecTest {
         () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0, SolverKind.UNIPC, 10,
             DpmSolverSettings.DIFFUSERS));
     assertTrue(wrongSettings.getMessage().contains("unipc takes UniPcSettings"), wrongSettings.getMessage());
+  }
+
+  /**
+   * The noise-prediction DPM-Solver kinds build the DPM-Solver kernels with {@link DpmAlgorithm#NOISE_PREDICTION};
+   * a grid that ends at sigma 0 (final_sigma zero, or karras on a discrete schedule) and a singlestep run without a
+   * skip type are refused, naming the key.
+   */
+  @Test
+  void noisePredictionDpmSolverKindsBuildAndRefuseCleanEnds() {
+    DpmSolverPlusPlus multi = (DpmSolverPlusPlus) spec(SolverKind.DPMSOLVER, 10).build();
+    assertEquals(DpmAlgorithm.NOISE_PREDICTION, multi.algorithm());
+    assertEquals(DpmAlgorithm.DATA_PREDICTION, ((DpmSolverPlusPlus) spec(SolverKind.DPMSOLVER_PLUS_PLUS, 10).build())
+        .algorithm());
+    assertEquals(DpmAlgorithm.NOISE_PREDICTION,
+        ((DpmSolverSinglestep) spec(SolverKind.DPMSOLVER_SINGLESTEP_NOISE, 10).build()).algorithm());
+    assertEquals(SolverKind.DPMSOLVER_SINGLESTEP_NOISE, SolverKind.parse("solver.name", "dpmsolver_singlestep"));
+    io.sampleforge.errors.ConfigException zero = assertThrows(io.sampleforge.errors.ConfigException.class,
+        () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0, SolverKind.DPMSOLVER,
+            10, DpmSolverSettings.DIFFUSERS));
+    assertTrue(zero.getMessage().startsWith("parameter 'final_sigmas_type' must be sigma_min for the noise-prediction")
+        && zero.getMessage().endsWith("zero"), zero.getMessage());
+    io.sampleforge.errors.ConfigException karras = assertThrows(io.sampleforge.errors.ConfigException.class,
+        () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.KARRAS, FinalSigma.ZERO, 0, SolverKind.DPMSOLVER,
+            10, DpmSolverSettings.DIFFUSERS));
+    assertTrue(karras.getMessage().startsWith("parameter 'timesteps.spacing' 'karras' ends at sigma 0")
+        && karras.getMessage().endsWith("karras"), karras.getMessage());
+    io.sampleforge.errors.ConfigException single = assertThrows(io.sampleforge.errors.ConfigException.class,
+        () -> new SolverSpec(ScheduleSpec.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.ZERO, 0,
+            SolverKind.DPMSOLVER_SINGLESTEP_NOISE, 10, DpmSolverSinglestepSettings.DPM_SOLVER_2S));
+    assertTrue(single.getMessage().startsWith("parameter 'timesteps.spacing' must be logSNR"), single.getMessage());
+    // a native EDM schedule's karras grid may end at sigma_min
+    assertEquals(10, new SolverSpec(ScheduleSpec.edm(0.002, 80, 7), TimestepSpacing.KARRAS, FinalSigma.SIGMA_MIN, 0,
+        SolverKind.DPMSOLVER, 10, DpmSolverSettings.DIFFUSERS).build().modelCalls());
   }
 }
