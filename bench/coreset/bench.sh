@@ -47,29 +47,7 @@ for t in shuttle heavy-q; do
   done
 done
 
-echo
-echo "### time: heavy-tailed table, $TROWS rows x 11 columns, kernel medians of $REPEATS, whole process medians of $JOB_REPEATS"
-echo
-echo "| method | Sampleforge kernel s | numpy kernel s | kernel ratio (numpy / Sampleforge) | coreset job s (whole process) | numpy script s (whole process) | whole-process ratio |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-for method in leverage lewis root-leverage; do
-  sk=$(java -cp "$CP" io.sampleforge.coreset.CoresetBench kernel "$WORK/heavy-t.csv" "$method" "$REPEATS" 2>/dev/null | field kernel_s)
-  nk=$("$PY" bench/coreset/numpy_scores.py kernel "$WORK/heavy-t.csv" "$method" "$REPEATS" | field kernel_s)
-  jobs=(); pys=()
-  for ((r = 0; r < JOB_REPEATS; r++)); do
-    start=$(date +%s.%N)
-    ./submit.sh coreset -c conf/jobs/coreset.yaml --input "$WORK/heavy-t.csv" --output "$WORK/job-$method" --mode overwrite \
-      --set "features=[c0,c1,c2,c3,c4,c5,c6,c7,c8,c9,c10]" --set method="$method" --set m=10000 >/dev/null 2>&1
-    jobs+=("$(echo "$(date +%s.%N) - $start" | bc)")
-    start=$(date +%s.%N)
-    "$PY" bench/coreset/numpy_scores.py whole "$WORK/heavy-t.csv" "$method" 10000 "$WORK/numpy-$method.csv"
-    pys+=("$(echo "$(date +%s.%N) - $start" | bc)")
-  done
-  js=$(printf '%s\n' "${jobs[@]}" | median)
-  ps=$(printf '%s\n' "${pys[@]}" | median)
-  printf "| %s | %.3f | %.3f | %.2fx | %.1f | %.1f | %.2fx |\n" "$method" "$sk" "$nk" "$(echo "$nk / $sk" | bc -l)" \
-    "$js" "$ps" "$(echo "$ps / $js" | bc -l)"
-done
+bench/coreset/time.sh "$WORK/heavy-t.csv" "$REPEATS" "$JOB_REPEATS" leverage,lewis,root-leverage
 
 echo
 echo "### distributed leverage: the stage's Gram route vs Spark MLlib RowMatrix.tallSkinnyQR, $TROWS rows, local[*], medians of $REPEATS"
