@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through {@link SolverSpec}, as the {@code diffuse} job builds it, and asserts the grid (sigmas 1e-9 relative,
  * timesteps exactly), the model calls and the samples to 1e-5. Also: each case ends more than 1e-3 from the
  * data-prediction solver on the same grid (so the goldens tell the forms apart), the noise-form UniPC on a clean
- * grid returns the x0 of its last call, and the refusals.
+ * grid returns the x0 of its last call, the refusals, and the data forms are bit for bit the previous code.
  */
 class NoiseFormGoldenTest {
   private static final Goldens GOLDEN = Goldens.load("noise_form_golden.json");
@@ -151,6 +151,56 @@ class NoiseFormGoldenTest {
     assertRefused("schedule.rescale_betas_zero_snr", "sde-dpmsolver", () -> new SolverSpec(
         ScheduleSpec.DIFFUSERS.withRescaleBetasZeroSnr(true), TimestepSpacing.LINSPACE, FinalSigma.SIGMA_MIN, 0,
         SolverKind.SDE_DPMSOLVER, 10, SdeDpmSolverSettings.DIFFUSERS));
+  }
+
+  private static long bits(double[] a) {
+    long x = 1;
+    for (double d : a) {
+      x = 31 * x + Double.doubleToLongBits(d);
+    }
+    return x;
+  }
+
+  /**
+   * The data forms (predict_x0 true, sde-dpmsolver++) are bit for bit the code before the noise forms were added:
+   * the hashes of the doubleToLongBits of the samples below were recorded by running these same runs on the
+   * classes of commit 35d5c81 (its {@code diffusion.continuous} package compiled ahead of this one; OpenJDK 17.0.15,
+   * x86_64), and this code gave the same 18. Runs: 50 keyed rows of the 2-D GMM of {@link SolverSpecTest}, diffusers'
+   * defaults on linspace 10 steps ending at 0; UniPC-3 bh1 without lower_order_final and with a disabled corrector,
+   * DC-Solver's ratios, SDE-DPM-Solver++ 3M heun with euler_at_final, on trailing 12 steps ending at sigma_min;
+   * thresholding (ratio 0.9, cap 1.5) where named; for eps, x0 and v models.
+   */
+  @Test
+  void dataFormsAreBitForBitThePreviousCode() {
+    GaussianMixture g = GaussianMixture.full(new double[] {0.5, 0.3, 0.2}, new double[][] {{-2.0, 0.0}, {2.0, 0.5},
+        {0.0, 2.5}}, new double[][][] {{{0.4, 0.15}, {0.15, 0.3}}, {{0.2, -0.1}, {-0.1, 0.5}}, {{0.3, 0.0}, {0.0, 0.1}}});
+    GaussianDraws draws = new GaussianDraws(5);
+    SampleKey[] keys = new SampleKey[50];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = new SampleKey(i, 0);
+    }
+    DiscreteVpSchedule s = DiscreteVpSchedule.diffusersDefault();
+    TimeGrid zero = TimeGrid.diffusers(s, DiffusersSpacing.LINSPACE, 10, 0, FinalSigma.ZERO);
+    TimeGrid min = TimeGrid.diffusers(s, DiffusersSpacing.TRAILING, 12, 0, FinalSigma.SIGMA_MIN);
+    DynamicThresholding thr = DynamicThresholding.on(0.9, 1.5);
+    List<Double> ratios = List.of(1.0, 1.0, 1.0, 0.9, 1.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0);
+    java.util.Map<PredictionType, long[]> expected = java.util.Map.of(
+        PredictionType.EPSILON, new long[] {-912832335790698784L, 4483772942506189866L, -6337776031875777971L, -7823463846507403483L, -5679312029222718361L, -3796938521538470285L},
+        PredictionType.SAMPLE, new long[] {-8473106964706059283L, -6022110621603872217L, -147004129758625560L, -1070118194217264086L, 8773689074484454211L, 3476330530159397147L},
+        PredictionType.V, new long[] {-253178229317730073L, 985087652162910989L, 4955529002427715163L, 4616623067140307432L, 5545736100902883264L, 8822043498932256079L});
+    for (PredictionType t : PredictionType.values()) {
+      Denoiser m = new GaussianMixtureDenoiser(g, t);
+      GaussianSolver[] solvers = {new UniPc(zero, UniPcSettings.DIFFUSERS),
+          new UniPc(min, new UniPcSettings(3, UniPcSettings.Variant.BH1, false, List.of(1))),
+          new UniPc(zero, UniPcSettings.DIFFUSERS.withThresholding(thr)),
+          new UniPc(min, UniPcSettings.DIFFUSERS.withCompensation(new DynamicCompensation(2, ratios))),
+          new SdeDpmSolverPlusPlus(zero, SdeDpmSolverSettings.DIFFUSERS),
+          new SdeDpmSolverPlusPlus(min, new SdeDpmSolverSettings(3, DpmSolverSettings.SolverType.HEUN, false, true)
+              .withThresholding(thr))};
+      for (int i = 0; i < solvers.length; i++) {
+        assertEquals(expected.get(t)[i], bits(solvers[i].sample(m, keys, draws).samples()), t + " run " + i);
+      }
+    }
   }
 
   private static void assertRefused(String key, String mention, org.junit.jupiter.api.function.Executable call) {
