@@ -140,6 +140,12 @@ public final class SolverQualityBench {
             TimestepSpacing.TIME_UNIFORM, FinalSigma.ZERO, 1),
         new Solver("DPM-Solver 2M, noise prediction, time_uniform", SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
             TimestepSpacing.TIME_UNIFORM, FinalSigma.SIGMA_MIN, 1),
+        new Solver("UniPC bh2, noise prediction (predict_x0 false)", SolverKind.UNIPC,
+            UniPcSettings.DIFFUSERS.withPredictX0(false), TimestepSpacing.LINSPACE, FinalSigma.ZERO, 1),
+        new Solver("UniPC bh2, noise prediction (predict_x0 false, sigma_min end)", SolverKind.UNIPC,
+            UniPcSettings.DIFFUSERS.withPredictX0(false), TimestepSpacing.LINSPACE, FinalSigma.SIGMA_MIN, 1),
+        new Solver("SDE-DPM-Solver 2M, noise prediction (sde-dpmsolver, sigma_min end)", SolverKind.SDE_DPMSOLVER,
+            SdeDpmSolverSettings.DIFFUSERS, TimestepSpacing.LINSPACE, FinalSigma.SIGMA_MIN, 1),
     };
     int[] nfes = {5, 10, 20, 50};
     System.out.printf(Locale.ROOT, "Exact GMM target: D = %d, K = %d full-covariance components, N = %d samples per cell, "

@@ -84,7 +84,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       Boolean eulerAtFinal, String orderRule, Double eta, Boolean clipSample, Double clipSampleRange, String variant,
       List<Integer> disableCorrector, String method, Boolean thresholding, Double dynamicThresholdingRatio,
       Double sampleMaxValue, Integer dcOrder, List<Double> dcRatios, Double sChurn, Double sTmin, Double sTmax,
-      Double sNoise) {}
+      Double sNoise, Boolean predictX0) {}
 
   /** Feynman-Kac corrector SMC for guided requests (the block left out: none). */
   public record SmcConfig(Integer particles, Double essThreshold) {
@@ -177,7 +177,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         : schedule;
     timesteps = timesteps == null ? new TimestepsConfig(null, null, null, null) : timesteps;
     solver = solver == null ? new SolverConfig(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null) : solver;
+        null, null, null, null, null, null, null, null, null, null, null) : solver;
     steps = steps == null ? 20 : steps;
     batchSize = batchSize == null ? 256 : batchSize;
     if (batchSize < 1) {
@@ -286,13 +286,16 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     put(given, "solver.s_tmin", s.sTmin());
     put(given, "solver.s_tmax", s.sTmax());
     put(given, "solver.s_noise", s.sNoise());
+    put(given, "solver.predict_x0", s.predictX0());
     List<String> own = switch (kind) {
       case DDIM -> List.of("eta", "clip_sample", "clip_sample_range");
       case DPMSOLVER_PLUS_PLUS, DPMSOLVER -> List.of("order", "solver_type", "lower_order_final", "euler_at_final",
           "order_rule");
-      case SDE_DPMSOLVER_PLUS_PLUS -> List.of("order", "solver_type", "lower_order_final", "euler_at_final");
+      case SDE_DPMSOLVER_PLUS_PLUS, SDE_DPMSOLVER -> List.of("order", "solver_type", "lower_order_final",
+          "euler_at_final");
       case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> List.of("order", "solver_type", "method");
-      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios");
+      case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios",
+          "predict_x0");
       case DEIS -> List.of("order", "lower_order_final");
       case EULER, HEUN -> List.of("s_churn", "s_tmin", "s_tmax", "s_noise");
     };
@@ -355,7 +358,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
           + "dpm-solver skip type ends at t = 1/N_train); timesteps.spacing is " + spacing.id(), ts.finalSigma());
     }
     FinalSigma last = ts.finalSigma() != null ? FinalSigma.parse("timesteps.final_sigma", ts.finalSigma())
-        : kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
+        : kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER || kind == SolverKind.SDE_DPMSOLVER
+            ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     try {
       return new SolverSpec(schedule.spec(), spacing, last, ts.stepsOffset() == null ? 0 : ts.stepsOffset(), kind, steps,
           settings, ts.lambdaMinClipped() == null ? Double.NEGATIVE_INFINITY : ts.lambdaMinClipped());
@@ -380,7 +384,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
             s.eulerAtFinal() == null ? d.eulerAtFinal() : s.eulerAtFinal(),
             s.orderRule() == null ? d.orderRule() : DpmSolverSettings.OrderRule.parse("order_rule", s.orderRule()));
       }
-      case SDE_DPMSOLVER_PLUS_PLUS -> {
+      case SDE_DPMSOLVER_PLUS_PLUS, SDE_DPMSOLVER -> {
         SdeDpmSolverSettings d = SdeDpmSolverSettings.DIFFUSERS;
         yield new SdeDpmSolverSettings(s.order() == null ? d.order() : s.order(), solverType(s, d.solverType()),
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
@@ -398,7 +402,8 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal(),
             s.disableCorrector() == null ? d.disableCorrector() : s.disableCorrector(), DynamicThresholding.OFF,
             s.dcRatios() == null ? DynamicCompensation.OFF : new DynamicCompensation(
-                s.dcOrder() == null ? DynamicCompensation.OFF.order() : s.dcOrder(), s.dcRatios()));
+                s.dcOrder() == null ? DynamicCompensation.OFF.order() : s.dcOrder(), s.dcRatios()),
+            s.predictX0() == null ? d.predictX0() : s.predictX0());
       }
       case DEIS -> {
         DeisSettings d = DeisSettings.DIFFUSERS;

@@ -65,6 +65,44 @@ class DiffuseDpmSolverConfigTest {
         m);
   }
 
+  /** sde-dpmsolver (diffusers' noise-prediction SDE) and UniPC's {@code predict_x0: false} through the job's config. */
+  @Test
+  void noisePredictionSdeAndUniPcKeys() {
+    SolverSpec sde = bind("solver.name=sde-dpmsolver", "timesteps.final_sigma=null", "solver.solver_type=heun",
+        "solver.order_rule=null").solverSpec();
+    assertEquals(SolverKind.SDE_DPMSOLVER, sde.kind());
+    assertEquals(FinalSigma.SIGMA_MIN, sde.finalSigma());
+    assertEquals(new io.sampleforge.diffusion.continuous.SdeDpmSolverSettings(2, DpmSolverSettings.SolverType.HEUN, true,
+        false), sde.settings());
+    assertTrue(sde.kind().stochastic(sde.settings()));
+    String m = refusal("solver.name=sde-dpmsolver", "solver.order=3", "solver.order_rule=null", "timesteps.final_sigma=null");
+    assertTrue(m.startsWith("parameter 'solver.order' must be 1 or 2 with algorithm_type sde-dpmsolver") && m.endsWith("3"),
+        m);
+    m = refusal("solver.name=sde-dpmsolver", "solver.order_rule=null");
+    assertTrue(m.startsWith("parameter 'timesteps.final_sigma' must be sigma_min for the noise-prediction SDE")
+        && m.endsWith("zero"), m);
+    String[] unipc = {"solver.name=unipc", "solver.solver_type=null", "solver.euler_at_final=null",
+        "solver.order_rule=null"};
+    SolverSpec noise = bind(concat(unipc, "solver.predict_x0=false")).solverSpec();
+    assertEquals(false, ((io.sampleforge.diffusion.continuous.UniPcSettings) noise.settings()).predictX0());
+    assertEquals(false, noise.describe().get("predict_x0"));
+    assertEquals(true, ((io.sampleforge.diffusion.continuous.UniPcSettings) bind(unipc).solverSpec().settings())
+        .predictX0());
+    m = refusal(concat(unipc, "solver.predict_x0=false", "solver.thresholding=true"));
+    assertTrue(m.startsWith("parameter 'solver.thresholding' must be false with predict_x0 false") && m.endsWith("true"),
+        m);
+    m = refusal(concat(unipc, "solver.predict_x0=false", "steps=5", "solver.dc_ratios=[1, 1, 0.9, 1, 1]"));
+    assertTrue(m.startsWith("parameter 'solver.dc_ratios' apply only with predict_x0 true"), m);
+    m = refusal("solver.predict_x0=false");
+    assertTrue(m.startsWith("parameter 'solver.predict_x0' does not apply to solver.name dpmsolver++"), m);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void timeShiftRunsTheDpmSolverVariant() {
     String[] dpm = {"solver.name=dpmsolver", "timesteps.final_sigma=sigma_min", "time_shift.window=15",

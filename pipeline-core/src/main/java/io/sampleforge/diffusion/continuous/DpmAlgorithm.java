@@ -12,7 +12,8 @@ package io.sampleforge.diffusion.continuous;
  * </ul>
  * and h = lambda_t - lambda_s; the higher-order coefficients phi2 = phi1 / h + sign, phi3 = phi2 / h - 1/2
  * and the second-order (heun / taylor) and third-order terms carry the sign ({@link DpmSolverPlusPlus},
- * {@link DpmSolverSinglestep}). The noise form is undefined at sigma_t = 0 (A_t phi1 = 0 x infinity), so a
+ * {@link DpmSolverSinglestep}). {@link SdeDpmSolverPlusPlus} ({@code sde-dpmsolver}) and {@link UniPc}
+ * ({@code predict_x0 = false}) take their model conversion, ratio and scale from it too. The noise form is undefined at sigma_t = 0 (A_t phi1 = 0 x infinity), so a
  * grid that ends clean is refused, as diffusers refuses {@code final_sigmas_type="zero"} for
  * {@code dpmsolver}. Thresholding ({@link DynamicThresholding}) acts on the data prediction; for the noise
  * form eps is then recomputed from it, eps = (x - alpha x0) / sigma, as diffusers' {@code convert_model_output}.

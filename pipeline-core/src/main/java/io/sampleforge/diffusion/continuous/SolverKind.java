@@ -8,7 +8,9 @@ package io.sampleforge.diffusion.continuous;
  * UniPcSettings}), {@link #DEIS} ({@link DeisSettings}), {@link #EULER} and {@link #HEUN} on the EDM
  * ODE ({@link EdmSettings}); and the noise-prediction DPM-Solver, multistep {@link #DPMSOLVER} ({@link
  * DpmSolverSettings}, diffusers' {@code algorithm_type="dpmsolver"}) and singlestep {@link
- * #DPMSOLVER_SINGLESTEP_NOISE} ({@link DpmSolverSinglestepSettings}, dpm-solver's {@code predict_x0=False}).
+ * #DPMSOLVER_SINGLESTEP_NOISE} ({@link DpmSolverSinglestepSettings}, dpm-solver's {@code predict_x0=False}); and
+ * its SDE form {@link #SDE_DPMSOLVER} ({@link SdeDpmSolverSettings}, diffusers' {@code algorithm_type="sde-dpmsolver"},
+ * orders 1-2, grids ending at sigma > 0).
  */
 public enum SolverKind {
   DDIM("ddim", DdimSettings.class),
@@ -20,7 +22,8 @@ public enum SolverKind {
   EULER("euler", EdmSettings.class),
   HEUN("heun", EdmSettings.class),
   DPMSOLVER("dpmsolver", DpmSolverSettings.class),
-  DPMSOLVER_SINGLESTEP_NOISE("dpmsolver-singlestep", DpmSolverSinglestepSettings.class);
+  DPMSOLVER_SINGLESTEP_NOISE("dpmsolver-singlestep", DpmSolverSinglestepSettings.class),
+  SDE_DPMSOLVER("sde-dpmsolver", SdeDpmSolverSettings.class);
 
   private final String id;
   private final Class<?> settings;
@@ -39,11 +42,11 @@ public enum SolverKind {
     return settings;
   }
 
-  /** The DPM-Solver algorithm of the DPM-Solver kinds (ODE, multistep or singlestep), else null. */
+  /** The DPM-Solver algorithm of the DPM-Solver kinds (ODE or SDE, multistep or singlestep), else null. */
   public DpmAlgorithm dpmAlgorithm() {
     return switch (this) {
-      case DPMSOLVER_PLUS_PLUS, DPMSOLVER_SINGLESTEP -> DpmAlgorithm.DATA_PREDICTION;
-      case DPMSOLVER, DPMSOLVER_SINGLESTEP_NOISE -> DpmAlgorithm.NOISE_PREDICTION;
+      case DPMSOLVER_PLUS_PLUS, DPMSOLVER_SINGLESTEP, SDE_DPMSOLVER_PLUS_PLUS -> DpmAlgorithm.DATA_PREDICTION;
+      case DPMSOLVER, DPMSOLVER_SINGLESTEP_NOISE, SDE_DPMSOLVER -> DpmAlgorithm.NOISE_PREDICTION;
       default -> null;
     };
   }
@@ -55,7 +58,7 @@ public enum SolverKind {
 
   /** Whether the solver draws fresh noise at its steps (its samples are a law, not a deterministic map of x_T). */
   public boolean stochastic(Object settings) {
-    return this == SDE_DPMSOLVER_PLUS_PLUS || this == DDIM && ((DdimSettings) settings).eta() > 0
+    return this == SDE_DPMSOLVER_PLUS_PLUS || this == SDE_DPMSOLVER || this == DDIM && ((DdimSettings) settings).eta() > 0
         || (this == EULER || this == HEUN) && ((EdmSettings) settings).churn().enabled();
   }
 

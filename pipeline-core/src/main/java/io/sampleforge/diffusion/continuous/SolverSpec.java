@@ -15,7 +15,7 @@ import java.util.Map;
  * EdmVeSchedule#karras}: {@code final_sigma} zero appends sigma 0, sigma_min ends on sigma_min); {@code final_sigma} and {@code steps_offset} apply to the
  * integer spacings ({@code final_sigma} also to Karras, which must end at zero); singlestep
  * DPM-Solver++ and DPM-Solver follow dpm-solver's plan and need a skip type; the noise-prediction DPM-Solver
- * ({@code dpmsolver}) needs a grid ending at sigma > 0 ({@code final_sigma} sigma_min, a skip type, or EDM Karras); Euler and Heun run on Karras sigmas, a
+ * ({@code dpmsolver}) and its SDE form ({@code sde-dpmsolver}) need a grid ending at sigma > 0 ({@code final_sigma} sigma_min, a skip type, or EDM Karras); Euler and Heun run on Karras sigmas, a
  * skip type's grid, or on {@code linspace} / {@code leading} / {@code trailing} as diffusers'
  * {@code EulerDiscreteScheduler} / {@code HeunDiscreteScheduler} do ({@link InterpolatedSigmas}: sigmas
  * interpolated at float timesteps). A schedule with {@code rescale_betas_zero_snr} runs only where diffusers
@@ -59,9 +59,10 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     }
     boolean integer = spacing.diffusers() != null;
     if (lambdaMinClipped != Double.NEGATIVE_INFINITY && !(integer && (kind == SolverKind.DPMSOLVER_PLUS_PLUS
-        || kind == SolverKind.SDE_DPMSOLVER_PLUS_PLUS || kind == SolverKind.DPMSOLVER))) {
-      throw ConfigException.of("timesteps.lambda_min_clipped", "applies to dpmsolver++, sde-dpmsolver++ and dpmsolver on "
-          + "linspace, "
+        || kind == SolverKind.SDE_DPMSOLVER_PLUS_PLUS || kind == SolverKind.DPMSOLVER
+        || kind == SolverKind.SDE_DPMSOLVER))) {
+      throw ConfigException.of("timesteps.lambda_min_clipped", "applies to dpmsolver++, sde-dpmsolver++, dpmsolver and "
+          + "sde-dpmsolver on linspace, "
           + "leading or trailing only (diffusers' DPMSolverMultistepScheduler); solver " + kind.id() + ", spacing "
           + spacing.id(), lambdaMinClipped);
     }
@@ -102,10 +103,11 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           + kind.id() + " (dpm-solver's singlestep plan)", spacing.id());
     }
     TimeGrid grid = null;
-    if (kind == SolverKind.DPMSOLVER && spacing == TimestepSpacing.KARRAS && !edm) {
+    if ((kind == SolverKind.DPMSOLVER || kind == SolverKind.SDE_DPMSOLVER) && spacing == TimestepSpacing.KARRAS
+        && !edm) {
       throw ConfigException.of("timesteps.spacing", "'karras' ends at sigma 0 on a discrete schedule (final_sigma "
-          + "sigma_min is refused there), where the noise-prediction dpmsolver is undefined; use linspace, leading or "
-          + "trailing with final_sigma sigma_min, or a skip type", spacing.id());
+          + "sigma_min is refused there), where the noise-prediction " + kind.id() + " is undefined; use linspace, "
+          + "leading or trailing with final_sigma sigma_min, or a skip type", spacing.id());
     }
     if (!kind.singlestep() && !(kind == SolverKind.DDIM && integer)) {
       grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps, lambdaMinClipped);
@@ -116,7 +118,8 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           : DdimPlan.along(grid), (DdimSettings) settings);
       case DPMSOLVER_PLUS_PLUS, DPMSOLVER -> new DpmSolverPlusPlus(grid, (DpmSolverSettings) settings,
           kind.dpmAlgorithm());
-      case SDE_DPMSOLVER_PLUS_PLUS -> new SdeDpmSolverPlusPlus(grid, (SdeDpmSolverSettings) settings);
+      case SDE_DPMSOLVER_PLUS_PLUS, SDE_DPMSOLVER -> new SdeDpmSolverPlusPlus(grid, (SdeDpmSolverSettings) settings,
+          kind.dpmAlgorithm());
       case DPMSOLVER_SINGLESTEP, DPMSOLVER_SINGLESTEP_NOISE -> DpmSolverSinglestep.dpmSolver(schedule, spacing.skip(),
           steps, (DpmSolverSinglestepSettings) settings, kind.dpmAlgorithm());
       case UNIPC -> new UniPc(grid, (UniPcSettings) settings);

@@ -27,6 +27,12 @@ import io.sampleforge.errors.ConfigException;
  * (DC-Solver) the newest prediction is interpolated in the model time before each predictor whose ratio is
  * not 1, and stays so in the history. Cost: N model calls plus O(p rows D)
  * per step and the p x p solves.
+ *
+ * <p>With {@code predict_x0 = false} ({@link UniPcSettings#predictX0}) the same updates integrate the noise
+ * prediction eps, as diffusers' noise branches: the coefficient of x is alpha_t / alpha_s0, the model terms are
+ * scaled by sigma_t instead of alpha_t, and hh = h (so e^hh - 1, B(h) and the phi_k are taken at +h). A step onto
+ * sigma = 0 is then first order and returns its limit (alpha_t / alpha_s0)(x - sigma_s0 e0) (diffusers forms
+ * sigma_t (e^h - 1) = 0 x infinity there and returns NaN); x is the corrected state, e0 the call at the predicted one.
  */
 public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSolver {
   public UniPc {
@@ -89,9 +95,10 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
   }
 
   private double[] solve(Denoiser model, double[] xT, int rows, double[][] states) {
-    int d = model.dimension();
     int[] orders = orders();
     double[] x = xT.clone();
+    double[] scratch = new double[x.length];
+    DpmAlgorithm form = settings.algorithm();
     double[] last = null;
     MultistepHistory history = MultistepHistory.empty();
     DynamicCompensation dc = settings.compensation();
@@ -100,8 +107,7 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
     for (int i = 0; i < grid.steps(); i++) {
       NoiseLevel s0 = grid.level(i);
       double[] m = new double[x.length];
-      ModelEvaluation.call(model, x, rows, s0, i, m, null);
-      settings.thresholding().apply(m, d);
+      form.predict(model, x, rows, s0, i, settings.thresholding(), m, scratch);
       if (i > 0 && settings.corrects(i - 1)) {
         x = update(last, history, grid.level(i - 1), s0, orders[i - 1], m);
       }
@@ -134,12 +140,20 @@ public record UniPc(TimeGrid grid, UniPcSettings settings) implements GaussianSo
   double[] update(double[] x, MultistepHistory hist, NoiseLevel s0, NoiseLevel t, int p, double[] modelT) {
     double[] m0 = hist.predictions()[0];
     double lambdaS0 = hist.lambdas()[0];
-    double h = t.lambda() - lambdaS0;
-    double hh = -h;
-    double hPhi1 = Math.expm1(hh);
-    double at = t.alpha();
-    double ratio = t.sigma() / s0.sigma();
+    DpmAlgorithm form = settings.algorithm();
     double[] out = new double[x.length];
+    if (!settings.predictX0() && t.sigma() == 0) { // the clean limit of the first-order noise-form step
+      double c = t.alpha() / s0.alpha();
+      for (int j = 0; j < x.length; j++) {
+        out[j] = c * (x[j] - s0.sigma() * m0[j]);
+      }
+      return out;
+    }
+    double h = t.lambda() - lambdaS0;
+    double hh = settings.predictX0() ? -h : h;
+    double hPhi1 = Math.expm1(hh);
+    double at = form.scale(t);
+    double ratio = form.ratio(s0, t);
     for (int j = 0; j < x.length; j++) {
       out[j] = ratio * x[j] - at * hPhi1 * m0[j];
     }

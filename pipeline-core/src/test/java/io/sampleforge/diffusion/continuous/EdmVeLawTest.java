@@ -24,21 +24,23 @@ import org.junit.jupiter.api.Test;
  * the noised data): MMD^2 0.128 and 0.023 against 0.0085.
  */
 class EdmVeLawTest {
-  private static final Map<SolverKind, Serializable> SETTINGS = Map.of(
-      SolverKind.DDIM, DdimSettings.unclipped(0.0),
-      SolverKind.DPMSOLVER_PLUS_PLUS, DpmSolverSettings.DIFFUSERS,
-      SolverKind.SDE_DPMSOLVER_PLUS_PLUS, SdeDpmSolverSettings.DIFFUSERS,
-      SolverKind.DPMSOLVER_SINGLESTEP, DpmSolverSinglestepSettings.DPM_SOLVER_2S,
-      SolverKind.UNIPC, UniPcSettings.DIFFUSERS,
-      SolverKind.DEIS, DeisSettings.DIFFUSERS,
-      SolverKind.EULER, EdmSettings.EULER,
-      SolverKind.HEUN, EdmSettings.HEUN,
-      SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
-      SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S);
+  private static final Map<SolverKind, Serializable> SETTINGS = Map.ofEntries(
+      Map.entry(SolverKind.DDIM, DdimSettings.unclipped(0.0)),
+      Map.entry(SolverKind.DPMSOLVER_PLUS_PLUS, DpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.SDE_DPMSOLVER_PLUS_PLUS, SdeDpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.DPMSOLVER_SINGLESTEP, DpmSolverSinglestepSettings.DPM_SOLVER_2S),
+      Map.entry(SolverKind.UNIPC, UniPcSettings.DIFFUSERS),
+      Map.entry(SolverKind.DEIS, DeisSettings.DIFFUSERS),
+      Map.entry(SolverKind.EULER, EdmSettings.EULER),
+      Map.entry(SolverKind.HEUN, EdmSettings.HEUN),
+      Map.entry(SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S),
+      Map.entry(SolverKind.SDE_DPMSOLVER, SdeDpmSolverSettings.DIFFUSERS));
 
   static SolverSpec spec(ScheduleSpec schedule, SolverKind kind, int steps) {
     TimestepSpacing spacing = kind.singlestep() ? TimestepSpacing.LOGSNR : TimestepSpacing.KARRAS;
-    FinalSigma last = kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
+    FinalSigma last = kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER || kind == SolverKind.SDE_DPMSOLVER
+        ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     return new SolverSpec(schedule, spacing, last, 0, kind, steps, SETTINGS.get(kind));
   }
 

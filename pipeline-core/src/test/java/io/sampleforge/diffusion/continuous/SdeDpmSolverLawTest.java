@@ -51,6 +51,35 @@ class SdeDpmSolverLawTest {
     assertTrue(power2.rejects(), "the SDE step without its noise must be rejected: " + power2);
   }
 
+  /**
+   * The noise-prediction SDE solver (sde-dpmsolver 2M, diffusers' defaults otherwise, grid ending at sigma_min)
+   * passes the same MMD test, and fails it without its step noise (power). Its z is sde-dpmsolver++'s keyed draw
+   * ({@code StepNoise.keyed}: seed, row key, sample index, step), so a sample does not depend on its batch.
+   */
+  @Test
+  void noisePredictionSdeMatchesTheExactLaw() {
+    GaussianMixture prior = DdimLawTest.prior();
+    GaussianDraws draws = new GaussianDraws(2027);
+    Denoiser exact = new GaussianMixtureDenoiser(prior, PredictionType.EPSILON);
+    double[] reference = draws.exactSamples(prior, DdimLawTest.keys(N, 1_000_000));
+    SampleKey[] keys = DdimLawTest.keys(N, 0);
+    SdeDpmSolverPlusPlus twoM = new SdeDpmSolverPlusPlus(TimeGrid.diffusers(DiscreteVpSchedule.diffusersDefault(),
+        DiffusersSpacing.LINSPACE, 50, 0, FinalSigma.SIGMA_MIN), SdeDpmSolverSettings.DIFFUSERS,
+        DpmAlgorithm.NOISE_PREDICTION);
+    SampleDistance.MmdTest good = SampleDistance.mmd(twoM.sample(exact, keys, draws).samples(), reference, 2, 200, 0.01, 11);
+    assertFalse(good.rejects(), "sde-dpmsolver 2M against exact GMM draws: " + good);
+    double[] xT = draws.initialNoise(keys, 2);
+    double[] noNoise = twoM.run(exact, xT, keys.length, (step, z) -> Arrays.fill(z, 0.0)).samples();
+    SampleDistance.MmdTest power = SampleDistance.mmd(noNoise, reference, 2, 200, 0.01, 11);
+    assertTrue(power.rejects(), "sde-dpmsolver without its noise must be rejected: " + power);
+    // the keyed noise: a sample alone equals the same sample in its batch, and another seed moves it
+    SampleKey[] few = DdimLawTest.keys(5, 70);
+    assertArrayEquals(twoM.sample(exact, few, draws).row(3), twoM.sample(exact, new SampleKey[] {few[3]}, draws).row(0),
+        0.0, "a sample must not depend on its batch");
+    assertFalse(Arrays.equals(twoM.run(exact, xT, keys, draws).samples(), twoM.run(exact, xT, keys,
+        new GaussianDraws(6)).samples()), "the step noise must come from the keyed draws");
+  }
+
   @Test
   void samplesDoNotDependOnTheirBatch() {
     Denoiser exact = new GaussianMixtureDenoiser(DdimLawTest.prior(), PredictionType.V);

@@ -28,17 +28,18 @@ class SolverSpecTest {
         new double[][][] {{{0.4, 0.15}, {0.15, 0.3}}, {{0.2, -0.1}, {-0.1, 0.5}}, {{0.3, 0.0}, {0.0, 0.1}}});
   }
 
-  private static final Map<SolverKind, Serializable> SETTINGS = Map.of(
-      SolverKind.DDIM, DdimSettings.unclipped(0.0),
-      SolverKind.DPMSOLVER_PLUS_PLUS, DpmSolverSettings.DIFFUSERS,
-      SolverKind.SDE_DPMSOLVER_PLUS_PLUS, SdeDpmSolverSettings.DIFFUSERS,
-      SolverKind.DPMSOLVER_SINGLESTEP, DpmSolverSinglestepSettings.DPM_SOLVER_2S,
-      SolverKind.UNIPC, UniPcSettings.DIFFUSERS,
-      SolverKind.DEIS, DeisSettings.DIFFUSERS,
-      SolverKind.EULER, EdmSettings.EULER,
-      SolverKind.HEUN, EdmSettings.HEUN,
-      SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS,
-      SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S);
+  private static final Map<SolverKind, Serializable> SETTINGS = Map.ofEntries(
+      Map.entry(SolverKind.DDIM, DdimSettings.unclipped(0.0)),
+      Map.entry(SolverKind.DPMSOLVER_PLUS_PLUS, DpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.SDE_DPMSOLVER_PLUS_PLUS, SdeDpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.DPMSOLVER_SINGLESTEP, DpmSolverSinglestepSettings.DPM_SOLVER_2S),
+      Map.entry(SolverKind.UNIPC, UniPcSettings.DIFFUSERS),
+      Map.entry(SolverKind.DEIS, DeisSettings.DIFFUSERS),
+      Map.entry(SolverKind.EULER, EdmSettings.EULER),
+      Map.entry(SolverKind.HEUN, EdmSettings.HEUN),
+      Map.entry(SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S),
+      Map.entry(SolverKind.SDE_DPMSOLVER, SdeDpmSolverSettings.DIFFUSERS));
 
   private static SolverSpec spec(SolverKind kind, int steps) {
     TimestepSpacing spacing = switch (kind) {
@@ -46,7 +47,8 @@ class SolverSpecTest {
       case EULER, HEUN -> TimestepSpacing.KARRAS;
       default -> TimestepSpacing.TRAILING;
     };
-    FinalSigma last = kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
+    FinalSigma last = kind == SolverKind.DEIS || kind == SolverKind.DPMSOLVER || kind == SolverKind.SDE_DPMSOLVER
+        ? FinalSigma.SIGMA_MIN : FinalSigma.ZERO;
     return new SolverSpec(ScheduleSpec.DIFFUSERS, spacing, last, 0, kind, steps, SETTINGS.get(kind));
   }
 

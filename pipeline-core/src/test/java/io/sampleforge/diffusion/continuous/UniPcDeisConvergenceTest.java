@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  *   <li>UniPC-3 without lower_order_final, q = 4: measured 13.6, 15.0 (N 80 to 320; at N 20 to 80 the
  *       ratios 2.9 and 10.0 are pre-asymptotic); band [11, 18].</li>
  * </ul>
+ * The noise-prediction UniPC ({@code predict_x0 = false}) reaches the same orders: UniPC-1 bh1 3.45, 3.70, 3.84
+ * (from below; band [3.2, 4.8]), bh2 4.00, 4.00, 4.00; UniPC-2 bh1 6.84, 7.49, 7.84, bh2 7.50, 7.95, 8.15 (band
+ * [6.5, 10]); UniPC-3 without lower_order_final 17.3, 16.7 for both (band [14, 19]); UniP-2 alone 3.87, 3.96, 3.99.
  * The bands are +-10 to 20% around the measured ratios, narrower than the gap to the next order.
  */
 class UniPcDeisConvergenceTest {
@@ -93,5 +96,18 @@ class UniPcDeisConvergenceTest {
     List<Integer> all = IntStream.range(0, 320).boxed().toList();
     assertRatios("UniP-2 (corrector off)", g -> new UniPc(g, new UniPcSettings(2, UniPcSettings.Variant.BH2, true, all)),
         N, 3.5, 4.5);
+  }
+
+  @Test
+  void noisePredictionUniPcHasTheSameOrders() {
+    for (UniPcSettings.Variant v : UniPcSettings.Variant.values()) {
+      assertRatios("noise UniPC-1 " + v, g -> new UniPc(g, UniPcSettings.of(1, v).withPredictX0(false)), N, 3.2, 4.8);
+      assertRatios("noise UniPC-2 " + v, g -> new UniPc(g, UniPcSettings.of(2, v).withPredictX0(false)), N, 6.5, 10);
+      assertRatios("noise UniPC-3 " + v + " no lower_order_final", g -> new UniPc(g,
+          new UniPcSettings(3, v, false, List.of()).withPredictX0(false)), new int[] {80, 160, 320}, 14, 19);
+    }
+    List<Integer> all = IntStream.range(0, 320).boxed().toList();
+    assertRatios("noise UniP-2 (corrector off)", g -> new UniPc(g, new UniPcSettings(2, UniPcSettings.Variant.BH2, true,
+        all).withPredictX0(false)), N, 3.5, 4.5);
   }
 }

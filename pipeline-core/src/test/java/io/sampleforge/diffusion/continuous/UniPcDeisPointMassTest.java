@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
  * For point-mass data x0 = mu the probability-flow ODE is x_t = alpha_t mu + sigma_t eps_T with eps_T =
  * (x_T - alpha_T mu) / sigma_T. UniPC with data prediction is exact at any step count: every model call
  * returns x0 = mu, so every divided difference and the corrector's m_t - m0 vanish, and what is left is
- * the exact first-order data-prediction step. DEIS is exact as well: its noise prediction eps = (x_t -
+ * the exact first-order data-prediction step. The noise-prediction UniPC ({@code predict_x0 = false}) is exact
+ * for the same reason as DEIS below (its eps is constant along the flow; onto sigma = 0 it returns the limit of its
+ * first-order step). DEIS is exact as well: its noise prediction eps = (x_t -
  * alpha_t mu) / sigma_t = eps_T is constant along the flow, and its Lagrange weights integrate a constant
  * exactly (they sum to rho_t - rho_s0). Checked to 1e-9 for every prediction type, order, variant and
  * lower_order_final, with and without disabled correctors, on dpm-solver's and diffusers' grids.
@@ -47,7 +49,9 @@ class UniPcDeisPointMassTest {
   private static List<UniPcSettings> uniPcSettings(int order) {
     return List.of(UniPcSettings.of(order, UniPcSettings.Variant.BH1), UniPcSettings.of(order, UniPcSettings.Variant.BH2),
         new UniPcSettings(order, UniPcSettings.Variant.BH1, false, List.of()),
-        new UniPcSettings(order, UniPcSettings.Variant.BH2, false, List.of(0, 2, 3)));
+        new UniPcSettings(order, UniPcSettings.Variant.BH2, false, List.of(0, 2, 3)),
+        UniPcSettings.of(order, UniPcSettings.Variant.BH1).withPredictX0(false),
+        new UniPcSettings(order, UniPcSettings.Variant.BH2, false, List.of(0, 2)).withPredictX0(false));
   }
 
   @Test
