@@ -57,5 +57,9 @@ class DiffuseIpndmConfigTest {
     assertTrue(m.startsWith("parameter 'solver.thresholding' does not apply to solver.name ipndm"), m);
     m = refusal("time_shift.window=10", "time_shift.cutoff=900");
     assertTrue(m.startsWith("parameter 'time_shift' does not apply to solver.name ipndm"), m);
+    SolverSpec spec = bind().solverSpec();
+    m = assertThrows(ConfigException.class, () -> new io.sampleforge.spark.diffusion.GaussianSamplingSettings(spec, 1,
+        8, 1.0, io.sampleforge.diffusion.continuous.TimeShiftSettings.DEIS)).getMessage();
+    assertTrue(m.startsWith("parameter 'time_shift' does not apply to solver.name ipndm"), m);
   }
 }
