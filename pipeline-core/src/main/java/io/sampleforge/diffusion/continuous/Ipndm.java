@@ -15,7 +15,8 @@ import io.sampleforge.errors.ConfigException;
  * s_i = 1 - i / N (i = 0 .. N - 1) and s_N = 0, sigma = sin(pi s / 2)^2, alpha = sqrt(1 - sigma^2), and the
  * model time atan2(sigma, alpha) * 2 / pi in (0, 1]. The first level is pure noise (alpha 0): there the noise
  * prediction is x itself whatever the model returns (diffusers' value for any v model), and the first step
- * is x_1 = sigma_1 x_T. The model is called at levels 0 .. N - 1: N calls. Cost: N model calls plus O(4 rows D) per step; four arrays of history.
+ * is x_1 = sigma_1 x_T. The model is called at levels 0 .. N - 1: N calls. Cost: N model calls plus
+ * O(4 rows D) per step; four arrays of history.
  */
 public record Ipndm(TimeGrid grid, IpndmSettings settings) implements GaussianSolver {
   /** The Adams-Bashforth weights of orders 1 .. 4, newest prediction first, over their denominators. */
