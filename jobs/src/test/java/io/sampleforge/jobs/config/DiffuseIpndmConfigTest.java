@@ -27,7 +27,8 @@ class DiffuseIpndmConfigTest {
   private static DiffuseConfig bind(String... more) {
     List<String> all = new ArrayList<>(List.of(IPNDM));
     all.addAll(List.of(more));
-    return ConfigLoader.bind(ConfigLoader.tree(Path.of("..", "conf", "jobs", "diffuse.yaml"), all), DiffuseConfig.class);
+    return ConfigLoader.bind(ConfigLoader.tree(Path.of("..", "conf", "jobs", "diffuse.yaml"), all),
+        DiffuseConfig.class);
   }
 
   private static String refusal(String... more) {

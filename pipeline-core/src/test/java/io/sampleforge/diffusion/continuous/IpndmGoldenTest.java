@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * src/test/resources/continuous/make_ipndm_golden.py}, float64) on the exact 3-component GMM denoiser
  * returning v. Per case: {@link Ipndm#diffusersGrid} has diffusers' timesteps (as model times), betas (sigma)
  * and alphas; the run makes N calls and ends at diffusers' samples to 1e-12 (measured: 3e-15); the same
- * exact model declared as epsilon or sample gives the same samples (the noise prediction is the same number; at the pure-noise
- * first level it is x itself).
+ * exact model declared as epsilon or sample gives the same samples (the noise prediction is the same
+ * number; at the pure-noise first level it is x itself).
  */
 class IpndmGoldenTest {
   private static final Goldens GOLDEN = Goldens.load("ipndm_golden.json");
@@ -54,7 +54,8 @@ class IpndmGoldenTest {
 
   @Test
   void ordersWarmUpToFour() {
-    assertArrayEquals(new int[] {1, 2, 3, 4, 4, 4}, new Ipndm(Ipndm.diffusersGrid(6), IpndmSettings.DIFFUSERS).orders());
+    assertArrayEquals(new int[] {1, 2, 3, 4, 4, 4},
+        new Ipndm(Ipndm.diffusersGrid(6), IpndmSettings.DIFFUSERS).orders());
   }
 
   /**
