@@ -194,6 +194,11 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
     }
     SolverSpec spec = solverSpec(schedule, timesteps, solver, steps); // validates the whole sampler
     zeroSnrNeedsX0(spec, model);
+    if (spec.kind() == SolverKind.IPNDM) {
+      if (timeShift != null || smc != null) {
+        throw ConfigException.of(timeShift != null ? "time_shift" : "smc", "does not apply to solver.name ipndm", "set");
+      }
+    }
     if (timeShift != null && spec.schedule().rescaleBetasZeroSnr()) {
       throw ConfigException.of("time_shift/schedule.rescale_betas_zero_snr", "do not combine (TS-DPM's reference has no "
           + "zero-terminal-SNR schedule)", true);
@@ -297,10 +302,11 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       case UNIPC -> List.of("order", "variant", "lower_order_final", "disable_corrector", "dc_order", "dc_ratios",
           "predict_x0");
       case DEIS -> List.of("order", "lower_order_final");
+      case IPNDM -> List.of();
       case EULER, HEUN -> List.of("s_churn", "s_tmin", "s_tmax", "s_noise");
     };
     List<String> allowed = new java.util.ArrayList<>(own);
-    if (kind != SolverKind.EULER && kind != SolverKind.HEUN) {
+    if (kind != SolverKind.EULER && kind != SolverKind.HEUN && kind != SolverKind.IPNDM) {
       allowed.addAll(List.of("thresholding", "dynamic_thresholding_ratio", "sample_max_value"));
     }
     if (!Boolean.TRUE.equals(s.thresholding())) {
@@ -342,6 +348,9 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
       throw new ConfigException(e.getMessage().replaceFirst("parameter 'solver_order'", "parameter 'solver.order'")
           .replaceFirst("parameter '(?!solver\\.)", "parameter 'solver."));
     }
+    if (kind == SolverKind.IPNDM) {
+      ipndmOwnGrid(schedule, ts);
+    }
     TimestepSpacing spacing = ts.spacing() != null ? TimestepSpacing.parse("timesteps.spacing", ts.spacing())
         : switch (kind) {
           case DDIM -> TimestepSpacing.LEADING;
@@ -369,6 +378,26 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
         m = m.replaceFirst("parameter 'steps'", "parameter 'steps/schedule.num_train_timesteps'");
       }
       throw new ConfigException(m);
+    }
+  }
+
+  /**
+   * iPNDM walks diffusers' {@code IPNDMScheduler} grid (its own sin^2 schedule and model time in (0, 1]): the
+   * schedule and timesteps keys do not apply, and are refused by name.
+   */
+  private static void ipndmOwnGrid(ScheduleConfig sc, TimestepsConfig ts) {
+    Object[][] keys = {{"schedule.type", sc.type()}, {"schedule.beta_schedule", sc.betaSchedule()},
+        {"schedule.num_train_timesteps", sc.numTrainTimesteps()}, {"schedule.beta_start", sc.betaStart()},
+        {"schedule.beta_end", sc.betaEnd()}, {"schedule.beta_min", sc.betaMin()}, {"schedule.beta_max", sc.betaMax()},
+        {"schedule.sigma_min", sc.sigmaMin()}, {"schedule.sigma_max", sc.sigmaMax()}, {"schedule.rho", sc.rho()},
+        {"schedule.rescale_betas_zero_snr", sc.rescaleBetasZeroSnr()}, {"timesteps.spacing", ts.spacing()},
+        {"timesteps.final_sigma", ts.finalSigma()}, {"timesteps.steps_offset", ts.stepsOffset()},
+        {"timesteps.lambda_min_clipped", ts.lambdaMinClipped()}};
+    for (Object[] k : keys) {
+      if (k[1] != null) {
+        throw ConfigException.of((String) k[0], "does not apply to solver.name ipndm (it walks its own grid: sigma = "
+            + "sin(pi s / 2)^2, s = 1 .. 0, model time in (0, 1], as diffusers' IPNDMScheduler)", k[1]);
+      }
     }
   }
 
@@ -411,6 +440,7 @@ public record DiffuseConfig(String input, TableFormat inputFormat, String output
             s.lowerOrderFinal() == null ? d.lowerOrderFinal() : s.lowerOrderFinal());
       }
       case EULER, HEUN -> (kind == SolverKind.EULER ? EdmSettings.EULER : EdmSettings.HEUN).withChurn(churn(s));
+      case IPNDM -> io.sampleforge.diffusion.continuous.IpndmSettings.DIFFUSERS;
     };
   }
 

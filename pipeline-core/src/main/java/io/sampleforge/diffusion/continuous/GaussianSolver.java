@@ -7,7 +7,7 @@ package io.sampleforge.diffusion.continuous;
  * same keyed streams: a sample never depends on its batch.
  */
 public sealed interface GaussianSolver permits DdimSolver, DpmSolverPlusPlus, UniPc, Deis, SdeDpmSolverPlusPlus,
-    DpmSolverSinglestep, EdmSolver, TimeShiftedDpmSolver {
+    DpmSolverSinglestep, EdmSolver, TimeShiftedDpmSolver, Ipndm {
   /** Solves from the given x_T (rows x D, one row per key). */
   SampleBatch run(Denoiser model, double[] xT, SampleKey[] keys, GaussianDraws draws);
 

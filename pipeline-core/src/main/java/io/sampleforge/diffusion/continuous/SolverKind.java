@@ -10,7 +10,8 @@ package io.sampleforge.diffusion.continuous;
  * DpmSolverSettings}, diffusers' {@code algorithm_type="dpmsolver"}) and singlestep {@link
  * #DPMSOLVER_SINGLESTEP_NOISE} ({@link DpmSolverSinglestepSettings}, dpm-solver's {@code predict_x0=False}); and
  * its SDE form {@link #SDE_DPMSOLVER} ({@link SdeDpmSolverSettings}, diffusers' {@code algorithm_type="sde-dpmsolver"},
- * orders 1-2, grids ending at sigma > 0).
+ * orders 1-2, grids ending at sigma > 0); and {@link #IPNDM} ({@link IpndmSettings}, diffusers'
+ * {@code IPNDMScheduler} on its own grid).
  */
 public enum SolverKind {
   DDIM("ddim", DdimSettings.class),
@@ -23,7 +24,8 @@ public enum SolverKind {
   HEUN("heun", EdmSettings.class),
   DPMSOLVER("dpmsolver", DpmSolverSettings.class),
   DPMSOLVER_SINGLESTEP_NOISE("dpmsolver-singlestep", DpmSolverSinglestepSettings.class),
-  SDE_DPMSOLVER("sde-dpmsolver", SdeDpmSolverSettings.class);
+  SDE_DPMSOLVER("sde-dpmsolver", SdeDpmSolverSettings.class),
+  IPNDM("ipndm", IpndmSettings.class);
 
   private final String id;
   private final Class<?> settings;

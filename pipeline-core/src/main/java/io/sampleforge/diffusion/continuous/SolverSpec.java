@@ -22,7 +22,8 @@ import java.util.Map;
  * has that option, each with its own handling: DDIM on linspace / leading / trailing (alpha_bar 0 at the last
  * timestep; its model output must then be {@code v_prediction} or {@code sample}), and DPM-Solver++ (ODE and
  * SDE), UniPC and Euler on linspace / leading / trailing or karras (alpha_bar 2^-24 there,
- * {@link DiscreteVpSchedule#withZeroSnrFloor}). Cost: O(T + N) to build.
+ * {@link DiscreteVpSchedule#withZeroSnrFloor}). iPNDM ({@link Ipndm}) walks diffusers' {@code IPNDMScheduler}
+ * grid whatever the schedule and spacing ({@link Ipndm#diffusersGrid}). Cost: O(T + N) to build.
  *
  * @param finalSigma diffusers' {@code final_sigmas_type} ({@code zero} default; DEIS needs {@code
  *     sigma_min}); for DDIM, {@code zero} is {@code set_alpha_to_one = true}
@@ -109,7 +110,9 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           + "sigma_min is refused there), where the noise-prediction " + kind.id() + " is undefined; use linspace, "
           + "leading or trailing with final_sigma sigma_min, or a skip type", spacing.id());
     }
-    if (!kind.singlestep() && !(kind == SolverKind.DDIM && integer)) {
+    if (kind == SolverKind.IPNDM) {
+      grid = Ipndm.diffusersGrid(steps); // its own schedule; the model's schedule and the spacing are not used
+    } else if (!kind.singlestep() && !(kind == SolverKind.DDIM && integer)) {
       grid = grid(schedule, discrete, spacing, finalSigma, stepsOffset, kind, steps, lambdaMinClipped);
     }
     return switch (kind) {
@@ -124,6 +127,7 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
           steps, (DpmSolverSinglestepSettings) settings, kind.dpmAlgorithm());
       case UNIPC -> new UniPc(grid, (UniPcSettings) settings);
       case DEIS -> new Deis(grid, (DeisSettings) settings);
+      case IPNDM -> new Ipndm(grid, (IpndmSettings) settings);
       case EULER, HEUN -> new EdmSolver(grid, (EdmSettings) settings,
           SigmaModelTime.of(discrete == null ? schedule : discrete.withZeroSnrFloor(), spacing));
     };
@@ -164,11 +168,11 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", kind.id());
     m.put("steps", steps);
-    m.put("spacing", spacing.id());
-    if (spacing.diffusers() != null || spacing == TimestepSpacing.KARRAS) {
+    m.put("spacing", kind == SolverKind.IPNDM ? "ipndm" : spacing.id());
+    if (kind != SolverKind.IPNDM && (spacing.diffusers() != null || spacing == TimestepSpacing.KARRAS)) {
       m.put("final_sigma", finalSigma.id());
     }
-    if (spacing.diffusers() != null) {
+    if (kind != SolverKind.IPNDM && spacing.diffusers() != null) {
       m.put("steps_offset", stepsOffset);
     }
     if (lambdaMinClipped != Double.NEGATIVE_INFINITY) {
@@ -176,7 +180,7 @@ public record SolverSpec(ScheduleSpec schedule, TimestepSpacing spacing, FinalSi
     }
     putComponents(m, settings);
     m.put("model_calls", build().modelCalls());
-    m.put("schedule", schedule.describe());
+    m.put("schedule", kind == SolverKind.IPNDM ? "ipndm: sigma = sin(pi s / 2)^2, s = 1 .. 0" : schedule.describe());
     return m;
   }
 

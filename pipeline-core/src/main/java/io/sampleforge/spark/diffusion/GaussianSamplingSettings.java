@@ -36,6 +36,10 @@ public record GaussianSamplingSettings(SolverSpec solver, long seed, int batchSi
     if (!(guidanceScale >= 0) || Double.isInfinite(guidanceScale)) {
       throw ConfigException.of("guidance_scale", "must be finite and >= 0", guidanceScale);
     }
+    if (timeShift != null && solver.kind() == SolverKind.IPNDM) {
+      throw ConfigException.of("time_shift", "does not apply to solver.name ipndm (it walks its own grid, not the "
+          + "schedule's training timesteps)", timeShift.describe());
+    }
     if (timeShift != null && !(solver.schedule().build() instanceof DiscreteVpSchedule)) {
       throw ConfigException.of("time_shift", "needs the training timesteps of a discrete schedule (schedule.type "
           + "discrete)", solver.schedule().kind().id());

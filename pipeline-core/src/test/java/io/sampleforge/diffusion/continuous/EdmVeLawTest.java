@@ -53,6 +53,9 @@ class EdmVeLawTest {
     SampleKey[] keys = DdimLawTest.keys(400, 0);
     double[] exact = draws.exactSamples(ve.prior(), DdimLawTest.keys(400, 1_000_000));
     for (SolverKind kind : SolverKind.values()) {
+      if (kind == SolverKind.IPNDM) {
+        continue; // walks its own sin^2 grid (starting at alpha 0), not the edm schedule's levels
+      }
       SolverSpec spec = spec(ScheduleSpec.EDM, kind, kind == SolverKind.HEUN ? 13 : 25);
       GaussianSolver solver = spec.build();
       assertEquals(25, solver.modelCalls(), kind.id());

@@ -39,7 +39,8 @@ class SolverSpecTest {
       Map.entry(SolverKind.HEUN, EdmSettings.HEUN),
       Map.entry(SolverKind.DPMSOLVER, DpmSolverSettings.DIFFUSERS),
       Map.entry(SolverKind.DPMSOLVER_SINGLESTEP_NOISE, DpmSolverSinglestepSettings.DPM_SOLVER_2S),
-      Map.entry(SolverKind.SDE_DPMSOLVER, SdeDpmSolverSettings.DIFFUSERS));
+      Map.entry(SolverKind.SDE_DPMSOLVER, SdeDpmSolverSettings.DIFFUSERS),
+      Map.entry(SolverKind.IPNDM, IpndmSettings.DIFFUSERS));
 
   private static SolverSpec spec(SolverKind kind, int steps) {
     TimestepSpacing spacing = switch (kind) {
