@@ -262,7 +262,7 @@ class DiffuseJobTest extends io.sampleforge.spark.LocalSparkTest {
     assertFalse(new File(out).exists(), "nothing written");
 
     String[][] configs = {
-        {"solver.name=unipc-x", "'solver.name' must be one of [ddim, dpmsolver++, sde-dpmsolver++, dpmsolver++-singlestep, unipc, deis, euler, heun]"},
+        {"solver.name=unipc-x", "'solver.name' must be one of [ddim, dpmsolver++, sde-dpmsolver++, dpmsolver++-singlestep, unipc, deis, euler, heun, dpmsolver"},
         {"solver.eta=0.5", "'solver.eta' does not apply to solver.name dpmsolver++"},
         {"solver.order=3", "'steps' must be >= solver_order (3); got 2"},
         {"schedule.type=linear", "'schedule.beta_schedule/schedule.type' applies to schedule.type discrete only"},
